@@ -1,0 +1,153 @@
+package termgoal
+
+import "time"
+
+// Task is one human task in the inbox read model. A workflow opens and closes tasks through a
+// Change; its ID is derived from the process ID and a counter, so writing it twice is harmless.
+type Task struct {
+	ID        string     `json:"id"`
+	ProcessID string     `json:"process_id"`
+	TermID    int64      `json:"term_id"`
+	OrgID     int64      `json:"org_id"`
+	Step      Step       `json:"step"`
+	Kind      string     `json:"kind"` // what the assignee must do: draft, opinion, answer, review, vote, approve, resolve, file, pledge
+	AccountID int64      `json:"account_id"`
+	Status    string     `json:"status"` // open, done, closed
+	Outcome   string     `json:"outcome,omitempty"`
+	DueOn     time.Time  `json:"due_on"`
+	CreatedAt time.Time  `json:"created_at"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
+	// Read-only conveniences filled by queries.
+	OrgName    string `json:"org_name,omitempty"`
+	HolderName string `json:"holder_name,omitempty"`
+	Overdue    bool   `json:"overdue"`
+}
+
+// Task statuses.
+const (
+	TaskOpen   = "open"
+	TaskDone   = "done"   // the assignee acted
+	TaskClosed = "closed" // closed without the assignee acting: another signer acted, the window ended, the step moved
+)
+
+// TaskClose closes one open task.
+type TaskClose struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Outcome string `json:"outcome"`
+}
+
+// Opinion is a consultation opinion and its answer.
+type Opinion struct {
+	Seq         int         `json:"seq"`
+	AuthorID    int64       `json:"author_id"`
+	AuthorName  string      `json:"author_name"`
+	Content     string      `json:"content"`
+	At          time.Time   `json:"at"`
+	Disposition Disposition `json:"disposition,omitempty"`
+	Reason      string      `json:"reason,omitempty"`
+}
+
+// Review is an expert's feasibility review.
+type Review struct {
+	AccountID int64  `json:"account_id"`
+	Name      string `json:"name"`
+	Feasible  bool   `json:"feasible"`
+	Comment   string `json:"comment"`
+}
+
+// Vote is one committee member's vote in a round.
+type Vote struct {
+	Round     int    `json:"round"`
+	AccountID int64  `json:"account_id"`
+	Name      string `json:"name"`
+	Choice    Choice `json:"choice"`
+}
+
+// Notice is a public notice (公示) of a plan.
+type Notice struct {
+	ProcessID string    `json:"process_id"`
+	Round     int       `json:"round"`
+	TermID    int64     `json:"term_id"`
+	OrgID     int64     `json:"org_id"`
+	Title     string    `json:"title"`
+	Version   int       `json:"version"`
+	StartsOn  time.Time `json:"starts_on"`
+	EndsOn    time.Time `json:"ends_on"`
+	Status    string    `json:"status"` // open, closed, withdrawn
+}
+
+// Objection is an objection filed against a notice.
+type Objection struct {
+	Seq        int       `json:"seq"`
+	Round      int       `json:"round"`
+	AuthorID   int64     `json:"-"` // never shown for an anonymous objection
+	AuthorName string    `json:"author_name,omitempty"`
+	Anonymous  bool      `json:"anonymous"`
+	Content    string    `json:"content"`
+	At         time.Time `json:"at"`
+	Resolution string    `json:"resolution,omitempty"` // upheld, dismissed
+	Reason     string    `json:"reason,omitempty"`
+}
+
+// Audit is one line of the append-only audit log.
+type Audit struct {
+	ID        int64          `json:"id"`
+	At        time.Time      `json:"at"`
+	ActorID   int64          `json:"actor_id,omitempty"`
+	ActorName string         `json:"actor_name"`
+	IP        string         `json:"ip,omitempty"`
+	Action    string         `json:"action"`
+	ProcessID string         `json:"process_id,omitempty"`
+	TermID    int64          `json:"term_id,omitempty"`
+	Detail    map[string]any `json:"detail,omitempty"`
+}
+
+// Process is the read-model row of a running or finished process, kept current by its
+// workflow.
+type Process struct {
+	ID         string         `json:"id"`
+	Kind       string         `json:"kind"`
+	TermID     int64          `json:"term_id"`
+	OrgID      int64          `json:"org_id"`
+	Step       Step           `json:"step"`
+	Status     string         `json:"status"` // running, completed, cancelled
+	Version    int            `json:"plan_version"`
+	DeadlineOn time.Time      `json:"deadline_on"`
+	StepDueOn  *time.Time     `json:"step_due_on,omitempty"`
+	StartedAt  time.Time      `json:"started_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
+	State      map[string]any `json:"state,omitempty"` // step details for the process page
+}
+
+// Change is everything one workflow step or action writes to the read model, applied in one
+// transaction by one activity. ID makes it idempotent: an activity retried after a timeout
+// writes nothing the second time.
+type Change struct {
+	ID          string         `json:"id"`
+	At          time.Time      `json:"at"`
+	Process     Process        `json:"process"`
+	Actor       *Actor         `json:"actor,omitempty"`
+	Action      string         `json:"action"`
+	Detail      map[string]any `json:"detail,omitempty"`
+	Open        []Task         `json:"open,omitempty"`
+	Close       []TaskClose    `json:"close,omitempty"`
+	PlanVersion *PlanVersion   `json:"plan_version,omitempty"`
+	Opinion     *Opinion       `json:"opinion,omitempty"`
+	Review      *Review        `json:"review,omitempty"`
+	Vote        *Vote          `json:"vote,omitempty"`
+	Notice      *Notice        `json:"notice,omitempty"`
+	Objection   *Objection     `json:"objection,omitempty"`
+	StepRecord  *StepRecord    `json:"step_record,omitempty"`
+	// InForce marks the plan version that comes into force, and the term's goals with it.
+	InForce bool `json:"in_force,omitempty"`
+}
+
+// StepRecord records how a step ended and which plan version it acted on.
+type StepRecord struct {
+	Seq     int       `json:"seq"`
+	Step    Step      `json:"step"`
+	Version int       `json:"version"`
+	Outcome string    `json:"outcome"`
+	At      time.Time `json:"at"`
+}
