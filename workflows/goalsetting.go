@@ -1,0 +1,473 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
+	"termgoal/activities"
+)
+
+// a is only for method references: activities run on the worker's real instance.
+var a *activities.Activities
+
+// maxApplied bounds the update IDs a run remembers; older keys fall back to Temporal's own
+// deduplication, which holds for the run that saw them.
+const maxApplied = 2000
+
+// GoalState is everything a goal-setting run knows. It is carried whole across
+// continue-as-new, including the update IDs already applied, so a retried action with the same
+// Idempotency-Key is never applied twice.
+type GoalState struct {
+	ProcessID  string            `json:"process_id"`
+	TermID     int64             `json:"term_id"`
+	OrgID      int64             `json:"org_id"`
+	Holder     string            `json:"holder"`
+	Years      []int             `json:"years"`
+	Template   termgoal.Template `json:"template"`
+	Initiator  termgoal.Actor    `json:"initiator"`
+	StartedAt  time.Time         `json:"started_at"`
+	DeadlineOn time.Time         `json:"deadline_on"`
+
+	Step      termgoal.Step       `json:"step"`
+	StepSeq   int                 `json:"step_seq"` // increases on every step entry
+	StepDueOn time.Time           `json:"step_due_on"`
+	Assignees []termgoal.Actor    `json:"assignees"` // who acts on the current step
+	Holders   []termgoal.Actor    `json:"holders"`   // who drafts and answers for the holder
+	Tasks     []openTask          `json:"tasks"`
+	Seq       int                 `json:"seq"`     // task and change counter
+	Round     int                 `json:"round"`   // draft rounds: a return starts a new one
+	Version   int                 `json:"version"` // latest plan version
+	Items     []termgoal.PlanItem `json:"items"`
+
+	Opinions   []termgoal.Opinion `json:"opinions"`
+	Consulted  []int64            `json:"consulted"` // consultees who gave an opinion
+	Reviews    []termgoal.Review  `json:"reviews"`
+	VoteRound  int                `json:"vote_round"`
+	Votes      []termgoal.Vote    `json:"votes"`
+	LastTally  *termgoal.Tally    `json:"last_tally,omitempty"`
+	WindowOver bool               `json:"window_over"` // the consultation, vote or notice window has ended
+
+	NoticeRound  int                  `json:"notice_round"`
+	NoticeStarts time.Time            `json:"notice_starts_on"`
+	NoticeEndsOn time.Time            `json:"notice_ends_on"`
+	Objections   []termgoal.Objection `json:"objections"` // of every round: their numbers run on
+	DocNumber    string               `json:"doc_number"`
+
+	Applied      map[string]ActionResult `json:"applied"`
+	AppliedOrder []string                `json:"applied_order"`
+}
+
+// openTask is an open task of the current step and its assignee.
+type openTask struct {
+	ID        string `json:"id"`
+	AccountID int64  `json:"account_id"`
+	Ref       int    `json:"ref,omitempty"` // the objection a resolve task is for
+}
+
+// GoalResult is what a finished goal-setting process returns.
+type GoalResult struct {
+	Step    termgoal.Step `json:"step"`
+	Version int           `json:"plan_version"`
+}
+
+// goalWF is one run of the workflow: the state plus the lock that serializes handlers, so two
+// concurrent decisions on one task never both apply.
+type goalWF struct {
+	s    *GoalState
+	busy bool
+	// updateID is the update being applied under the lock, "" for a timer's change: the
+	// change written to the read model is named after it.
+	updateID string
+}
+
+// GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
+// review, committee vote, superior approval, congress, public notice, filing and pledges.
+func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) {
+	w := &goalWF{s: in.State}
+	if err := w.register(ctx); err != nil {
+		return GoalResult{}, err
+	}
+	if w.s == nil {
+		s, err := newGoalState(ctx, in)
+		if err != nil {
+			return GoalResult{}, err
+		}
+		// The first entry runs under the lock like any action, so an early update waits for it.
+		w.busy = true
+		c := w.change(ctx, s, &in.Initiator, "started", map[string]any{"deadline_on": s.DeadlineOn.Format(time.DateOnly)})
+		next, err := w.enter(ctx, s, c, termgoal.StepDraft)
+		w.busy = false
+		if err != nil {
+			return GoalResult{}, err
+		}
+		w.s = next
+	}
+	for !w.finished() {
+		if err := w.waitStep(ctx); err != nil {
+			return GoalResult{}, err
+		}
+		if !w.finished() && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			if err := workflow.Await(ctx, func() bool { return !w.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+				return GoalResult{}, err
+			}
+			return GoalResult{}, workflow.NewContinueAsNewError(ctx, GoalSettingWorkflowName, GoalSettingInput{TermID: w.s.TermID, Initiator: w.s.Initiator, State: w.s})
+		}
+	}
+	// Let accepted updates finish before the run closes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return GoalResult{}, err
+	}
+	return GoalResult{Step: w.s.Step, Version: w.s.Version}, nil
+}
+
+func (w *goalWF) finished() bool {
+	return w.s.Step == termgoal.StepInForce || w.s.Step == termgoal.StepCancelled
+}
+
+// newGoalState snapshots the term and its template: editing the template later never changes
+// a running process.
+func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error) {
+	var info activities.StartInfo
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.StartInfo, in.TermID).Get(ctx, &info); err != nil {
+		return nil, err
+	}
+	var holders []termgoal.Actor
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: in.TermID, Step: termgoal.StepDraft}).Get(ctx, &holders); err != nil {
+		return nil, err
+	}
+	months := info.Template.DeadlineMonths
+	if months == 0 {
+		months = 2
+	}
+	return &GoalState{
+		ProcessID:  workflow.GetInfo(ctx).WorkflowExecution.ID,
+		TermID:     in.TermID,
+		OrgID:      info.Term.OrgID,
+		Holder:     info.Holder,
+		Years:      info.Term.Years(),
+		Template:   info.Template,
+		Initiator:  in.Initiator,
+		StartedAt:  workflow.Now(ctx),
+		DeadlineOn: info.Term.Start.AddDate(0, months, 0),
+		Holders:    holders,
+		Round:      1,
+		Applied:    map[string]ActionResult{},
+	}, nil
+}
+
+// waitStep waits until the current step ends. Steps with a window (consultation, committee,
+// notice) also wait for the window's end: a durable timer at the end of the due date.
+func (w *goalWF) waitStep(ctx workflow.Context) error {
+	seq := w.s.StepSeq
+	moved := func() bool { return w.s.StepSeq != seq || w.finished() }
+	if !hasWindow(w.s.Step) || w.s.WindowOver {
+		return workflow.Await(ctx, moved)
+	}
+	if d := windowEnd(w.s).Sub(workflow.Now(ctx)); d > 0 {
+		ok, err := workflow.AwaitWithTimeout(ctx, d, func() bool { return moved() || w.s.WindowOver })
+		if err != nil || ok {
+			return err
+		}
+	}
+	return w.run(ctx, func(s *GoalState) (*GoalState, error) {
+		if s.StepSeq != seq {
+			return s, nil
+		}
+		return w.closeWindow(ctx, s)
+	})
+}
+
+func hasWindow(s termgoal.Step) bool {
+	return s == termgoal.StepConsultation || s == termgoal.StepCommittee || s == termgoal.StepNotice
+}
+
+// windowEnd is the end of the window's last working day.
+func windowEnd(s *GoalState) time.Time {
+	due := s.StepDueOn
+	if s.Step == termgoal.StepNotice {
+		due = s.NoticeEndsOn
+	}
+	return due.AddDate(0, 0, 1)
+}
+
+// run applies a change under the lock on a copy of the state, and keeps the copy only when
+// every activity succeeded: a failed write leaves the process exactly as it was.
+func (w *goalWF) run(ctx workflow.Context, f func(*GoalState) (*GoalState, error)) error {
+	if err := workflow.Await(ctx, func() bool { return !w.busy && w.s != nil }); err != nil {
+		return err
+	}
+	w.busy = true
+	defer func() { w.busy = false }()
+	next, err := f(w.s.clone())
+	if err != nil {
+		return err
+	}
+	w.s = next
+	return nil
+}
+
+func (s *GoalState) clone() *GoalState {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	var c GoalState
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic(err)
+	}
+	return &c
+}
+
+// closeWindow handles the end of a step's window.
+func (w *goalWF) closeWindow(ctx workflow.Context, s *GoalState) (*GoalState, error) {
+	if s.WindowOver {
+		return s, nil
+	}
+	s.WindowOver = true
+	switch s.Step {
+	case termgoal.StepConsultation:
+		// Consultees who did not answer lose their task; the holder still answers every opinion.
+		c := w.change(ctx, s, nil, "consultation_window_closed", nil)
+		w.closeTasks(s, &c, func(t openTask) bool { return !isIn(s.Holders, t.AccountID) }, termgoal.TaskClosed, "window_closed")
+		return s, w.apply(ctx, s, c)
+	case termgoal.StepCommittee:
+		return w.tally(ctx, s, w.change(ctx, s, nil, "vote_window_closed", nil))
+	case termgoal.StepNotice:
+		if pendingObjections(s) > 0 {
+			c := w.change(ctx, s, nil, "notice_period_ended", map[string]any{"pending_objections": pendingObjections(s)})
+			return s, w.apply(ctx, s, c)
+		}
+		return w.enter(ctx, s, w.change(ctx, s, nil, "notice_passed", nil), s.Template.Next(s.Step))
+	}
+	return s, nil
+}
+
+// enter leaves the current step (recording its outcome and the plan version it saw) and
+// enters step: resolves its assignees, computes its due date on the working-day calendar and
+// opens their tasks. Everything goes into c, the change of the action that moved the step, so
+// the read model moves in one transaction.
+func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, step termgoal.Step) (*GoalState, error) {
+	now := workflow.Now(ctx)
+	prev := s.Step
+	var record *termgoal.StepRecord
+	if prev != "" {
+		record = &termgoal.StepRecord{Seq: s.StepSeq, Step: prev, Version: s.Version, Outcome: c.Action, At: now}
+	}
+	w.closeTasks(s, &c, func(openTask) bool { return true }, termgoal.TaskClosed, "step_ended")
+	if prev == termgoal.StepNotice && step != termgoal.StepNotice {
+		status := "closed"
+		if step == termgoal.StepDraft {
+			status = "withdrawn"
+		}
+		c.Notice = w.notice(s, status)
+	}
+	s.Step, s.StepSeq, s.WindowOver, s.Assignees = step, s.StepSeq+1, false, nil
+	if step == termgoal.StepInForce || step == termgoal.StepCancelled {
+		c.StepRecord = record
+		c.InForce = step == termgoal.StepInForce
+		if c.InForce {
+			c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: s.Items, Step: prev, Status: "in_force"}
+		}
+		return s, w.apply(ctx, s, c)
+	}
+
+	days := s.Template.Days(step)
+	due, err := w.deadline(ctx, today(now), days)
+	if err != nil {
+		return nil, err
+	}
+	s.StepDueOn = due
+	switch step {
+	case termgoal.StepDraft:
+		// The draft is due by the overall deadline: the plan must be approved within 2 months.
+		s.StepDueOn = s.DeadlineOn
+		s.Assignees = s.Holders
+	case termgoal.StepPledge:
+		s.Assignees = s.Holders
+	default:
+		if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &s.Assignees); err != nil {
+			return nil, err
+		}
+	}
+	kind := taskKind[step]
+	switch step {
+	case termgoal.StepDraft:
+		if prev != "" {
+			s.Round++
+		}
+	case termgoal.StepConsultation:
+		s.Opinions, s.Consulted = nil, nil
+		// The holder answers the opinions while they come in.
+		w.openTasks(s, &c, s.Holders, "answer")
+		s.WindowOver = len(s.Assignees) == 0
+	case termgoal.StepExpertReview:
+		s.Reviews = nil
+	case termgoal.StepCommittee:
+		s.VoteRound++
+		s.Votes = nil
+	case termgoal.StepNotice:
+		s.NoticeRound++
+		s.NoticeStarts, s.NoticeEndsOn = today(now), due
+		c.Notice = w.notice(s, "open")
+		// Superiors act on the notice only when an objection comes in.
+		kind = ""
+	}
+	if kind != "" {
+		w.openTasks(s, &c, s.Assignees, kind)
+	}
+	if len(s.Assignees) == 0 {
+		c.Detail["no_assignee"] = true
+	}
+	c.StepRecord = record
+	return s, w.apply(ctx, s, c)
+}
+
+var taskKind = map[termgoal.Step]string{
+	termgoal.StepDraft:        "draft",
+	termgoal.StepConsultation: "opinion",
+	termgoal.StepExpertReview: "review",
+	termgoal.StepCommittee:    "vote",
+	termgoal.StepApproval:     "approve",
+	termgoal.StepCongress:     "approve",
+	termgoal.StepFiling:       "file",
+	termgoal.StepPledge:       "pledge",
+}
+
+// today is the civil date of t in China, at midnight UTC: the calendar counts civil dates.
+func today(t time.Time) time.Time {
+	t = t.In(chinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// chinaTime is UTC+8 without tzdata, so every worker computes the same date on replay.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (w *goalWF) deadline(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
+	var due time.Time
+	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Deadline, activities.DeadlineInput{From: from, WorkingDays: days}).Get(ctx, &due)
+	return due, err
+}
+
+// change starts a Change with a deterministic ID: the update ID for an action, else a counter.
+func (w *goalWF) change(ctx workflow.Context, s *GoalState, actor *termgoal.Actor, action string, detail map[string]any) termgoal.Change {
+	s.Seq++
+	id := fmt.Sprintf("%s/c/%d", s.ProcessID, s.Seq)
+	if w.updateID != "" {
+		id = fmt.Sprintf("%s/u/%s/%d", s.ProcessID, w.updateID, s.Seq)
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	return termgoal.Change{ID: id, At: workflow.Now(ctx), Actor: actor, Action: action, Detail: detail}
+}
+
+func (w *goalWF) process(s *GoalState) termgoal.Process {
+	status := "running"
+	switch s.Step {
+	case termgoal.StepInForce:
+		status = "completed"
+	case termgoal.StepCancelled:
+		status = "cancelled"
+	}
+	p := termgoal.Process{
+		ID: s.ProcessID, Kind: "goal_setting", TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
+		Status: status, Version: s.Version, DeadlineOn: s.DeadlineOn, StartedAt: s.StartedAt,
+		State: map[string]any{
+			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
+			"window_over": s.WindowOver, "doc_number": s.DocNumber, "steps": s.Template.Steps(),
+			"assignees": s.Assignees,
+		},
+	}
+	if status == "running" {
+		due := s.StepDueOn
+		p.StepDueOn = &due
+	}
+	if s.LastTally != nil {
+		p.State["last_tally"] = s.LastTally
+	}
+	return p
+}
+
+func (w *goalWF) notice(s *GoalState, status string) *termgoal.Notice {
+	return &termgoal.Notice{
+		ProcessID: s.ProcessID, Round: s.NoticeRound, TermID: s.TermID, OrgID: s.OrgID,
+		Title: s.Holder, Version: s.Version, StartsOn: s.NoticeStarts, EndsOn: s.NoticeEndsOn, Status: status,
+	}
+}
+
+func (w *goalWF) openTasks(s *GoalState, c *termgoal.Change, who []termgoal.Actor, kind string) {
+	w.openTasksFor(s, c, who, kind, 0)
+}
+
+func (w *goalWF) openTasksFor(s *GoalState, c *termgoal.Change, who []termgoal.Actor, kind string, ref int) {
+	for _, p := range who {
+		s.Seq++
+		t := termgoal.Task{
+			ID: fmt.Sprintf("%s-%d", s.ProcessID, s.Seq), ProcessID: s.ProcessID, TermID: s.TermID, OrgID: s.OrgID,
+			Step: s.Step, Kind: kind, AccountID: p.AccountID, Status: termgoal.TaskOpen, DueOn: s.StepDueOn, CreatedAt: c.At,
+		}
+		c.Open = append(c.Open, t)
+		s.Tasks = append(s.Tasks, openTask{ID: t.ID, AccountID: p.AccountID, Ref: ref})
+	}
+}
+
+// closeTasks closes the open tasks that match.
+func (w *goalWF) closeTasks(s *GoalState, c *termgoal.Change, match func(openTask) bool, status, outcome string) {
+	var kept []openTask
+	for _, t := range s.Tasks {
+		if match(t) {
+			c.Close = append(c.Close, termgoal.TaskClose{ID: t.ID, Status: status, Outcome: outcome})
+		} else {
+			kept = append(kept, t)
+		}
+	}
+	s.Tasks = kept
+}
+
+// closeTaskOf closes acc's own task: done by the actor, the other assignees' as closed.
+func (w *goalWF) closeTaskOf(s *GoalState, c *termgoal.Change, acc int64, outcome string) {
+	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc }, termgoal.TaskDone, outcome)
+}
+
+// apply writes c with the process row as s now stands.
+func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) error {
+	c.Process = w.process(s)
+	return workflow.ExecuteLocalActivity(withLocal(ctx), a.Apply, c).Get(ctx, nil)
+}
+
+// withLocal sets the local activity options: read-model writes are short and retried.
+func withLocal(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    100 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Second,
+		},
+	})
+}
+
+func isIn(who []termgoal.Actor, acc int64) bool {
+	for _, p := range who {
+		if p.AccountID == acc {
+			return true
+		}
+	}
+	return false
+}
+
+func pendingObjections(s *GoalState) int {
+	n := 0
+	for _, o := range s.Objections {
+		if o.Round == s.NoticeRound && o.Resolution == "" {
+			n++
+		}
+	}
+	return n
+}

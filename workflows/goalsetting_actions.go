@@ -1,0 +1,453 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
+)
+
+// register installs the state query and one update per human action. Each update has a
+// validator that refuses, without touching history, what the state does not allow; the
+// handler checks again under the lock, because another action may have moved the step after
+// the validator ran.
+func (w *goalWF) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (*GoalState, error) { return w.s, nil }); err != nil {
+		return err
+	}
+	return errors.Join(
+		action(ctx, w, UpdateSubmitDraft, checkSubmitDraft, w.submitDraft),
+		action(ctx, w, UpdateGiveOpinion, checkGiveOpinion, w.giveOpinion),
+		action(ctx, w, UpdateAnswerOpinion, checkAnswerOpinion, w.answerOpinion),
+		action(ctx, w, UpdateCompleteConsultation, checkCompleteConsultation, w.completeConsultation),
+		action(ctx, w, UpdateReview, checkReview, w.review),
+		action(ctx, w, UpdateVote, checkVote, w.vote),
+		action(ctx, w, UpdateApprove, checkDecision(false), w.approve),
+		action(ctx, w, UpdateReturn, checkDecision(true), w.returnToDraft),
+		action(ctx, w, UpdateFileObjection, checkFileObjection, w.fileObjection),
+		action(ctx, w, UpdateResolveObjection, checkResolveObjection, w.resolveObjection),
+		action(ctx, w, UpdateFile, checkFile, w.file),
+		action(ctx, w, UpdateSignPledges, checkSignPledges, w.signPledges),
+	)
+}
+
+// action registers one update. An update ID already applied (also in an earlier run, carried
+// across continue-as-new) answers its first result and changes nothing.
+func action[T any](ctx workflow.Context, w *goalWF, name string,
+	check func(*GoalState, T) error,
+	apply func(workflow.Context, *GoalState, T) (*GoalState, ActionResult, error),
+) error {
+	handler := func(ctx workflow.Context, in T) (ActionResult, error) {
+		id := workflow.GetCurrentUpdateInfo(ctx).ID
+		var res ActionResult
+		err := w.run(ctx, func(s *GoalState) (*GoalState, error) {
+			if r, ok := s.Applied[id]; ok {
+				res = r
+				return s, nil
+			}
+			if err := check(s, in); err != nil {
+				return nil, refusal(err)
+			}
+			w.updateID = id
+			defer func() { w.updateID = "" }()
+			next, r, err := apply(ctx, s, in)
+			if err != nil {
+				return nil, refusal(err)
+			}
+			r.Step, r.Version = next.Step, next.Version
+			next.remember(id, r)
+			res = r
+			return next, nil
+		})
+		return res, err
+	}
+	validator := func(ctx workflow.Context, in T) error {
+		if w.s == nil {
+			return nil // still starting: the handler checks once the state exists
+		}
+		if _, ok := w.s.Applied[workflow.GetCurrentUpdateInfo(ctx).ID]; ok {
+			return nil
+		}
+		return refusal(check(w.s, in))
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validator})
+}
+
+func (s *GoalState) remember(id string, r ActionResult) {
+	if s.Applied == nil {
+		s.Applied = map[string]ActionResult{}
+	}
+	s.Applied[id] = r
+	s.AppliedOrder = append(s.AppliedOrder, id)
+	if len(s.AppliedOrder) > maxApplied {
+		delete(s.Applied, s.AppliedOrder[0])
+		s.AppliedOrder = s.AppliedOrder[1:]
+	}
+}
+
+// refusal turns a domain error into the application error the API maps to a status and a
+// message in the caller's language. Other errors (a failed activity) pass unchanged.
+func refusal(err error) error {
+	var e *termgoal.Error
+	if !errors.As(err, &e) {
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() != "" && app.Type() != "ActivityError" {
+			// A domain error raised inside an activity (an unknown calendar year) keeps its code.
+			return temporal.NewNonRetryableApplicationError(app.Message(), app.Type(), nil, detailsOf(app))
+		}
+		return err
+	}
+	return temporal.NewNonRetryableApplicationError(e.Message, e.Code, nil, RefusalDetail{Key: e.Key, Args: e.Args})
+}
+
+func detailsOf(app *temporal.ApplicationError) RefusalDetail {
+	var d RefusalDetail
+	if app.HasDetails() {
+		_ = app.Details(&d)
+	}
+	return d
+}
+
+func conflict(key, msg string, kv ...any) error {
+	return termgoal.Errorf(termgoal.ECONFLICT, key, msg, kv...)
+}
+
+func invalid(key, msg string, kv ...any) error {
+	return termgoal.Errorf(termgoal.EINVALID, key, msg, kv...)
+}
+
+// atStep refuses unless the process is at one of steps and the actor is among who.
+func atStep(s *GoalState, actor termgoal.Actor, who []termgoal.Actor, steps ...termgoal.Step) error {
+	if !slices.Contains(steps, s.Step) {
+		return conflict("action.wrong_step", fmt.Sprintf("the process is at step %s, where this action does not apply", s.Step), "step", string(s.Step))
+	}
+	if !isIn(who, actor.AccountID) {
+		return termgoal.Errorf(termgoal.EFORBIDDEN, "action.not_assignee", "you are not an assignee of this step")
+	}
+	return nil
+}
+
+func blank(v string) bool { return strings.TrimSpace(v) == "" }
+
+// Draft.
+
+func checkSubmitDraft(s *GoalState, in SubmitDraftInput) error {
+	if err := atStep(s, in.Actor, s.Holders, termgoal.StepDraft); err != nil {
+		return err
+	}
+	return termgoal.ValidateItems(in.Items, s.Years, s.Template.Categories)
+}
+
+func (w *goalWF) submitDraft(ctx workflow.Context, s *GoalState, in SubmitDraftInput) (*GoalState, ActionResult, error) {
+	s.Version++
+	s.Items = in.Items
+	c := w.change(ctx, s, &in.Actor, "draft_submitted", map[string]any{"note": in.Note, "round": s.Round})
+	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: in.Items, Note: in.Note, Step: termgoal.StepDraft, Status: "draft"}
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "submitted")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepDraft))
+	return next, ActionResult{}, err
+}
+
+// Consultation.
+
+func checkGiveOpinion(s *GoalState, in GiveOpinionInput) error {
+	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	switch {
+	case s.WindowOver:
+		return conflict("consultation.closed", "the consultation window has closed")
+	case slices.Contains(s.Consulted, in.Actor.AccountID):
+		return conflict("consultation.already_given", "you have already given your opinion")
+	case blank(in.Content):
+		return invalid("consultation.content", "the opinion is empty")
+	}
+	return nil
+}
+
+func (w *goalWF) giveOpinion(ctx workflow.Context, s *GoalState, in GiveOpinionInput) (*GoalState, ActionResult, error) {
+	op := termgoal.Opinion{Seq: len(s.Opinions) + 1, AuthorID: in.Actor.AccountID, AuthorName: in.Actor.Name, Content: in.Content, At: workflow.Now(ctx)}
+	s.Opinions = append(s.Opinions, op)
+	s.Consulted = append(s.Consulted, in.Actor.AccountID)
+	c := w.change(ctx, s, &in.Actor, "opinion_given", map[string]any{"seq": op.Seq})
+	c.Opinion = &op
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "opinion_given")
+	// Everyone asked has answered: no need to wait for the window's end.
+	s.WindowOver = len(s.Consulted) == len(s.Assignees)
+	return s, ActionResult{Seq: op.Seq}, w.apply(ctx, s, c)
+}
+
+func checkAnswerOpinion(s *GoalState, in AnswerOpinionInput) error {
+	if err := atStep(s, in.Actor, s.Holders, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	switch {
+	case in.Seq < 1 || in.Seq > len(s.Opinions):
+		return termgoal.Errorf(termgoal.ENOTFOUND, "consultation.no_opinion", fmt.Sprintf("there is no opinion %d", in.Seq), "seq", in.Seq)
+	case s.Opinions[in.Seq-1].Disposition != "":
+		return conflict("consultation.already_answered", fmt.Sprintf("opinion %d is already answered", in.Seq), "seq", in.Seq)
+	case !in.Disposition.Valid():
+		return invalid("consultation.disposition", "the answer must be adopted, partly adopted or not adopted")
+	case in.Disposition != termgoal.Adopted && blank(in.Reason):
+		return invalid("consultation.reason", "say why the opinion is not (fully) adopted")
+	}
+	return nil
+}
+
+func (w *goalWF) answerOpinion(ctx workflow.Context, s *GoalState, in AnswerOpinionInput) (*GoalState, ActionResult, error) {
+	op := &s.Opinions[in.Seq-1]
+	op.Disposition, op.Reason = in.Disposition, in.Reason
+	c := w.change(ctx, s, &in.Actor, "opinion_answered", map[string]any{"seq": in.Seq, "disposition": string(in.Disposition)})
+	answered := *op
+	c.Opinion = &answered
+	return s, ActionResult{Seq: in.Seq}, w.apply(ctx, s, c)
+}
+
+func checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error {
+	if err := atStep(s, in.Actor, s.Holders, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	if !s.WindowOver {
+		return conflict("consultation.window_open", fmt.Sprintf("the consultation is open until %s or until everyone asked has answered", s.StepDueOn.Format("2006-01-02")), "due", s.StepDueOn.Format("2006-01-02"))
+	}
+	for _, op := range s.Opinions {
+		if op.Disposition == "" {
+			return conflict("consultation.unanswered", fmt.Sprintf("opinion %d has no answer yet", op.Seq), "seq", op.Seq)
+		}
+	}
+	return nil
+}
+
+func (w *goalWF) completeConsultation(ctx workflow.Context, s *GoalState, in CompleteConsultationInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "consultation_completed", map[string]any{"opinions": len(s.Opinions)})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "completed")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepConsultation))
+	return next, ActionResult{}, err
+}
+
+// Expert review.
+
+func checkReview(s *GoalState, in ReviewInput) error {
+	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepExpertReview); err != nil {
+		return err
+	}
+	for _, r := range s.Reviews {
+		if r.AccountID == in.Actor.AccountID {
+			return conflict("review.already_given", "you have already reviewed this plan")
+		}
+	}
+	if blank(in.Comment) {
+		return invalid("review.comment", "the review needs a comment")
+	}
+	return nil
+}
+
+func (w *goalWF) review(ctx workflow.Context, s *GoalState, in ReviewInput) (*GoalState, ActionResult, error) {
+	r := termgoal.Review{AccountID: in.Actor.AccountID, Name: in.Actor.Name, Feasible: in.Feasible, Comment: in.Comment}
+	s.Reviews = append(s.Reviews, r)
+	c := w.change(ctx, s, &in.Actor, "expert_reviewed", map[string]any{"feasible": in.Feasible})
+	c.Review = &r
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "reviewed")
+	if len(s.Reviews) < len(s.Assignees) {
+		return s, ActionResult{}, w.apply(ctx, s, c)
+	}
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepExpertReview))
+	return next, ActionResult{}, err
+}
+
+// Committee.
+
+func checkVote(s *GoalState, in VoteInput) error {
+	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepCommittee); err != nil {
+		return err
+	}
+	for _, v := range s.Votes {
+		if v.AccountID == in.Actor.AccountID {
+			return conflict("vote.already_cast", "you have already voted in this round")
+		}
+	}
+	if !in.Choice.Valid() {
+		return invalid("vote.choice", "the vote must be for, against, abstain or recuse")
+	}
+	return nil
+}
+
+func (w *goalWF) vote(ctx workflow.Context, s *GoalState, in VoteInput) (*GoalState, ActionResult, error) {
+	v := termgoal.Vote{Round: s.VoteRound, AccountID: in.Actor.AccountID, Name: in.Actor.Name, Choice: in.Choice}
+	s.Votes = append(s.Votes, v)
+	c := w.change(ctx, s, &in.Actor, "voted", map[string]any{"round": s.VoteRound})
+	c.Vote = &v
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "voted")
+	if len(s.Votes) < len(s.Assignees) {
+		return s, ActionResult{}, w.apply(ctx, s, c)
+	}
+	next, err := w.tally(ctx, s, c)
+	return next, ActionResult{}, err
+}
+
+// tally closes a vote round: without a quorum the committee votes again; a vote that fails
+// sends the plan back to the draft.
+func (w *goalWF) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*GoalState, error) {
+	choices := make([]termgoal.Choice, len(s.Votes))
+	for i, v := range s.Votes {
+		choices[i] = v.Choice
+	}
+	t := termgoal.CountVotes(len(s.Assignees), choices)
+	s.LastTally = &t
+	c.Detail["tally"] = t
+	next := s.Template.Next(termgoal.StepCommittee)
+	switch {
+	case !t.Quorum:
+		c.Detail["result"] = "quorum_not_reached"
+		next = termgoal.StepCommittee
+	case !t.Passed:
+		c.Detail["result"] = "vote_failed"
+		next = termgoal.StepDraft
+	default:
+		c.Detail["result"] = "vote_passed"
+	}
+	return w.enter(ctx, s, c, next)
+}
+
+// Superior approval and congress.
+
+func checkDecision(returning bool) func(*GoalState, DecisionInput) error {
+	return func(s *GoalState, in DecisionInput) error {
+		if err := atStep(s, in.Actor, s.Assignees, termgoal.StepApproval, termgoal.StepCongress); err != nil {
+			return err
+		}
+		if returning && blank(in.Comment) {
+			return invalid("approval.comment", "say what must change when returning the plan")
+		}
+		return nil
+	}
+}
+
+func (w *goalWF) approve(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "approved", map[string]any{"comment": in.Comment})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "approved")
+	next, err := w.enter(ctx, s, c, s.Template.Next(s.Step))
+	return next, ActionResult{}, err
+}
+
+func (w *goalWF) returnToDraft(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "returned", map[string]any{"comment": in.Comment})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "returned")
+	next, err := w.enter(ctx, s, c, termgoal.StepDraft)
+	return next, ActionResult{}, err
+}
+
+// Public notice.
+
+func checkFileObjection(s *GoalState, in FileObjectionInput) error {
+	switch {
+	case s.Step != termgoal.StepNotice || s.WindowOver:
+		return conflict("notice.closed", "the notice is not open for objections")
+	case blank(in.Content):
+		return invalid("notice.content", "the objection is empty")
+	}
+	return nil
+}
+
+func (w *goalWF) fileObjection(ctx workflow.Context, s *GoalState, in FileObjectionInput) (*GoalState, ActionResult, error) {
+	o := termgoal.Objection{Seq: len(s.Objections) + 1, Round: s.NoticeRound, Content: in.Content, At: workflow.Now(ctx),
+		Anonymous: in.Anonymous || in.Actor.AccountID == 0, AuthorID: in.Actor.AccountID}
+	if !o.Anonymous {
+		o.AuthorName = in.Actor.Name
+	}
+	s.Objections = append(s.Objections, o)
+	actor := in.Actor
+	if o.Anonymous {
+		// The audit log must not name an anonymous objector either.
+		actor = termgoal.Actor{Name: "anonymous"}
+	}
+	c := w.change(ctx, s, &actor, "objection_filed", map[string]any{"seq": o.Seq, "anonymous": o.Anonymous})
+	c.Objection = &o
+	w.openTasksFor(s, &c, s.Assignees, "resolve", o.Seq)
+	return s, ActionResult{Seq: o.Seq}, w.apply(ctx, s, c)
+}
+
+func checkResolveObjection(s *GoalState, in ResolveObjectionInput) error {
+	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepNotice); err != nil {
+		return err
+	}
+	switch {
+	case in.Seq < 1 || in.Seq > len(s.Objections):
+		return termgoal.Errorf(termgoal.ENOTFOUND, "notice.no_objection", fmt.Sprintf("there is no objection %d", in.Seq), "seq", in.Seq)
+	case s.Objections[in.Seq-1].Round != s.NoticeRound:
+		return conflict("notice.old_objection", fmt.Sprintf("objection %d belongs to an earlier notice", in.Seq), "seq", in.Seq)
+	case s.Objections[in.Seq-1].Resolution != "":
+		return conflict("notice.already_resolved", fmt.Sprintf("objection %d is already resolved", in.Seq), "seq", in.Seq)
+	case blank(in.Reason):
+		return invalid("notice.reason", "give the reason for the resolution")
+	}
+	return nil
+}
+
+func (w *goalWF) resolveObjection(ctx workflow.Context, s *GoalState, in ResolveObjectionInput) (*GoalState, ActionResult, error) {
+	o := &s.Objections[in.Seq-1]
+	o.Resolution, o.Reason = "dismissed", in.Reason
+	if in.Upheld {
+		o.Resolution = "upheld"
+	}
+	c := w.change(ctx, s, &in.Actor, "objection_"+o.Resolution, map[string]any{"seq": in.Seq, "reason": in.Reason})
+	resolved := *o
+	c.Objection = &resolved
+	w.closeTasks(s, &c, func(t openTask) bool { return t.Ref == in.Seq && t.AccountID == in.Actor.AccountID }, termgoal.TaskDone, o.Resolution)
+	w.closeTasks(s, &c, func(t openTask) bool { return t.Ref == in.Seq }, termgoal.TaskClosed, o.Resolution)
+	res := ActionResult{Seq: in.Seq}
+	switch {
+	case in.Upheld:
+		next, err := w.enter(ctx, s, c, termgoal.StepDraft)
+		return next, res, err
+	case s.WindowOver && pendingObjections(s) == 0:
+		// The notice ends only when its days have passed and every objection is resolved.
+		next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepNotice))
+		return next, res, err
+	}
+	return s, res, w.apply(ctx, s, c)
+}
+
+// Filing and pledges.
+
+func checkFile(s *GoalState, in FileInput) error {
+	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepFiling); err != nil {
+		return err
+	}
+	if blank(in.DocNumber) {
+		return invalid("filing.doc_number", "the filing needs a document number")
+	}
+	return nil
+}
+
+func (w *goalWF) file(ctx workflow.Context, s *GoalState, in FileInput) (*GoalState, ActionResult, error) {
+	s.DocNumber = in.DocNumber
+	c := w.change(ctx, s, &in.Actor, "filed", map[string]any{"doc_number": in.DocNumber})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "filed")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepFiling))
+	return next, ActionResult{}, err
+}
+
+func checkSignPledges(s *GoalState, in SignPledgesInput) error {
+	if err := atStep(s, in.Actor, s.Holders, termgoal.StepPledge); err != nil {
+		return err
+	}
+	for _, p := range termgoal.Pledges {
+		if !slices.Contains(in.Pledges, p) {
+			return invalid("pledge.missing", fmt.Sprintf("the %s pledge is not signed", p), "pledge", p)
+		}
+	}
+	return nil
+}
+
+func (w *goalWF) signPledges(ctx workflow.Context, s *GoalState, in SignPledgesInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "pledges_signed", map[string]any{"pledges": in.Pledges})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "signed")
+	next, err := w.enter(ctx, s, c, termgoal.StepInForce)
+	return next, ActionResult{}, err
+}

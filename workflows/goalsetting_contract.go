@@ -1,0 +1,169 @@
+// Package workflows holds every termgoal workflow with its contract: workflow IDs, update
+// names, inputs and outputs, and the validators that refuse an action before it reaches
+// history.
+package workflows
+
+import (
+	"fmt"
+
+	"termgoal"
+)
+
+// TaskQueue is the queue every termgoal worker polls.
+const TaskQueue = "termgoal"
+
+// GoalSettingWorkflowName is the registered name of GoalSetting.
+const GoalSettingWorkflowName = "GoalSetting"
+
+// GoalSettingID is the workflow ID of a term's goal-setting process. It holds the term ID only:
+// no personal data in workflow IDs (S5).
+func GoalSettingID(termID int64) string { return fmt.Sprintf("goalsetting-term-%d", termID) }
+
+// Update names of the goal-setting workflow: one per human action (T7).
+const (
+	UpdateSubmitDraft          = "submit_draft"
+	UpdateGiveOpinion          = "give_opinion"
+	UpdateAnswerOpinion        = "answer_opinion"
+	UpdateCompleteConsultation = "complete_consultation"
+	UpdateReview               = "review"
+	UpdateVote                 = "vote"
+	UpdateApprove              = "approve"
+	UpdateReturn               = "return"
+	UpdateFileObjection        = "file_objection"
+	UpdateResolveObjection     = "resolve_objection"
+	UpdateFile                 = "file"
+	UpdateSignPledges          = "sign_pledges"
+)
+
+// QueryState is the query that returns the workflow's GoalState.
+const QueryState = "state"
+
+// GoalSettingInput starts a goal-setting process. State is set only when the workflow
+// continues as new and carries everything it had.
+type GoalSettingInput struct {
+	TermID    int64          `json:"term_id"`
+	Initiator termgoal.Actor `json:"initiator"`
+	State     *GoalState     `json:"state,omitempty"`
+}
+
+// Action inputs. Every input carries the actor the API authenticated; the validator checks that
+// the actor may act on the current step.
+
+// SubmitDraftInput submits (or resubmits) the plan.
+type SubmitDraftInput struct {
+	Actor termgoal.Actor      `json:"actor"`
+	Items []termgoal.PlanItem `json:"items"`
+	Note  string              `json:"note"`
+}
+
+// GiveOpinionInput gives a consultation opinion.
+type GiveOpinionInput struct {
+	Actor   termgoal.Actor `json:"actor"`
+	Content string         `json:"content"`
+}
+
+// AnswerOpinionInput answers one opinion.
+type AnswerOpinionInput struct {
+	Actor       termgoal.Actor       `json:"actor"`
+	Seq         int                  `json:"seq"`
+	Disposition termgoal.Disposition `json:"disposition"`
+	Reason      string               `json:"reason"`
+}
+
+// CompleteConsultationInput ends the consultation once every opinion is answered.
+type CompleteConsultationInput struct {
+	Actor termgoal.Actor `json:"actor"`
+}
+
+// ReviewInput is an expert's review.
+type ReviewInput struct {
+	Actor    termgoal.Actor `json:"actor"`
+	Feasible bool           `json:"feasible"`
+	Comment  string         `json:"comment"`
+}
+
+// VoteInput is a committee member's vote.
+type VoteInput struct {
+	Actor  termgoal.Actor  `json:"actor"`
+	Choice termgoal.Choice `json:"choice"`
+}
+
+// DecisionInput approves or returns the plan (superior approval and congress).
+type DecisionInput struct {
+	Actor   termgoal.Actor `json:"actor"`
+	Comment string         `json:"comment"`
+}
+
+// FileObjectionInput files an objection during the notice. An actor with AccountID 0 is a
+// member of the public who did not sign in; their objection is anonymous.
+type FileObjectionInput struct {
+	Actor     termgoal.Actor `json:"actor"`
+	Content   string         `json:"content"`
+	Anonymous bool           `json:"anonymous"`
+}
+
+// ResolveObjectionInput resolves an objection: upheld sends the plan back to the draft.
+type ResolveObjectionInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	Seq    int            `json:"seq"`
+	Upheld bool           `json:"upheld"`
+	Reason string         `json:"reason"`
+}
+
+// FileInput records the plan with a document number.
+type FileInput struct {
+	Actor     termgoal.Actor `json:"actor"`
+	DocNumber string         `json:"doc_number"`
+}
+
+// SignPledgesInput signs the pledges; the plan comes into force.
+type SignPledgesInput struct {
+	Actor   termgoal.Actor `json:"actor"`
+	Pledges []string       `json:"pledges"`
+}
+
+// ActionResult answers every action.
+type ActionResult struct {
+	Step    termgoal.Step `json:"step"`
+	Version int           `json:"plan_version"`
+	Seq     int           `json:"seq,omitempty"` // the opinion or objection created
+}
+
+// ActionInput is implemented by every action input, so the API can decode any action from its
+// body and then set the actor it authenticated (never one the body names).
+type ActionInput interface{ SetActor(termgoal.Actor) }
+
+func (in *SubmitDraftInput) SetActor(a termgoal.Actor)          { in.Actor = a }
+func (in *GiveOpinionInput) SetActor(a termgoal.Actor)          { in.Actor = a }
+func (in *AnswerOpinionInput) SetActor(a termgoal.Actor)        { in.Actor = a }
+func (in *CompleteConsultationInput) SetActor(a termgoal.Actor) { in.Actor = a }
+func (in *ReviewInput) SetActor(a termgoal.Actor)               { in.Actor = a }
+func (in *VoteInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
+func (in *DecisionInput) SetActor(a termgoal.Actor)             { in.Actor = a }
+func (in *FileObjectionInput) SetActor(a termgoal.Actor)        { in.Actor = a }
+func (in *ResolveObjectionInput) SetActor(a termgoal.Actor)     { in.Actor = a }
+func (in *FileInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
+func (in *SignPledgesInput) SetActor(a termgoal.Actor)          { in.Actor = a }
+
+// Actions maps each update name to a constructor of its input.
+var Actions = map[string]func() ActionInput{
+	UpdateSubmitDraft:          func() ActionInput { return &SubmitDraftInput{} },
+	UpdateGiveOpinion:          func() ActionInput { return &GiveOpinionInput{} },
+	UpdateAnswerOpinion:        func() ActionInput { return &AnswerOpinionInput{} },
+	UpdateCompleteConsultation: func() ActionInput { return &CompleteConsultationInput{} },
+	UpdateReview:               func() ActionInput { return &ReviewInput{} },
+	UpdateVote:                 func() ActionInput { return &VoteInput{} },
+	UpdateApprove:              func() ActionInput { return &DecisionInput{} },
+	UpdateReturn:               func() ActionInput { return &DecisionInput{} },
+	UpdateFileObjection:        func() ActionInput { return &FileObjectionInput{} },
+	UpdateResolveObjection:     func() ActionInput { return &ResolveObjectionInput{} },
+	UpdateFile:                 func() ActionInput { return &FileInput{} },
+	UpdateSignPledges:          func() ActionInput { return &SignPledgesInput{} },
+}
+
+// RefusalDetail travels as the details of the Temporal application error a validator returns:
+// the message key and its arguments, so the API can answer in the caller's language.
+type RefusalDetail struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+}

@@ -1,0 +1,11 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Register registers every workflow with a worker.
+func Register(r worker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(GoalSetting, workflow.RegisterOptions{Name: GoalSettingWorkflowName})
+}
