@@ -1,0 +1,45 @@
+// Package activities holds termgoal's Temporal activities: short, idempotent steps that read and
+// write the PostgreSQL read model and compute deadlines, so workflow code stays deterministic.
+package activities
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
+
+	"termgoal"
+	"termgoal/postgres"
+)
+
+// Activities are registered on the worker as one struct; workflows reference its methods
+// through a nil *Activities.
+type Activities struct {
+	Store *postgres.Store
+}
+
+// Apply writes a workflow's Change to the read model (used as a local activity from update
+// handlers, and as a normal activity elsewhere). The store skips a change ID it has seen, so
+// a retry after a timeout writes nothing twice.
+func (a *Activities) Apply(ctx context.Context, c termgoal.Change) error {
+	return domain(a.Store.Apply(ctx, c))
+}
+
+// errorDetail travels as the details of a domain error, in the JSON shape of
+// workflows.RefusalDetail, so the workflow and the API can name the message in the caller's
+// language.
+type errorDetail struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+// domain turns a *termgoal.Error into a non-retryable application error whose type is the
+// error code: retrying a missing term or an unknown calendar year cannot succeed, and the
+// workflow must see the code. Other errors (a lost connection) stay retryable.
+func domain(err error) error {
+	var e *termgoal.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	return temporal.NewNonRetryableApplicationError(e.Message, e.Code, err, errorDetail{Key: e.Key, Args: e.Args})
+}

@@ -1,0 +1,85 @@
+package postgres_test
+
+import (
+	"testing"
+	"time"
+
+	"termgoal"
+	"termgoal/postgres/postgrestest"
+)
+
+func ids(accounts []termgoal.Account) []int64 {
+	var out []int64
+	for _, a := range accounts {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+func TestAccountsAndGrants(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	countyAdmin := account(t, s, "county", nil, termgoal.Grant{Role: termgoal.RoleSuperior, OrgID: w.county.ID})
+	townAdmin := account(t, s, "town", nil, termgoal.Grant{Role: termgoal.RoleSuperior, OrgID: w.town.ID},
+		termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: w.town.ID})
+	holder := account(t, s, "holder", &w.person.ID, termgoal.Grant{Role: termgoal.RoleHolder, OrgID: w.village.ID})
+	other := termgoal.Org{ParentID: &w.county.ID, Name: "Other", Type: termgoal.OrgOther}
+	must(t, s.CreateOrg(ctx, &other))
+	account(t, s, "sideways", nil, termgoal.Grant{Role: termgoal.RoleSuperior, OrgID: other.ID})
+
+	got, err := s.Account(ctx, townAdmin.ID)
+	must(t, err)
+	if len(got.Grants) != 2 || got.Grants[0].OrgPath != w.town.Path || got.Grants[0].OrgName != "Town" ||
+		!got.Can(termgoal.RoleSuperior, w.village.Path) || got.Can(termgoal.RoleSuperior, w.county.Path) {
+		t.Errorf("Account = %+v", got)
+	}
+	must(t, s.AddGrant(ctx, townAdmin.ID, termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: w.town.ID})) // again: no-op
+	wantCode(t, s.AddGrant(ctx, townAdmin.ID, termgoal.Grant{Role: "king", OrgID: w.town.ID}), termgoal.EINVALID)
+	wantCode(t, s.AddGrant(ctx, townAdmin.ID, termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: 999}), termgoal.EINVALID)
+
+	// Grants on the village's ancestors count; a grant on a sibling subtree does not.
+	superiors, err := s.AccountsWithRole(ctx, termgoal.RoleSuperior, w.village.Path)
+	must(t, err)
+	if got, want := ids(superiors), []int64{countyAdmin.ID, townAdmin.ID}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("superiors of the village = %v, want %v", got, want)
+	}
+	superiors, err = s.AccountsWithRole(ctx, termgoal.RoleSuperior, w.county.Path)
+	must(t, err)
+	if got := ids(superiors); len(got) != 1 || got[0] != countyAdmin.ID {
+		t.Errorf("superiors of the county = %v", got)
+	}
+
+	mine, err := s.AccountsOfPerson(ctx, w.person.ID)
+	must(t, err)
+	if got := ids(mine); len(got) != 1 || got[0] != holder.ID {
+		t.Errorf("AccountsOfPerson = %v", got)
+	}
+
+	a, hash, err := s.AccountByUsername(ctx, "holder")
+	must(t, err)
+	if a.ID != holder.ID || hash != "hash-of-holder" || a.Lang != "zh-CN" || len(a.Grants) != 1 {
+		t.Errorf("AccountByUsername = %+v, %q", a, hash)
+	}
+	_, _, err = s.AccountByUsername(ctx, "nobody")
+	wantCode(t, err, termgoal.ENOTFOUND)
+	wantCode(t, s.CreateAccount(ctx, &termgoal.Account{Username: "holder", DisplayName: "again"}, "x"), termgoal.ECONFLICT)
+}
+
+func TestTokens(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	a := account(t, s, "api", nil, termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: w.county.ID})
+	must(t, s.CreateToken(ctx, a.ID, []byte("live"), "ci", time.Now().Add(time.Hour)))
+	must(t, s.CreateToken(ctx, a.ID, []byte("old"), "ci", time.Now().Add(-time.Minute)))
+
+	got, err := s.AccountByToken(ctx, []byte("live"))
+	must(t, err)
+	if got.ID != a.ID || len(got.Grants) != 1 {
+		t.Errorf("AccountByToken = %+v", got)
+	}
+	_, err = s.AccountByToken(ctx, []byte("old"))
+	wantCode(t, err, termgoal.ENOTFOUND)
+	_, err = s.AccountByToken(ctx, []byte("unknown"))
+	wantCode(t, err, termgoal.ENOTFOUND)
+	wantCode(t, s.CreateToken(ctx, a.ID, []byte("live"), "dup", time.Now()), termgoal.ECONFLICT)
+}

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// CalendarDay is an administrator's correction to the working-day calendar: a holiday
+// (Working=false) or a make-up working day (Working=true).
+type CalendarDay struct {
+	Day     time.Time
+	Working bool
+	Name    string
+}
+
+func scanCalendarDay(r scanner) (CalendarDay, error) {
+	var d CalendarDay
+	err := r.Scan(date{&d.Day}, &d.Working, &d.Name)
+	return d, err
+}
+
+func scanYear(r scanner) (int, error) {
+	var y int
+	err := r.Scan(&y)
+	return y, err
+}
+
+// CalendarAdmin returns the admin days by date and the years an administrator declared
+// complete, in order.
+func (s *Store) CalendarAdmin(ctx context.Context) ([]CalendarDay, []int, error) {
+	days, err := list(ctx, s.db, scanCalendarDay, `SELECT day, working, name FROM calendar_days ORDER BY day`)
+	if err != nil {
+		return nil, nil, err
+	}
+	years, err := list(ctx, s.db, scanYear, `SELECT year FROM calendar_years ORDER BY year`)
+	return days, years, err
+}
+
+// AddCalendarYear replaces a year's admin days with days and marks the year known, in one
+// transaction so the calendar never sees half a year. Every day must fall in that year.
+func (s *Store) AddCalendarYear(ctx context.Context, year int, days []CalendarDay) error {
+	for _, d := range days {
+		if d.Day.Year() != year {
+			return invalid("calendar.day_year", fmt.Sprintf("%s is not in %d", d.Day.Format(time.DateOnly), year),
+				"day", d.Day.Format(time.DateOnly), "year", year)
+		}
+	}
+	return s.inTx(ctx, "add calendar year", func(tx *sql.Tx) error {
+		from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-01-01", year+1)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days WHERE day >= $1 AND day < $2`, from, to); err != nil {
+			return err
+		}
+		for _, d := range days {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (day, working, name) VALUES ($1, $2, $3)`,
+				dateArg(d.Day), d.Working, d.Name); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_years (year) VALUES ($1) ON CONFLICT DO NOTHING`, year)
+		return err
+	})
+}

@@ -1,0 +1,44 @@
+package postgres
+
+import (
+	"context"
+
+	"termgoal"
+)
+
+const orgCols = `o.id, o.parent_id, o.name, o.type, o.path`
+
+func scanOrg(r scanner) (termgoal.Org, error) {
+	var o termgoal.Org
+	err := r.Scan(&o.ID, &o.ParentID, &o.Name, &o.Type, &o.Path)
+	return o, err
+}
+
+// CreateOrg inserts o under its parent and sets o.ID and o.Path. The path is computed in the
+// same statement as the ID, so no reader ever sees an org without its path; a missing parent
+// fails the foreign key (EINVALID).
+func (s *Store) CreateOrg(ctx context.Context, o *termgoal.Org) error {
+	switch {
+	case o.Name == "":
+		return invalid("org.name", "the organization needs a name")
+	case !o.Type.Valid():
+		return invalid("org.type", "unknown organization type", "type", string(o.Type))
+	}
+	err := s.db.QueryRowContext(ctx, `
+		INSERT INTO orgs (id, parent_id, name, type, path)
+		SELECT n.id, $1::bigint, $2, $3, COALESCE(p.path, '/') || n.id || '/'
+		FROM (SELECT nextval('orgs_id_seq') AS id) n LEFT JOIN orgs p ON p.id = $1
+		RETURNING id, path`, o.ParentID, o.Name, o.Type).Scan(&o.ID, &o.Path)
+	return mapError(err, "create org")
+}
+
+// Org returns one org.
+func (s *Store) Org(ctx context.Context, id int64) (*termgoal.Org, error) {
+	return get(ctx, s.db, scanOrg, "org", id, `SELECT `+orgCols+` FROM orgs o WHERE o.id = $1`, id)
+}
+
+// Orgs returns the subtree under underPath (the org itself included), ordered by path so a
+// parent comes before its children. An empty path returns every org.
+func (s *Store) Orgs(ctx context.Context, underPath string) ([]termgoal.Org, error) {
+	return list(ctx, s.db, scanOrg, `SELECT `+orgCols+` FROM orgs o WHERE o.path LIKE $1 || '%' ORDER BY o.path`, underPath)
+}

@@ -1,0 +1,54 @@
+package postgres
+
+import (
+	"context"
+
+	"termgoal"
+)
+
+func scanPerson(r scanner) (termgoal.Person, error) {
+	var p termgoal.Person
+	err := r.Scan(&p.ID, &p.Name, &p.Gender, optDate{&p.BirthDate})
+	return p, err
+}
+
+// CreatePerson inserts p and sets p.ID.
+func (s *Store) CreatePerson(ctx context.Context, p *termgoal.Person) error {
+	if p.Name == "" {
+		return invalid("person.name", "the person needs a name")
+	}
+	err := s.db.QueryRowContext(ctx, `INSERT INTO people (name, gender, birth_date) VALUES ($1, $2, $3) RETURNING id`,
+		p.Name, p.Gender, optDateArg(p.BirthDate)).Scan(&p.ID)
+	return mapError(err, "create person")
+}
+
+// Person returns one person.
+func (s *Store) Person(ctx context.Context, id int64) (*termgoal.Person, error) {
+	return get(ctx, s.db, scanPerson, "person", id, `SELECT id, name, gender, birth_date FROM people WHERE id = $1`, id)
+}
+
+// People returns a page of people by name, and how many there are.
+func (s *Store) People(ctx context.Context, limit, offset int) ([]termgoal.Person, int, error) {
+	return page(ctx, s.db, scanPerson, `id, name, gender, birth_date`, `people`, `name, id`, limit, offset)
+}
+
+func scanPost(r scanner) (termgoal.Post, error) {
+	var p termgoal.Post
+	err := r.Scan(&p.ID, &p.OrgID, &p.Title, &p.Rank, &p.Principal)
+	return p, err
+}
+
+// CreatePost inserts p and sets p.ID.
+func (s *Store) CreatePost(ctx context.Context, p *termgoal.Post) error {
+	if p.Title == "" {
+		return invalid("post.title", "the post needs a title")
+	}
+	err := s.db.QueryRowContext(ctx, `INSERT INTO posts (org_id, title, rank, principal) VALUES ($1, $2, $3, $4) RETURNING id`,
+		p.OrgID, p.Title, p.Rank, p.Principal).Scan(&p.ID)
+	return mapError(err, "create post")
+}
+
+// Posts returns the posts of an org.
+func (s *Store) Posts(ctx context.Context, orgID int64) ([]termgoal.Post, error) {
+	return list(ctx, s.db, scanPost, `SELECT id, org_id, title, rank, principal FROM posts WHERE org_id = $1 ORDER BY id`, orgID)
+}

@@ -1,0 +1,282 @@
+package postgres_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/postgres/postgrestest"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// change starts a change of the world's goal-setting process at step, minutes after t0.
+func (w *world) change(id string, minutes int, step termgoal.Step, action string) termgoal.Change {
+	due := day("2026-03-16")
+	return termgoal.Change{
+		ID: id, At: t0.Add(time.Duration(minutes) * time.Minute), Action: action,
+		Process: termgoal.Process{
+			ID: "goal-1", Kind: "goal_setting", TermID: w.term.ID, OrgID: w.village.ID, Step: step, Status: "running",
+			DeadlineOn: day("2026-05-01"), StepDueOn: &due, StartedAt: t0, State: map[string]any{"round": 1},
+		},
+	}
+}
+
+func task(id string, acc termgoal.Account, due string) termgoal.Task {
+	return termgoal.Task{ID: id, Kind: "draft", AccountID: acc.ID, DueOn: day(due)}
+}
+
+func items() []termgoal.PlanItem {
+	return []termgoal.PlanItem{
+		{Category: "economy", Title: "Income", Quantitative: true, Unit: "%", Targets: map[string]string{"2026": "5"}, Weight: 60, Owner: "Li"},
+		{Category: "economy", Title: "Roads", Targets: map[string]string{"2026": "paved"}, Weight: 40, Owner: "Li"},
+	}
+}
+
+func auditCount(t *testing.T, s *postgres.Store) int {
+	t.Helper()
+	_, n, err := s.Audit(ctx, postgres.AuditFilter{ProcessID: "goal-1"})
+	must(t, err)
+	return n
+}
+
+func TestApply(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	holder := account(t, s, "holder", &w.person.ID)
+
+	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")
+	c.Actor = &termgoal.Actor{AccountID: holder.ID, Name: "Li Wei", IP: "10.0.0.1"}
+	c.Detail = map[string]any{"deadline_on": "2026-05-01"}
+	c.Open = []termgoal.Task{task("goal-1-1", holder, "2026-03-16")}
+	c.PlanVersion = &termgoal.PlanVersion{Version: 1, Items: items(), Step: termgoal.StepDraft, Status: "draft"}
+	must(t, s.Apply(ctx, c))
+	must(t, s.Apply(ctx, c)) // a retried activity: written once
+	if n := auditCount(t, s); n != 1 {
+		t.Fatalf("audit rows = %d, want 1", n)
+	}
+	if len(c.Detail) != 1 {
+		t.Errorf("Apply changed the caller's detail: %v", c.Detail)
+	}
+
+	p, err := s.Process(ctx, "goal-1")
+	must(t, err)
+	if p.Step != termgoal.StepDraft || p.Status != "running" || p.DeadlineOn != day("2026-05-01") ||
+		*p.StepDueOn != day("2026-03-16") || !p.UpdatedAt.Equal(c.At) || p.State["round"] != 1.0 {
+		t.Errorf("Process = %+v", p)
+	}
+	tasks, err := s.OpenTasks(ctx, "goal-1")
+	must(t, err)
+	if len(tasks) != 1 || tasks[0].AccountID != holder.ID || tasks[0].TermID != w.term.ID || tasks[0].Step != termgoal.StepDraft ||
+		tasks[0].HolderName != "Li Wei" || tasks[0].OrgName != "Village" || tasks[0].DueOn != day("2026-03-16") {
+		t.Errorf("OpenTasks = %+v", tasks)
+	}
+	v, err := s.PlanVersion(ctx, w.term.ID, 1)
+	must(t, err)
+	if len(v.Items) != 2 || v.Items[0].Title != "Income" || v.Items[0].Weight != 60 || v.Items[1].Targets["2026"] != "paved" {
+		t.Errorf("PlanVersion = %+v", v)
+	}
+	audit, _, err := s.Audit(ctx, postgres.AuditFilter{TermID: w.term.ID})
+	must(t, err)
+	if a := audit[0]; a.ActorID != holder.ID || a.IP != "10.0.0.1" || a.Action != "started" || a.ProcessID != "goal-1" ||
+		a.Detail["step"] != "draft" || a.Detail["version"] != 0.0 || a.Detail["deadline_on"] != "2026-05-01" {
+		t.Errorf("audit = %+v", a)
+	}
+
+	// The holder submits: their task is done, the step moves on, consultees get tasks.
+	c = w.change("goal-1/u/submit/2", 10, termgoal.StepConsultation, "submitted")
+	c.Process.Version = 1
+	c.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "submitted"}}
+	c.StepRecord = &termgoal.StepRecord{Seq: 1, Step: termgoal.StepDraft, Version: 1, Outcome: "submitted"}
+	must(t, s.Apply(ctx, c))
+	c = w.change("goal-1/c/3", 20, termgoal.StepConsultation, "step_ended")
+	c.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskClosed, Outcome: "step_ended"}} // already done: kept
+	must(t, s.Apply(ctx, c))
+
+	got, err := s.Task(ctx, "goal-1-1")
+	must(t, err)
+	if got.Status != termgoal.TaskDone || got.Outcome != "submitted" || got.DoneAt == nil || !got.DoneAt.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("closed task = %+v", got)
+	}
+	records, err := s.StepRecords(ctx, "goal-1")
+	must(t, err)
+	if len(records) != 1 || records[0].Outcome != "submitted" || !records[0].At.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("StepRecords = %+v", records)
+	}
+	if n := auditCount(t, s); n != 3 {
+		t.Errorf("audit rows = %d, want 3", n)
+	}
+	_, err = s.Task(ctx, "nope")
+	wantCode(t, err, termgoal.ENOTFOUND)
+	_, err = s.Process(ctx, "nope")
+	wantCode(t, err, termgoal.ENOTFOUND)
+}
+
+func TestApplyInForceSupersedes(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	for v := 1; v <= 2; v++ {
+		c := w.change(fmt.Sprintf("draft-%d", v), v, termgoal.StepDraft, "submitted")
+		c.PlanVersion = &termgoal.PlanVersion{Version: v, Items: items(), Step: termgoal.StepDraft, Status: "draft"}
+		must(t, s.Apply(ctx, c))
+	}
+	c := w.change("in-force", 10, termgoal.StepInForce, "in_force")
+	c.Process.Status, c.Process.StepDueOn, c.InForce = "completed", nil, true
+	c.PlanVersion = &termgoal.PlanVersion{Version: 2, Items: items(), Step: termgoal.StepPledge, Status: "in_force"}
+	must(t, s.Apply(ctx, c))
+
+	vs, err := s.PlanVersions(ctx, w.term.ID)
+	must(t, err)
+	if len(vs) != 2 || vs[0].Version != 2 || vs[0].Status != "in_force" || vs[0].Step != termgoal.StepDraft ||
+		len(vs[0].Items) != 2 || vs[1].Status != "superseded" {
+		t.Errorf("PlanVersions = %+v", vs)
+	}
+	term, err := s.Term(ctx, w.term.ID)
+	must(t, err)
+	if term.Status != "goals_in_force" {
+		t.Errorf("term status = %q", term.Status)
+	}
+	p, err := s.Process(ctx, "goal-1")
+	must(t, err)
+	if p.Status != "completed" || p.StepDueOn != nil {
+		t.Errorf("Process = %+v", p)
+	}
+	_, err = s.PlanVersion(ctx, w.term.ID, 9)
+	wantCode(t, err, termgoal.ENOTFOUND)
+}
+
+func TestApplyStepRecords(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	apply := func(id string, edit func(*termgoal.Change)) {
+		t.Helper()
+		c := w.change(id, len(id), termgoal.StepNotice, id)
+		edit(&c)
+		must(t, s.Apply(ctx, c))
+	}
+	apply("opinion", func(c *termgoal.Change) {
+		c.Opinion = &termgoal.Opinion{Seq: 1, AuthorID: 7, AuthorName: "Wang", Content: "More roads"}
+	})
+	apply("answer", func(c *termgoal.Change) {
+		c.Opinion = &termgoal.Opinion{Seq: 1, AuthorID: 7, AuthorName: "Wang", Content: "More roads", Disposition: termgoal.Adopted, Reason: "ok"}
+	})
+	apply("review", func(c *termgoal.Change) { c.Review = &termgoal.Review{AccountID: 8, Name: "Expert", Feasible: true} })
+	apply("vote", func(c *termgoal.Change) {
+		c.Vote = &termgoal.Vote{Round: 1, AccountID: 9, Name: "M", Choice: termgoal.VoteAgainst}
+	})
+	apply("revote", func(c *termgoal.Change) {
+		c.Vote = &termgoal.Vote{Round: 1, AccountID: 9, Name: "M", Choice: termgoal.VoteFor}
+	})
+	notice := termgoal.Notice{Round: 1, Title: "Li Wei", Version: 1, StartsOn: day("2026-04-01"), EndsOn: day("2026-04-08"), Status: "open"}
+	apply("notice", func(c *termgoal.Change) { c.Notice = &notice })
+	apply("objection", func(c *termgoal.Change) {
+		c.Objection = &termgoal.Objection{Seq: 1, Round: 1, Anonymous: true, Content: "Too low"}
+	})
+	apply("resolved", func(c *termgoal.Change) {
+		c.Objection = &termgoal.Objection{Seq: 1, Round: 1, Anonymous: true, Content: "Too low", Resolution: "dismissed", Reason: "fine"}
+	})
+	closed := notice
+	closed.Status = "closed"
+	apply("closed", func(c *termgoal.Change) { c.Notice = &closed })
+
+	ops, err := s.Opinions(ctx, "goal-1")
+	must(t, err)
+	if len(ops) != 1 || ops[0].Disposition != termgoal.Adopted || ops[0].Content != "More roads" {
+		t.Errorf("Opinions = %+v", ops)
+	}
+	reviews, err := s.Reviews(ctx, "goal-1")
+	must(t, err)
+	if len(reviews) != 1 || !reviews[0].Feasible {
+		t.Errorf("Reviews = %+v", reviews)
+	}
+	votes, err := s.Votes(ctx, "goal-1")
+	must(t, err)
+	if len(votes) != 1 || votes[0].Choice != termgoal.VoteFor {
+		t.Errorf("Votes = %+v", votes)
+	}
+	n, err := s.Notice(ctx, "goal-1")
+	must(t, err)
+	if n.Status != "closed" || n.TermID != w.term.ID || n.OrgID != w.village.ID || n.EndsOn != day("2026-04-08") {
+		t.Errorf("Notice = %+v", n)
+	}
+	open, total, err := s.Notices(ctx, "open", 10, 0)
+	must(t, err)
+	if len(open) != 0 || total != 0 {
+		t.Errorf("open notices = %+v", open)
+	}
+	all, total, err := s.Notices(ctx, "", 10, 0)
+	must(t, err)
+	if len(all) != 1 || total != 1 {
+		t.Errorf("notices = %+v", all)
+	}
+	objs, err := s.Objections(ctx, "goal-1")
+	must(t, err)
+	if len(objs) != 1 || objs[0].Resolution != "dismissed" || objs[0].AuthorID != 0 || !objs[0].Anonymous {
+		t.Errorf("Objections = %+v", objs)
+	}
+	_, err = s.Notice(ctx, "nope")
+	wantCode(t, err, termgoal.ENOTFOUND)
+	procs, total, err := s.Processes(ctx, w.county.Path, 10, 0)
+	must(t, err)
+	if len(procs) != 1 || total != 1 {
+		t.Errorf("Processes = %+v", procs)
+	}
+}
+
+func TestInbox(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	me := account(t, s, "me", nil)
+	someone := account(t, s, "someone", nil)
+	c := w.change("open", 0, termgoal.StepConsultation, "step_started")
+	c.Open = []termgoal.Task{
+		task("t1", me, "2026-03-10"), task("t2", me, "2026-03-20"), task("t3", me, "2026-03-05"),
+		task("t4", me, "2026-03-30"), task("t5", someone, "2026-03-01"),
+	}
+	must(t, s.Apply(ctx, c))
+	c = w.change("close", 1, termgoal.StepConsultation, "opinion_given")
+	c.Close = []termgoal.TaskClose{{ID: "t4", Status: termgoal.TaskDone}}
+	must(t, s.Apply(ctx, c))
+
+	today := day("2026-03-15")
+	inbox := func(f postgres.InboxFilter) (string, int) {
+		t.Helper()
+		f.AccountID, f.Today = me.ID, today
+		tasks, total, err := s.Inbox(ctx, f)
+		must(t, err)
+		var got string
+		for _, t := range tasks {
+			got += t.ID
+			if t.Overdue {
+				got += "!"
+			}
+			got += " "
+		}
+		return got, total
+	}
+	for _, c := range []struct {
+		f     postgres.InboxFilter
+		want  string
+		total int
+	}{
+		{postgres.InboxFilter{}, "t3! t1! t2 ", 3},
+		{postgres.InboxFilter{Limit: 2}, "t3! t1! ", 3},
+		{postgres.InboxFilter{Limit: 2, Offset: 2}, "t2 ", 3},
+		{postgres.InboxFilter{Overdue: true}, "t3! t1! ", 2},
+		{postgres.InboxFilter{Status: "done"}, "t4 ", 1},
+	} {
+		if got, total := inbox(c.f); got != c.want || total != c.total {
+			t.Errorf("Inbox(%+v) = %q, %d; want %q, %d", c.f, got, total, c.want, c.total)
+		}
+	}
+	_, _, err := s.Inbox(ctx, postgres.InboxFilter{AccountID: me.ID, Status: "maybe"})
+	wantCode(t, err, termgoal.EINVALID)
+
+	open, overdue, err := s.InboxCount(ctx, me.ID, today)
+	must(t, err)
+	if open != 3 || overdue != 2 {
+		t.Errorf("InboxCount = %d, %d; want 3, 2", open, overdue)
+	}
+}
