@@ -97,6 +97,13 @@ type act struct {
 // play runs the workflow from start with the actions, and returns its result.
 func play(t *testing.T, fx *fixture, start time.Time, acts []act) (workflows.GoalResult, error) {
 	t.Helper()
+	return playInput(t, fx, start, acts, workflows.GoalSettingInput{TermID: fx.term.ID, Initiator: fx.actors["sup"]}, nil)
+}
+
+// playInput is play with a given input (a continued run's state) and a hook on the
+// environment.
+func playInput(t *testing.T, fx *fixture, start time.Time, acts []act, in workflows.GoalSettingInput, hook func(*testsuite.TestWorkflowEnvironment)) (workflows.GoalResult, error) {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestWorkflowEnvironment()
@@ -145,7 +152,10 @@ func play(t *testing.T, fx *fixture, start time.Time, acts []act) (workflows.Goa
 		last = max(last, a.at)
 	}
 	env.RegisterDelayedCallback(env.CancelWorkflow, last+day(1))
-	env.ExecuteWorkflow(workflows.GoalSetting, workflows.GoalSettingInput{TermID: fx.term.ID, Initiator: fx.actors["sup"]})
+	if hook != nil {
+		hook(env)
+	}
+	env.ExecuteWorkflow(workflows.GoalSetting, in)
 	var res workflows.GoalResult
 	if err := env.GetWorkflowError(); err != nil {
 		var canceled *temporal.CanceledError

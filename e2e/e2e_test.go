@@ -1,0 +1,219 @@
+// Package e2e drives termgoal over HTTP against a real Temporal dev server and a real
+// PostgreSQL: several accounts walk a term through every goal-setting step.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"termgoal"
+	"termgoal/api"
+	"termgoal/devenv"
+	"termgoal/postgres"
+	"termgoal/postgres/postgrestest"
+	"termgoal/worker"
+)
+
+// sys is one running termgoal: store, Temporal, worker and HTTP server.
+type sys struct {
+	t      *testing.T
+	store  *postgres.Store
+	client client.Client
+	worker sdkworker.Worker
+	srv    *httptest.Server
+	tokens map[string]string
+	ids    map[string]int64
+}
+
+var temporalHostPort string
+
+func TestMain(m *testing.M) {
+	root, err := devenv.Root()
+	if err == nil {
+		var stop func()
+		temporalHostPort, stop, err = devenv.TemporalForTests(context.Background(), root)
+		if err == nil {
+			code := m.Run()
+			stop()
+			os.Exit(code)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "e2e: cannot start Temporal:", err)
+	os.Exit(1)
+}
+
+func start(t *testing.T) *sys {
+	t.Helper()
+	s := &sys{t: t, store: postgrestest.New(t), tokens: map[string]string{}, ids: map[string]int64{}}
+	c, err := client.Dial(client.Options{HostPort: temporalHostPort, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	s.client = c
+	s.startWorker()
+	h, err := api.New(api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(h)
+	t.Cleanup(s.srv.Close)
+	t.Cleanup(func() { s.worker.Stop() })
+	return s
+}
+
+func (s *sys) startWorker() {
+	s.worker = worker.New(s.client, s.store)
+	if err := s.worker.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func quietLogger() *slogAdapter { return &slogAdapter{} }
+
+// slogAdapter silences the SDK's logs in tests.
+type slogAdapter struct{}
+
+func (slogAdapter) Debug(string, ...any) {}
+func (slogAdapter) Info(string, ...any)  {}
+func (slogAdapter) Warn(string, ...any)  {}
+func (slogAdapter) Error(string, ...any) {}
+
+// resp is an HTTP answer.
+type resp struct {
+	status int
+	body   map[string]any
+	raw    []byte
+}
+
+func (r resp) code() string {
+	if e, ok := r.body["error"].(map[string]any); ok {
+		return fmt.Sprint(e["code"])
+	}
+	return ""
+}
+
+func (r resp) message() string {
+	if e, ok := r.body["error"].(map[string]any); ok {
+		return fmt.Sprint(e["message"])
+	}
+	return ""
+}
+
+// do sends a request as user ("" for nobody) with an optional Idempotency-Key.
+func (s *sys) do(user, method, path string, body any, key string) resp {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, s.srv.URL+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Language", "en")
+	if tok := s.tokens[user]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := resp{status: res.StatusCode, raw: raw}
+	_ = json.Unmarshal(raw, &r.body)
+	return r
+}
+
+// must sends a request and fails the test unless the status is want.
+func (s *sys) must(want int, user, method, path string, body any) resp {
+	s.t.Helper()
+	r := s.do(user, method, path, body, "")
+	if r.status != want {
+		s.t.Fatalf("%s %s as %s: %d %s, want %d", method, path, user, r.status, r.raw, want)
+	}
+	return r
+}
+
+// signIn gets a bearer token for user.
+func (s *sys) signIn(user string) {
+	s.t.Helper()
+	r := s.must(200, "", "POST", "/api/v1/auth/token", map[string]string{"username": user, "password": "secret-" + user})
+	s.tokens[user] = fmt.Sprint(r.body["token"])
+}
+
+// id reads a numeric id from a JSON object.
+func id(r resp) int64 {
+	v, _ := r.body["id"].(float64)
+	return int64(v)
+}
+
+// setup creates, over the API, an organization tree with an account for every role. Only the
+// first administrator is made directly in the store, as `termgoal seed` or an installer would.
+func (s *sys) setup() {
+	ctx := context.Background()
+	root := &termgoal.Org{Name: "市委组织部", Type: termgoal.OrgAgency}
+	if err := s.store.CreateOrg(ctx, root); err != nil {
+		s.t.Fatal(err)
+	}
+	hash, err := api.HashPassword("secret-admin")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	admin := &termgoal.Account{Username: "admin", DisplayName: "管理员", Lang: "zh-CN"}
+	if err := s.store.CreateAccount(ctx, admin, hash); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.store.AddGrant(ctx, admin.ID, termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: root.ID}); err != nil {
+		s.t.Fatal(err)
+	}
+	s.ids["root"] = root.ID
+	s.signIn("admin")
+	county := id(s.must(201, "admin", "POST", "/api/v1/orgs", map[string]any{"name": "青山县", "type": "agency", "parent_id": root.ID}))
+	village := id(s.must(201, "admin", "POST", "/api/v1/orgs", map[string]any{"name": "青山村党支部", "type": "village_community", "parent_id": county}))
+	other := id(s.must(201, "admin", "POST", "/api/v1/orgs", map[string]any{"name": "绿水县", "type": "agency", "parent_id": root.ID}))
+	s.ids["county"], s.ids["village"], s.ids["other"] = county, village, other
+	for _, u := range []struct {
+		name string
+		role termgoal.Role
+		org  int64
+	}{
+		{"holder", termgoal.RoleHolder, village},
+		{"rep1", termgoal.RoleConsultee, village},
+		{"mem1", termgoal.RoleCommittee, village}, {"mem2", termgoal.RoleCommittee, village}, {"mem3", termgoal.RoleCommittee, village},
+		{"sup", termgoal.RoleSuperior, county},
+		{"clerk", termgoal.RoleFilingClerk, county},
+		{"outsider", termgoal.RoleSuperior, other},
+		{"otheradmin", termgoal.RoleAdmin, other},
+	} {
+		acc := id(s.must(201, "admin", "POST", "/api/v1/accounts", map[string]any{"username": u.name, "display_name": u.name, "password": "secret-" + u.name, "lang": "en"}))
+		s.must(201, "admin", "POST", fmt.Sprintf("/api/v1/accounts/%d/grants", acc), map[string]any{"role": u.role, "org_id": u.org})
+		s.ids[u.name] = acc
+		s.signIn(u.name)
+	}
+}

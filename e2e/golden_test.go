@@ -1,0 +1,36 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+)
+
+// saveHistory stores the workflow's history under workflows/testdata when TERMGOAL_GOLDEN=1,
+// so the replay test proves that later code still replays it (O6).
+func (s *sys) saveHistory(t *testing.T, workflowID, name string) {
+	if os.Getenv("TERMGOAL_GOLDEN") != "1" {
+		return
+	}
+	it := s.client.GetWorkflowHistory(context.Background(), workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var h historypb.History
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, ev)
+	}
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", "goalsetting_"+name+".json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
