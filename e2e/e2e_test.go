@@ -98,13 +98,6 @@ type resp struct {
 	raw    []byte
 }
 
-func (r resp) code() string {
-	if e, ok := r.body["error"].(map[string]any); ok {
-		return fmt.Sprint(e["code"])
-	}
-	return ""
-}
-
 func (r resp) message() string {
 	if e, ok := r.body["error"].(map[string]any); ok {
 		return fmt.Sprint(e["message"])

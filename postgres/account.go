@@ -106,6 +106,12 @@ func (s *Store) CreateToken(ctx context.Context, accountID int64, tokenHash []by
 	return mapError(err, "create token")
 }
 
+// RevokeToken deletes a token; revoking an unknown token is not an error.
+func (s *Store) RevokeToken(ctx context.Context, tokenHash []byte) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE token_hash = $1`, tokenHash)
+	return mapError(err, "revoke token")
+}
+
 // AccountByToken returns the account, with its grants, of an unexpired token. An expired token
 // is ENOTFOUND like an unknown one, so a caller cannot tell them apart.
 func (s *Store) AccountByToken(ctx context.Context, tokenHash []byte) (*termgoal.Account, error) {

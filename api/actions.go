@@ -1,0 +1,145 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"termgoal"
+	"termgoal/workflows"
+)
+
+// validKey bounds an Idempotency-Key to printable ASCII of a sane length.
+var validKey = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
+
+// postAction applies a human action to a process (T3, T7).
+func (h *Handler) postAction(c *gin.Context) {
+	h.actFromRequest(c, c.Param("id"), c.Param("action"))
+}
+
+// fileObjection files an objection against a notice; the public may do it without signing in,
+// and their objection is then anonymous (P9).
+func (h *Handler) fileObjection(c *gin.Context) {
+	h.actFromRequest(c, c.Param("process_id"), workflows.UpdateFileObjection)
+}
+
+// actFromRequest decodes the action input from the body, sets the authenticated actor and runs
+// the action under the request's Idempotency-Key.
+func (h *Handler) actFromRequest(c *gin.Context, processID, action string) {
+	newInput, ok := workflows.Actions[action]
+	if !ok {
+		h.fail(c, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action"))
+		return
+	}
+	key := c.GetHeader("Idempotency-Key")
+	if key != "" && !validKey.MatchString(key) {
+		h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters"))
+		return
+	}
+	in := newInput()
+	if err := decodeBody(c, in, true); err != nil {
+		h.fail(c, err)
+		return
+	}
+	actor := Actor(c)
+	if obj, ok := in.(*workflows.FileObjectionInput); ok && actor.AccountID == 0 {
+		obj.Anonymous = true
+	}
+	in.SetActor(actor)
+	res, err := h.Act(c.Request.Context(), actor, processID, action, key, in)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// Act applies action to process processID as actor and waits for the outcome: applied (the
+// read model already shows it), refused (a *termgoal.Error with the validator's code, key and
+// arguments), or unknown (EUNAVAILABLE: retry with the same key). key becomes the Temporal
+// update ID, so a repeated key never applies the action twice; an empty key gets a random one.
+// Web pages call it too.
+func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (workflows.ActionResult, error) {
+	var res workflows.ActionResult
+	if _, ok := workflows.Actions[action]; !ok {
+		return res, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	}
+	if h.temporal == nil {
+		return res, errors.New("no Temporal client configured")
+	}
+	if key == "" {
+		key = randomHex(16)
+	}
+	input.SetActor(actor)
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.ActionTimeout)
+	defer cancel()
+	handle, err := h.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   processID,
+		UpdateID:     key,
+		UpdateName:   action,
+		Args:         []any{input},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, &res)
+	}
+	if err != nil {
+		return res, h.actionError(ctx, processID, err)
+	}
+	return res, nil
+}
+
+// actionError maps what Temporal answered to a domain error.
+func (h *Handler) actionError(ctx context.Context, processID string, err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		if _, known := statusOf[app.Type()]; known && app.Type() != termgoal.EINTERNAL {
+			var d workflows.RefusalDetail
+			if app.HasDetails() {
+				_ = app.Details(&d)
+			}
+			return &termgoal.Error{Code: app.Type(), Key: d.Key, Args: d.Args, Message: app.Message()}
+		}
+		return err
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		// The workflow does not exist, or it has closed: the read model says which.
+		p, perr := h.store.Process(context.WithoutCancel(ctx), processID)
+		switch {
+		case termgoal.ErrorCode(perr) == termgoal.ENOTFOUND:
+			return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
+		case perr != nil:
+			return perr
+		case p.Status != "running":
+			return termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
+		}
+		return errUnknownOutcome()
+	}
+	return unavailableOr(err)
+}
+
+// unavailableOr maps a timeout or an unreachable Temporal to EUNAVAILABLE: the outcome is
+// unknown, and the caller should retry with the same Idempotency-Key.
+func unavailableOr(err error) error {
+	var unavail *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		errors.As(err, &unavail), errors.As(err, &deadline), errors.As(err, &canceled):
+		return errUnknownOutcome()
+	}
+	return err
+}
+
+func errUnknownOutcome() error {
+	return termgoal.Errorf(termgoal.EUNAVAILABLE, "action.unknown_outcome",
+		"no worker answered in time; the outcome is unknown: retry with the same Idempotency-Key")
+}

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"termgoal"
+	"termgoal/workflows"
+)
+
+// fakeTemporal answers UpdateWorkflow and ExecuteWorkflow with what a test sets, and records
+// what it was asked. The embedded nil interface panics on anything else.
+type fakeTemporal struct {
+	client.Client
+	update   client.UpdateWorkflowOptions
+	started  client.StartWorkflowOptions
+	startArg any
+	result   workflows.ActionResult
+	err      error
+}
+
+func (f *fakeTemporal) UpdateWorkflow(ctx context.Context, o client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	f.update = o
+	return fakeHandle{f}, nil
+}
+
+func (f *fakeTemporal) ExecuteWorkflow(ctx context.Context, o client.StartWorkflowOptions, wf any, args ...any) (client.WorkflowRun, error) {
+	f.started, f.startArg = o, args[0]
+	return nil, f.err
+}
+
+type fakeHandle struct{ f *fakeTemporal }
+
+func (h fakeHandle) WorkflowID() string { return h.f.update.WorkflowID }
+func (h fakeHandle) RunID() string      { return "" }
+func (h fakeHandle) UpdateID() string   { return h.f.update.UpdateID }
+func (h fakeHandle) Get(ctx context.Context, v any) error {
+	if h.f.err != nil {
+		return h.f.err
+	}
+	*(v.(*workflows.ActionResult)) = h.f.result
+	return nil
+}
+
+// overTheWire passes an error through the failure converter, as a validator's refusal reaches
+// a real client.
+func overTheWire(err error) error {
+	fc := temporal.GetDefaultFailureConverter()
+	return fc.FailureToError(fc.ErrorToFailure(err))
+}
+
+func TestActionOutcomes(t *testing.T) {
+	f := newFixture(t)
+	fake := &fakeTemporal{}
+	f.h.temporal = fake
+	pid := "goalsetting-term-1"
+	url := "/api/v1/processes/" + pid + "/actions/" + workflows.UpdateVote
+
+	// Applied: the actor is the caller, whatever the body says; the key is the update ID.
+	fake.result = workflows.ActionResult{Step: termgoal.StepApproval, Version: 2}
+	req := httptest.NewRequest("POST", url, strings.NewReader(`{"choice":"for","actor":{"account_id":999,"name":"forged"}}`))
+	req.Header.Set("Authorization", "Bearer "+f.aTok)
+	req.Header.Set("Idempotency-Key", "key-1")
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, req)
+	in, _ := fake.update.Args[0].(*workflows.VoteInput)
+	if w.Code != 200 || fake.update.UpdateID != "key-1" || fake.update.WorkflowID != pid || fake.update.UpdateName != "vote" ||
+		in == nil || in.Actor.AccountID != f.accounts["adminA"].ID || in.Actor.Name != "adminA 姓名" || in.Choice != termgoal.VoteFor {
+		t.Fatalf("applied: %d %s %+v %+v", w.Code, w.Body.String(), fake.update, in)
+	}
+	var res workflows.ActionResult
+	_ = json.Unmarshal(w.Body.Bytes(), &res)
+	if res != fake.result {
+		t.Errorf("result %+v", res)
+	}
+	// Without a key, one is generated.
+	f.do("POST", url, f.aTok, `{"choice":"for"}`, 200, nil)
+	if len(fake.update.UpdateID) != 32 {
+		t.Errorf("generated key %q", fake.update.UpdateID)
+	}
+
+	// Refused by the validator: its code and its message in the caller's language.
+	fake.err = overTheWire(temporal.NewNonRetryableApplicationError("opinion 2 is already answered", termgoal.ECONFLICT, nil,
+		workflows.RefusalDetail{Key: "consultation.already_answered", Args: map[string]any{"seq": 2}}))
+	e := f.errCode("POST", url, f.aTok, `{"choice":"for"}`, 409)
+	if e.Error.Code != "conflict" || e.Error.Message != "第 2 条意见已经答复。" {
+		t.Errorf("refusal %+v", e)
+	}
+	fake.err = overTheWire(temporal.NewNonRetryableApplicationError("not yours", termgoal.EFORBIDDEN, nil,
+		workflows.RefusalDetail{Key: "action.not_assignee"}))
+	f.errCode("POST", url+"?lang=en", f.aTok, `{"choice":"for"}`, 403)
+
+	// Unknown outcome.
+	for _, err := range []error{context.DeadlineExceeded, serviceerror.NewUnavailable("down"), serviceerror.NewDeadlineExceeded("slow")} {
+		fake.err = err
+		e = f.errCode("POST", url+"?lang=en", f.aTok, `{"choice":"for"}`, 503)
+		if e.Error.Code != "unavailable" || !strings.Contains(e.Error.Message, "same Idempotency-Key") {
+			t.Errorf("%v: %+v", err, e)
+		}
+	}
+
+	// No such workflow: the read model tells unknown from closed.
+	fake.err = serviceerror.NewNotFound("workflow not found")
+	f.errCode("POST", url, f.aTok, `{"choice":"for"}`, 404)
+
+	// A closed process answers 409.
+	var term termgoal.Term
+	tm := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: f.tmpl.ID,
+		Start: mustDay("2026-01-10"), End: mustDay("2030-01-09")}
+	f.do("POST", "/api/v1/terms", f.aTok, tm, 201, &term)
+	err := f.store.Apply(context.Background(), termgoal.Change{ID: "c-closed", At: mustDay("2026-02-01"), Action: "pledges_signed",
+		Process: termgoal.Process{ID: pid, Kind: "goal_setting", TermID: term.ID, OrgID: f.a1.ID, Step: termgoal.StepInForce,
+			Status: "completed", DeadlineOn: mustDay("2026-03-10"), StartedAt: mustDay("2026-01-10"), UpdatedAt: mustDay("2026-02-01")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = f.errCode("POST", url, f.aTok, `{"choice":"for"}`, 409)
+	if e.Error.Message != "流程已结束。" {
+		t.Errorf("closed: %+v", e)
+	}
+
+	// A real failure stays internal.
+	fake.err = fmt.Errorf("boom")
+	e = f.errCode("POST", url, f.aTok, `{"choice":"for"}`, 500)
+	if strings.Contains(e.Error.Message, "boom") {
+		t.Errorf("leaked %+v", e)
+	}
+
+	// A public objection is anonymous.
+	fake.err = nil
+	f.do("POST", "/api/v1/notices/"+pid+"/objections", "", `{"content":"异议","anonymous":false}`, 200, nil)
+	obj, _ := fake.update.Args[0].(*workflows.FileObjectionInput)
+	if obj == nil || !obj.Anonymous || obj.Actor.AccountID != 0 || fake.update.UpdateName != workflows.UpdateFileObjection {
+		t.Errorf("objection %+v", obj)
+	}
+}
+
+func TestStartGoalSetting(t *testing.T) {
+	f := newFixture(t)
+	fake := &fakeTemporal{}
+	f.h.temporal = fake
+	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: f.tmpl.ID}
+	term.Start, term.End = mustDay("2026-01-10"), mustDay("2030-01-09")
+	var got termgoal.Term
+	f.do("POST", "/api/v1/terms", f.aTok, term, 201, &got)
+	path := fmt.Sprintf("/api/v1/terms/%d/goal-setting", got.ID)
+	var out struct {
+		ProcessID string `json:"process_id"`
+	}
+	f.do("POST", path, f.aTok, nil, 201, &out)
+	if out.ProcessID != workflows.GoalSettingID(got.ID) || fake.started.ID != out.ProcessID || fake.started.TaskQueue != workflows.TaskQueue {
+		t.Errorf("started %+v %+v", out, fake.started)
+	}
+	if in := fake.startArg.(workflows.GoalSettingInput); in.TermID != got.ID || in.Initiator.AccountID != f.accounts["adminA"].ID {
+		t.Errorf("input %+v", in)
+	}
+	f.do("GET", fmt.Sprintf("/api/v1/terms/%d", got.ID), f.aTok, nil, 200, &got)
+	if got.ProcessID != out.ProcessID {
+		t.Errorf("term not linked: %+v", got)
+	}
+	f.errCode("POST", path, f.aTok, nil, 409)
+
+	// Temporal refuses a second start of a term whose link was lost: 409, and the link is made.
+	var other termgoal.Term
+	f.do("POST", "/api/v1/terms", f.aTok, term, 201, &other)
+	fake.err = serviceerror.NewWorkflowExecutionAlreadyStarted("started", "", "")
+	f.errCode("POST", fmt.Sprintf("/api/v1/terms/%d/goal-setting", other.ID), f.aTok, nil, 409)
+	f.do("GET", fmt.Sprintf("/api/v1/terms/%d", other.ID), f.aTok, nil, 200, &other)
+	if other.ProcessID != workflows.GoalSettingID(other.ID) {
+		t.Errorf("not linked: %+v", other)
+	}
+}

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/postgres"
+)
+
+// auditLog answers the audit log of a process or a term to an administrator of its org; the
+// whole log needs an administrator of a root org.
+func (h *Handler) auditLog(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	ctx, acc := c.Request.Context(), Caller(c)
+	f := postgres.AuditFilter{ProcessID: c.Query("process_id"), Limit: limit, Offset: offset}
+	if c.Query("term_id") != "" {
+		if f.TermID, ok = h.idQuery(c, "term_id"); !ok {
+			return
+		}
+	}
+	var orgID int64
+	switch {
+	case f.ProcessID != "":
+		p, err := h.store.Process(ctx, f.ProcessID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		orgID = p.OrgID
+	case f.TermID != 0:
+		t, err := h.store.Term(ctx, f.TermID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		orgID = t.OrgID
+	}
+	allowed := isRootAdmin(acc)
+	if orgID != 0 {
+		path, err := h.orgPath(ctx, orgID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		allowed = isAdmin(acc, path)
+	}
+	if !allowed {
+		h.fail(c, errForbidden())
+		return
+	}
+	items, total, err := h.store.Audit(ctx, f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, items, total)
+}
+
+// idQuery reads a numeric query parameter; anything else is malformed.
+func (h *Handler) idQuery(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Query(name), 10, 64)
+	if err != nil || id <= 0 {
+		h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_id", name+" must be a positive number", "name", name))
+		return 0, false
+	}
+	return id, true
+}
+
+// CalendarDay is one corrected day of the working-day calendar, as the API shows it.
+type CalendarDay struct {
+	Date    string `json:"date"` // YYYY-MM-DD
+	Working bool   `json:"working"`
+	Name    string `json:"name,omitempty"`
+}
+
+// calendarYears answers the corrections administrators entered (A4).
+func (h *Handler) calendarYears(c *gin.Context) {
+	days, years, err := h.store.CalendarAdmin(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]CalendarDay, len(days))
+	for i, d := range days {
+		out[i] = CalendarDay{Date: d.Day.Format(time.DateOnly), Working: d.Working, Name: d.Name}
+	}
+	if years == nil {
+		years = []int{}
+	}
+	c.JSON(http.StatusOK, gin.H{"years": years, "days": out})
+}
+
+// putCalendarYear replaces the corrections of one year; only an administrator of a root org
+// may, as the calendar serves every org.
+func (h *Handler) putCalendarYear(c *gin.Context) {
+	if !isRootAdmin(Caller(c)) {
+		h.fail(c, errForbidden())
+		return
+	}
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "calendar.year_range", "the year must be between 2000 and 2100"))
+		return
+	}
+	var req struct {
+		Days []CalendarDay `json:"days"`
+	}
+	if !h.bind(c, &req) {
+		return
+	}
+	days := make([]postgres.CalendarDay, 0, len(req.Days))
+	for _, d := range req.Days {
+		t, err := time.Parse(time.DateOnly, d.Date)
+		if err != nil || t.Year() != year {
+			h.fail(c, termgoal.Errorf(termgoal.EINVALID, "calendar.day_outside_year",
+				"every day must be a date (YYYY-MM-DD) in "+strconv.Itoa(year), "date", d.Date, "year", year))
+			return
+		}
+		days = append(days, postgres.CalendarDay{Day: t, Working: d.Working, Name: d.Name})
+	}
+	if err := h.store.AddCalendarYear(c.Request.Context(), year, days); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "calendar_year_set", Detail: map[string]any{"year": year, "days": len(days)}}) {
+		c.JSON(http.StatusOK, gin.H{"year": year, "days": req.Days})
+	}
+}

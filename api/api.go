@@ -1,0 +1,111 @@
+// Package api serves termgoal over HTTP: the JSON API under /api/v1 (and, next to it, the web
+// pages). One Gin route table (routes.go), one table from error codes to HTTP statuses
+// (errors.go), response helpers that own the status code, messages in the caller's language
+// (i18n.go), and authentication by session cookie or bearer token (auth.go).
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"termgoal/postgres"
+)
+
+// Config is what New needs. Store and Log are required; Temporal may be nil only where no
+// route that starts or acts on a workflow is called (unit tests).
+type Config struct {
+	Store         *postgres.Store
+	Temporal      client.Client
+	Log           *slog.Logger
+	TemporalUIURL string        // the Temporal UI, linked from process pages
+	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
+	SecureCookies bool          // mark cookies Secure (behind TLS)
+	Now           func() time.Time
+}
+
+// Handler holds what every route handler needs. Web pages added to this package hang their
+// handlers off it too.
+type Handler struct {
+	cfg      Config
+	store    *postgres.Store
+	temporal client.Client
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	signins  *limiter
+	engine   *gin.Engine
+}
+
+// New builds the HTTP handler: the Gin engine with every route, wrapped in Go's cross-origin
+// protection (CSRF), the session middleware and the security headers.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("api: Config.Store is required")
+	}
+	h, err := newHandler(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return h.wrap(), nil
+}
+
+// newHandler builds a Handler and its engine. A nil store is allowed here for tests that never
+// reach the database; sessions then live in memory.
+func newHandler(cfg Config) (*Handler, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.ActionTimeout <= 0 {
+		cfg.ActionTimeout = 10 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := loadCatalogs(); err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		cfg:      cfg,
+		store:    cfg.Store,
+		temporal: cfg.Temporal,
+		log:      cfg.Log,
+		signins:  newLimiter(signinAttempts, signinWindow, cfg.Now),
+	}
+	h.sessions = newSessions(cfg)
+	h.engine = h.routes()
+	return h, nil
+}
+
+// wrap puts the engine inside the session middleware, the cross-origin protection and the
+// security headers, outermost last.
+func (h *Handler) wrap() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeRawError(w, r, http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
+	}))
+	return securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine)))
+}
+
+// contentSecurityPolicy allows only the app's own scripts, styles and images.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(hsts bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if hsts {
+			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}

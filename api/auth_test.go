@@ -1,0 +1,90 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// public lists the API routes that answer without sign-in.
+var public = map[string]bool{
+	"GET /api/v1/openapi.json":                    true,
+	"POST /api/v1/auth/token":                     true,
+	"GET /api/v1/notices":                         true,
+	"GET /api/v1/notices/:process_id":             true,
+	"POST /api/v1/notices/:process_id/objections": true,
+}
+
+func TestProtectedRoutesAnswer401(t *testing.T) {
+	h := testHandler(t)
+	srv := h.wrap()
+	n := 0
+	for _, r := range h.engine.Routes() {
+		key := r.Method + " " + r.Path
+		if public[key] || !strings.HasPrefix(r.Path, "/api/v1/") {
+			continue
+		}
+		n++
+		path := ginParam.ReplaceAllString(r.Path, "1")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(r.Method, path+"?lang=en", strings.NewReader(`{}`)))
+		var body ErrorBody
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		if w.Code != http.StatusUnauthorized || body.Error.Code != "unauthorized" || body.Error.Message == "" {
+			t.Errorf("%s: %d %s", key, w.Code, w.Body.String())
+		}
+	}
+	if n < 25 {
+		t.Errorf("only %d protected routes", n)
+	}
+}
+
+func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
+	srv := testHandler(t).wrap()
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
+	for k, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin",
+	} {
+		if got := w.Header().Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("CSP %q", csp)
+	}
+	if w.Header().Get("X-Request-ID") == "" {
+		t.Error("no request id")
+	}
+	// A browser's cross-site POST is refused before it reaches a handler.
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", strings.NewReader(`{}`))
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"forbidden"`) {
+		t.Errorf("cross-site POST: %d %s", w.Code, w.Body.String())
+	}
+}
+
+func TestBadBearerToken(t *testing.T) {
+	srv := testHandler(t).wrap()
+	for _, authz := range []string{"Basic abc", "Bearer "} {
+		r := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+		r.Header.Set("Authorization", authz)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		if w.Code != http.StatusUnauthorized {
+			t.Errorf("%q: %d", authz, w.Code)
+		}
+	}
+}
+
+func TestUnknownRoute(t *testing.T) {
+	w := httptest.NewRecorder()
+	testHandler(t).wrap().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/nope", nil))
+	if w.Code != 404 || !strings.Contains(w.Body.String(), `"not_found"`) {
+		t.Errorf("%d %s", w.Code, w.Body.String())
+	}
+}

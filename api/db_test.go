@@ -1,0 +1,448 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/postgres/postgrestest"
+)
+
+func TestMain(m *testing.M) { postgrestest.Main(m) }
+
+// fixture is an org tree with accounts of different reach, on a fresh database:
+//
+//	root (admin: root)
+//	├── a (admin: adminA)
+//	│   └── a1 (holder: holderA1)
+//	└── b
+//
+// nobody has no grant.
+type fixture struct {
+	t                        *testing.T
+	h                        *Handler
+	srv                      http.Handler
+	store                    *postgres.Store
+	root, a, a1, b           termgoal.Org
+	tmpl                     termgoal.Template
+	rootTok, aTok, a1Tok, no string
+	accounts                 map[string]*termgoal.Account
+}
+
+const testPassword = "password123"
+
+var testHash, _ = HashPassword(testPassword)
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s := postgrestest.New(t)
+	h, err := newHandler(Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, h: h, srv: h.wrap(), store: s, accounts: map[string]*termgoal.Account{}}
+	mk := func(o *termgoal.Org, name string, parent *termgoal.Org) {
+		o.Name, o.Type = name, termgoal.OrgAgency
+		if parent != nil {
+			o.ParentID = &parent.ID
+		}
+		if err := s.CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(&f.root, "root", nil)
+	mk(&f.a, "a", &f.root)
+	mk(&f.a1, "a1", &f.a)
+	mk(&f.b, "b", &f.root)
+	f.tmpl = termgoal.Template{Name: "t", NoticeDays: 5, DeadlineMonths: 2}
+	if err := s.CreateTemplate(ctx, &f.tmpl); err != nil {
+		t.Fatal(err)
+	}
+	f.rootTok = f.account("root", termgoal.RoleAdmin, f.root.ID)
+	f.aTok = f.account("adminA", termgoal.RoleAdmin, f.a.ID)
+	f.a1Tok = f.account("holderA1", termgoal.RoleHolder, f.a1.ID)
+	f.no = f.account("nobody", "", 0)
+	return f
+}
+
+// account creates an account with one grant (none when role is empty) and signs it in.
+func (f *fixture) account(name string, role termgoal.Role, orgID int64) string {
+	ctx := context.Background()
+	a := &termgoal.Account{Username: name, DisplayName: name + " 姓名", Lang: "zh-CN"}
+	if err := f.store.CreateAccount(ctx, a, testHash); err != nil {
+		f.t.Fatal(err)
+	}
+	if role != "" {
+		if err := f.store.AddGrant(ctx, a.ID, termgoal.Grant{Role: role, OrgID: orgID}); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	f.accounts[name] = a
+	return f.token(name, testPassword, 200)
+}
+
+func (f *fixture) token(user, pw string, want int) string {
+	var out tokenResponse
+	f.do("POST", "/api/v1/auth/token", "", tokenRequest{Username: user, Password: pw}, want, &out)
+	return out.Token
+}
+
+// do sends a request (body: a string is sent as is, anything else as JSON), checks the status
+// and decodes the answer into out.
+func (f *fixture) do(method, path, token string, body any, want int, out any) []byte {
+	f.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = bytes.NewBufferString(b)
+	default:
+		j, _ := json.Marshal(b)
+		r = bytes.NewReader(j)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, req)
+	if w.Code != want {
+		f.t.Fatalf("%s %s: %d, want %d: %s", method, path, w.Code, want, w.Body.String())
+	}
+	if out != nil {
+		if err := json.Unmarshal(w.Body.Bytes(), out); err != nil {
+			f.t.Fatalf("%s %s: %v: %s", method, path, err, w.Body.String())
+		}
+	}
+	return w.Body.Bytes()
+}
+
+func (f *fixture) errCode(method, path, token string, body any, want int) ErrorBody {
+	f.t.Helper()
+	var e ErrorBody
+	f.do(method, path, token, body, want, &e)
+	if e.Error.Code == "" || e.Error.Message == "" {
+		f.t.Fatalf("%s %s: error body %+v", method, path, e)
+	}
+	return e
+}
+
+func TestTokenSignInAndLogout(t *testing.T) {
+	f := newFixture(t)
+	var me termgoal.Account
+	f.do("GET", "/api/v1/me", f.aTok, nil, 200, &me)
+	if me.Username != "adminA" || len(me.Grants) != 1 || me.Grants[0].OrgPath != f.a.Path {
+		t.Errorf("me = %+v", me)
+	}
+	e := f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "adminA", Password: "wrong"}, 401)
+	if e.Error.Message != "用户名或密码错误。" {
+		t.Errorf("message %q", e.Error.Message)
+	}
+	f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "ghost", Password: "x"}, 401)
+	f.errCode("POST", "/api/v1/auth/token", "", `{"username":"x","password":"y","extra":1}`, 400)
+	f.do("POST", "/api/v1/auth/logout", f.aTok, nil, 204, nil)
+	f.errCode("GET", "/api/v1/me", f.aTok, nil, 401)
+	f.errCode("GET", "/api/v1/me", "not-a-token", nil, 401)
+}
+
+func TestSignInBruteForceLimit(t *testing.T) {
+	f := newFixture(t)
+	for range signinAttempts {
+		f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: "guess"}, 401)
+	}
+	e := f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: testPassword}, 429)
+	if e.Error.Code != ETOOMANY {
+		t.Errorf("code %q", e.Error.Code)
+	}
+	f.token("adminA", testPassword, 200) // other users are not affected
+}
+
+func TestSessionSignIn(t *testing.T) {
+	f := newFixture(t)
+	f.h.engine.POST("/test-login", func(c *gin.Context) {
+		acc, err := f.h.SignIn(c.Request.Context(), "adminA", testPassword)
+		if err == nil {
+			err = f.h.StartSession(c, acc)
+		}
+		if err != nil {
+			f.h.fail(c, err)
+			return
+		}
+		c.Status(204)
+	})
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, httptest.NewRequest("POST", "/test-login", nil))
+	var session *http.Cookie
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == "termgoal_session" {
+			session = ck
+		}
+	}
+	if w.Code != 204 || session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("sign-in: %d cookie %+v", w.Code, session)
+	}
+	r := httptest.NewRequest("GET", "/api/v1/me", nil)
+	r.AddCookie(session)
+	w = httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	if w.Code != 200 || !bytes.Contains(w.Body.Bytes(), []byte(`"adminA"`)) {
+		t.Errorf("me with session: %d %s", w.Code, w.Body.String())
+	}
+}
+
+func TestOrgsAndPosts(t *testing.T) {
+	f := newFixture(t)
+	var o termgoal.Org
+	f.do("POST", "/api/v1/orgs", f.aTok, orgRequest{ParentID: &f.a1.ID, Name: "a1x", Type: "enterprise"}, 201, &o)
+	if o.ID == 0 || o.Path != fmt.Sprintf("%s%d/", f.a1.Path, o.ID) {
+		t.Errorf("created %+v", o)
+	}
+	f.errCode("POST", "/api/v1/orgs", f.aTok, orgRequest{ParentID: &f.b.ID, Name: "bx", Type: "agency"}, 403)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, orgRequest{Name: "new root", Type: "agency"}, 403)
+	f.do("POST", "/api/v1/orgs", f.rootTok, orgRequest{Name: "new root", Type: "agency"}, 201, nil)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, orgRequest{ParentID: &f.a.ID, Name: "x", Type: "castle"}, 422)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, orgRequest{ParentID: &f.a.ID, Name: " ", Type: "agency"}, 422)
+	missing := int64(99999)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, orgRequest{ParentID: &missing, Name: "x", Type: "agency"}, 422)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, `{"name":`, 400)
+	f.errCode("POST", "/api/v1/orgs", f.aTok, `{"name":"x","type":"agency","colour":"red"}`, 400)
+
+	var orgs List[termgoal.Org]
+	f.do("GET", "/api/v1/orgs", f.aTok, nil, 200, &orgs)
+	if orgs.Total != 3 || orgs.Items[0].ID != f.a.ID {
+		t.Errorf("adminA sees %+v", orgs)
+	}
+	f.do("GET", "/api/v1/orgs?limit=1&offset=1", f.aTok, nil, 200, &orgs)
+	if orgs.Total != 3 || len(orgs.Items) != 1 || orgs.Items[0].ID != f.a1.ID {
+		t.Errorf("page: %+v", orgs)
+	}
+	f.errCode("GET", "/api/v1/orgs?limit=x", f.aTok, nil, 400)
+	f.errCode("GET", "/api/v1/orgs?offset=-1", f.aTok, nil, 422)
+	f.do("GET", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), f.a1Tok, nil, 200, nil)
+	f.errCode("GET", fmt.Sprintf("/api/v1/orgs/%d", f.a.ID), f.a1Tok, nil, 403)
+	f.errCode("GET", fmt.Sprintf("/api/v1/orgs/%d", f.b.ID), f.aTok, nil, 403)
+	f.errCode("GET", "/api/v1/orgs/99999", f.rootTok, nil, 404)
+	f.errCode("GET", "/api/v1/orgs/abc", f.rootTok, nil, 404)
+
+	f.do("POST", "/api/v1/posts", f.aTok, termgoal.Post{OrgID: f.a1.ID, Title: "书记", Principal: true}, 201, nil)
+	f.errCode("POST", "/api/v1/posts", f.aTok, termgoal.Post{OrgID: f.b.ID, Title: "书记"}, 403)
+	f.errCode("POST", "/api/v1/posts", f.aTok, termgoal.Post{OrgID: f.a1.ID}, 422)
+	var posts List[termgoal.Post]
+	f.do("GET", fmt.Sprintf("/api/v1/orgs/%d/posts", f.a1.ID), f.a1Tok, nil, 200, &posts)
+	if posts.Total != 1 || posts.Items[0].Title != "书记" {
+		t.Errorf("posts %+v", posts)
+	}
+
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
+	actions := map[string]int{}
+	for _, a := range audit.Items {
+		actions[a.Action]++
+	}
+	if actions["org_created"] != 2 || actions["post_created"] != 1 {
+		t.Errorf("audit actions %v", actions)
+	}
+	f.errCode("GET", "/api/v1/audit", f.aTok, nil, 403)
+}
+
+func TestPeopleAndAccounts(t *testing.T) {
+	f := newFixture(t)
+	f.errCode("POST", "/api/v1/people", f.a1Tok, termgoal.Person{Name: "张三"}, 403)
+	f.errCode("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "张三", Gender: "x"}, 422)
+	var p termgoal.Person
+	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "张三", Gender: "male"}, 201, &p)
+	var people List[termgoal.Person]
+	f.do("GET", "/api/v1/people", f.aTok, nil, 200, &people)
+	if people.Total != 1 {
+		t.Errorf("people %+v", people)
+	}
+	f.do("GET", fmt.Sprintf("/api/v1/people/%d", p.ID), f.aTok, nil, 200, nil)
+	f.errCode("GET", fmt.Sprintf("/api/v1/people/%d", p.ID), f.a1Tok, nil, 403)
+	f.errCode("GET", "/api/v1/people/99999", f.aTok, nil, 404)
+
+	var acc termgoal.Account
+	f.do("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四", PersonID: &p.ID}, 201, &acc)
+	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四"}, 409)
+	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "wangwu", Password: "short", DisplayName: "王五"}, 422)
+	f.errCode("POST", "/api/v1/accounts", f.a1Tok, accountRequest{Username: "wangwu", Password: "long enough", DisplayName: "王五"}, 403)
+
+	grants := fmt.Sprintf("/api/v1/accounts/%d/grants", acc.ID)
+	f.errCode("POST", grants, f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.b.ID}, 403)
+	f.errCode("POST", grants, f.aTok, grantRequest{Role: "king", OrgID: f.a1.ID}, 422)
+	f.errCode("POST", "/api/v1/accounts/99999/grants", f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.a1.ID}, 404)
+	f.do("POST", grants, f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.a1.ID}, 201, &acc)
+	if len(acc.Grants) != 1 || acc.Grants[0].OrgID != f.a1.ID {
+		t.Errorf("grants %+v", acc.Grants)
+	}
+	tok := f.token("lisi", "long enough", 200)
+	f.do("GET", fmt.Sprintf("/api/v1/people/%d", p.ID), tok, nil, 200, nil) // their own person
+	f.do("GET", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), tok, nil, 200, nil)
+}
+
+func TestTemplatesAndCalendar(t *testing.T) {
+	f := newFixture(t)
+	tp := termgoal.Template{Name: "村社区", OrgType: termgoal.OrgVillage, NoticeDays: 5, DeadlineMonths: 2, Consultation: true,
+		StepDays: map[termgoal.Step]int{termgoal.StepDraft: 10}}
+	f.errCode("POST", "/api/v1/templates", f.aTok, tp, 403)
+	bad := tp
+	bad.NoticeDays = 0
+	e := f.errCode("POST", "/api/v1/templates", f.rootTok, bad, 422)
+	if e.Error.Message != "公示期为 1 到 30 个工作日。" {
+		t.Errorf("message %q", e.Error.Message)
+	}
+	bad = tp
+	bad.StepDays = map[termgoal.Step]int{"nap": 3}
+	f.errCode("POST", "/api/v1/templates", f.rootTok, bad, 422)
+	var got termgoal.Template
+	f.do("POST", "/api/v1/templates", f.rootTok, tp, 201, &got)
+	tp.NoticeDays = 7
+	f.do("PUT", fmt.Sprintf("/api/v1/templates/%d", got.ID), f.rootTok, tp, 200, &got)
+	if got.Version != 2 || got.NoticeDays != 7 {
+		t.Errorf("updated %+v", got)
+	}
+	f.do("GET", fmt.Sprintf("/api/v1/templates/%d", got.ID), f.a1Tok, nil, 200, &got)
+	f.errCode("GET", "/api/v1/templates/99999", f.a1Tok, nil, 404)
+	f.errCode("PUT", "/api/v1/templates/99999", f.rootTok, tp, 404)
+	var ts List[termgoal.Template]
+	f.do("GET", "/api/v1/templates", f.a1Tok, nil, 200, &ts)
+	if ts.Total != 2 {
+		t.Errorf("templates %+v", ts)
+	}
+
+	days := map[string]any{"days": []CalendarDay{{Date: "2027-01-01", Working: false, Name: "元旦"}, {Date: "2027-02-07", Working: true}}}
+	f.errCode("PUT", "/api/v1/calendar/years/2027", f.aTok, days, 403)
+	f.errCode("PUT", "/api/v1/calendar/years/2027", f.rootTok, map[string]any{"days": []CalendarDay{{Date: "2028-01-01"}}}, 422)
+	f.errCode("PUT", "/api/v1/calendar/years/1900", f.rootTok, days, 422)
+	f.do("PUT", "/api/v1/calendar/years/2027", f.rootTok, days, 200, nil)
+	var cal struct {
+		Years []int
+		Days  []CalendarDay
+	}
+	f.do("GET", "/api/v1/calendar/years", f.a1Tok, nil, 200, &cal)
+	if len(cal.Years) != 1 || cal.Years[0] != 2027 || len(cal.Days) != 2 || cal.Days[0].Name != "元旦" {
+		t.Errorf("calendar %+v", cal)
+	}
+}
+
+func TestTermsProcessesAndTasks(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	day := mustDay
+	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: day("2026-01-10"), End: day("2030-01-09"), TemplateID: f.tmpl.ID}
+	f.errCode("POST", "/api/v1/terms", f.aTok, termgoal.Term{OrgID: f.a1.ID, HolderKind: "org", Appointment: "elected", TemplateID: f.tmpl.ID}, 422)
+	inB := term
+	inB.OrgID = f.b.ID
+	f.errCode("POST", "/api/v1/terms", f.aTok, inB, 403)
+	noTmpl := term
+	noTmpl.TemplateID = 99999
+	f.errCode("POST", "/api/v1/terms", f.aTok, noTmpl, 422)
+	var got termgoal.Term
+	f.do("POST", "/api/v1/terms", f.aTok, term, 201, &got)
+	path := fmt.Sprintf("/api/v1/terms/%d", got.ID)
+	f.do("GET", path, f.a1Tok, nil, 200, nil)
+	f.errCode("GET", path, f.no, nil, 403)
+	f.errCode("GET", "/api/v1/terms/99999", f.aTok, nil, 404)
+	var terms List[termgoal.Term]
+	f.do("GET", "/api/v1/terms", f.rootTok, nil, 200, &terms)
+	if terms.Total != 1 {
+		t.Errorf("terms %+v", terms)
+	}
+	f.do("GET", fmt.Sprintf("/api/v1/terms?org_id=%d", f.b.ID), f.rootTok, nil, 200, &terms)
+	if terms.Total != 0 {
+		t.Errorf("terms under b %+v", terms)
+	}
+	f.errCode("GET", fmt.Sprintf("/api/v1/terms?org_id=%d", f.b.ID), f.aTok, nil, 403)
+	f.errCode("POST", path+"/goal-setting", f.a1Tok, nil, 403)
+
+	// A process as its workflow would write it, with a task for an account without grants.
+	pid := "goalsetting-term-test"
+	err := f.store.Apply(ctx, termgoal.Change{ID: "c1", At: time.Now(), Action: "started",
+		Process: termgoal.Process{ID: pid, Kind: "goal_setting", TermID: got.ID, OrgID: f.a1.ID, Step: termgoal.StepDraft,
+			Status: "running", DeadlineOn: day("2026-03-10"), StartedAt: time.Now(), UpdatedAt: time.Now()},
+		Open: []termgoal.Task{{ID: pid + "-1", ProcessID: pid, TermID: got.ID, OrgID: f.a1.ID, Step: termgoal.StepDraft,
+			Kind: "draft", AccountID: f.accounts["nobody"].ID, Status: "open", DueOn: day("2026-01-20"), CreatedAt: time.Now()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.SetTermProcess(ctx, got.ID, pid); err != nil {
+		t.Fatal(err)
+	}
+	f.errCode("POST", path+"/goal-setting", f.aTok, nil, 409)
+
+	var view ProcessView
+	f.do("GET", "/api/v1/processes/"+pid, f.no, nil, 200, &view) // the assignee
+	if view.Process.Step != termgoal.StepDraft || len(view.OpenTasks) != 1 || view.TemporalURL != "http://ui/namespaces/default/workflows/"+pid {
+		t.Errorf("view %+v", view)
+	}
+	f.do("GET", path, f.no, nil, 200, nil) // the term, through the task
+	f.errCode("GET", "/api/v1/processes/nope", f.aTok, nil, 404)
+	var procs List[termgoal.Process]
+	f.do("GET", "/api/v1/processes", f.aTok, nil, 200, &procs)
+	if procs.Total != 1 {
+		t.Errorf("processes %+v", procs)
+	}
+
+	var inbox List[termgoal.Task]
+	f.do("GET", "/api/v1/tasks", f.no, nil, 200, &inbox)
+	if inbox.Total != 1 || inbox.Items[0].Kind != "draft" {
+		t.Errorf("inbox %+v", inbox)
+	}
+	f.do("GET", "/api/v1/tasks?status=done", f.no, nil, 200, &inbox)
+	if inbox.Total != 0 {
+		t.Errorf("done %+v", inbox)
+	}
+	f.errCode("GET", "/api/v1/tasks?status=maybe", f.no, nil, 422)
+	var counts TaskCounts
+	f.do("GET", "/api/v1/tasks/counts", f.no, nil, 200, &counts)
+	if counts.Open != 1 {
+		t.Errorf("counts %+v", counts)
+	}
+	f.do("GET", "/api/v1/tasks/"+pid+"-1", f.no, nil, 200, nil)
+	f.do("GET", "/api/v1/tasks/"+pid+"-1", f.aTok, nil, 200, nil)
+	f.errCode("GET", "/api/v1/tasks/"+pid+"-1", f.a1Tok, nil, 403)
+	f.errCode("GET", "/api/v1/tasks/nope", f.no, nil, 404)
+
+	var audit List[termgoal.Audit]
+	f.do("GET", fmt.Sprintf("/api/v1/audit?term_id=%d", got.ID), f.aTok, nil, 200, &audit)
+	if audit.Total < 1 {
+		t.Errorf("audit %+v", audit)
+	}
+	f.errCode("GET", "/api/v1/audit?process_id="+pid, f.a1Tok, nil, 403)
+
+	// Actions that fail before reaching Temporal.
+	f.errCode("POST", "/api/v1/processes/"+pid+"/actions/dance", f.no, `{}`, 404)
+	f.errCode("POST", "/api/v1/processes/"+pid+"/actions/vote", f.no, `{"choice":`, 400)
+	f.errCode("POST", "/api/v1/processes/"+pid+"/actions/vote", f.no, `{"choice":"for","weight":2}`, 400)
+	f.errCode("POST", "/api/v1/notices/"+pid+"/objections", "", `{"content":"x","author":"me"}`, 400)
+}
+
+func mustDay(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func TestPublicNotices(t *testing.T) {
+	f := newFixture(t)
+	var ns List[termgoal.Notice]
+	f.do("GET", "/api/v1/notices", "", nil, 200, &ns)
+	if ns.Total != 0 || ns.Items == nil {
+		t.Errorf("notices %+v", ns)
+	}
+	f.errCode("GET", "/api/v1/notices/nope", "", nil, 404)
+}

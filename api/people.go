@@ -1,0 +1,75 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+)
+
+// People belong to no org, and they are personal data: only administrators list and add
+// them; anyone may read the person their own account stands for.
+
+func (h *Handler) listPeople(c *gin.Context) {
+	if !isAnyAdmin(Caller(c)) {
+		h.fail(c, errForbidden())
+		return
+	}
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	people, total, err := h.store.People(c.Request.Context(), limit, offset)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, people, total)
+}
+
+func (h *Handler) createPerson(c *gin.Context) {
+	if !isAnyAdmin(Caller(c)) {
+		h.fail(c, errForbidden())
+		return
+	}
+	var p termgoal.Person
+	if !h.bind(c, &p) {
+		return
+	}
+	p.ID, p.Name = 0, strings.TrimSpace(p.Name)
+	switch {
+	case p.Name == "":
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "person.name", "the person needs a name"))
+		return
+	case p.Gender != "" && p.Gender != "male" && p.Gender != "female":
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "person.gender", "gender must be male or female"))
+		return
+	}
+	if err := h.store.CreatePerson(c.Request.Context(), &p); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "person_created", Detail: map[string]any{"person_id": p.ID}}) {
+		c.JSON(http.StatusCreated, p)
+	}
+}
+
+func (h *Handler) getPerson(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	acc := Caller(c)
+	if !isAnyAdmin(acc) && (acc.PersonID == nil || *acc.PersonID != id) {
+		h.fail(c, errForbidden())
+		return
+	}
+	p, err := h.store.Person(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	_ "embed"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed openapi.json
+var openapiJSON []byte
+
+// routes is the one route table. Public routes come first; everything after requireAuth
+// needs a signed-in caller, and each handler then checks the caller's grants (authz.go).
+func (h *Handler) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	_ = r.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
+	r.ContextWithFallback = true
+	r.HandleMethodNotAllowed = false
+	r.Use(h.requestLog, h.recovery, h.loadCaller, h.langMiddleware)
+	r.NoRoute(notFound(h))
+	h.webRoutes(r) // the web pages (web.go), outside /api/v1
+
+	v1 := r.Group("/api/v1", noCache)
+	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) })
+	v1.POST("/auth/token", h.createToken)
+	v1.GET("/notices", h.listNotices)
+	v1.GET("/notices/:process_id", h.getNotice)
+	v1.POST("/notices/:process_id/objections", h.fileObjection)
+
+	a := v1.Group("", h.requireAuth)
+	a.GET("/me", h.me)
+	a.POST("/auth/logout", h.logout)
+
+	a.GET("/orgs", h.listOrgs)
+	a.POST("/orgs", h.createOrg)
+	a.GET("/orgs/:id", h.getOrg)
+	a.GET("/orgs/:id/posts", h.orgPosts)
+	a.POST("/posts", h.createPost)
+
+	a.GET("/people", h.listPeople)
+	a.POST("/people", h.createPerson)
+	a.GET("/people/:id", h.getPerson)
+
+	a.GET("/templates", h.listTemplates)
+	a.POST("/templates", h.createTemplate)
+	a.GET("/templates/:id", h.getTemplate)
+	a.PUT("/templates/:id", h.updateTemplate)
+
+	a.GET("/terms", h.listTerms)
+	a.POST("/terms", h.createTerm)
+	a.GET("/terms/:id", h.getTerm)
+	a.POST("/terms/:id/goal-setting", h.startGoalSetting)
+
+	a.GET("/processes", h.listProcesses)
+	a.GET("/processes/:id", h.getProcess)
+	a.POST("/processes/:id/actions/:action", h.postAction)
+
+	a.GET("/tasks", h.inbox)
+	a.GET("/tasks/counts", h.taskCounts)
+	a.GET("/tasks/:id", h.getTask)
+
+	a.GET("/audit", h.auditLog)
+	a.GET("/calendar/years", h.calendarYears)
+	a.PUT("/calendar/years/:year", h.putCalendarYear)
+	a.POST("/accounts", h.createAccount)
+	a.POST("/accounts/:id/grants", h.addGrant)
+	return r
+}

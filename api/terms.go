@@ -1,0 +1,207 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"termgoal"
+	"termgoal/workflows"
+)
+
+// listTerms answers the terms in the caller's scope, or under ?org_id= when given.
+func (h *Handler) listTerms(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	roots, ok := h.listScope(c)
+	if !ok {
+		return
+	}
+	items, total, err := pagedAcross(roots, limit, offset, func(root string, l, o int) ([]termgoal.Term, int, error) {
+		return h.store.Terms(c.Request.Context(), root, l, o)
+	})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, items, total)
+}
+
+// listScope returns the org subtrees a list covers: ?org_id= when the caller may read it,
+// else every subtree the caller's grants cover.
+func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
+	acc := Caller(c)
+	if c.Query("org_id") == "" {
+		return scopeRoots(acc), true
+	}
+	id, ok := h.idQuery(c, "org_id")
+	if !ok {
+		return nil, false
+	}
+	path, err := h.orgPath(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return nil, false
+	}
+	if !canSee(acc, path) {
+		h.fail(c, errForbidden())
+		return nil, false
+	}
+	return []string{path}, true
+}
+
+// pagedAcross pages through several disjoint subtrees as if they were one list.
+func pagedAcross[T any](roots []string, limit, offset int, fetch func(root string, limit, offset int) ([]T, int, error)) ([]T, int, error) {
+	var items []T
+	total := 0
+	for _, root := range roots {
+		need := limit - len(items)
+		skip := max(offset-total, 0)
+		page, n, err := fetch(root, max(need, 1), skip)
+		if err != nil {
+			return nil, 0, err
+		}
+		if need > 0 {
+			items = append(items, page[:min(len(page), need)]...)
+		}
+		total += n
+	}
+	return items, total, nil
+}
+
+func (h *Handler) createTerm(c *gin.Context) {
+	var t termgoal.Term
+	if !h.bind(c, &t) {
+		return
+	}
+	t.ID, t.ProcessID, t.Status, t.OrgName, t.HolderName = 0, "", "", "", ""
+	if err := t.Validate(); err != nil {
+		h.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	path, err := h.orgPath(ctx, t.OrgID)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		err = termgoal.Errorf(termgoal.EINVALID, "term.org_unknown", "the organization does not exist")
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !isAdmin(Caller(c), path) {
+		h.fail(c, errForbidden())
+		return
+	}
+	if err := h.store.CreateTerm(ctx, &t); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "term_created", TermID: t.ID, Detail: map[string]any{"org_id": t.OrgID, "template_id": t.TemplateID}}) {
+		c.JSON(http.StatusCreated, t)
+	}
+}
+
+// readableTerm loads term :id, its org path, and checks the caller may read it.
+func (h *Handler) readableTerm(c *gin.Context) (*termgoal.Term, string, bool) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return nil, "", false
+	}
+	ctx, acc := c.Request.Context(), Caller(c)
+	t, err := h.store.Term(ctx, id)
+	if err != nil {
+		h.fail(c, err)
+		return nil, "", false
+	}
+	path, err := h.orgPath(ctx, t.OrgID)
+	if err != nil {
+		h.fail(c, err)
+		return nil, "", false
+	}
+	if canSee(acc, path) {
+		return t, path, true
+	}
+	if t.ProcessID != "" {
+		if p, err := h.store.Process(ctx, t.ProcessID); err == nil {
+			if ok, err := h.canSeeProcess(ctx, acc, p); err == nil && ok {
+				return t, path, true
+			}
+		}
+	}
+	h.fail(c, errForbidden())
+	return nil, "", false
+}
+
+func (h *Handler) getTerm(c *gin.Context) {
+	if t, _, ok := h.readableTerm(c); ok {
+		c.JSON(http.StatusOK, t)
+	}
+}
+
+// startGoalSetting starts the term's goal-setting workflow (P2). The workflow ID comes from
+// the term, and Temporal refuses a second start, so a repeated request never starts two.
+func (h *Handler) startGoalSetting(c *gin.Context) {
+	t, path, ok := h.readableTerm(c)
+	if !ok {
+		return
+	}
+	if !isAdmin(Caller(c), path) {
+		h.fail(c, errForbidden())
+		return
+	}
+	if t.ProcessID != "" {
+		h.fail(c, errAlreadyStarted())
+		return
+	}
+	ctx := c.Request.Context()
+	id, err := h.startWorkflow(ctx, t.ID, Actor(c))
+	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+		// Started by an earlier request that failed before linking the term: link it now.
+		if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {
+			h.fail(c, err)
+			return
+		}
+		h.fail(c, errAlreadyStarted())
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "goal_setting_started", TermID: t.ID, ProcessID: id}) {
+		c.JSON(http.StatusCreated, gin.H{"process_id": id})
+	}
+}
+
+func (h *Handler) startWorkflow(ctx context.Context, termID int64, initiator termgoal.Actor) (string, error) {
+	id := workflows.GoalSettingID(termID)
+	if h.temporal == nil {
+		return id, errors.New("no Temporal client configured")
+	}
+	_, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                                       id,
+		TaskQueue:                                workflows.TaskQueue,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: termID, Initiator: initiator})
+	if err != nil && !errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+		return id, unavailableOr(err)
+	}
+	return id, err
+}
+
+func errAlreadyStarted() error {
+	return termgoal.Errorf(termgoal.ECONFLICT, "term.already_started", "goal setting has already been started for this term")
+}

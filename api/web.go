@@ -1,0 +1,315 @@
+package api
+
+// The web pages (T1, A2, P9, O5): server-rendered html/template pages next to the JSON API,
+// sharing its handlers' helpers (SignIn, Act, ProcessView, NoticeView, the authorization
+// checks). Templates and static files are embedded and parsed once at start-up. Every form
+// that changes something carries an idempotency key generated when the form is rendered, so a
+// double submit applies the action once (T7).
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+)
+
+//go:embed web/templates/*.html web/static/*
+var webFS embed.FS
+
+// webPages lists the page templates; each is parsed together with layout.html.
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "error"}
+
+var (
+	webTemplates    map[string]*template.Template
+	webTemplatesErr error
+	webOnce         sync.Once
+)
+
+// webFuncs are the helpers the templates use besides the methods of webPage.
+var webFuncs = template.FuncMap{
+	"date": func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.DateOnly)
+		case *time.Time:
+			if t == nil || t.IsZero() {
+				return ""
+			}
+			return t.Format(time.DateOnly)
+		}
+		return ""
+	},
+	"datetime": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") },
+	"add":      func(a, b int) int { return a + b },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"weight": func(f float64) string { return fmt.Sprintf("%g", f) },
+	"target": func(targets map[string]string, year int) string {
+		return targets[fmt.Sprint(year)]
+	},
+}
+
+// loadWebTemplates parses every page template once.
+func loadWebTemplates() error {
+	webOnce.Do(func() {
+		webTemplates = map[string]*template.Template{}
+		for _, p := range webPages {
+			t, err := template.New("layout").Funcs(webFuncs).ParseFS(webFS,
+				"web/templates/layout.html", "web/templates/"+p+".html")
+			if err != nil {
+				webTemplatesErr = fmt.Errorf("api: web template %s: %w", p, err)
+				return
+			}
+			webTemplates[p] = t
+		}
+	})
+	return webTemplatesErr
+}
+
+// Session keys of the web pages.
+const sessionFlash = "flash"
+
+// webRoutes adds the web pages to the route table. The JSON API lives under /api/v1, the
+// pages everywhere else.
+func (h *Handler) webRoutes(r *gin.Engine) {
+	if err := loadWebTemplates(); err != nil {
+		panic(err) // the templates are embedded: a parse error is a programming error
+	}
+	static, err := fs.Sub(webFS, "web/static")
+	if err != nil {
+		panic(err)
+	}
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	r.GET("/static/*filepath", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(c.Writer, c.Request)
+	})
+
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/inbox") })
+	r.GET("/login", webNoCache, h.webLogin)
+	r.POST("/login", webNoCache, h.webLoginPost)
+	r.POST("/logout", webNoCache, h.webLogout)
+
+	r.GET("/notices", webNoCache, h.webNotices)
+	r.GET("/notices/:process_id", webNoCache, h.webNotice)
+	r.POST("/notices/:process_id/objections", webNoCache, h.webObjection)
+
+	p := r.Group("", webNoCache, h.webRequireAuth)
+	p.GET("/inbox", h.webInbox)
+	p.GET("/tasks/:id", h.webTask)
+	p.POST("/tasks/:id/act", h.webTaskAct)
+	p.GET("/processes/:id", h.webProcess)
+}
+
+// webNoCache keeps personal pages and pages with one-time form keys out of caches.
+func webNoCache(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// webRequireAuth sends an anonymous visitor to the sign-in page, back here afterwards.
+func (h *Handler) webRequireAuth(c *gin.Context) {
+	if Caller(c) == nil {
+		next := c.Request.URL.Path
+		if c.Request.Method == http.MethodGet && c.Request.URL.RawQuery != "" {
+			next += "?" + c.Request.URL.RawQuery
+		}
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// webPage is the data of every page: the layout's fields and the page's own Data.
+type webPage struct {
+	Lang    string
+	Langs   []string
+	Title   string
+	Path    string // the current path, for the language switch
+	Account *termgoal.Account
+	Counts  *TaskCounts
+	Flash   string
+	Error   string
+	Form    url.Values // what the user sent, shown again after a refusal
+	Data    any
+}
+
+// T translates key into the page's language; kv are the placeholder values as name, value
+// pairs.
+func (p *webPage) T(key string, kv ...any) string {
+	var args map[string]any
+	if len(kv) > 0 {
+		args = map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+	}
+	return TL(p.Lang, key, args)
+}
+
+// TV translates prefix+value (a step, a task kind, a role), or shows the value itself when the
+// catalogs have no such key.
+func (p *webPage) TV(prefix string, value any) string {
+	v := fmt.Sprint(value)
+	if s, ok := translate(localizerFor(p.Lang), prefix+v, nil); ok {
+		return s
+	}
+	return v
+}
+
+// V returns a field the user sent, for a form shown again.
+func (p *webPage) V(name string) string {
+	if p.Form == nil {
+		return ""
+	}
+	return p.Form.Get(name)
+}
+
+// Key is a fresh idempotency key for a form rendered now; after an unknown outcome the key the
+// user sent is kept, so a retry never applies the action twice.
+func (p *webPage) Key() string {
+	if k := p.V("key"); k != "" && p.Error != "" && p.Form.Get("_keep_key") == "1" {
+		return k
+	}
+	return randomHex(16)
+}
+
+// newPage starts the data of a page for the caller.
+func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
+	p := &webPage{Lang: Lang(c), Langs: Langs, Path: c.Request.URL.Path, Account: Caller(c)}
+	p.Title = p.T(titleKey)
+	if p.Account != nil {
+		if open, overdue, err := h.store.InboxCount(c.Request.Context(), p.Account.ID, h.Today()); err == nil {
+			p.Counts = &TaskCounts{Open: open, Overdue: overdue}
+		}
+	}
+	p.Flash = h.sessions.PopString(c.Request.Context(), sessionFlash)
+	return p
+}
+
+// render writes page name with status.
+func (h *Handler) render(c *gin.Context, status int, name string, p *webPage) {
+	t, ok := webTemplates[name]
+	if !ok {
+		h.webFail(c, fmt.Errorf("no page template %q", name))
+		return
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
+		h.log.ErrorContext(c.Request.Context(), "render page", "page", name, "request_id", RequestID(c), "err", err.Error())
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(TL(p.Lang, "error.internal", nil)))
+		c.Abort()
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+// webFail shows err on the error page with the status of its code, in the caller's language.
+func (h *Handler) webFail(c *gin.Context, err error) {
+	_, status, msg := h.Problem(c, err)
+	if status == http.StatusUnauthorized {
+		c.Redirect(http.StatusSeeOther, "/login")
+		c.Abort()
+		return
+	}
+	p := h.newPage(c, "web.error_title")
+	p.Error = msg
+	h.render(c, status, "error", p)
+	c.Abort()
+}
+
+// flash leaves a message for the next page the browser shows.
+func (h *Handler) flash(c *gin.Context, msg string) {
+	h.sessions.Put(c.Request.Context(), sessionFlash, msg)
+}
+
+// safeNext accepts only a local path as the page to go to after signing in.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return "/inbox"
+}
+
+// webLogin shows the sign-in form.
+func (h *Handler) webLogin(c *gin.Context) {
+	if Caller(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return
+	}
+	p := h.newPage(c, "web.login_title")
+	p.Form = url.Values{"next": {c.Query("next")}}
+	h.render(c, http.StatusOK, "login", p)
+}
+
+// webLoginPost signs in with a username and password (under the brute-force limit) and starts
+// a session; a refusal shows the form again with the reason.
+func (h *Handler) webLoginPost(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	acc, err := h.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
+	if err != nil {
+		_, status, msg := h.Problem(c, err)
+		p := h.newPage(c, "web.login_title")
+		p.Error = msg
+		p.Form = url.Values{"username": {form.Get("username")}, "next": {form.Get("next")}}
+		h.render(c, status, "login", p)
+		return
+	}
+	if err := h.StartSession(c, acc); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	h.webAudit(c, "signed_in")
+	c.Redirect(http.StatusSeeOther, safeNext(form.Get("next")))
+}
+
+// webLogout ends the session.
+func (h *Handler) webLogout(c *gin.Context) {
+	if Caller(c) != nil {
+		h.webAudit(c, "signed_out")
+	}
+	if err := h.EndSession(c); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// webAudit appends a line to the audit log; a failure is logged, not shown: the user's
+// sign-in or sign-out has happened already.
+func (h *Handler) webAudit(c *gin.Context, action string) {
+	actor := Actor(c)
+	a := termgoal.Audit{At: h.cfg.Now(), ActorID: actor.AccountID, ActorName: actor.Name, IP: actor.IP, Action: action}
+	if err := h.store.AppendAudit(c.Request.Context(), a); err != nil {
+		h.log.ErrorContext(c.Request.Context(), "audit", "request_id", RequestID(c), "err", err.Error())
+	}
+}
+
+// isNotFound reports whether err is a domain "not found".
+func isNotFound(err error) bool {
+	var e *termgoal.Error
+	return errors.As(err, &e) && e.Code == termgoal.ENOTFOUND
+}

@@ -1,0 +1,389 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"go.temporal.io/sdk/client"
+
+	"termgoal"
+	"termgoal/api"
+	"termgoal/devenv"
+	"termgoal/postgres"
+	"termgoal/postgres/postgrestest"
+	"termgoal/worker"
+	"termgoal/workflows"
+)
+
+// browserSys is the system under a browser test: PostgreSQL, a Temporal dev server, the worker
+// and the HTTP server.
+type browserSys struct {
+	store *postgres.Store
+	srv   *httptest.Server
+	ids   map[string]int64
+}
+
+// chromiumPath finds Chromium; the Makefile's browser target installs it.
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	t.Fatal("no Chromium: run `make browser` (apt-get install -y chromium fonts-noto-cjk)")
+	return ""
+}
+
+// startBrowserSys starts Temporal (for this test only), the worker and the app on a new
+// database.
+func startBrowserSys(t *testing.T) *browserSys {
+	t.Helper()
+	root, err := devenv.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostPort, stop, err := devenv.TemporalForTests(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	s := &browserSys{store: postgrestest.New(t), ids: map[string]int64{}}
+	c, err := client.Dial(client.Options{HostPort: hostPort, Logger: quietSDK{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	w := worker.New(c, s.store)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	h, err := api.New(api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		TemporalUIURL: "http://127.0.0.1:8233", ActionTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(h)
+	t.Cleanup(s.srv.Close)
+	s.setup(t, c)
+	return s
+}
+
+// quietSDK silences the Temporal SDK's logs.
+type quietSDK struct{}
+
+func (quietSDK) Debug(string, ...any) {}
+func (quietSDK) Info(string, ...any)  {}
+func (quietSDK) Warn(string, ...any)  {}
+func (quietSDK) Error(string, ...any) {}
+
+// setup makes a county with a village, a holder, a committee member and a superior, a
+// template and a term, and starts the term's goal setting.
+func (s *browserSys) setup(t *testing.T, c client.Client) {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	county := &termgoal.Org{Name: "青山县", Type: termgoal.OrgAgency}
+	must(s.store.CreateOrg(ctx, county))
+	village := &termgoal.Org{Name: "青山村党支部", Type: termgoal.OrgVillage, ParentID: &county.ID}
+	must(s.store.CreateOrg(ctx, village))
+	for _, u := range []struct {
+		name, display string
+		role          termgoal.Role
+		org           int64
+	}{
+		{"holder", "王书记", termgoal.RoleHolder, village.ID},
+		{"mem1", "赵委员", termgoal.RoleCommittee, village.ID},
+		{"sup", "李部长", termgoal.RoleSuperior, county.ID},
+	} {
+		hash, err := api.HashPassword("secret-" + u.name)
+		must(err)
+		acc := &termgoal.Account{Username: u.name, DisplayName: u.display, Lang: ""}
+		must(s.store.CreateAccount(ctx, acc, hash))
+		must(s.store.AddGrant(ctx, acc.ID, termgoal.Grant{Role: u.role, OrgID: u.org}))
+		s.ids[u.name] = acc.ID
+	}
+	tpl := &termgoal.Template{Name: "村党组织任期目标", NoticeDays: 5, DeadlineMonths: 2,
+		Categories: []string{"中心工作", "党的建设"}}
+	must(s.store.CreateTemplate(ctx, tpl))
+	term := &termgoal.Term{OrgID: village.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), End: time.Date(2029, 10, 14, 0, 0, 0, 0, time.UTC), TemplateID: tpl.ID}
+	must(s.store.CreateTerm(ctx, term))
+	s.ids["term"] = term.ID
+	id := workflows.GoalSettingID(term.ID)
+	must(s.store.SetTermProcess(ctx, term.ID, id))
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue},
+		workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: term.ID, Initiator: termgoal.Actor{Name: "test"}})
+	must(err)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, n, err := s.store.Inbox(ctx, postgres.InboxFilter{AccountID: s.ids["holder"], Today: time.Now(), Limit: 10})
+		must(err)
+		if n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the draft task never reached the inbox")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// browser drives one Chromium tab.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// A Chinese user's browser: the pages answer Accept-Language (zh-CN is also the default).
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return &browser{t: t, ctx: ctx, base: base}
+}
+
+// do runs actions and fails the test on an error.
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v (page: %s)", what, err, b.location())
+	}
+}
+
+func (b *browser) location() string {
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	return loc
+}
+
+// open loads path and waits for its body.
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// text answers the text of the first element matching css.
+func (b *browser) text(css string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v (page: %s)", css, err, b.location())
+	}
+	return s
+}
+
+// body answers the text of the page.
+func (b *browser) body() string { return b.text("body") }
+
+// submit clicks css (a submit button) and waits until the browser shows the next page.
+func (b *browser) submit(css string) {
+	b.t.Helper()
+	marker := fmt.Sprint(time.Now().UnixNano())
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("window.__page = '"+marker+"'")); err != nil {
+		b.t.Fatalf("mark page: %v", err)
+	}
+	b.do("click "+css, chromedp.Click(chromedp.CSS(css)))
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		same, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("window.__page === '"+marker+"' || document.readyState !== 'complete'"))
+		if err == nil && !same {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("clicking %s never left %s", css, b.location())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// screenshot saves the whole page as a PNG.
+func (b *browser) screenshot(file string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot %s", file)
+}
+
+func (b *browser) login(user string) {
+	b.t.Helper()
+	b.open("/login")
+	b.do("fill login", chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), "secret-"+user))
+	b.submit("#login-submit")
+}
+
+func (b *browser) logout() {
+	b.t.Helper()
+	b.submit("form[action='/logout'] button")
+}
+
+// openTask opens the first task of kind in the inbox.
+func (b *browser) openTask(kind string) {
+	b.t.Helper()
+	b.open("/inbox")
+	b.submit("tr.task[data-kind='" + kind + "'] a")
+}
+
+func expectText(t *testing.T, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Fatalf("%s: %q not in\n%s", what, w, got)
+		}
+	}
+}
+
+// TestWebGoalSettingInABrowser walks goal setting through the web pages in a real Chromium:
+// the holder drafts the plan, a committee member votes, the superior approves, and the public
+// files an objection on the notice page.
+func TestWebGoalSettingInABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	s := startBrowserSys(t)
+	b := newBrowser(t, s.srv.URL)
+	process := workflows.GoalSettingID(s.ids["term"])
+
+	// A private page sends an anonymous visitor to the sign-in page, in Chinese by default.
+	b.open("/inbox")
+	if loc := b.location(); !strings.Contains(loc, "/login") {
+		t.Fatalf("anonymous /inbox went to %s", loc)
+	}
+	expectText(t, "login page", b.body(), "用户名", "密码", "登录")
+
+	// A wrong password shows the form again with the translated error.
+	b.do("fill login", chromedp.SendKeys(chromedp.CSS("#username"), "holder"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"))
+	b.submit("#login-submit")
+	expectText(t, "wrong password", b.text("#error"), "用户名或密码错误")
+
+	// The holder's inbox lists the draft task.
+	b.login("holder")
+	expectText(t, "holder inbox", b.text("#tasks"), "起草目标", "青山村党支部", "起草")
+	expectText(t, "inbox counts", b.text("#counts"), "待办 1 件")
+	b.screenshot("/tmp/termgoal_inbox.png")
+
+	// The plan editor: two items with a target for every year; weights that do not add up to
+	// 100 are refused with the translated reason and the form keeps what was typed.
+	b.openTask("draft")
+	expectText(t, "task page", b.body(), "编辑目标方案", "2026 年", "2029 年")
+	fill := []chromedp.Action[chromedp.Void]{
+		chromedp.SetValue(chromedp.CSS("#category_0"), "中心工作"),
+		chromedp.SendKeys(chromedp.CSS("#title_0"), "发展村集体经济"),
+		chromedp.Click(chromedp.CSS("#quantitative_0")),
+		chromedp.SendKeys(chromedp.CSS("#unit_0"), "万元"),
+		chromedp.SendKeys(chromedp.CSS("#weight_0"), "60"),
+		chromedp.SendKeys(chromedp.CSS("#owner_0"), "书记"),
+		chromedp.SendKeys(chromedp.CSS("#evidence_0"), "村账目"),
+		chromedp.SetValue(chromedp.CSS("#category_1"), "党的建设"),
+		chromedp.SendKeys(chromedp.CSS("#title_1"), "党员培训全覆盖"),
+		chromedp.SendKeys(chromedp.CSS("#weight_1"), "30"),
+		chromedp.SendKeys(chromedp.CSS("#owner_1"), "组织委员"),
+	}
+	for y := 2026; y <= 2029; y++ {
+		fill = append(fill,
+			chromedp.SendKeys(chromedp.CSS(fmt.Sprintf("#target_%d_0", y)), fmt.Sprint(10*(y-2025))),
+			chromedp.SendKeys(chromedp.CSS(fmt.Sprintf("#target_%d_1", y)), "培训率100%"))
+	}
+	b.do("fill the plan", fill...)
+	b.submit("#submit-draft")
+	expectText(t, "weights refused", b.text("#error"), "权重合计为 90，应为 100")
+	b.screenshot("/tmp/termgoal_task_refused.png")
+	b.do("fix the weight", chromedp.Clear(chromedp.CSS("#weight_1")), chromedp.SendKeys(chromedp.CSS("#weight_1"), "40"))
+	b.submit("#submit-draft")
+	if loc := b.location(); !strings.HasSuffix(loc, "/inbox") {
+		t.Fatalf("after the draft: %s, body %s", loc, b.body())
+	}
+	expectText(t, "flash", b.text("#flash"), "已办理：提交方案")
+	if body := b.text("#tasks"); strings.Contains(body, "起草目标") {
+		t.Fatalf("the draft task is still in the inbox: %s", body)
+	}
+	b.logout()
+
+	// A committee member votes.
+	b.login("mem1")
+	b.openTask("vote")
+	expectText(t, "vote page", b.body(), "发展村集体经济", "党员培训全覆盖")
+	b.do("choose", chromedp.Click(chromedp.CSS("#choice-for")))
+	b.submit("#vote-submit")
+	expectText(t, "vote flash", b.text("#flash"), "已办理：表决")
+	b.logout()
+
+	// The superior approves; the plan goes into public notice.
+	b.login("sup")
+	b.openTask("approve")
+	b.submit("#approve-submit")
+	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
+	b.open("/processes/" + process)
+	expectText(t, "process page", b.body(), "公示", "发展村集体经济", "第 1 版", "赞成 1", "提交目标方案", "审定通过", "王书记", "李部长")
+	if href := b.attr("#temporal-link", "href"); !strings.HasSuffix(href, "/namespaces/default/workflows/"+process) {
+		t.Errorf("temporal link %q", href)
+	}
+	b.screenshot("/tmp/termgoal_process.png")
+	b.logout()
+
+	// The public notice needs no sign-in and takes an anonymous objection.
+	b.open("/notices")
+	b.submit("#notices a")
+	expectText(t, "notice page", b.body(), "关于青山村党支部任期目标的公示", "发展村集体经济", "公示期", "您未登录，异议将匿名提出")
+	b.screenshot("/tmp/termgoal_notice.png")
+	b.do("objection", chromedp.SendKeys(chromedp.CSS("#objection-content"), "培训指标偏低"))
+	b.submit("#objection-submit")
+	expectText(t, "thanks", b.text("#flash"), "感谢您的反馈")
+	expectText(t, "objection listed", b.text("ol.objections"), "匿名", "培训指标偏低")
+
+	// English on request, remembered by a cookie.
+	b.open("/notices?lang=en")
+	expectText(t, "english", b.body(), "Public notices", "Notice: term goals of 青山村党支部")
+	b.open("/login")
+	expectText(t, "english login", b.body(), "Username", "Password")
+}
+
+// attr answers an attribute of the first element matching css.
+func (b *browser) attr(css, name string) string {
+	b.t.Helper()
+	res, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(css), name))
+	if err != nil {
+		b.t.Fatalf("attribute %s of %s: %v", name, css, err)
+	}
+	return res.Value
+}

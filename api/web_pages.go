@@ -1,0 +1,255 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+// webPageSize is how many rows a web list shows per page.
+const webPageSize = 20
+
+// webPaging reads ?page= (from 1) and returns the limit and offset.
+func webPaging(c *gin.Context) (page, limit, offset int) {
+	page, _ = strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	return page, webPageSize, (page - 1) * webPageSize
+}
+
+// pager is the paging bar under a list.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string // links, empty at the ends
+}
+
+func newPager(base string, page, total int) pager {
+	pages := max(1, (total+webPageSize-1)/webPageSize)
+	p := pager{Page: page, Pages: pages, Total: total}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	if page > 1 {
+		p.Prev = base + sep + "page=" + strconv.Itoa(page-1)
+	}
+	if page < pages {
+		p.Next = base + sep + "page=" + strconv.Itoa(page+1)
+	}
+	return p
+}
+
+// inboxData is the inbox page.
+type inboxData struct {
+	Status string
+	Tasks  []termgoal.Task
+	Pager  pager
+}
+
+// webInbox shows the caller's open tasks, or the done ones with ?status=done (T1).
+func (h *Handler) webInbox(c *gin.Context) {
+	status := termgoal.TaskOpen
+	if c.Query("status") == termgoal.TaskDone {
+		status = termgoal.TaskDone
+	}
+	page, limit, offset := webPaging(c)
+	tasks, total, err := h.store.Inbox(c.Request.Context(), postgres.InboxFilter{
+		AccountID: Caller(c).ID, Status: status, Today: h.Today(), Limit: limit, Offset: offset})
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	base := "/inbox"
+	if status == termgoal.TaskDone {
+		base += "?status=done"
+	}
+	p := h.newPage(c, "web.inbox_title")
+	p.Data = inboxData{Status: status, Tasks: tasks, Pager: newPager(base, page, total)}
+	h.render(c, http.StatusOK, "inbox", p)
+}
+
+// processData is the process page (A2).
+type processData struct {
+	*ProcessView
+	Years     []int
+	Latest    *termgoal.PlanVersion
+	Tally     *termgoal.Tally
+	Timeline  []termgoal.Audit
+	Assignees []termgoal.Actor
+}
+
+// webProcess shows a process to whoever may read it through the JSON API.
+func (h *Handler) webProcess(c *gin.Context) {
+	ctx, acc := c.Request.Context(), Caller(c)
+	proc, err := h.store.Process(ctx, c.Param("id"))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
+		h.webFail(c, cmpErr(err, errForbidden()))
+		return
+	}
+	v, err := h.ProcessView(ctx, proc)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d := processData{ProcessView: v, Years: v.Term.Years()}
+	if len(v.PlanVersions) > 0 {
+		d.Latest = &v.PlanVersions[0]
+	}
+	d.Assignees = stateValue[[]termgoal.Actor](proc.State, "assignees")
+	d.Tally = stateValue[*termgoal.Tally](proc.State, "last_tally")
+	if d.Tally == nil && len(v.Votes) > 0 {
+		round := 0
+		for _, vt := range v.Votes {
+			round = max(round, vt.Round)
+		}
+		var choices []termgoal.Choice
+		for _, vt := range v.Votes {
+			if vt.Round == round {
+				choices = append(choices, vt.Choice)
+			}
+		}
+		t := termgoal.CountVotes(max(len(d.Assignees), len(choices)), choices)
+		d.Tally = &t
+	}
+	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	p := h.newPage(c, "web.process_title")
+	p.Data = d
+	h.render(c, http.StatusOK, "process", p)
+}
+
+// stateValue decodes one entry of a process's state (a JSON object in the read model).
+func stateValue[T any](state map[string]any, key string) T {
+	var v T
+	if raw, ok := state[key]; ok && raw != nil {
+		if b, err := json.Marshal(raw); err == nil {
+			_ = json.Unmarshal(b, &v)
+		}
+	}
+	return v
+}
+
+// noticesData is the list of open notices.
+type noticesData struct {
+	Notices []termgoal.Notice
+	Pager   pager
+}
+
+// webNotices lists the open notices; no sign-in needed (P9).
+func (h *Handler) webNotices(c *gin.Context) {
+	page, limit, offset := webPaging(c)
+	ns, total, err := h.store.Notices(c.Request.Context(), "open", limit, offset)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	p := h.newPage(c, "web.notices_title")
+	p.Data = noticesData{Notices: ns, Pager: newPager("/notices", page, total)}
+	h.render(c, http.StatusOK, "notices", p)
+}
+
+// noticeData is a public notice with its plan and the objection form.
+type noticeData struct {
+	*NoticeView
+	Years []int
+}
+
+// webNotice shows one notice with its plan and an objection form.
+func (h *Handler) webNotice(c *gin.Context) {
+	h.renderNotice(c, http.StatusOK, nil)
+}
+
+func (h *Handler) renderNotice(c *gin.Context, status int, p *webPage) {
+	v, err := h.NoticeView(c, c.Param("process_id"))
+	if err != nil {
+		if isNotFound(err) {
+			err = termgoal.Errorf(termgoal.ENOTFOUND, "notice.not_found", "no such notice")
+		}
+		h.webFail(c, err)
+		return
+	}
+	term, err := h.store.Term(c.Request.Context(), v.Notice.TermID)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if p == nil {
+		p = h.newPage(c, "web.notices_title")
+	}
+	p.Title = p.T("web.notice_title", "title", v.Notice.Title)
+	p.Data = noticeData{NoticeView: v, Years: term.Years()}
+	h.render(c, status, "notice", p)
+}
+
+// webObjection files an objection; without sign-in it is always anonymous.
+func (h *Handler) webObjection(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	actor := Actor(c)
+	in := &workflows.FileObjectionInput{
+		Content:   strings.TrimSpace(form.Get("content")),
+		Anonymous: actor.AccountID == 0 || form.Get("anonymous") != "",
+	}
+	id := c.Param("process_id")
+	key, kerr := formKey(form)
+	if kerr == nil {
+		_, kerr = h.Act(c.Request.Context(), actor, id, workflows.UpdateFileObjection, key, in)
+	}
+	if kerr != nil {
+		p := h.newPage(c, "web.notices_title")
+		h.formError(c, p, form, kerr)
+		status := ErrorStatus(termgoal.ErrorCode(kerr))
+		if status == http.StatusInternalServerError {
+			h.webFail(c, kerr)
+			return
+		}
+		h.renderNotice(c, status, p)
+		return
+	}
+	h.flash(c, TL(Lang(c), "web.objection_thanks", nil))
+	c.Redirect(http.StatusSeeOther, "/notices/"+id)
+}
+
+// formKey reads the idempotency key a form carries.
+func formKey(form map[string][]string) (string, error) {
+	var key string
+	if v := form["key"]; len(v) > 0 {
+		key = v[0]
+	}
+	if !validKey.MatchString(key) {
+		return "", termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters")
+	}
+	return key, nil
+}
+
+// formError puts a refusal on page p, with the form as the user sent it. After an unknown
+// outcome the form keeps its key, so a retry is the same request.
+func (h *Handler) formError(c *gin.Context, p *webPage, form map[string][]string, err error) {
+	code, _, msg := h.Problem(c, err)
+	p.Error = msg
+	p.Form = map[string][]string{}
+	for k, v := range form {
+		p.Form[k] = v
+	}
+	if code == termgoal.EUNAVAILABLE {
+		p.Form.Set("_keep_key", "1")
+		p.Error += " " + p.T("ui.retry_same_key")
+	}
+}

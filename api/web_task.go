@@ -1,0 +1,358 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/workflows"
+)
+
+// kindActions lists the actions the page of each task kind offers.
+var kindActions = map[string][]string{
+	"draft":   {workflows.UpdateSubmitDraft},
+	"opinion": {workflows.UpdateGiveOpinion},
+	"answer":  {workflows.UpdateAnswerOpinion, workflows.UpdateCompleteConsultation},
+	"review":  {workflows.UpdateReview},
+	"vote":    {workflows.UpdateVote},
+	"approve": {workflows.UpdateApprove, workflows.UpdateReturn},
+	"resolve": {workflows.UpdateResolveObjection},
+	"file":    {workflows.UpdateFile},
+	"pledge":  {workflows.UpdateSignPledges},
+}
+
+// blankRows is how many empty rows the plan editor offers below the items.
+const blankRows = 3
+
+// maxRows bounds the rows a plan editor may send.
+const maxRows = 200
+
+// editorRow is one row of the plan editor.
+type editorRow struct {
+	N            int // 1-based, shown
+	Index        int // 0-based, in field names
+	Category     string
+	Title        string
+	Description  string
+	Quantitative bool
+	Unit         string
+	Targets      []yearTarget
+	Weight       string
+	Owner        string
+	Evidence     string
+}
+
+// yearTarget is one year's target in an editor row.
+type yearTarget struct {
+	Year  int
+	Value string
+}
+
+// taskData is the task page: the task, its process and what its forms need.
+type taskData struct {
+	Task         *termgoal.Task
+	Process      *termgoal.Process
+	Term         *termgoal.Term
+	Years        []int
+	Categories   []string
+	Plan         *termgoal.PlanVersion // the latest version
+	Rows         []editorRow
+	Opinions     []termgoal.Opinion
+	Objections   []termgoal.Objection // not yet resolved
+	CanAct       bool                 // the caller is the assignee and the task is open
+	Choices      []termgoal.Choice
+	Dispositions []termgoal.Disposition
+	Pledges      []string
+}
+
+// loadTask loads a task the caller may see: their own, or any in an org they administer.
+func (h *Handler) loadTask(c *gin.Context) (*termgoal.Task, bool) {
+	ctx, acc := c.Request.Context(), Caller(c)
+	t, err := h.store.Task(ctx, c.Param("id"))
+	if err != nil {
+		if isNotFound(err) {
+			err = termgoal.Errorf(termgoal.ENOTFOUND, "task.not_found", "no such task")
+		}
+		h.webFail(c, err)
+		return nil, false
+	}
+	if t.AccountID != acc.ID {
+		path, err := h.orgPath(ctx, t.OrgID)
+		if err != nil {
+			h.webFail(c, err)
+			return nil, false
+		}
+		if !isAdmin(acc, path) {
+			h.webFail(c, errForbidden())
+			return nil, false
+		}
+	}
+	return t, true
+}
+
+// webTask shows a task with the forms its step needs.
+func (h *Handler) webTask(c *gin.Context) {
+	t, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	h.renderTask(c, http.StatusOK, t, h.newPage(c, "web.task_title"))
+}
+
+func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *webPage) {
+	ctx := c.Request.Context()
+	d := taskData{Task: t, CanAct: t.Status == termgoal.TaskOpen && t.AccountID == Caller(c).ID,
+		Choices:      []termgoal.Choice{termgoal.VoteFor, termgoal.VoteAgainst, termgoal.VoteAbstain, termgoal.VoteRecuse},
+		Dispositions: []termgoal.Disposition{termgoal.Adopted, termgoal.PartlyAdopted, termgoal.NotAdopted},
+		Pledges:      termgoal.Pledges}
+	var err error
+	if d.Process, err = h.store.Process(ctx, t.ProcessID); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if d.Term, err = h.store.Term(ctx, t.TermID); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.Years = d.Term.Years()
+	versions, err := h.store.PlanVersions(ctx, t.TermID)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if len(versions) > 0 {
+		d.Plan = &versions[0]
+	}
+	switch t.Kind {
+	case "draft":
+		tpl, err := h.store.Template(ctx, d.Term.TemplateID)
+		if err != nil {
+			h.webFail(c, err)
+			return
+		}
+		d.Categories = tpl.Categories
+		if p.Form != nil {
+			d.Rows = rowsFromForm(p.Form, d.Years)
+		} else {
+			var items []termgoal.PlanItem
+			if d.Plan != nil {
+				items = d.Plan.Items
+			}
+			d.Rows = rowsFromItems(items, d.Years, blankRows)
+		}
+	case "answer":
+		if d.Opinions, err = h.store.Opinions(ctx, t.ProcessID); err != nil {
+			h.webFail(c, err)
+			return
+		}
+	case "resolve":
+		objs, err := h.store.Objections(ctx, t.ProcessID)
+		if err != nil {
+			h.webFail(c, err)
+			return
+		}
+		for _, o := range objs {
+			if o.Resolution == "" {
+				if o.Anonymous {
+					o.AuthorName = ""
+				}
+				d.Objections = append(d.Objections, o)
+			}
+		}
+	}
+	p.Title = p.T("web.task_title", "kind", p.TV("task_kinds.", t.Kind))
+	p.Data = d
+	h.render(c, status, "task", p)
+}
+
+// rowsFromItems builds the editor rows of a plan, with extra blank rows below.
+func rowsFromItems(items []termgoal.PlanItem, years []int, blank int) []editorRow {
+	rows := make([]editorRow, 0, len(items)+blank)
+	for i, it := range items {
+		r := editorRow{N: i + 1, Index: i, Category: it.Category, Title: it.Title, Description: it.Description,
+			Quantitative: it.Quantitative, Unit: it.Unit, Weight: fmt.Sprintf("%g", it.Weight), Owner: it.Owner, Evidence: it.Evidence}
+		for _, y := range years {
+			r.Targets = append(r.Targets, yearTarget{Year: y, Value: it.Targets[strconv.Itoa(y)]})
+		}
+		rows = append(rows, r)
+	}
+	for i := len(items); i < len(items)+blank; i++ {
+		r := editorRow{N: i + 1, Index: i}
+		for _, y := range years {
+			r.Targets = append(r.Targets, yearTarget{Year: y})
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// rowsFromForm reads the plan editor's rows as sent, blank ones included.
+func rowsFromForm(form url.Values, years []int) []editorRow {
+	n, _ := strconv.Atoi(form.Get("rows"))
+	n = min(max(n, 0), maxRows)
+	rows := make([]editorRow, n)
+	for i := range n {
+		f := func(name string) string { return strings.TrimSpace(form.Get(fmt.Sprintf("%s_%d", name, i))) }
+		r := editorRow{N: i + 1, Index: i, Category: f("category"), Title: f("title"), Description: f("description"),
+			Quantitative: f("quantitative") != "", Unit: f("unit"), Weight: f("weight"), Owner: f("owner"), Evidence: f("evidence")}
+		for _, y := range years {
+			r.Targets = append(r.Targets, yearTarget{Year: y, Value: f(fmt.Sprintf("target_%d", y))})
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// blank reports whether the user left a row empty (the category select always has a value).
+func (r editorRow) blank() bool {
+	if r.Title != "" || r.Description != "" || r.Unit != "" || r.Weight != "" || r.Owner != "" || r.Evidence != "" {
+		return false
+	}
+	for _, t := range r.Targets {
+		if t.Value != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// itemsFromRows turns the filled rows into plan items; the validator checks the rest.
+func itemsFromRows(rows []editorRow) ([]termgoal.PlanItem, error) {
+	var items []termgoal.PlanItem
+	for _, r := range rows {
+		if r.blank() {
+			continue
+		}
+		n := len(items) + 1
+		var w float64
+		if r.Weight != "" {
+			var err error
+			if w, err = strconv.ParseFloat(r.Weight, 64); err != nil {
+				return nil, termgoal.Errorf(termgoal.EINVALID, "web.bad_weight", fmt.Sprintf("the weight of item %d is not a number", n), "n", n)
+			}
+		}
+		it := termgoal.PlanItem{Category: r.Category, Title: r.Title, Description: r.Description, Quantitative: r.Quantitative,
+			Weight: w, Owner: r.Owner, Evidence: r.Evidence, Targets: map[string]string{}}
+		if r.Quantitative {
+			it.Unit = r.Unit
+		}
+		for _, t := range r.Targets {
+			if t.Value != "" {
+				it.Targets[strconv.Itoa(t.Year)] = t.Value
+			}
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// webTaskAct applies the action a task page's form sends, under the form's idempotency key.
+// Applied: back to the inbox with a message; refused: the page again with the reason.
+func (h *Handler) webTaskAct(c *gin.Context) {
+	t, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	action := form.Get("action")
+	var err error
+	switch {
+	case !slices.Contains(kindActions[t.Kind], action):
+		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	case t.AccountID != Caller(c).ID:
+		err = errForbidden()
+	}
+	var in workflows.ActionInput
+	if err == nil {
+		in, err = h.actionFromForm(c, t, action, form)
+	}
+	var key string
+	if err == nil {
+		key, err = formKey(form)
+	}
+	if err == nil {
+		_, err = h.Act(c.Request.Context(), Actor(c), t.ProcessID, action, key, in)
+	}
+	if err != nil {
+		code, status, _ := h.Problem(c, err)
+		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
+			h.webFail(c, err)
+			return
+		}
+		p := h.newPage(c, "web.task_title")
+		h.formError(c, p, form, err)
+		// The step may have moved on: show the task as it is now.
+		if fresh, ferr := h.store.Task(c.Request.Context(), t.ID); ferr == nil {
+			t = fresh
+		}
+		h.renderTask(c, status, t, p)
+		return
+	}
+	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
+	if action == workflows.UpdateAnswerOpinion {
+		c.Redirect(http.StatusSeeOther, "/tasks/"+url.PathEscape(t.ID))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/inbox")
+}
+
+// actionFromForm builds the input of action from the form fields.
+func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string, form url.Values) (workflows.ActionInput, error) {
+	get := func(name string) string { return strings.TrimSpace(form.Get(name)) }
+	seq := func() (int, error) {
+		n, err := strconv.Atoi(get("seq"))
+		if err != nil {
+			return 0, termgoal.Errorf(termgoal.EMALFORMED, "error.malformed", "seq must be a number", "detail", "seq")
+		}
+		return n, nil
+	}
+	switch action {
+	case workflows.UpdateSubmitDraft:
+		term, err := h.store.Term(c.Request.Context(), t.TermID)
+		if err != nil {
+			return nil, err
+		}
+		items, err := itemsFromRows(rowsFromForm(form, term.Years()))
+		if err != nil {
+			return nil, err
+		}
+		return &workflows.SubmitDraftInput{Items: items, Note: get("note")}, nil
+	case workflows.UpdateGiveOpinion:
+		return &workflows.GiveOpinionInput{Content: get("content")}, nil
+	case workflows.UpdateAnswerOpinion:
+		n, err := seq()
+		if err != nil {
+			return nil, err
+		}
+		return &workflows.AnswerOpinionInput{Seq: n, Disposition: termgoal.Disposition(get("disposition")), Reason: get("reason")}, nil
+	case workflows.UpdateCompleteConsultation:
+		return &workflows.CompleteConsultationInput{}, nil
+	case workflows.UpdateReview:
+		return &workflows.ReviewInput{Feasible: get("feasible") == "yes", Comment: get("comment")}, nil
+	case workflows.UpdateVote:
+		return &workflows.VoteInput{Choice: termgoal.Choice(get("choice"))}, nil
+	case workflows.UpdateApprove, workflows.UpdateReturn:
+		return &workflows.DecisionInput{Comment: get("comment")}, nil
+	case workflows.UpdateResolveObjection:
+		n, err := seq()
+		if err != nil {
+			return nil, err
+		}
+		return &workflows.ResolveObjectionInput{Seq: n, Upheld: get("resolution") == "upheld", Reason: get("reason")}, nil
+	case workflows.UpdateFile:
+		return &workflows.FileInput{DocNumber: get("doc_number")}, nil
+	case workflows.UpdateSignPledges:
+		return &workflows.SignPledgesInput{Pledges: form["pledge"]}, nil
+	}
+	return nil, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+}
