@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"termgoal/api"
+	"termgoal/postgres"
+	"termgoal/worker"
+)
+
+func openStore(ctx context.Context, cfg config) (*postgres.Store, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	return postgres.Open(ctx, cfg.DatabaseURL)
+}
+
+func dialTemporal(cfg config, log *slog.Logger) (client.Client, error) {
+	return client.Dial(client.Options{
+		HostPort:  cfg.TemporalAddr,
+		Namespace: cfg.Namespace,
+		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal")),
+	})
+}
+
+func runMigrate(ctx context.Context, cfg config) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return postgres.Migrate(ctx, s.DB())
+}
+
+func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := dialTemporal(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w := worker.New(c, s)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := dialTemporal(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	return serveHTTP(ctx, ln, cfg, s, c, log)
+}
+
+// serveHTTP serves the web pages and the API until ctx ends, then shuts down gracefully.
+func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger) error {
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, SecureCookies: cfg.SecureCookies})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

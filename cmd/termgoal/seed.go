@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"termgoal"
+	"termgoal/api"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+const demoPassword = "demo12345"
+
+type demoUser struct {
+	Username, Name, Role string
+	role                 termgoal.Role
+	org                  string // key into the org map
+}
+
+// demoUsers are the demo accounts, one or more for every role.
+var demoUsers = []demoUser{
+	{"admin", "组织部管理员", "administrator (whole tree)", termgoal.RoleAdmin, "city"},
+	{"li", "李部长", "superior (county)", termgoal.RoleSuperior, "county"},
+	{"zhou", "周备案员", "filing clerk (county)", termgoal.RoleFilingClerk, "county"},
+	{"expert", "陈教授", "expert (county)", termgoal.RoleExpert, "county"},
+	{"member1", "钱委员", "committee member (town)", termgoal.RoleCommittee, "town"},
+	{"member2", "吴委员", "committee member (town)", termgoal.RoleCommittee, "town"},
+	{"member3", "郑委员", "committee member (town)", termgoal.RoleCommittee, "town"},
+	{"rep1", "冯代表", "consultee (town)", termgoal.RoleConsultee, "town"},
+	{"rep2", "陈代表", "consultee (town)", termgoal.RoleConsultee, "town"},
+	{"wang", "王书记", "holder: 青山村 (goals in draft)", termgoal.RoleHolder, "qingshan"},
+	{"zhao", "赵书记", "holder: 城东社区 (at the committee vote)", termgoal.RoleHolder, "chengdong"},
+	{"sun", "孙书记", "holder: 桃源村 (in public notice)", termgoal.RoleHolder, "taoyuan"},
+}
+
+// runSeed loads the demo data into the database of DATABASE_URL.
+func runSeed(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := dialTemporal(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = seed(ctx, s, c)
+	return err
+}
+
+// seed loads a demo organization tree, accounts for every role, a goal template and three
+// terms whose goal setting stands at different steps. It does nothing when any org exists, so
+// a second `make run` keeps what the first one made.
+func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error) {
+	if orgs, err := s.Orgs(ctx, "/"); err != nil || len(orgs) > 0 {
+		return false, err
+	}
+	orgs := map[string]*termgoal.Org{}
+	for _, o := range []struct {
+		key, parent, name string
+		typ               termgoal.OrgType
+	}{
+		{"city", "", "江南市委组织部", termgoal.OrgAgency},
+		{"county", "city", "青山县", termgoal.OrgAgency},
+		{"town", "county", "青山镇", termgoal.OrgOther},
+		{"qingshan", "town", "青山村党支部", termgoal.OrgVillage},
+		{"chengdong", "town", "城东社区党委", termgoal.OrgVillage},
+		{"taoyuan", "town", "桃源村党支部", termgoal.OrgVillage},
+	} {
+		org := &termgoal.Org{Name: o.name, Type: o.typ}
+		if p := orgs[o.parent]; p != nil {
+			org.ParentID = &p.ID
+		}
+		if err := s.CreateOrg(ctx, org); err != nil {
+			return false, err
+		}
+		orgs[o.key] = org
+	}
+	hash, err := api.HashPassword(demoPassword)
+	if err != nil {
+		return false, err
+	}
+	actors := map[string]termgoal.Actor{}
+	for _, u := range demoUsers {
+		acc := &termgoal.Account{Username: u.Username, DisplayName: u.Name, Lang: "zh-CN"}
+		if err := s.CreateAccount(ctx, acc, hash); err != nil {
+			return false, err
+		}
+		if err := s.AddGrant(ctx, acc.ID, termgoal.Grant{Role: u.role, OrgID: orgs[u.org].ID}); err != nil {
+			return false, err
+		}
+		actors[u.Username] = termgoal.Actor{AccountID: acc.ID, Name: u.Name}
+	}
+	tpl := &termgoal.Template{
+		Name: "村（社区）党组织任期目标", OrgType: termgoal.OrgVillage, Consultation: true,
+		StepDays:   map[termgoal.Step]int{termgoal.StepConsultation: 5, termgoal.StepCommittee: 3, termgoal.StepApproval: 5, termgoal.StepFiling: 3, termgoal.StepPledge: 3},
+		NoticeDays: 5, DeadlineMonths: 2,
+		Categories: []string{"中心工作", "党的建设", "精神文明和民主建设", "群团组织建设"},
+	}
+	if err := s.CreateTemplate(ctx, tpl); err != nil {
+		return false, err
+	}
+	// The 2027 holiday schedule is not published yet; a provisional year keeps the demo's
+	// deadlines computable in December. An administrator corrects it on the calendar page.
+	if err := s.AddCalendarYear(ctx, 2027, []postgres.CalendarDay{
+		{Day: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Name: "元旦（演示，非官方）"},
+	}); err != nil {
+		return false, err
+	}
+	start := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
+	admin := actors["admin"]
+	for _, key := range []string{"qingshan", "chengdong", "taoyuan"} {
+		term := &termgoal.Term{OrgID: orgs[key].ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+			Start: start, End: start.AddDate(5, 0, -1), TemplateID: tpl.ID}
+		if err := s.CreateTerm(ctx, term); err != nil {
+			return false, err
+		}
+		id := workflows.GoalSettingID(term.ID)
+		if _, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue},
+			workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: term.ID, Initiator: admin}); err != nil {
+			return false, err
+		}
+		if err := s.SetTermProcess(ctx, term.ID, id); err != nil {
+			return false, err
+		}
+		if key == "qingshan" {
+			continue
+		}
+		holder := actors[map[string]string{"chengdong": "zhao", "taoyuan": "sun"}[key]]
+		steps := []demoStep{
+			{workflows.UpdateSubmitDraft, &workflows.SubmitDraftInput{Actor: holder, Items: demoItems(term.Years()), Note: "初稿"}},
+			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Actor: actors["rep1"], Content: "建议增加村集体经济收入的年度指标。"}},
+			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Actor: actors["rep2"], Content: "党员教育培训目标可以更具体。"}},
+			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Actor: holder, Seq: 1, Disposition: termgoal.Adopted}},
+			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Actor: holder, Seq: 2, Disposition: termgoal.PartlyAdopted, Reason: "已细化到每季度一次。"}},
+			{workflows.UpdateCompleteConsultation, &workflows.CompleteConsultationInput{Actor: holder}},
+		}
+		if key == "taoyuan" {
+			steps = append(steps,
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member1"], Choice: termgoal.VoteFor}},
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member2"], Choice: termgoal.VoteFor}},
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member3"], Choice: termgoal.VoteAbstain}},
+				demoStep{workflows.UpdateApprove, &workflows.DecisionInput{Actor: actors["li"], Comment: "同意。"}},
+			)
+		}
+		for i, st := range steps {
+			h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+				WorkflowID: id, UpdateID: fmt.Sprintf("seed-%d", i), UpdateName: st.name,
+				Args: []any{st.input}, WaitForStage: client.WorkflowUpdateStageCompleted,
+			})
+			if err == nil {
+				err = h.Get(ctx, nil)
+			}
+			if err != nil {
+				return false, fmt.Errorf("%s %s: %w", id, st.name, err)
+			}
+		}
+	}
+	return true, nil
+}
+
+type demoStep struct {
+	name  string
+	input any
+}
+
+func demoItems(years []int) []termgoal.PlanItem {
+	targets := func(format string, base int) map[string]string {
+		m := map[string]string{}
+		for i, y := range years {
+			m[fmt.Sprint(y)] = fmt.Sprintf(format, base+i)
+		}
+		return m
+	}
+	return []termgoal.PlanItem{
+		{Category: "中心工作", Title: "壮大村集体经济", Quantitative: true, Unit: "万元", Targets: targets("%d", 20), Weight: 40, Owner: "书记", Evidence: "财务报表"},
+		{Category: "党的建设", Title: "发展党员、教育培训", Quantitative: true, Unit: "次", Targets: targets("%d", 4), Weight: 30, Owner: "组织委员", Evidence: "会议记录"},
+		{Category: "精神文明和民主建设", Title: "村务公开与民主议事", Targets: targets("每季度公开%d次", 1), Weight: 20, Owner: "纪检委员", Evidence: "公开栏照片"},
+		{Category: "群团组织建设", Title: "工青妇组织活动", Targets: targets("开展活动%d次", 2), Weight: 10, Owner: "宣传委员", Evidence: "活动记录"},
+	}
+}
