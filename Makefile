@@ -1,0 +1,68 @@
+# termgoal — run `make` for the list of targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO  ?= go
+BIN := $(CURDIR)/bin
+
+TEMPORAL_CLI_VERSION  := v1.5.1
+STATICCHECK_VERSION   := v0.8.2
+WORKFLOWCHECK_VERSION := v0.6.0
+
+# Tests and `termgoal dev` find bin/temporal through it (devenv.Root).
+TERMGOAL_ROOT ?= $(CURDIR)
+export TERMGOAL_ROOT
+
+# apt-get needs root; use sudo when we are not.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: help run build test lint bench tools browser postgres clean-data
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: $(BIN)/temporal ## run everything locally (Temporal dev server, PostgreSQL, app) on embedded defaults
+	$(GO) run ./cmd/termgoal dev
+
+build: ## build bin/termgoal
+	$(GO) build -o $(BIN)/termgoal ./cmd/termgoal
+
+test: tools browser postgres lint ## lint, then run all tests against real PostgreSQL and Temporal
+	$(GO) test -count=1 -p 2 -timeout 30m ./...
+
+lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflowcheck
+	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+	$(BIN)/workflowcheck ./...
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . ./...
+
+tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck ## install the pinned tools into bin/ (only those missing)
+
+$(BIN)/temporal:
+	@echo "building Temporal CLI $(TEMPORAL_CLI_VERSION) (takes a few minutes the first time)"
+	GOBIN=$(BIN) $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(BIN)/workflowcheck:
+	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
+
+browser: ## install Chromium and CJK fonts for browser tests (when missing)
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then \
+		echo "installing chromium fonts-noto-cjk"; \
+		$(APT) update && $(APT) install -y chromium fonts-noto-cjk; \
+	fi
+
+postgres: ## install Debian's PostgreSQL binaries (when missing)
+	@if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then \
+		echo "installing postgresql"; \
+		$(APT) update && $(APT) install -y postgresql; \
+	fi
+
+clean-data: ## delete .data/ (local PostgreSQL and Temporal state; stop `make run` first)
+	rm -rf $(CURDIR)/.data

@@ -1,0 +1,213 @@
+package devenv
+
+import (
+	"context"
+	"debug/buildinfo"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// TemporalCLIVersion is the pinned Temporal CLI. (v1.9.1 refuses to be
+// built with go install.)
+const TemporalCLIVersion = "v1.5.1"
+
+const temporalCLIModule = "github.com/temporalio/cli"
+
+// TemporalCLI returns root/bin/temporal, installing the pinned Temporal CLI
+// there with go install when it is missing or another version (the build
+// takes a few minutes; its output goes to stderr).
+func TemporalCLI(root string) (string, error) {
+	bin, err := filepath.Abs(filepath.Join(root, "bin"))
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(bin, "temporal")
+	if temporalCLIPinned(path) {
+		return path, nil
+	}
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return "", err
+	}
+	// Test processes may get here together: one installs, the others wait.
+	lock, err := lockFile(filepath.Join(bin, ".temporal.lock"), syscall.LOCK_EX)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if temporalCLIPinned(path) {
+		return path, nil
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		goCmd = "/usr/local/go/bin/go"
+	}
+	pkg := temporalCLIModule + "/cmd/temporal@" + TemporalCLIVersion
+	fmt.Fprintf(os.Stderr, "devenv: go install %s into %s (a few minutes the first time)\n", pkg, bin)
+	cmd := exec.Command(goCmd, "install", pkg)
+	cmd.Dir = bin
+	cmd.Env = append(os.Environ(), "GOBIN="+bin)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("devenv: go install %s: %w", pkg, err)
+	}
+	if !temporalCLIPinned(path) {
+		return "", fmt.Errorf("devenv: %s is not Temporal CLI %s after go install", path, TemporalCLIVersion)
+	}
+	return path, nil
+}
+
+// temporalCLIPinned reports whether path is the pinned Temporal CLI. A
+// go-installed CLI says "0.0.0-DEV" to --version, so its build info is read
+// first; a release binary is asked.
+func temporalCLIPinned(path string) bool {
+	if info, err := buildinfo.ReadFile(path); err == nil &&
+		info.Main.Path == temporalCLIModule && info.Main.Version == TemporalCLIVersion {
+		return true
+	}
+	out, err := exec.Command(path, "--version").Output()
+	return err == nil && strings.Contains(string(out), "version "+strings.TrimPrefix(TemporalCLIVersion, "v")+" ")
+}
+
+// Temporal is a running Temporal dev server (`temporal server start-dev`)
+// with the namespace "default".
+type Temporal struct {
+	HostPort string // gRPC frontend, e.g. "127.0.0.1:41234"
+	UIURL    string // web UI, e.g. "http://127.0.0.1:41235"
+	HTTPURL  string // HTTP API, e.g. "http://127.0.0.1:41236"
+
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when the process has exited
+	stopOnce sync.Once
+}
+
+// StartTemporal starts a Temporal dev server from the CLI at cli, on free
+// ports of 127.0.0.1 (never assuming 7233 is free), keeping its state in
+// dbFile (an SQLite file, reused by the next start; "" keeps it in memory).
+// It returns once the frontend serves the default namespace. Server output
+// goes to log (nil: discarded). The server also ends if this process dies.
+func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer) (*Temporal, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	ports, err := freePorts(3)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--log-level", "warn",
+		"--port", strconv.Itoa(ports[0]), "--ui-port", strconv.Itoa(ports[1]), "--http-port", strconv.Itoa(ports[2])}
+	if dbFile != "" {
+		if dbFile, err = filepath.Abs(dbFile); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(dbFile), 0o755); err != nil {
+			return nil, err
+		}
+		args = append(args, "--db-filename", dbFile)
+	}
+	t := &Temporal{
+		HostPort: fmt.Sprintf("127.0.0.1:%d", ports[0]),
+		UIURL:    fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		HTTPURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[2]),
+		cmd:      exec.Command(cli, args...),
+		done:     make(chan struct{}),
+	}
+	tail := &tailBuffer{max: 4000}
+	t.cmd.Stdout = io.MultiWriter(log, tail)
+	t.cmd.Stderr = t.cmd.Stdout
+	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := t.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("devenv: start temporal: %w", err)
+	}
+	go func() {
+		t.cmd.Wait()
+		close(t.done)
+	}()
+	if err := t.waitReady(ctx); err != nil {
+		t.Stop()
+		return nil, fmt.Errorf("devenv: temporal dev server: %w\n%s", err, tail)
+	}
+	return t, nil
+}
+
+// waitReady waits until the gRPC port accepts connections and the HTTP API
+// (served by the same frontend) describes the default namespace.
+func (t *Temporal) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	client := &http.Client{Timeout: 5 * time.Second}
+	for {
+		err := errors.New("gRPC port not open")
+		if conn, dialErr := net.DialTimeout("tcp", t.HostPort, time.Second); dialErr == nil {
+			conn.Close()
+			err = httpOK(ctx, client, t.HTTPURL+"/api/v1/namespaces/default")
+			if err == nil {
+				return nil
+			}
+		}
+		select {
+		case <-t.done:
+			return fmt.Errorf("exited before it was ready (%v)", t.cmd.ProcessState)
+		case <-ctx.Done():
+			return fmt.Errorf("not ready: %v (%w)", err, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// httpOK GETs url and expects 200.
+func httpOK(ctx context.Context, client *http.Client, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+// Stop interrupts the server, as Ctrl-C would, and waits for it to exit,
+// killing it after 20 seconds. It may be called more than once.
+func (t *Temporal) Stop() {
+	t.stopOnce.Do(func() {
+		t.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-t.done:
+		case <-time.After(20 * time.Second):
+			t.cmd.Process.Kill()
+			<-t.done
+		}
+	})
+}
+
+// TemporalForTests starts an in-memory Temporal dev server on free ports
+// from the pinned CLI under root/bin (installed when missing) and returns
+// its gRPC host:port. stop ends it.
+func TemporalForTests(ctx context.Context, root string) (hostPort string, stop func(), err error) {
+	cli, err := TemporalCLI(root)
+	if err != nil {
+		return "", nil, err
+	}
+	t, err := StartTemporal(ctx, cli, "", nil)
+	if err != nil {
+		return "", nil, err
+	}
+	return t.HostPort, t.Stop, nil
+}
