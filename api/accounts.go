@@ -84,16 +84,7 @@ func (h *Handler) addGrant(c *gin.Context) {
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "grant.role", "unknown role", "role", string(req.Role)))
 		return
 	}
-	path, err := h.orgPath(ctx, req.OrgID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "grant.org_unknown", "the organization does not exist")
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+	if !h.adminOfReferenced(c, req.OrgID, "grant.org_unknown") {
 		return
 	}
 	if _, err := h.store.Account(ctx, id); err != nil {

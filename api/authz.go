@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gin-gonic/gin"
+
 	"termgoal"
 )
 
@@ -80,4 +82,22 @@ func (h *Handler) orgPath(ctx context.Context, id int64) (string, error) {
 		return "", err
 	}
 	return o.Path, nil
+}
+
+// adminOfReferenced checks that the caller administers the org a request body refers to. An
+// unknown org is the body's fault (422 with unknownKey), not a missing resource (404).
+func (h *Handler) adminOfReferenced(c *gin.Context, orgID int64, unknownKey string) bool {
+	path, err := h.orgPath(c.Request.Context(), orgID)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		err = termgoal.Errorf(termgoal.EINVALID, unknownKey, "the organization does not exist")
+	}
+	if err != nil {
+		h.fail(c, err)
+		return false
+	}
+	if !isAdmin(Caller(c), path) {
+		h.fail(c, errForbidden())
+		return false
+	}
+	return true
 }

@@ -122,16 +122,7 @@ func (h *Handler) createPost(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	path, err := h.orgPath(ctx, p.OrgID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "post.org_unknown", "the organization does not exist")
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+	if !h.adminOfReferenced(c, p.OrgID, "post.org_unknown") {
 		return
 	}
 	p.ID, p.Title = 0, strings.TrimSpace(p.Title)

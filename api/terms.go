@@ -87,16 +87,7 @@ func (h *Handler) createTerm(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	path, err := h.orgPath(ctx, t.OrgID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "term.org_unknown", "the organization does not exist")
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+	if !h.adminOfReferenced(c, t.OrgID, "term.org_unknown") {
 		return
 	}
 	if err := h.store.CreateTerm(ctx, &t); err != nil {

@@ -32,6 +32,18 @@ func dialTemporal(cfg config, log *slog.Logger) (client.Client, error) {
 	})
 }
 
+// connect opens the store and dials Temporal; close releases both.
+func connect(ctx context.Context, cfg config, log *slog.Logger) (s *postgres.Store, c client.Client, close func(), err error) {
+	if s, err = openStore(ctx, cfg); err != nil {
+		return nil, nil, nil, err
+	}
+	if c, err = dialTemporal(cfg, log); err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return s, c, func() { c.Close(); s.Close() }, nil
+}
+
 func runMigrate(ctx context.Context, cfg config) error {
 	s, err := openStore(ctx, cfg)
 	if err != nil {
@@ -42,16 +54,11 @@ func runMigrate(ctx context.Context, cfg config) error {
 }
 
 func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, err := openStore(ctx, cfg)
+	s, c, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := dialTemporal(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	w := worker.New(c, s)
 	if err := w.Start(); err != nil {
 		return err
@@ -62,16 +69,11 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, err := openStore(ctx, cfg)
+	s, c, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := dialTemporal(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return err

@@ -40,16 +40,11 @@ var demoUsers = []demoUser{
 
 // runSeed loads the demo data into the database of DATABASE_URL.
 func runSeed(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, err := openStore(ctx, cfg)
+	s, c, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := dialTemporal(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	_, err = seed(ctx, s, c)
 	return err
 }
