@@ -55,4 +55,11 @@ type Actor struct {
 	AccountID int64  `json:"account_id"`
 	Name      string `json:"name"`
 	IP        string `json:"ip,omitempty"`
+	// Admin is set by the API when the actor administers the process's org: administrative
+	// operations (reassign, extend, move, cancel) require it. A request body cannot set it.
+	Admin bool `json:"admin,omitempty"`
 }
+
+// System is the actor of automatic actions (timeouts, escalations); their audit entries carry
+// a reason code.
+var System = Actor{Name: "system"}

@@ -1,5 +1,10 @@
 package termgoal
 
+import (
+	"maps"
+	"slices"
+)
+
 // Step is a step of the goal-setting process (DOMAIN.md "Setting the goals").
 type Step string
 
@@ -17,6 +22,7 @@ const (
 	StepPledge       Step = "pledge"
 	StepInForce      Step = "in_force"
 	StepCancelled    Step = "cancelled"
+	StepRejected     Step = "rejected"
 )
 
 // GoalSteps is the order of the goal-setting steps.
@@ -52,6 +58,81 @@ type Template struct {
 	// The whole plan must be approved within DeadlineMonths of the term start (2 by the rules).
 	DeadlineMonths int      `json:"deadline_months"`
 	Categories     []string `json:"categories"`
+	// Modes sets how a multi-person step decides (T4); steps not named use DefaultMode.
+	Modes map[Step]Mode `json:"modes,omitempty"`
+	// PassRatio is the share of signers that must approve in ModeRatio (e.g. 0.667).
+	PassRatio float64 `json:"pass_ratio,omitempty"`
+	// Reminders is the schedule of reminders, escalation and automatic action (T5).
+	Reminders ReminderPolicy `json:"reminders"`
+	// WithdrawHours is how long after submitting the drafter may withdraw the plan, as long
+	// as nobody has acted on it yet; 0 forbids withdrawing.
+	WithdrawHours int `json:"withdraw_hours,omitempty"`
+}
+
+// Mode is how a multi-person step decides (T4).
+type Mode string
+
+// Modes of a multi-person step.
+const (
+	ModeAny      Mode = "any"      // 或签: the first approval decides
+	ModeAll      Mode = "all"      // 会签: every signer approves
+	ModeSequence Mode = "sequence" // 依次: signers approve one after another
+	ModeRatio    Mode = "ratio"    // a share of the signers approves (PassRatio)
+	ModeVote     Mode = "vote"     // the committee's quorum vote
+)
+
+// Valid reports whether m is known.
+func (m Mode) Valid() bool {
+	return m == ModeAny || m == ModeAll || m == ModeSequence || m == ModeRatio || m == ModeVote
+}
+
+// DefaultMode is how each step decides unless the template says otherwise.
+var DefaultMode = map[Step]Mode{
+	StepDraft:        ModeAny,
+	StepExpertReview: ModeAll,
+	StepCommittee:    ModeVote,
+	StepApproval:     ModeAny,
+	StepCongress:     ModeAny,
+	StepFiling:       ModeAny,
+	StepPledge:       ModeAny,
+}
+
+// ModeOf returns the mode of step s.
+func (t Template) ModeOf(s Step) Mode {
+	if m, ok := t.Modes[s]; ok && m.Valid() && s != StepCommittee {
+		return m
+	}
+	return DefaultMode[s]
+}
+
+// ReminderPolicy says when the assignees of a step are reminded, when an overdue step is
+// escalated to the supervisor and what happens automatically on timeout (T5). Days are working
+// days; 0 turns that reminder off.
+type ReminderPolicy struct {
+	BeforeDays    int    `json:"before_days"`    // remind this many working days before the due date
+	AtDue         bool   `json:"at_due"`         // remind on the due date
+	RepeatDays    int    `json:"repeat_days"`    // remind again every N working days while overdue
+	EscalateDays  int    `json:"escalate_days"`  // escalate after N overdue working days
+	TimeoutDays   int    `json:"timeout_days"`   // act automatically after N overdue working days
+	TimeoutAction string `json:"timeout_action"` // "", "approve", "reject" or "return"
+}
+
+// Validate checks a reminder policy.
+func (p ReminderPolicy) Validate() error {
+	for _, d := range []int{p.BeforeDays, p.RepeatDays, p.EscalateDays, p.TimeoutDays} {
+		if d < 0 || d > 60 {
+			return Errorf(EINVALID, "template.reminder_days", "reminder days are 0 to 60 working days")
+		}
+	}
+	switch p.TimeoutAction {
+	case "", "approve", "reject", "return":
+	default:
+		return Errorf(EINVALID, "template.timeout_action", "the timeout action must be approve, reject or return")
+	}
+	if p.TimeoutAction != "" && p.TimeoutDays == 0 {
+		return Errorf(EINVALID, "template.timeout_days", "an automatic action needs its number of overdue days")
+	}
+	return nil
 }
 
 // Steps returns the steps this template runs, in order.
@@ -106,7 +187,18 @@ func (t Template) Validate() error {
 			return Errorf(EINVALID, "template.step_days", "a step lasts 1 to 120 working days", "step", string(s))
 		}
 	}
-	return nil
+	for s, m := range t.Modes {
+		if !m.Valid() {
+			return Errorf(EINVALID, "template.mode", "unknown decision mode", "step", string(s))
+		}
+	}
+	if t.PassRatio < 0 || t.PassRatio > 1 || (t.PassRatio == 0 && slices.Contains(slices.Collect(maps.Values(t.Modes)), ModeRatio)) {
+		return Errorf(EINVALID, "template.pass_ratio", "the pass ratio is a share between 0 and 1")
+	}
+	if t.WithdrawHours < 0 || t.WithdrawHours > 720 {
+		return Errorf(EINVALID, "template.withdraw_hours", "the withdrawal window is 0 to 720 hours")
+	}
+	return t.Reminders.Validate()
 }
 
 // Disposition is the answer to a consultation opinion.

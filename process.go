@@ -139,6 +139,11 @@ type Change struct {
 	Notice      *Notice        `json:"notice,omitempty"`
 	Objection   *Objection     `json:"objection,omitempty"`
 	StepRecord  *StepRecord    `json:"step_record,omitempty"`
+	// Copies are the accounts the process is copied to (抄送); a copy already there is kept.
+	Copies []Copy `json:"copies,omitempty"`
+	// DueOn, when set, is the new due date of the process's open tasks (a deadline extended or
+	// re-armed).
+	DueOn *time.Time `json:"due_on,omitempty"`
 	// InForce marks the plan version that comes into force, and the term's goals with it.
 	InForce bool `json:"in_force,omitempty"`
 }
@@ -150,4 +155,18 @@ type StepRecord struct {
 	Version int       `json:"version"`
 	Outcome string    `json:"outcome"`
 	At      time.Time `json:"at"`
+}
+
+// Copy is a process copied to an account (抄送): it shows in their "copied to me" inbox.
+type Copy struct {
+	ProcessID string    `json:"process_id"`
+	AccountID int64     `json:"account_id"`
+	ByName    string    `json:"by_name"`
+	Note      string    `json:"note,omitempty"`
+	At        time.Time `json:"at"`
+	// Read-only conveniences filled by queries.
+	ReadAt     *time.Time `json:"read_at,omitempty"` // when the account first saw it; nil: unread
+	OrgName    string     `json:"org_name,omitempty"`
+	HolderName string     `json:"holder_name,omitempty"`
+	Step       Step       `json:"step,omitempty"`
 }

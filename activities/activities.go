@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/notify"
 	"termgoal/postgres"
 )
 
@@ -16,6 +17,8 @@ import (
 // through a nil *Activities.
 type Activities struct {
 	Store *postgres.Store
+	// Notifier sends email and webhooks (notify.go); nil sends webhooks only, with defaults.
+	Notifier *notify.Notifier
 }
 
 // Apply writes a workflow's Change to the read model (used as a local activity from update

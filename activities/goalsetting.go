@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"termgoal"
 )
@@ -29,10 +30,14 @@ func (a *Activities) StartInfo(ctx context.Context, termID int64) (StartInfo, er
 	return StartInfo{Term: *term, Template: *tpl, OrgPath: org.Path, Holder: term.HolderName}, nil
 }
 
-// AssigneesInput names a step of a term's goal setting.
+// AssigneesInput names a step of a term's goal setting, or a role: Role overrides the step's
+// role (the process administrators when nobody else acts), and Above looks in the org above
+// the term's (the supervisor an overdue step escalates to).
 type AssigneesInput struct {
 	TermID int64
 	Step   termgoal.Step
+	Role   termgoal.Role
+	Above  bool
 }
 
 // Assignees resolves the accounts that act on a step. The holder drafts and pledges: a
@@ -41,6 +46,9 @@ type AssigneesInput struct {
 // holder's own accounts, so nobody reviews or approves their own plan.
 func (a *Activities) Assignees(ctx context.Context, in AssigneesInput) ([]termgoal.Actor, error) {
 	role, ok := termgoal.StepRole[in.Step]
+	if in.Role != "" {
+		role, ok = in.Role, true
+	}
 	if !ok {
 		return nil, domain(termgoal.Errorf(termgoal.EINVALID, "step.unknown", fmt.Sprintf("no one acts on step %q", in.Step), "step", string(in.Step)))
 	}
@@ -53,8 +61,12 @@ func (a *Activities) Assignees(ctx context.Context, in AssigneesInput) ([]termgo
 		return nil, domain(err)
 	}
 	accounts := holders
-	if in.Step != termgoal.StepDraft && in.Step != termgoal.StepPledge {
-		if accounts, err = a.Store.AccountsWithRole(ctx, role, org.Path); err != nil {
+	if in.Role != "" || (in.Step != termgoal.StepDraft && in.Step != termgoal.StepPledge) {
+		path := org.Path
+		if in.Above {
+			path = parentPath(path)
+		}
+		if accounts, err = a.Store.AccountsWithRole(ctx, role, path); err != nil {
 			return nil, domain(err)
 		}
 		accounts = slices.DeleteFunc(accounts, func(acc termgoal.Account) bool {
@@ -82,4 +94,13 @@ func (a *Activities) termAndOrg(ctx context.Context, termID int64) (*termgoal.Te
 	}
 	org, err := a.Store.Org(ctx, term.OrgID)
 	return term, org, err
+}
+
+// parentPath is the path of the org above ("/1/4/" for "/1/4/9/"); the root is its own parent.
+func parentPath(path string) string {
+	trimmed := strings.TrimSuffix(path, "/")
+	if i := strings.LastIndex(trimmed, "/"); i > 0 {
+		return trimmed[:i+1]
+	}
+	return path
 }

@@ -27,7 +27,7 @@ func (s *Store) Apply(ctx context.Context, c termgoal.Change) error {
 		}
 		// In foreign-key order: the process first, a notice before its objections.
 		for _, write := range []func(context.Context, *sql.Tx, termgoal.Change) error{
-			putProcess, openTasks, closeTasks, putPlanVersion, putStepRecord,
+			putProcess, openTasks, closeTasks, redueTasks, putCopies, putPlanVersion, putStepRecord,
 			putOpinion, putReview, putVote, putNotice, putObjection, putInForce, auditChange,
 		} {
 			if err := write(ctx, tx, c); err != nil {
@@ -36,6 +36,16 @@ func (s *Store) Apply(ctx context.Context, c termgoal.Change) error {
 		}
 		return nil
 	})
+}
+
+// redueTasks moves the due date of the process's open tasks when a deadline was extended or
+// re-armed.
+func redueTasks(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
+	if c.DueOn == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE tasks SET due_on = $1 WHERE process_id = $2 AND status = 'open'`, dateArg(*c.DueOn), c.Process.ID)
+	return err
 }
 
 // putProcess upserts the process row. The guard on updated_at keeps the row from moving back
