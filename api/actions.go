@@ -76,6 +76,9 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 	if key == "" {
 		key = randomHex(16)
 	}
+	if err := h.prepare(ctx, &actor, processID, action, input); err != nil {
+		return res, err
+	}
 	input.SetActor(actor)
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.ActionTimeout)
 	defer cancel()
@@ -142,4 +145,49 @@ func unavailableOr(err error) error {
 func errUnknownOutcome() error {
 	return termgoal.Errorf(termgoal.EUNAVAILABLE, "action.unknown_outcome",
 		"no worker answered in time; the outcome is unknown: retry with the same Idempotency-Key")
+}
+
+// adminAware are the actions whose rules depend on whether the actor administers the
+// process's org (A3, and the participants' comment, copy, urge and remove-signer).
+var adminAware = map[string]bool{
+	workflows.UpdateReassign: true, workflows.UpdateExtend: true, workflows.UpdateMoveTo: true,
+	workflows.UpdateCancel: true, workflows.UpdateRemind: true, workflows.UpdateUrge: true,
+	workflows.UpdateComment: true, workflows.UpdateCopy: true, workflows.UpdateRemoveSigner: true,
+}
+
+// prepare completes an action's input from the database before the workflow sees it: whether
+// the actor administers the process's org (the body can never claim it), and the names of the
+// accounts it targets (an unknown account is refused with 422 and changes nothing).
+func (h *Handler) prepare(ctx context.Context, actor *termgoal.Actor, processID, action string, input workflows.ActionInput) error {
+	actor.Admin = false
+	if adminAware[action] && actor.AccountID != 0 {
+		p, err := h.store.Process(ctx, processID)
+		if err != nil {
+			return err
+		}
+		path, err := h.orgPath(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		acc, err := h.store.Account(ctx, actor.AccountID)
+		if err != nil {
+			return err
+		}
+		actor.Admin = isAdmin(acc, path)
+	}
+	t, ok := input.(workflows.Targeted)
+	if !ok {
+		return nil
+	}
+	for _, to := range t.Targets() {
+		acc, err := h.store.Account(ctx, to.AccountID)
+		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+			return termgoal.Errorf(termgoal.EINVALID, "target.unknown", "no such account", "id", to.AccountID)
+		}
+		if err != nil {
+			return err
+		}
+		*to = termgoal.Actor{AccountID: acc.ID, Name: acc.DisplayName}
+	}
+	return nil
 }

@@ -405,9 +405,9 @@ func TestTermsProcessesAndTasks(t *testing.T) {
 		t.Errorf("done %+v", inbox)
 	}
 	f.errCode("GET", "/api/v1/tasks?status=maybe", f.no, nil, 422)
-	var counts TaskCounts
+	var counts termgoal.InboxCounts
 	f.do("GET", "/api/v1/tasks/counts", f.no, nil, 200, &counts)
-	if counts.Open != 1 {
+	if counts.Todo != 1 {
 		t.Errorf("counts %+v", counts)
 	}
 	f.do("GET", "/api/v1/tasks/"+pid+"-1", f.no, nil, 200, nil)

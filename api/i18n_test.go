@@ -139,18 +139,21 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 
 func TestUIVocabularyIsTranslated(t *testing.T) {
 	var keys []string
-	for _, s := range append(slices.Clone(termgoal.GoalSteps), termgoal.StepInForce, termgoal.StepCancelled) {
+	for _, s := range append(slices.Clone(termgoal.GoalSteps), termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected) {
 		keys = append(keys, "steps."+string(s))
 	}
 	for _, r := range termgoal.Roles {
 		keys = append(keys, "roles."+string(r))
 	}
-	for _, k := range []string{"draft", "opinion", "answer", "review", "vote", "approve", "resolve", "file", "pledge"} {
+	for _, k := range []string{"draft", "opinion", "answer", "review", "vote", "approve", "resolve", "file", "pledge", "delegated"} {
 		keys = append(keys, "task_kinds."+k)
 	}
 	for _, a := range []string{"started", "draft_submitted", "opinion_given", "opinion_answered", "consultation_window_closed",
 		"consultation_completed", "expert_reviewed", "voted", "vote_window_closed", "approved", "returned", "objection_filed",
-		"objection_upheld", "objection_dismissed", "notice_passed", "notice_period_ended", "filed", "pledges_signed"} {
+		"objection_upheld", "objection_dismissed", "notice_passed", "notice_period_ended", "filed", "pledges_signed",
+		"rejected", "commented", "transferred", "reassigned", "delegated", "delegation_answered", "delegation_recalled",
+		"signer_added", "signer_removed", "withdrawn", "copied", "urged", "reminded", "reminder_sent", "escalated",
+		"auto_approve", "auto_reject", "auto_return", "deadline_extended", "moved", "cancelled"} {
 		keys = append(keys, "audit_actions."+a)
 	}
 	for a := range workflows.Actions {

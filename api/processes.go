@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/postgres"
 )
 
 // listProcesses answers the processes in the caller's scope, or under ?org_id=.
@@ -42,6 +43,7 @@ type ProcessView struct {
 	Notice       *termgoal.Notice       `json:"notice,omitempty"`
 	Objections   []termgoal.Objection   `json:"objections"`
 	OpenTasks    []termgoal.Task        `json:"open_tasks"`
+	Attachments  []postgres.Attachment  `json:"attachments"` // without their bytes
 	TemporalURL  string                 `json:"temporal_url,omitempty"`
 }
 
@@ -98,6 +100,9 @@ func (h *Handler) ProcessView(ctx context.Context, p *termgoal.Process) (*Proces
 		return nil, err
 	}
 	if v.OpenTasks, err = h.store.OpenTasks(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.Attachments, _, err = h.store.Attachments(ctx, p.ID, 0, 0); err != nil {
 		return nil, err
 	}
 	if h.cfg.TemporalUIURL != "" {

@@ -31,6 +31,8 @@ func (h *Handler) routes() *gin.Engine {
 
 	a := v1.Group("", h.requireAuth)
 	a.GET("/me", h.me)
+	a.GET("/me/email", h.myEmail)
+	a.PUT("/me/email", h.setMyEmail)
 	a.POST("/auth/logout", h.logout)
 
 	a.GET("/orgs", h.listOrgs)
@@ -56,11 +58,23 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/processes", h.listProcesses)
 	a.GET("/processes/:id", h.getProcess)
 	a.POST("/processes/:id/actions/:action", h.postAction)
+	a.GET("/processes/:id/attachments", h.listAttachments)
+	a.POST("/processes/:id/attachments", h.addAttachment)
+	a.GET("/attachments/:id", h.getAttachment)
 
 	a.GET("/tasks", h.inbox)
 	a.GET("/tasks/counts", h.taskCounts)
 	a.GET("/tasks/:id", h.getTask)
 
+	a.GET("/notifications", h.listNotifications)
+	a.GET("/notifications/count", h.notificationCount)
+	a.POST("/notifications/read", h.markNotificationsRead)
+	a.GET("/webhooks", h.listWebhooks)
+	a.POST("/webhooks", h.createWebhook)
+	a.DELETE("/webhooks/:id", h.deleteWebhook)
+
+	a.POST("/admin/remind", h.batchRemind)
+	a.POST("/admin/reassign", h.batchReassign)
 	a.GET("/audit", h.auditLog)
 	a.GET("/calendar/years", h.calendarYears)
 	a.PUT("/calendar/years/:year", h.putCalendarYear)

@@ -117,6 +117,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/tasks/:id", h.webTask)
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes/:id", h.webProcess)
+	p.POST("/processes/:id/act", h.webProcessAct)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

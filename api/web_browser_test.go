@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -27,9 +29,10 @@ import (
 // browserSys is the system under a browser test: PostgreSQL, a Temporal dev server, the worker
 // and the HTTP server.
 type browserSys struct {
-	store *postgres.Store
-	srv   *httptest.Server
-	ids   map[string]int64
+	store    *postgres.Store
+	srv      *httptest.Server
+	ids      map[string]int64
+	temporal client.Client
 }
 
 // chromiumPath finds Chromium; the Makefile's browser target installs it.
@@ -67,6 +70,7 @@ func startBrowserSys(t *testing.T) *browserSys {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
+	s.temporal = c
 	w := worker.New(c, s.store)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -91,8 +95,9 @@ func (quietSDK) Info(string, ...any)  {}
 func (quietSDK) Warn(string, ...any)  {}
 func (quietSDK) Error(string, ...any) {}
 
-// setup makes a county with a village, a holder, a committee member and a superior, a
-// template and a term, and starts the term's goal setting.
+// setup makes a county with a village and a department, a holder, a committee member, two
+// superiors (of the county and of the department) and an administrator, a template and a
+// term, and starts the term's goal setting.
 func (s *browserSys) setup(t *testing.T, c client.Client) {
 	t.Helper()
 	ctx := context.Background()
@@ -106,6 +111,9 @@ func (s *browserSys) setup(t *testing.T, c client.Client) {
 	must(s.store.CreateOrg(ctx, county))
 	village := &termgoal.Org{Name: "青山村党支部", Type: termgoal.OrgVillage, ParentID: &county.ID}
 	must(s.store.CreateOrg(ctx, village))
+	// The second superior works in a sibling org: not an assignee of the village's approval.
+	dept := &termgoal.Org{Name: "青山县委组织部", Type: termgoal.OrgAgency, ParentID: &county.ID}
+	must(s.store.CreateOrg(ctx, dept))
 	for _, u := range []struct {
 		name, display string
 		role          termgoal.Role
@@ -114,6 +122,8 @@ func (s *browserSys) setup(t *testing.T, c client.Client) {
 		{"holder", "王书记", termgoal.RoleHolder, village.ID},
 		{"mem1", "赵委员", termgoal.RoleCommittee, village.ID},
 		{"sup", "李部长", termgoal.RoleSuperior, county.ID},
+		{"sup2", "周处长", termgoal.RoleSuperior, dept.ID},
+		{"adm", "陈管理员", termgoal.RoleAdmin, county.ID},
 	} {
 		hash, err := api.HashPassword("secret-" + u.name)
 		must(err)
@@ -198,12 +208,15 @@ func (b *browser) open(path string) {
 	b.do("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
-// text answers the text of the first element matching css.
+// text answers the text of the first element matching css, waiting up to 10 s for it.
 func (b *browser) text(css string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(css)))
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
 	if err != nil {
-		b.t.Fatalf("text of %s: %v (page: %s)", css, err, b.location())
+		body, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
+		b.t.Fatalf("text of %s: %v (page: %s)\n%s", css, err, b.location(), body)
 	}
 	return s
 }
@@ -274,8 +287,10 @@ func expectText(t *testing.T, what, got string, want ...string) {
 }
 
 // TestWebGoalSettingInABrowser walks goal setting through the web pages in a real Chromium:
-// the holder drafts the plan, a committee member votes, the superior approves, and the public
-// files an objection on the notice page.
+// the holder drafts the plan, a committee member votes, the superior transfers the approval to
+// another superior, who adds the first one as a signer after them, the administrator extends
+// the deadline from the process page, both approve, and the public files an objection on the
+// notice page.
 func TestWebGoalSettingInABrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -348,13 +363,73 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "vote flash", b.text("#flash"), "已办理：表决")
 	b.logout()
 
-	// The superior approves; the plan goes into public notice.
+	// The superior's task page offers the operations beside the approval form. A transfer to
+	// an unknown username is refused with the translated reason, the form open again; then the
+	// superior transfers the approval to the other superior.
+	b.login("sup")
+	b.openTask("approve")
+	expectText(t, "operations", b.text("#ops"), "其他操作", "否决", "转办", "委派", "加签", "评论", "抄送")
+	expectText(t, "return to", b.text("#approve-form"), "退回到", "起草", "集体研究")
+	b.do("open transfer", chromedp.Click(chromedp.CSS("#op-transfer summary")))
+	b.screenshot("/tmp/termgoal_task_ops.png")
+	b.do("transfer to nobody", chromedp.SetValue(chromedp.CSS("#transfer-to"), "nobody"))
+	b.submit("#transfer-submit")
+	expectText(t, "unknown user", b.text("#error"), "没有用户名为“nobody”的账号")
+	b.do("transfer to sup2", chromedp.SetValue(chromedp.CSS("#transfer-to"), "sup2"),
+		chromedp.SendKeys(chromedp.CSS("#op-transfer input[name=reason]"), "出差"))
+	b.submit("#transfer-submit")
+	expectText(t, "transfer flash", b.text("#flash"), "已办理：转办")
+	if body := b.text("#tasks"); strings.Contains(body, "审定") {
+		t.Fatalf("the transferred task is still in the inbox: %s", body)
+	}
+	b.logout()
+
+	// The other superior adds the first one as a signer after them, and stays on the task.
+	b.login("sup2")
+	b.openTask("approve")
+	b.do("add a signer", chromedp.Click(chromedp.CSS("#op-add_signer summary")),
+		chromedp.SetValue(chromedp.CSS("#add-signer-to"), "sup"))
+	b.submit("#add-signer-submit")
+	expectText(t, "add signer flash", b.text("#flash"), "已办理：加签")
+	b.do("open remove", chromedp.Click(chromedp.CSS("#op-remove_signer summary")))
+	expectText(t, "removable", b.text("#remove-signer-to"), "李部长", "后加签")
+	b.screenshot("/tmp/termgoal_task_signer.png")
+	b.logout()
+
+	// The administrator sees the signers and extends the deadline from the process page.
+	b.login("adm")
+	b.open("/processes/" + process)
+	expectText(t, "signers heading", b.body(), "本步骤签批人")
+	expectText(t, "signers", b.text("#signers"), "周处长", "办理中", "李部长", "等待中", "周处长 后加签")
+	expectText(t, "admin panel", b.text("#admin-panel"), "管理操作", "改派", "延期", "跳转步骤", "终止流程", "提醒")
+	due := b.text("#process-step-due")
+	b.do("extend", chromedp.Click(chromedp.CSS("#op-extend_deadline summary")),
+		chromedp.SetValue(chromedp.CSS("#extend-days"), "3"), chromedp.SendKeys(chromedp.CSS("#extend-reason"), "需补充调研材料"))
+	b.screenshot("/tmp/termgoal_process_admin.png")
+	b.submit("#extend-submit")
+	expectText(t, "extend flash", b.text("#flash"), "已办理：延期")
+	if after := b.text("#process-step-due"); after <= due {
+		t.Errorf("the step was due on %s and after the extension on %s", due, after)
+	}
+	expectText(t, "extension audited", b.text("#timeline"), "延期", "陈管理员", "延长 3 个工作日", "需补充调研材料", "转办", "→ 周处长", "加签")
+	b.open("/processes/" + process + "?lang=en")
+	expectText(t, "english admin", b.body(), "Signers of this step", "Administration", "Extend the deadline", "Waiting")
+	b.screenshot("/tmp/termgoal_process_en.png")
+	b.open("/processes/" + process + "?lang=zh-CN")
+	b.logout()
+
+	// The superior approves, then the added signer; the plan goes into public notice.
+	b.login("sup2")
+	b.openTask("approve")
+	b.submit("#approve-submit")
+	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
+	b.logout()
 	b.login("sup")
 	b.openTask("approve")
 	b.submit("#approve-submit")
 	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
 	b.open("/processes/" + process)
-	expectText(t, "process page", b.body(), "公示", "发展村集体经济", "第 1 版", "赞成 1", "提交目标方案", "审定通过", "王书记", "李部长")
+	expectText(t, "process page", b.body(), "公示", "发展村集体经济", "第 1 版", "赞成 1", "提交目标方案", "审定通过", "王书记", "李部长", "周处长")
 	if href := b.attr("#temporal-link", "href"); !strings.HasSuffix(href, "/namespaces/default/workflows/"+process) {
 		t.Errorf("temporal link %q", href)
 	}
@@ -386,4 +461,155 @@ func (b *browser) attr(css, name string) string {
 		b.t.Fatalf("attribute %s of %s: %v", name, css, err)
 	}
 	return res.Value
+}
+
+// act applies an action to the term's process as user, straight through Temporal: the steps a
+// test only needs to get past.
+func (s *browserSys) act(t *testing.T, user, name, action string, in workflows.ActionInput) {
+	t.Helper()
+	in.SetActor(termgoal.Actor{AccountID: s.ids[user], Name: name})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.GoalSettingID(s.ids["term"]), UpdateName: action, Args: []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err == nil {
+		err = h.Get(ctx, nil)
+	}
+	if err != nil {
+		t.Fatalf("%s by %s: %v", action, user, err)
+	}
+}
+
+// TestWebOperationsInABrowser drives the operations of the task and process pages (T3, A3):
+// the superior delegates the approval and takes it back from the process page, delegates it
+// again and the delegate answers; the superior comments and copies the process to the
+// administrator; the administrator reminds, urges and reassigns the approval (a refused
+// reassignment first); the new assignee rejects the plan and the process ends.
+func TestWebOperationsInABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	s := startBrowserSys(t)
+	process := workflows.GoalSettingID(s.ids["term"])
+	targets := map[string]string{"2026": "10", "2027": "20", "2028": "30", "2029": "40"}
+	s.act(t, "holder", "王书记", workflows.UpdateSubmitDraft, &workflows.SubmitDraftInput{Items: []termgoal.PlanItem{
+		{Category: "中心工作", Title: "发展村集体经济", Weight: 100, Owner: "书记", Targets: targets}}})
+	s.act(t, "mem1", "赵委员", workflows.UpdateVote, &workflows.VoteInput{Choice: termgoal.VoteFor})
+	b := newBrowser(t, s.srv.URL)
+
+	// Delegate, then take the task back from the process page.
+	b.login("sup")
+	b.openTask("approve")
+	b.do("delegate", chromedp.Click(chromedp.CSS("#op-delegate summary")),
+		chromedp.SetValue(chromedp.CSS("#delegate-to"), "sup2"),
+		chromedp.SendKeys(chromedp.CSS("#op-delegate input[name=reason]"), "请核实指标"))
+	b.submit("#delegate-submit")
+	expectText(t, "delegate flash", b.text("#flash"), "已办理：委派")
+	b.open("/processes/" + process)
+	expectText(t, "delegated signers", b.text("#signers"), "李部长", "已委派", "周处长", "办理中", "受 李部长 委派")
+	expectText(t, "recall offered", b.text("#op-recall_delegation"), "收回委派", "您已将本待办委派给 周处长")
+	b.screenshot("/tmp/termgoal_process_delegated.png")
+	b.submit("#recall-submit")
+	expectText(t, "recall flash", b.text("#flash"), "已办理：收回委派")
+	if got := b.text("#signers"); !strings.Contains(got, "办理中") || strings.Contains(got, "周处长") {
+		t.Errorf("after taking the task back, the signers are\n%s", got)
+	}
+
+	// Delegate again; the delegate answers and the task comes back.
+	b.openTask("approve")
+	b.do("delegate again", chromedp.Click(chromedp.CSS("#op-delegate summary")),
+		chromedp.SetValue(chromedp.CSS("#delegate-to"), "sup2"))
+	b.submit("#delegate-submit")
+	b.logout()
+	b.login("sup2")
+	b.openTask("delegated")
+	expectText(t, "delegated task", b.body(), "办理：委派答复", "李部长 请您研究本事项并答复", "答复内容")
+	b.screenshot("/tmp/termgoal_task_delegated.png")
+	b.do("answer", chromedp.SendKeys(chromedp.CSS("#delegation-answer"), "指标可行"))
+	b.submit("#delegation-submit")
+	expectText(t, "answer flash", b.text("#flash"), "已办理：答复委派")
+	b.logout()
+
+	// The superior comments and copies the process to the administrator; both stay on the task.
+	b.login("sup")
+	b.openTask("approve")
+	b.do("comment", chromedp.Click(chromedp.CSS("#op-comment summary")), chromedp.SendKeys(chromedp.CSS("#comment-text"), "请补充测算依据"))
+	b.submit("#comment-submit")
+	expectText(t, "comment flash", b.text("#flash"), "已办理：评论")
+	if loc := b.location(); !strings.Contains(loc, "/tasks/") {
+		t.Fatalf("after the comment: %s", loc)
+	}
+	b.do("copy", chromedp.Click(chromedp.CSS("#op-copy_to summary")),
+		chromedp.SetValue(chromedp.CSS("#copy-to"), fmt.Sprint(s.ids["adm"])),
+		chromedp.SendKeys(chromedp.CSS("#op-copy_to input[name=note]"), "请知悉"))
+	b.submit("#copy-submit")
+	expectText(t, "copy flash", b.text("#flash"), "已办理：抄送")
+	b.logout()
+
+	// The administrator reminds, urges, and reassigns the approval; an unknown account is
+	// refused on the page with the form open again.
+	b.login("adm")
+	b.open("/processes/" + process)
+	b.do("remind", chromedp.Click(chromedp.CSS("#op-remind summary")), chromedp.SendKeys(chromedp.CSS("#op-remind input[name=reason]"), "即将到期"))
+	b.submit("#remind-submit")
+	expectText(t, "remind flash", b.text("#flash"), "已办理：提醒")
+	b.do("urge", chromedp.Click(chromedp.CSS("#op-urge summary")))
+	b.submit("#urge-submit")
+	expectText(t, "urge flash", b.text("#flash"), "已办理：催办")
+	b.do("reassign", chromedp.Click(chromedp.CSS("#op-reassign summary")),
+		chromedp.SetValue(chromedp.CSS("#reassign-to"), "nobody"), chromedp.SendKeys(chromedp.CSS("#op-reassign input[name=reason]"), "李部长休假"))
+	b.submit("#reassign-submit")
+	expectText(t, "reassign refused", b.text("#error"), "没有用户名为“nobody”的账号")
+	b.do("reassign again", chromedp.SetValue(chromedp.CSS("#reassign-to"), "sup2"))
+	b.submit("#reassign-submit")
+	expectText(t, "reassign flash", b.text("#flash"), "已办理：改派")
+	expectText(t, "reassigned", b.text("#signers"), "周处长", "办理中")
+	expectText(t, "audited", b.text("#timeline"), "评论", "请补充测算依据", "抄送", "请知悉", "管理员提醒", "即将到期", "催办", "改派", "→ 周处长", "李部长休假", "答复委派", "指标可行")
+	b.screenshot("/tmp/termgoal_process_ops.png")
+	b.logout()
+
+	// The new assignee rejects the plan; the process ends and the panels are gone.
+	b.login("sup2")
+	b.openTask("approve")
+	b.do("reject", chromedp.Click(chromedp.CSS("#op-reject summary")),
+		chromedp.SendKeys(chromedp.CSS("#op-reject textarea[name=comment]"), "目标与实际脱节"),
+		chromedp.Click(chromedp.CSS("#op-reject input[name=confirm]")))
+	b.submit("#reject-submit")
+	expectText(t, "reject flash", b.text("#flash"), "已办理：否决")
+	b.logout()
+	b.login("adm")
+	b.open("/processes/" + process)
+	expectText(t, "rejected", b.text("#process-facts"), "已否决")
+	if body := b.body(); strings.Contains(body, "其他操作") || strings.Contains(body, "管理操作") {
+		t.Errorf("a rejected process still offers operations:\n%s", body)
+	}
+}
+
+// TestWebTemplateKeysAreTranslated checks that every message key the page templates name
+// literally is in both catalogs.
+func TestWebTemplateKeysAreTranslated(t *testing.T) {
+	files, err := filepath.Glob("web/templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	key := regexp.MustCompile(`\.T "([a-z_]+\.[a-z_.]+)"`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range key.FindAllSubmatch(b, -1) {
+			n++
+			for _, lang := range api.Langs {
+				if !api.HasKey(lang, string(m[1])) {
+					t.Errorf("%s: %s lacks %s", filepath.Base(f), lang, m[1])
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("found only %d keys; the pattern is broken", n)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/postgres"
 	"termgoal/workflows"
 )
 
@@ -45,91 +44,6 @@ func newPager(base string, page, total int) pager {
 		p.Next = base + sep + "page=" + strconv.Itoa(page+1)
 	}
 	return p
-}
-
-// inboxData is the inbox page.
-type inboxData struct {
-	Status string
-	Tasks  []termgoal.Task
-	Pager  pager
-}
-
-// webInbox shows the caller's open tasks, or the done ones with ?status=done (T1).
-func (h *Handler) webInbox(c *gin.Context) {
-	status := termgoal.TaskOpen
-	if c.Query("status") == termgoal.TaskDone {
-		status = termgoal.TaskDone
-	}
-	page, limit, offset := webPaging(c)
-	tasks, total, err := h.store.Inbox(c.Request.Context(), postgres.InboxFilter{
-		AccountID: Caller(c).ID, Status: status, Today: h.Today(), Limit: limit, Offset: offset})
-	if err != nil {
-		h.webFail(c, err)
-		return
-	}
-	base := "/inbox"
-	if status == termgoal.TaskDone {
-		base += "?status=done"
-	}
-	p := h.newPage(c, "web.inbox_title")
-	p.Data = inboxData{Status: status, Tasks: tasks, Pager: newPager(base, page, total)}
-	h.render(c, http.StatusOK, "inbox", p)
-}
-
-// processData is the process page (A2).
-type processData struct {
-	*ProcessView
-	Years     []int
-	Latest    *termgoal.PlanVersion
-	Tally     *termgoal.Tally
-	Timeline  []termgoal.Audit
-	Assignees []termgoal.Actor
-}
-
-// webProcess shows a process to whoever may read it through the JSON API.
-func (h *Handler) webProcess(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
-	proc, err := h.store.Process(ctx, c.Param("id"))
-	if err != nil {
-		h.webFail(c, err)
-		return
-	}
-	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
-		h.webFail(c, cmpErr(err, errForbidden()))
-		return
-	}
-	v, err := h.ProcessView(ctx, proc)
-	if err != nil {
-		h.webFail(c, err)
-		return
-	}
-	d := processData{ProcessView: v, Years: v.Term.Years()}
-	if len(v.PlanVersions) > 0 {
-		d.Latest = &v.PlanVersions[0]
-	}
-	d.Assignees = stateValue[[]termgoal.Actor](proc.State, "assignees")
-	d.Tally = stateValue[*termgoal.Tally](proc.State, "last_tally")
-	if d.Tally == nil && len(v.Votes) > 0 {
-		round := 0
-		for _, vt := range v.Votes {
-			round = max(round, vt.Round)
-		}
-		var choices []termgoal.Choice
-		for _, vt := range v.Votes {
-			if vt.Round == round {
-				choices = append(choices, vt.Choice)
-			}
-		}
-		t := termgoal.CountVotes(max(len(d.Assignees), len(choices)), choices)
-		d.Tally = &t
-	}
-	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
-		h.webFail(c, err)
-		return
-	}
-	p := h.newPage(c, "web.process_title")
-	p.Data = d
-	h.render(c, http.StatusOK, "process", p)
 }
 
 // stateValue decodes one entry of a process's state (a JSON object in the read model).

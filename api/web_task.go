@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +24,8 @@ var kindActions = map[string][]string{
 	"resolve": {workflows.UpdateResolveObjection},
 	"file":    {workflows.UpdateFile},
 	"pledge":  {workflows.UpdateSignPledges},
+	// A delegate (委派) answers; the decision stays with the assignee who delegated.
+	"delegated": {workflows.UpdateAnswerDelegation},
 }
 
 // blankRows is how many empty rows the plan editor offers below the items.
@@ -69,6 +70,7 @@ type taskData struct {
 	Choices      []termgoal.Choice
 	Dispositions []termgoal.Disposition
 	Pledges      []string
+	Ops          taskOpsData // the panel of operations beside the step's own form (T3)
 }
 
 // loadTask loads a task the caller may see: their own, or any in an org they administer.
@@ -165,6 +167,10 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 				d.Objections = append(d.Objections, o)
 			}
 		}
+	}
+	if d.Ops, err = h.taskOps(ctx, Caller(c), t, d.Process, d.Term); err != nil {
+		h.webFail(c, err)
+		return
 	}
 	p.Title = p.T("web.task_title", "kind", p.TV("task_kinds.", t.Kind))
 	p.Data = d
@@ -267,7 +273,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 	action := form.Get("action")
 	var err error
 	switch {
-	case !slices.Contains(kindActions[t.Kind], action):
+	case !taskAllows(t, action):
 		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
 	case t.AccountID != Caller(c).ID:
 		err = errForbidden()
@@ -299,7 +305,9 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		return
 	}
 	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
-	if action == workflows.UpdateAnswerOpinion {
+	// Back to the task while it is still the caller's to do (an opinion answered, a comment,
+	// a signer added after), else to the inbox.
+	if fresh, ferr := h.store.Task(c.Request.Context(), t.ID); ferr == nil && fresh.Status == termgoal.TaskOpen && fresh.AccountID == Caller(c).ID {
 		c.Redirect(http.StatusSeeOther, "/tasks/"+url.PathEscape(t.ID))
 		return
 	}
@@ -341,8 +349,10 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 		return &workflows.ReviewInput{Feasible: get("feasible") == "yes", Comment: get("comment")}, nil
 	case workflows.UpdateVote:
 		return &workflows.VoteInput{Choice: termgoal.Choice(get("choice"))}, nil
-	case workflows.UpdateApprove, workflows.UpdateReturn:
+	case workflows.UpdateApprove:
 		return &workflows.DecisionInput{Comment: get("comment")}, nil
+	case workflows.UpdateReturn:
+		return &workflows.DecisionInput{Comment: get("comment"), ToStep: termgoal.Step(get("to_step"))}, nil
 	case workflows.UpdateResolveObjection:
 		n, err := seq()
 		if err != nil {
@@ -353,6 +363,9 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 		return &workflows.FileInput{DocNumber: get("doc_number")}, nil
 	case workflows.UpdateSignPledges:
 		return &workflows.SignPledgesInput{Pledges: form["pledge"]}, nil
+	}
+	if in, ok, err := h.opFromForm(c.Request.Context(), action, form); ok {
+		return in, err
 	}
 	return nil, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -37,34 +36,28 @@ type sys struct {
 	ids    map[string]int64
 }
 
-var temporalHostPort string
-
-func TestMain(m *testing.M) {
-	root, err := devenv.Root()
-	if err == nil {
-		var stop func()
-		temporalHostPort, stop, err = devenv.TemporalForTests(context.Background(), root)
-		if err == nil {
-			code := m.Run()
-			stop()
-			os.Exit(code)
-		}
-	}
-	fmt.Fprintln(os.Stderr, "e2e: cannot start Temporal:", err)
-	os.Exit(1)
-}
-
+// start runs a whole termgoal for one test: its own database and its own Temporal dev server,
+// since workflow IDs derive from database IDs that every fresh database reuses.
 func start(t *testing.T) *sys {
 	t.Helper()
 	s := &sys{t: t, store: postgrestest.New(t), tokens: map[string]string{}, ids: map[string]int64{}}
-	c, err := client.Dial(client.Options{HostPort: temporalHostPort, Logger: quietLogger()})
+	root, err := devenv.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostPort, stop, err := devenv.TemporalForTests(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	c, err := client.Dial(client.Options{HostPort: hostPort, Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
 	s.client = c
 	s.startWorker()
-	h, err := api.New(api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 3 * time.Second})
+	h, err := api.New(api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +76,13 @@ func (s *sys) startWorker() {
 
 func quietLogger() *slogAdapter { return &slogAdapter{} }
 
-// slogAdapter silences the SDK's logs in tests.
+// slogAdapter prints the SDK's warnings and errors in tests and drops the rest.
 type slogAdapter struct{}
 
-func (slogAdapter) Debug(string, ...any) {}
-func (slogAdapter) Info(string, ...any)  {}
-func (slogAdapter) Warn(string, ...any)  {}
-func (slogAdapter) Error(string, ...any) {}
+func (slogAdapter) Debug(string, ...any)      {}
+func (slogAdapter) Info(string, ...any)       {}
+func (slogAdapter) Warn(m string, kv ...any)  { fmt.Println("WARN", m, kv) }
+func (slogAdapter) Error(m string, kv ...any) { fmt.Println("ERROR", m, kv) }
 
 // resp is an HTTP answer.
 type resp struct {

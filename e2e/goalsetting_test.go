@@ -180,7 +180,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 		}
 	}
 	if ok != 1 || count(s.auditActions(p), "approved") != 1 {
-		t.Fatalf("%d approvals succeeded", ok)
+		t.Fatalf("%d approvals succeeded; audit %v", ok, s.auditActions(p))
 	}
 
 	// Public notice: an anonymous objection from someone not signed in, dismissed.

@@ -6,6 +6,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal/activities"
+	"termgoal/notify"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -14,8 +15,14 @@ import (
 // Local activities are registered too: the workflows call them with nil-receiver method
 // references, which the SDK resolves through this registration.
 func New(c client.Client, store *postgres.Store) sdkworker.Worker {
+	return NewWithNotifier(c, store, nil)
+}
+
+// NewWithNotifier is New with the notifier that sends email and webhooks (nil: in-app and
+// webhooks only).
+func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store})
+	w.RegisterActivity(&activities.Activities{Store: store, Notifier: n})
 	return w
 }

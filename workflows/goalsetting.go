@@ -36,8 +36,9 @@ type GoalState struct {
 	Step      termgoal.Step       `json:"step"`
 	StepSeq   int                 `json:"step_seq"` // increases on every step entry
 	StepDueOn time.Time           `json:"step_due_on"`
-	Assignees []termgoal.Actor    `json:"assignees"` // who acts on the current step
-	Holders   []termgoal.Actor    `json:"holders"`   // who drafts and answers for the holder
+	DueRev    int                 `json:"due_rev"` // increases whenever the due date or the assignees change: reminders re-arm
+	Signers   []Signer            `json:"signers"` // who acts on the current step, and how far they are
+	Holders   []termgoal.Actor    `json:"holders"` // who drafts and answers for the holder
 	Tasks     []openTask          `json:"tasks"`
 	Seq       int                 `json:"seq"`     // task and change counter
 	Round     int                 `json:"round"`   // draft rounds: a return starts a new one
@@ -57,6 +58,12 @@ type GoalState struct {
 	NoticeEndsOn time.Time            `json:"notice_ends_on"`
 	Objections   []termgoal.Objection `json:"objections"` // of every round: their numbers run on
 	DocNumber    string               `json:"doc_number"`
+
+	SubmittedAt time.Time `json:"submitted_at"` // the last draft submission: the withdrawal window counts from it
+	Acted       bool      `json:"acted"`        // someone acted on the plan since it was submitted
+	CopiedTo    []int64   `json:"copied_to"`    // accounts the process was copied to (抄送)
+	LastUrged   time.Time `json:"last_urged"`
+	Notified    int       `json:"notified"` // notification counter, for their IDs
 
 	Applied      map[string]ActionResult `json:"applied"`
 	AppliedOrder []string                `json:"applied_order"`
@@ -83,6 +90,8 @@ type goalWF struct {
 	// updateID is the update being applied under the lock, "" for a timer's change: the
 	// change written to the read model is named after it.
 	updateID string
+	// sending counts notifications still being delivered.
+	sending int
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
@@ -107,26 +116,29 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 		}
 		w.s = next
 	}
+	workflow.Go(ctx, w.reminders)
 	for !w.finished() {
 		if err := w.waitStep(ctx); err != nil {
 			return GoalResult{}, err
 		}
 		if !w.finished() && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			if err := workflow.Await(ctx, func() bool { return !w.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 				return GoalResult{}, err
 			}
 			return GoalResult{}, workflow.NewContinueAsNewError(ctx, GoalSettingWorkflowName, GoalSettingInput{TermID: w.s.TermID, Initiator: w.s.Initiator, State: w.s})
 		}
 	}
-	// Let accepted updates finish before the run closes.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Let accepted updates and notifications finish before the run closes.
+	if err := workflow.Await(ctx, func() bool { return w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return GoalResult{}, err
 	}
 	return GoalResult{Step: w.s.Step, Version: w.s.Version}, nil
 }
 
-func (w *goalWF) finished() bool {
-	return w.s.Step == termgoal.StepInForce || w.s.Step == termgoal.StepCancelled
+func (w *goalWF) finished() bool { return terminal(w.s.Step) }
+
+func terminal(s termgoal.Step) bool {
+	return s == termgoal.StepInForce || s == termgoal.StepCancelled || s == termgoal.StepRejected
 }
 
 // newGoalState snapshots the term and its template: editing the template later never changes
@@ -270,8 +282,8 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		}
 		c.Notice = w.notice(s, status)
 	}
-	s.Step, s.StepSeq, s.WindowOver, s.Assignees = step, s.StepSeq+1, false, nil
-	if step == termgoal.StepInForce || step == termgoal.StepCancelled {
+	s.Step, s.StepSeq, s.WindowOver, s.Signers, s.DueRev = step, s.StepSeq+1, false, nil, s.DueRev+1
+	if terminal(step) {
 		c.StepRecord = record
 		c.InForce = step == termgoal.StepInForce
 		if c.InForce {
@@ -286,17 +298,14 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		return nil, err
 	}
 	s.StepDueOn = due
-	switch step {
-	case termgoal.StepDraft:
+	who, err := w.assignees(ctx, s, &c, step)
+	if err != nil {
+		return nil, err
+	}
+	s.Signers = signersOf(who, s.Template.ModeOf(step))
+	if step == termgoal.StepDraft {
 		// The draft is due by the overall deadline: the plan must be approved within 2 months.
 		s.StepDueOn = s.DeadlineOn
-		s.Assignees = s.Holders
-	case termgoal.StepPledge:
-		s.Assignees = s.Holders
-	default:
-		if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &s.Assignees); err != nil {
-			return nil, err
-		}
 	}
 	kind := taskKind[step]
 	switch step {
@@ -308,7 +317,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		s.Opinions, s.Consulted = nil, nil
 		// The holder answers the opinions while they come in.
 		w.openTasks(s, &c, s.Holders, "answer")
-		s.WindowOver = len(s.Assignees) == 0
+		s.WindowOver = len(s.Signers) == 0
 	case termgoal.StepExpertReview:
 		s.Reviews = nil
 	case termgoal.StepCommittee:
@@ -322,13 +331,33 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		kind = ""
 	}
 	if kind != "" {
-		w.openTasks(s, &c, s.Assignees, kind)
-	}
-	if len(s.Assignees) == 0 {
-		c.Detail["no_assignee"] = true
+		w.openTasks(s, &c, s.acting(), kind)
 	}
 	c.StepRecord = record
-	return s, w.apply(ctx, s, c)
+	if err := w.apply(ctx, s, c); err != nil {
+		return nil, err
+	}
+	w.notify(ctx, s, "assigned", s.acting(), nil)
+	return s, nil
+}
+
+// assignees resolves who acts on step (T2). The holder never approves their own plan (the
+// activity leaves their accounts out); a step with nobody to act goes to the process
+// administrators, with the reason code no_assignee in the audit log.
+func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]termgoal.Actor, error) {
+	if step == termgoal.StepDraft || step == termgoal.StepPledge {
+		return s.Holders, nil
+	}
+	var who []termgoal.Actor
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &who); err != nil {
+		return nil, err
+	}
+	if len(who) > 0 || step == termgoal.StepConsultation {
+		return who, nil
+	}
+	c.Detail["reason"] = "no_assignee"
+	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
+	return who, err
 }
 
 var taskKind = map[termgoal.Step]string{
@@ -367,6 +396,9 @@ func (w *goalWF) change(ctx workflow.Context, s *GoalState, actor *termgoal.Acto
 	if detail == nil {
 		detail = map[string]any{}
 	}
+	if actor != nil && actor.AccountID != 0 && !isIn(s.Holders, actor.AccountID) {
+		s.Acted = true // someone other than the drafter acted: too late to withdraw
+	}
 	return termgoal.Change{ID: id, At: workflow.Now(ctx), Actor: actor, Action: action, Detail: detail}
 }
 
@@ -377,6 +409,8 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 		status = "completed"
 	case termgoal.StepCancelled:
 		status = "cancelled"
+	case termgoal.StepRejected:
+		status = "rejected"
 	}
 	p := termgoal.Process{
 		ID: s.ProcessID, Kind: "goal_setting", TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
@@ -384,7 +418,7 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 		State: map[string]any{
 			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
 			"window_over": s.WindowOver, "doc_number": s.DocNumber, "steps": s.Template.Steps(),
-			"assignees": s.Assignees,
+			"signers": s.Signers, "copied_to": s.CopiedTo,
 		},
 	}
 	if status == "running" {
@@ -409,6 +443,7 @@ func (w *goalWF) openTasks(s *GoalState, c *termgoal.Change, who []termgoal.Acto
 }
 
 func (w *goalWF) openTasksFor(s *GoalState, c *termgoal.Change, who []termgoal.Actor, kind string, ref int) {
+	s.DueRev++
 	for _, p := range who {
 		s.Seq++
 		t := termgoal.Task{
@@ -433,18 +468,43 @@ func (w *goalWF) closeTasks(s *GoalState, c *termgoal.Change, match func(openTas
 	s.Tasks = kept
 }
 
+// closeStepTask closes acc's task on the step itself (not an objection's) with status.
+func (w *goalWF) closeStepTask(s *GoalState, c *termgoal.Change, acc int64, status, outcome string) {
+	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc && t.Ref == 0 }, status, outcome)
+}
+
 // closeTaskOf closes acc's own task: done by the actor, the other assignees' as closed.
 func (w *goalWF) closeTaskOf(s *GoalState, c *termgoal.Change, acc int64, outcome string) {
 	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc }, termgoal.TaskDone, outcome)
 }
 
 // apply writes c with the process row as s now stands.
+// The write is a regular activity, not a local one: a regular activity runs only once the
+// workflow task that scheduled it is in history. A local activity runs inside the task, and
+// when the server discards that task (updates arriving while it is in flight can make it do
+// so) the write would stay in PostgreSQL while the replayed task applies another update in
+// its place: two "approved" rows for one approval. The reads below stay local.
 func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) error {
 	c.Process = w.process(s)
-	return workflow.ExecuteLocalActivity(withLocal(ctx), a.Apply, c).Get(ctx, nil)
+	return workflow.ExecuteActivity(withWrite(ctx), a.Apply, c).Get(ctx, nil)
 }
 
-// withLocal sets the local activity options: read-model writes are short and retried.
+// withWrite sets the options of read-model writes: short, retried until the database answers
+// for a minute; after that the action fails and the process stays as it was.
+func withWrite(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    100 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Second,
+		},
+	})
+}
+
+// withLocal sets the local activity options of the reads (term, assignees, deadlines): short
+// and retried; their results are recorded, so a replay never reads again.
 func withLocal(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,12 +28,15 @@ func (w *goalWF) register(ctx workflow.Context) error {
 		action(ctx, w, UpdateCompleteConsultation, checkCompleteConsultation, w.completeConsultation),
 		action(ctx, w, UpdateReview, checkReview, w.review),
 		action(ctx, w, UpdateVote, checkVote, w.vote),
-		action(ctx, w, UpdateApprove, checkDecision(false), w.approve),
-		action(ctx, w, UpdateReturn, checkDecision(true), w.returnToDraft),
+		action(ctx, w, UpdateApprove, checkDecision(UpdateApprove), w.approve),
+		action(ctx, w, UpdateReturn, checkDecision(UpdateReturn), w.returnToDraft),
+		action(ctx, w, UpdateReject, checkDecision(UpdateReject), w.reject),
 		action(ctx, w, UpdateFileObjection, checkFileObjection, w.fileObjection),
 		action(ctx, w, UpdateResolveObjection, checkResolveObjection, w.resolveObjection),
 		action(ctx, w, UpdateFile, checkFile, w.file),
 		action(ctx, w, UpdateSignPledges, checkSignPledges, w.signPledges),
+		w.registerOperations(ctx),
+		w.registerAdmin(ctx),
 	)
 }
 
@@ -121,15 +125,41 @@ func invalid(key, msg string, kv ...any) error {
 	return termgoal.Errorf(termgoal.EINVALID, key, msg, kv...)
 }
 
-// atStep refuses unless the process is at one of steps and the actor is among who.
-func atStep(s *GoalState, actor termgoal.Actor, who []termgoal.Actor, steps ...termgoal.Step) error {
+// atStep refuses unless the process is at one of steps and the actor is an open signer.
+func atStep(s *GoalState, actor termgoal.Actor, steps ...termgoal.Step) error {
+	if err := inStep(s, steps...); err != nil {
+		return err
+	}
+	g := s.openSigner(actor.AccountID)
+	if g == nil {
+		return notAssignee()
+	}
+	if g.DelegateOf != 0 {
+		return termgoal.Errorf(termgoal.EFORBIDDEN, "delegation.answer_only", "a delegate answers the delegation; the decision stays with the assignee")
+	}
+	return nil
+}
+
+// holderAt refuses unless the process is at one of steps and the actor drafts for the holder.
+func holderAt(s *GoalState, actor termgoal.Actor, steps ...termgoal.Step) error {
+	if err := inStep(s, steps...); err != nil {
+		return err
+	}
+	if !isIn(s.Holders, actor.AccountID) {
+		return notAssignee()
+	}
+	return nil
+}
+
+func inStep(s *GoalState, steps ...termgoal.Step) error {
 	if !slices.Contains(steps, s.Step) {
 		return conflict("action.wrong_step", fmt.Sprintf("the process is at step %s, where this action does not apply", s.Step), "step", string(s.Step))
 	}
-	if !isIn(who, actor.AccountID) {
-		return termgoal.Errorf(termgoal.EFORBIDDEN, "action.not_assignee", "you are not an assignee of this step")
-	}
 	return nil
+}
+
+func notAssignee() error {
+	return termgoal.Errorf(termgoal.EFORBIDDEN, "action.not_assignee", "you are not an assignee of this step")
 }
 
 func blank(v string) bool { return strings.TrimSpace(v) == "" }
@@ -137,7 +167,7 @@ func blank(v string) bool { return strings.TrimSpace(v) == "" }
 // Draft.
 
 func checkSubmitDraft(s *GoalState, in SubmitDraftInput) error {
-	if err := atStep(s, in.Actor, s.Holders, termgoal.StepDraft); err != nil {
+	if err := holderAt(s, in.Actor, termgoal.StepDraft); err != nil {
 		return err
 	}
 	return termgoal.ValidateItems(in.Items, s.Years, s.Template.Categories)
@@ -146,6 +176,7 @@ func checkSubmitDraft(s *GoalState, in SubmitDraftInput) error {
 func (w *goalWF) submitDraft(ctx workflow.Context, s *GoalState, in SubmitDraftInput) (*GoalState, ActionResult, error) {
 	s.Version++
 	s.Items = in.Items
+	s.SubmittedAt, s.Acted = workflow.Now(ctx), false
 	c := w.change(ctx, s, &in.Actor, "draft_submitted", map[string]any{"note": in.Note, "round": s.Round})
 	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: in.Items, Note: in.Note, Step: termgoal.StepDraft, Status: "draft"}
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "submitted")
@@ -156,14 +187,18 @@ func (w *goalWF) submitDraft(ctx workflow.Context, s *GoalState, in SubmitDraftI
 // Consultation.
 
 func checkGiveOpinion(s *GoalState, in GiveOpinionInput) error {
-	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepConsultation); err != nil {
+	switch err := inStep(s, termgoal.StepConsultation); {
+	case err != nil:
+		return err
+	case slices.Contains(s.Consulted, in.Actor.AccountID):
+		return conflict("consultation.already_given", "you have already given your opinion")
+	case s.WindowOver:
+		return conflict("consultation.closed", "the consultation window has closed")
+	}
+	if err := atStep(s, in.Actor, termgoal.StepConsultation); err != nil {
 		return err
 	}
 	switch {
-	case s.WindowOver:
-		return conflict("consultation.closed", "the consultation window has closed")
-	case slices.Contains(s.Consulted, in.Actor.AccountID):
-		return conflict("consultation.already_given", "you have already given your opinion")
 	case blank(in.Content):
 		return invalid("consultation.content", "the opinion is empty")
 	}
@@ -174,16 +209,17 @@ func (w *goalWF) giveOpinion(ctx workflow.Context, s *GoalState, in GiveOpinionI
 	op := termgoal.Opinion{Seq: len(s.Opinions) + 1, AuthorID: in.Actor.AccountID, AuthorName: in.Actor.Name, Content: in.Content, At: workflow.Now(ctx)}
 	s.Opinions = append(s.Opinions, op)
 	s.Consulted = append(s.Consulted, in.Actor.AccountID)
+	s.openSigner(in.Actor.AccountID).Status = signerDone
 	c := w.change(ctx, s, &in.Actor, "opinion_given", map[string]any{"seq": op.Seq})
 	c.Opinion = &op
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "opinion_given")
 	// Everyone asked has answered: no need to wait for the window's end.
-	s.WindowOver = len(s.Consulted) == len(s.Assignees)
+	s.WindowOver = !s.pending()
 	return s, ActionResult{Seq: op.Seq}, w.apply(ctx, s, c)
 }
 
 func checkAnswerOpinion(s *GoalState, in AnswerOpinionInput) error {
-	if err := atStep(s, in.Actor, s.Holders, termgoal.StepConsultation); err != nil {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
 		return err
 	}
 	switch {
@@ -209,7 +245,7 @@ func (w *goalWF) answerOpinion(ctx workflow.Context, s *GoalState, in AnswerOpin
 }
 
 func checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error {
-	if err := atStep(s, in.Actor, s.Holders, termgoal.StepConsultation); err != nil {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
 		return err
 	}
 	if !s.WindowOver {
@@ -233,7 +269,7 @@ func (w *goalWF) completeConsultation(ctx workflow.Context, s *GoalState, in Com
 // Expert review.
 
 func checkReview(s *GoalState, in ReviewInput) error {
-	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepExpertReview); err != nil {
+	if err := atStep(s, in.Actor, termgoal.StepExpertReview); err != nil {
 		return err
 	}
 	for _, r := range s.Reviews {
@@ -252,24 +288,23 @@ func (w *goalWF) review(ctx workflow.Context, s *GoalState, in ReviewInput) (*Go
 	s.Reviews = append(s.Reviews, r)
 	c := w.change(ctx, s, &in.Actor, "expert_reviewed", map[string]any{"feasible": in.Feasible})
 	c.Review = &r
-	w.closeTaskOf(s, &c, in.Actor.AccountID, "reviewed")
-	if len(s.Reviews) < len(s.Assignees) {
-		return s, ActionResult{}, w.apply(ctx, s, c)
-	}
-	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepExpertReview))
+	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "reviewed")
 	return next, ActionResult{}, err
 }
 
 // Committee.
 
 func checkVote(s *GoalState, in VoteInput) error {
-	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepCommittee); err != nil {
+	if err := inStep(s, termgoal.StepCommittee); err != nil {
 		return err
 	}
 	for _, v := range s.Votes {
 		if v.AccountID == in.Actor.AccountID {
 			return conflict("vote.already_cast", "you have already voted in this round")
 		}
+	}
+	if err := atStep(s, in.Actor, termgoal.StepCommittee); err != nil {
+		return err
 	}
 	if !in.Choice.Valid() {
 		return invalid("vote.choice", "the vote must be for, against, abstain or recuse")
@@ -282,8 +317,9 @@ func (w *goalWF) vote(ctx workflow.Context, s *GoalState, in VoteInput) (*GoalSt
 	s.Votes = append(s.Votes, v)
 	c := w.change(ctx, s, &in.Actor, "voted", map[string]any{"round": s.VoteRound})
 	c.Vote = &v
+	s.openSigner(in.Actor.AccountID).Status = signerDone
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "voted")
-	if len(s.Votes) < len(s.Assignees) {
+	if s.pending() {
 		return s, ActionResult{}, w.apply(ctx, s, c)
 	}
 	next, err := w.tally(ctx, s, c)
@@ -297,7 +333,7 @@ func (w *goalWF) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*
 	for i, v := range s.Votes {
 		choices[i] = v.Choice
 	}
-	t := termgoal.CountVotes(len(s.Assignees), choices)
+	t := termgoal.CountVotes(len(s.seats()), choices)
 	s.LastTally = &t
 	c.Detail["tally"] = t
 	next := s.Template.Next(termgoal.StepCommittee)
@@ -316,13 +352,18 @@ func (w *goalWF) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*
 
 // Superior approval and congress.
 
-func checkDecision(returning bool) func(*GoalState, DecisionInput) error {
+// checkDecision checks approve, return and reject. Returning and rejecting need comments;
+// a return goes to an earlier step of the template.
+func checkDecision(name string) func(*GoalState, DecisionInput) error {
 	return func(s *GoalState, in DecisionInput) error {
-		if err := atStep(s, in.Actor, s.Assignees, termgoal.StepApproval, termgoal.StepCongress); err != nil {
+		if err := atStep(s, in.Actor, termgoal.StepApproval, termgoal.StepCongress); err != nil {
 			return err
 		}
-		if returning && blank(in.Comment) {
+		if name != UpdateApprove && blank(in.Comment) {
 			return invalid("approval.comment", "say what must change when returning the plan")
+		}
+		if name == UpdateReturn && in.ToStep != "" && !s.earlier(in.ToStep) {
+			return invalid("approval.to_step", "a plan returns only to an earlier step", "step", string(in.ToStep))
 		}
 		return nil
 	}
@@ -330,16 +371,76 @@ func checkDecision(returning bool) func(*GoalState, DecisionInput) error {
 
 func (w *goalWF) approve(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "approved", map[string]any{"comment": in.Comment})
-	w.closeTaskOf(s, &c, in.Actor.AccountID, "approved")
-	next, err := w.enter(ctx, s, c, s.Template.Next(s.Step))
+	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "approved")
 	return next, ActionResult{}, err
 }
 
+// returnToDraft sends the plan back, to the draft or to an earlier step. In ratio mode a
+// return is one disapproval: the step fails only when the ratio can no longer be reached.
 func (w *goalWF) returnToDraft(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
-	c := w.change(ctx, s, &in.Actor, "returned", map[string]any{"comment": in.Comment})
+	to := cmp.Or(in.ToStep, termgoal.StepDraft)
+	c := w.change(ctx, s, &in.Actor, "returned", map[string]any{"comment": in.Comment, "to_step": string(to)})
+	if s.Template.ModeOf(s.Step) == termgoal.ModeRatio {
+		next, err := w.signed(ctx, s, c, in.Actor, signerReturned, "returned")
+		return next, ActionResult{}, err
+	}
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "returned")
-	next, err := w.enter(ctx, s, c, termgoal.StepDraft)
+	next, err := w.enter(ctx, s, c, to)
 	return next, ActionResult{}, err
+}
+
+// reject ends the process: the plan is refused outright (the administrator may start goal
+// setting again).
+func (w *goalWF) reject(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "rejected", map[string]any{"comment": in.Comment})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "rejected")
+	next, err := w.enter(ctx, s, c, termgoal.StepRejected)
+	return next, ActionResult{}, err
+}
+
+// signed records that actor's signer ended with status (approved, reviewed, filed or, in
+// ratio mode, returned), brings in whoever acts next (an adder waiting for a 前加签 signer,
+// signers added after the actor, the next in sequence) and moves on when the step's mode is
+// satisfied or can no longer be.
+func (w *goalWF) signed(ctx workflow.Context, s *GoalState, c termgoal.Change, actor termgoal.Actor, status, outcome string) (*GoalState, error) {
+	g := s.openSigner(actor.AccountID)
+	g.Status = status
+	w.closeTaskOf(s, &c, actor.AccountID, outcome)
+	var opened []termgoal.Actor
+	for i := range s.Signers {
+		o := &s.Signers[i]
+		switch {
+		case g.Before && g.AddedBy == o.Actor.AccountID && o.Status == signerWaiting,
+			!o.Before && o.AddedBy == actor.AccountID && o.Status == signerWaiting:
+			o.Status = signerOpen
+			opened = append(opened, o.Actor)
+		}
+	}
+	if g.DelegateOf == 0 {
+		if o := s.openNext(); o != nil {
+			opened = append(opened, o.Actor)
+		}
+	}
+	pass, fail := s.decided()
+	switch {
+	case fail:
+		return w.enter(ctx, s, c, termgoal.StepDraft)
+	case pass:
+		return w.enter(ctx, s, c, s.Template.Next(s.Step))
+	}
+	w.openTasks(s, &c, opened, taskKind[s.Step])
+	if err := w.apply(ctx, s, c); err != nil {
+		return nil, err
+	}
+	w.notify(ctx, s, "assigned", opened, nil)
+	return s, nil
+}
+
+// earlier reports whether step comes before the current step in the template.
+func (s *GoalState) earlier(step termgoal.Step) bool {
+	steps := s.Template.Steps()
+	i, j := slices.Index(steps, step), slices.Index(steps, s.Step)
+	return i >= 0 && j >= 0 && i < j
 }
 
 // Public notice.
@@ -368,12 +469,12 @@ func (w *goalWF) fileObjection(ctx workflow.Context, s *GoalState, in FileObject
 	}
 	c := w.change(ctx, s, &actor, "objection_filed", map[string]any{"seq": o.Seq, "anonymous": o.Anonymous})
 	c.Objection = &o
-	w.openTasksFor(s, &c, s.Assignees, "resolve", o.Seq)
+	w.openTasksFor(s, &c, s.acting(), "resolve", o.Seq)
 	return s, ActionResult{Seq: o.Seq}, w.apply(ctx, s, c)
 }
 
 func checkResolveObjection(s *GoalState, in ResolveObjectionInput) error {
-	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepNotice); err != nil {
+	if err := atStep(s, in.Actor, termgoal.StepNotice); err != nil {
 		return err
 	}
 	switch {
@@ -416,7 +517,7 @@ func (w *goalWF) resolveObjection(ctx workflow.Context, s *GoalState, in Resolve
 // Filing and pledges.
 
 func checkFile(s *GoalState, in FileInput) error {
-	if err := atStep(s, in.Actor, s.Assignees, termgoal.StepFiling); err != nil {
+	if err := atStep(s, in.Actor, termgoal.StepFiling); err != nil {
 		return err
 	}
 	if blank(in.DocNumber) {
@@ -428,13 +529,12 @@ func checkFile(s *GoalState, in FileInput) error {
 func (w *goalWF) file(ctx workflow.Context, s *GoalState, in FileInput) (*GoalState, ActionResult, error) {
 	s.DocNumber = in.DocNumber
 	c := w.change(ctx, s, &in.Actor, "filed", map[string]any{"doc_number": in.DocNumber})
-	w.closeTaskOf(s, &c, in.Actor.AccountID, "filed")
-	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepFiling))
+	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "filed")
 	return next, ActionResult{}, err
 }
 
 func checkSignPledges(s *GoalState, in SignPledgesInput) error {
-	if err := atStep(s, in.Actor, s.Holders, termgoal.StepPledge); err != nil {
+	if err := holderAt(s, in.Actor, termgoal.StepPledge); err != nil {
 		return err
 	}
 	for _, p := range termgoal.Pledges {

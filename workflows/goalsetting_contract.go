@@ -33,6 +33,26 @@ const (
 	UpdateResolveObjection     = "resolve_objection"
 	UpdateFile                 = "file"
 	UpdateSignPledges          = "sign_pledges"
+
+	// Operations on any human step (T3).
+	UpdateReject           = "reject"
+	UpdateComment          = "comment"
+	UpdateTransfer         = "transfer"
+	UpdateDelegate         = "delegate"
+	UpdateAnswerDelegation = "answer_delegation"
+	UpdateRecallDelegation = "recall_delegation"
+	UpdateAddSigner        = "add_signer"
+	UpdateRemoveSigner     = "remove_signer"
+	UpdateWithdraw         = "withdraw"
+	UpdateCopy             = "copy_to"
+	UpdateUrge             = "urge"
+
+	// Administration (A3): the actor must administer the process's org.
+	UpdateReassign = "reassign"
+	UpdateExtend   = "extend_deadline"
+	UpdateMoveTo   = "move_to_step"
+	UpdateCancel   = "cancel"
+	UpdateRemind   = "remind"
 )
 
 // QueryState is the query that returns the workflow's GoalState.
@@ -88,10 +108,63 @@ type VoteInput struct {
 	Choice termgoal.Choice `json:"choice"`
 }
 
-// DecisionInput approves or returns the plan (superior approval and congress).
+// DecisionInput approves, returns or rejects the plan. A return goes to the draft unless
+// ToStep names another earlier step.
 type DecisionInput struct {
 	Actor   termgoal.Actor `json:"actor"`
 	Comment string         `json:"comment"`
+	ToStep  termgoal.Step  `json:"to_step,omitempty"`
+}
+
+// CommentInput adds a comment to the process.
+type CommentInput struct {
+	Actor termgoal.Actor `json:"actor"`
+	Text  string         `json:"text"`
+}
+
+// TargetInput names another account: to transfer or delegate a task to, to add or remove as
+// a signer, to reassign to. The API fills in the target's name from the account.
+type TargetInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	To     termgoal.Actor `json:"to"`
+	Before bool           `json:"before,omitempty"` // add_signer: before the adder (前加签)
+	Reason string         `json:"reason"`
+}
+
+// ReassignInput moves an open task from one account to another (admin).
+type ReassignInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	From   int64          `json:"from"`
+	To     termgoal.Actor `json:"to"`
+	Reason string         `json:"reason"`
+}
+
+// CopyInput copies the process to accounts (抄送).
+type CopyInput struct {
+	Actor termgoal.Actor   `json:"actor"`
+	To    []termgoal.Actor `json:"to"`
+	Note  string           `json:"note"`
+}
+
+// ReasonInput is an operation that needs only a reason: withdraw, urge, cancel, remind, and
+// answering or recalling a delegation.
+type ReasonInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	Reason string         `json:"reason"`
+}
+
+// ExtendInput moves the current step's due date by working days (admin).
+type ExtendInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	Days   int            `json:"days"`
+	Reason string         `json:"reason"`
+}
+
+// MoveInput moves the process to a step, e.g. reopens a closed one (admin).
+type MoveInput struct {
+	Actor  termgoal.Actor `json:"actor"`
+	Step   termgoal.Step  `json:"step"`
+	Reason string         `json:"reason"`
 }
 
 // FileObjectionInput files an objection during the notice. An actor with AccountID 0 is a
@@ -144,6 +217,27 @@ func (in *FileObjectionInput) SetActor(a termgoal.Actor)        { in.Actor = a }
 func (in *ResolveObjectionInput) SetActor(a termgoal.Actor)     { in.Actor = a }
 func (in *FileInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
 func (in *SignPledgesInput) SetActor(a termgoal.Actor)          { in.Actor = a }
+func (in *CommentInput) SetActor(a termgoal.Actor)              { in.Actor = a }
+func (in *TargetInput) SetActor(a termgoal.Actor)               { in.Actor = a }
+func (in *ReassignInput) SetActor(a termgoal.Actor)             { in.Actor = a }
+func (in *CopyInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
+func (in *ReasonInput) SetActor(a termgoal.Actor)               { in.Actor = a }
+func (in *ExtendInput) SetActor(a termgoal.Actor)               { in.Actor = a }
+func (in *MoveInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
+
+// Targeted is implemented by inputs that name other accounts; the API resolves each target's
+// name from its account ID (an unknown account is refused before the workflow sees it).
+type Targeted interface{ Targets() []*termgoal.Actor }
+
+func (in *TargetInput) Targets() []*termgoal.Actor   { return []*termgoal.Actor{&in.To} }
+func (in *ReassignInput) Targets() []*termgoal.Actor { return []*termgoal.Actor{&in.To} }
+func (in *CopyInput) Targets() []*termgoal.Actor {
+	out := make([]*termgoal.Actor, len(in.To))
+	for i := range in.To {
+		out[i] = &in.To[i]
+	}
+	return out
+}
 
 // Actions maps each update name to a constructor of its input.
 var Actions = map[string]func() ActionInput{
@@ -159,6 +253,22 @@ var Actions = map[string]func() ActionInput{
 	UpdateResolveObjection:     func() ActionInput { return &ResolveObjectionInput{} },
 	UpdateFile:                 func() ActionInput { return &FileInput{} },
 	UpdateSignPledges:          func() ActionInput { return &SignPledgesInput{} },
+	UpdateReject:               func() ActionInput { return &DecisionInput{} },
+	UpdateComment:              func() ActionInput { return &CommentInput{} },
+	UpdateTransfer:             func() ActionInput { return &TargetInput{} },
+	UpdateDelegate:             func() ActionInput { return &TargetInput{} },
+	UpdateAnswerDelegation:     func() ActionInput { return &ReasonInput{} },
+	UpdateRecallDelegation:     func() ActionInput { return &ReasonInput{} },
+	UpdateAddSigner:            func() ActionInput { return &TargetInput{} },
+	UpdateRemoveSigner:         func() ActionInput { return &TargetInput{} },
+	UpdateWithdraw:             func() ActionInput { return &ReasonInput{} },
+	UpdateCopy:                 func() ActionInput { return &CopyInput{} },
+	UpdateUrge:                 func() ActionInput { return &ReasonInput{} },
+	UpdateReassign:             func() ActionInput { return &ReassignInput{} },
+	UpdateExtend:               func() ActionInput { return &ExtendInput{} },
+	UpdateMoveTo:               func() ActionInput { return &MoveInput{} },
+	UpdateCancel:               func() ActionInput { return &ReasonInput{} },
+	UpdateRemind:               func() ActionInput { return &ReasonInput{} },
 }
 
 // RefusalDetail travels as the details of the Temporal application error a validator returns:

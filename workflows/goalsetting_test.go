@@ -17,6 +17,7 @@ import (
 
 	"termgoal"
 	"termgoal/activities"
+	"termgoal/notify"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
 	"termgoal/workflows"
@@ -28,6 +29,7 @@ type fixture struct {
 	store  *postgres.Store
 	actors map[string]termgoal.Actor
 	term   *termgoal.Term
+	county *termgoal.Org
 }
 
 func newFixture(t *testing.T, tpl termgoal.Template) *fixture {
@@ -38,7 +40,7 @@ func newFixture(t *testing.T, tpl termgoal.Template) *fixture {
 	must(t, s.CreateOrg(ctx, county))
 	village := &termgoal.Org{Name: "青山村党支部", Type: termgoal.OrgVillage, ParentID: &county.ID}
 	must(t, s.CreateOrg(ctx, village))
-	fx := &fixture{store: s, actors: map[string]termgoal.Actor{}}
+	fx := &fixture{store: s, actors: map[string]termgoal.Actor{}, county: county}
 	for _, u := range []struct {
 		name string
 		role termgoal.Role
@@ -48,14 +50,16 @@ func newFixture(t *testing.T, tpl termgoal.Template) *fixture {
 		{"rep1", termgoal.RoleConsultee, village}, {"rep2", termgoal.RoleConsultee, village},
 		{"expert", termgoal.RoleExpert, county},
 		{"m1", termgoal.RoleCommittee, village}, {"m2", termgoal.RoleCommittee, village}, {"m3", termgoal.RoleCommittee, village},
-		{"sup", termgoal.RoleSuperior, county},
+		{"sup", termgoal.RoleSuperior, county}, {"sup2", termgoal.RoleSuperior, county}, {"sup3", termgoal.RoleSuperior, county},
+		{"admin", termgoal.RoleAdmin, county},
 		{"clerk", termgoal.RoleFilingClerk, county},
 		{"outsider", termgoal.RoleCongress, county},
 	} {
 		acc := &termgoal.Account{Username: u.name, DisplayName: u.name, Lang: "en"}
 		must(t, s.CreateAccount(ctx, acc, "x"))
 		must(t, s.AddGrant(ctx, acc.ID, termgoal.Grant{Role: u.role, OrgID: u.org.ID}))
-		fx.actors[u.name] = termgoal.Actor{AccountID: acc.ID, Name: u.name}
+		// The API sets Admin for an administrator of the process's org; tests do the same.
+		fx.actors[u.name] = termgoal.Actor{AccountID: acc.ID, Name: u.name, Admin: u.role == termgoal.RoleAdmin}
 	}
 	tpl.Name, tpl.NoticeDays, tpl.DeadlineMonths = "village", 5, 2
 	tpl.Categories = []string{"中心工作", "党的建设"}
@@ -111,7 +115,7 @@ func playInput(t *testing.T, fx *fixture, start time.Time, acts []act, in workfl
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.GoalSettingID(fx.term.ID)})
 	env.SetWorkflowRunTimeout(400 * 24 * time.Hour)
 	env.RegisterWorkflowWithOptions(workflows.GoalSetting, workflow.RegisterOptions{Name: workflows.GoalSettingWorkflowName})
-	env.RegisterActivity(&activities.Activities{Store: fx.store})
+	env.RegisterActivity(&activities.Activities{Store: fx.store, Notifier: notify.New(nil, "")})
 	for i, a := range acts {
 		a := a
 		id := a.id

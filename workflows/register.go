@@ -8,4 +8,5 @@ import (
 // Register registers every workflow with a worker.
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(GoalSetting, workflow.RegisterOptions{Name: GoalSettingWorkflowName})
+	r.RegisterWorkflowWithOptions(DailyDigest, workflow.RegisterOptions{Name: DailyDigestWorkflowName})
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"os"
+
+	"termgoal/notify"
 )
 
 // config is read from the environment only.
@@ -13,6 +16,7 @@ type config struct {
 	TemporalUI    string // TEMPORAL_UI_URL: linked from the process page
 	HTTPAddr      string // HTTP_ADDR: where serve listens
 	SecureCookies bool   // SECURE_COOKIES=1 behind TLS
+	AppURL        string // APP_URL: the app's external URL, for links in emails and webhooks
 }
 
 func configFromEnv() config {
@@ -23,5 +27,21 @@ func configFromEnv() config {
 		TemporalUI:    cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
 		HTTPAddr:      cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
 		SecureCookies: os.Getenv("SECURE_COOKIES") == "1",
+		AppURL:        os.Getenv("APP_URL"),
 	}
+}
+
+// notifier builds what sends notifications: email when SMTP_HOST is set (SMTP_PORT,
+// SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS), and webhooks. Links point at APP_URL,
+// by default the address serve listens on.
+func notifier(cfg config) (*notify.Notifier, error) {
+	mc, err := notify.MailerConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	m, err := notify.NewMailer(mc)
+	if err != nil {
+		return nil, fmt.Errorf("email: %w", err)
+	}
+	return notify.New(m, cmp.Or(cfg.AppURL, "http://"+cfg.HTTPAddr)), nil
 }

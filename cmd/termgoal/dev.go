@@ -11,7 +11,6 @@ import (
 
 	"termgoal/devenv"
 	"termgoal/postgres"
-	"termgoal/worker"
 )
 
 // runDev runs the whole system on embedded defaults: the pinned Temporal CLI's dev server on a
@@ -63,8 +62,8 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer c.Close()
-	w := worker.New(c, s)
-	if err := w.Start(); err != nil {
+	w, err := startWorker(ctx, cfg, s, c)
+	if err != nil {
 		return err
 	}
 	defer w.Stop()

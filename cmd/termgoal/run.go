@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal/api"
 	"termgoal/postgres"
@@ -59,13 +60,31 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer closeAll()
-	w := worker.New(c, s)
-	if err := w.Start(); err != nil {
+	w, err := startWorker(ctx, cfg, s, c)
+	if err != nil {
 		return err
 	}
 	<-ctx.Done()
 	w.Stop()
 	return nil
+}
+
+// startWorker starts the worker with the notifier of the environment and creates the
+// schedules it serves when they are missing.
+func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Client) (sdkworker.Worker, error) {
+	n, err := notifier(cfg)
+	if err != nil {
+		return nil, err
+	}
+	w := worker.NewWithNotifier(c, s, n)
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	if err := worker.EnsureSchedules(ctx, c); err != nil {
+		w.Stop()
+		return nil, err
+	}
+	return w, nil
 }
 
 func runServe(ctx context.Context, cfg config, log *slog.Logger) error {

@@ -1,0 +1,288 @@
+package api
+
+import (
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/notify"
+	"termgoal/postgres"
+)
+
+// NotificationView is an in-app notification with its text in the caller's language and the
+// app path it points to.
+type NotificationView struct {
+	postgres.Notification
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	Link    string `json:"link,omitempty"`
+}
+
+// listNotifications answers the caller's notifications, newest first (?unread=true: only the
+// unread ones), paged.
+func (h *Handler) listNotifications(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	unread, ok := h.boolQuery(c, "unread")
+	if !ok {
+		return
+	}
+	ns, total, err := h.store.Notifications(c.Request.Context(), Caller(c).ID, unread, limit, offset)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	lang := Lang(c)
+	views := make([]NotificationView, len(ns))
+	for i, n := range ns {
+		link := notify.LinkPath(n.Kind, n.ProcessID, n.TaskID)
+		m := notify.Compose(lang, n.Kind, n.Params, link)
+		views[i] = NotificationView{Notification: n, Subject: m.Subject, Text: m.Text, Link: link}
+	}
+	list(c, views, total)
+}
+
+// boolQuery reads an optional true/false query parameter.
+func (h *Handler) boolQuery(c *gin.Context, name string) (value, ok bool) {
+	switch c.Query(name) {
+	case "", "false":
+		return false, true
+	case "true":
+		return true, true
+	}
+	h.fail(c, termgoal.Errorf(termgoal.EINVALID, "query.bool", name+" must be true or false", "name", name))
+	return false, false
+}
+
+// UnreadCount is the notifications badge.
+type UnreadCount struct {
+	Unread int `json:"unread"`
+}
+
+func (h *Handler) notificationCount(c *gin.Context) {
+	n, err := h.store.UnreadCount(c.Request.Context(), Caller(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, UnreadCount{Unread: n})
+}
+
+type markReadRequest struct {
+	IDs []string `json:"ids"`
+	All bool     `json:"all"`
+}
+
+// MarkReadResult says how many notifications the request marked and how many stay unread.
+type MarkReadResult struct {
+	Marked int `json:"marked"`
+	Unread int `json:"unread"`
+}
+
+// maxMarkRead bounds the ids of one request.
+const maxMarkRead = 500
+
+// markNotificationsRead marks the caller's notifications read: {ids:[…]} or {all:true}. Marking
+// one already read, or another account's, changes nothing.
+func (h *Handler) markNotificationsRead(c *gin.Context) {
+	var req markReadRequest
+	if !h.bind(c, &req) {
+		return
+	}
+	if req.All == (len(req.IDs) > 0) || len(req.IDs) > maxMarkRead {
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "notification.read_what", "give either 1 to 500 ids or all: true", "max", maxMarkRead))
+		return
+	}
+	ctx, acc := c.Request.Context(), Caller(c)
+	marked, err := h.store.MarkRead(ctx, acc.ID, req.IDs, req.All)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	unread, err := h.store.UnreadCount(ctx, acc.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, MarkReadResult{Marked: marked, Unread: unread})
+}
+
+// EmailAddress is the address the caller's email notifications go to ("": none).
+type EmailAddress struct {
+	Email string `json:"email"`
+}
+
+func (h *Handler) myEmail(c *gin.Context) {
+	e, err := h.store.AccountEmail(c.Request.Context(), Caller(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, EmailAddress{Email: e})
+}
+
+// setMyEmail sets or clears ("") the caller's email address. The address itself stays out of
+// the audit log.
+func (h *Handler) setMyEmail(c *gin.Context) {
+	var req EmailAddress
+	if !h.bind(c, &req) {
+		return
+	}
+	req.Email = strings.TrimSpace(req.Email)
+	if req.Email != "" {
+		a, err := mail.ParseAddress(req.Email)
+		if err != nil || a.Address != req.Email || a.Name != "" || len(req.Email) > 254 {
+			h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.email", "the email address is not valid"))
+			return
+		}
+	}
+	if err := h.store.SetAccountEmail(c.Request.Context(), Caller(c).ID, req.Email); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "email_changed", Detail: map[string]any{"account_id": Caller(c).ID, "cleared": req.Email == ""}}) {
+		c.JSON(http.StatusOK, req)
+	}
+}
+
+// WebhookView is a webhook as administrators see it: the secret is never answered, only
+// whether there is one.
+type WebhookView struct {
+	postgres.Webhook
+	HasSecret bool `json:"has_secret"`
+}
+
+func webhookView(w postgres.Webhook) WebhookView {
+	return WebhookView{Webhook: w, HasSecret: w.Secret != ""}
+}
+
+// listWebhooks answers the webhooks on the orgs the caller administers (?org_id=: under that
+// org only), paged.
+func (h *Handler) listWebhooks(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	ctx, acc := c.Request.Context(), Caller(c)
+	var roots []string
+	if s := c.Query("org_id"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "paging.not_number", "org_id must be a number", "name", "org_id"))
+			return
+		}
+		path, err := h.orgPath(ctx, id)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		roots = []string{path}
+	} else {
+		roots = scopeRoots(&termgoal.Account{Grants: adminGrants(acc)})
+	}
+	if len(roots) == 0 || !isAdmin(acc, roots[0]) {
+		h.fail(c, errForbidden())
+		return
+	}
+	var all []WebhookView
+	for _, root := range roots {
+		hooks, err := h.store.WebhooksUnder(ctx, root)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		for _, w := range hooks {
+			all = append(all, webhookView(w))
+		}
+	}
+	list(c, pageOf(all, limit, offset), len(all))
+}
+
+// adminGrants returns a's admin grants.
+func adminGrants(a *termgoal.Account) []termgoal.Grant {
+	var out []termgoal.Grant
+	for _, g := range a.Grants {
+		if g.Role == termgoal.RoleAdmin {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+type webhookRequest struct {
+	OrgID   int64  `json:"org_id"`
+	Kind    string `json:"kind"`
+	URL     string `json:"url"`
+	Secret  string `json:"secret"`
+	Enabled *bool  `json:"enabled"` // default true
+}
+
+// createWebhook adds a webhook on an org the caller administers. The audit line names the
+// kind and the org, not the URL: robot URLs carry their access token.
+func (h *Handler) createWebhook(c *gin.Context) {
+	var req webhookRequest
+	if !h.bind(c, &req) {
+		return
+	}
+	if !h.adminOfReferenced(c, req.OrgID, "webhook.org_unknown") {
+		return
+	}
+	req.URL = strings.TrimSpace(req.URL)
+	u, err := url.Parse(req.URL)
+	switch {
+	case !notify.ValidKind(req.Kind):
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.kind", "the kind must be generic, dingtalk, wecom or feishu"))
+		return
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(req.URL) > 2000:
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.url", "the webhook needs an http or https URL"))
+		return
+	case len(req.Secret) > 200:
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.secret", "the secret is at most 200 characters", "max", 200))
+		return
+	}
+	w := postgres.Webhook{OrgID: req.OrgID, Kind: req.Kind, URL: req.URL, Secret: req.Secret, Enabled: req.Enabled == nil || *req.Enabled}
+	if err := h.store.CreateWebhook(c.Request.Context(), &w); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "webhook_created", Detail: map[string]any{"webhook_id": w.ID, "org_id": w.OrgID, "kind": w.Kind, "enabled": w.Enabled}}) {
+		c.JSON(http.StatusCreated, webhookView(w))
+	}
+}
+
+// deleteWebhook removes a webhook of an org the caller administers.
+func (h *Handler) deleteWebhook(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	w, err := h.store.Webhook(ctx, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	path, err := h.orgPath(ctx, w.OrgID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !isAdmin(Caller(c), path) {
+		h.fail(c, errForbidden())
+		return
+	}
+	if err := h.store.DeleteWebhook(ctx, id); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.audit(c, termgoal.Audit{Action: "webhook_deleted", Detail: map[string]any{"webhook_id": w.ID, "org_id": w.OrgID, "kind": w.Kind}}) {
+		c.Status(http.StatusNoContent)
+	}
+}

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"termgoal"
+	"termgoal/postgres"
+)
+
+func TestNotificationsAPI(t *testing.T) {
+	f := newFixture(t)
+	holder := f.accounts["holderA1"]
+	base := time.Now().Add(-time.Hour)
+	var ns []postgres.Notification
+	for i, kind := range []string{"assigned", "returned", "digest"} {
+		ns = append(ns, postgres.Notification{ID: fmt.Sprintf("n%d/%d", i, holder.ID), AccountID: holder.ID, Kind: kind,
+			ProcessID: "p1", TaskID: "t1", CreatedAt: base.Add(time.Duration(i) * time.Minute),
+			Params: map[string]any{"holder": "青山村", "step": "approval", "due_on": "2026-03-10", "date": "2026-03-02", "due": 2, "overdue": 1}})
+	}
+	ns = append(ns, postgres.Notification{ID: "other", AccountID: f.accounts["adminA"].ID, Kind: "assigned"})
+	if err := f.store.CreateNotifications(context.Background(), ns); err != nil {
+		t.Fatal(err)
+	}
+
+	var count UnreadCount
+	f.do("GET", "/api/v1/notifications/count", f.a1Tok, nil, 200, &count)
+	if count.Unread != 3 {
+		t.Errorf("count %+v", count)
+	}
+	var page List[NotificationView]
+	f.do("GET", "/api/v1/notifications?limit=2", f.a1Tok, nil, 200, &page)
+	if page.Total != 3 || len(page.Items) != 2 || page.Items[0].Kind != "digest" || page.Items[0].Link != "/inbox" ||
+		page.Items[0].Subject != "每日待办摘要（2026-03-02）" || page.Items[1].Link != "/processes/p1" {
+		t.Errorf("page %+v", page)
+	}
+	f.do("GET", "/api/v1/notifications?offset=2&lang=en", f.a1Tok, nil, 200, &page)
+	if len(page.Items) != 1 || page.Items[0].Subject != "New task: 青山村 · approval" || page.Items[0].Link != "/tasks/t1" {
+		t.Errorf("en page %+v", page)
+	}
+	f.errCode("GET", "/api/v1/notifications?unread=maybe", f.a1Tok, nil, 422)
+	f.errCode("GET", "/api/v1/notifications", "", nil, 401)
+
+	var res MarkReadResult
+	f.do("POST", "/api/v1/notifications/read", f.a1Tok, markReadRequest{IDs: []string{ns[0].ID, "other"}}, 200, &res)
+	if res.Marked != 1 || res.Unread != 2 {
+		t.Errorf("mark one: %+v", res)
+	}
+	f.do("GET", "/api/v1/notifications?unread=true", f.a1Tok, nil, 200, &page)
+	if page.Total != 2 {
+		t.Errorf("unread %+v", page)
+	}
+	f.errCode("POST", "/api/v1/notifications/read", f.a1Tok, markReadRequest{}, 422)
+	f.errCode("POST", "/api/v1/notifications/read", f.a1Tok, markReadRequest{IDs: []string{"x"}, All: true}, 422)
+	f.errCode("POST", "/api/v1/notifications/read", f.a1Tok, `{"ids":"x"}`, 400)
+	f.do("POST", "/api/v1/notifications/read", f.a1Tok, markReadRequest{All: true}, 200, &res)
+	if res.Marked != 2 || res.Unread != 0 {
+		t.Errorf("mark all: %+v", res)
+	}
+	f.do("GET", "/api/v1/notifications/count", f.aTok, nil, 200, &count)
+	if count.Unread != 1 {
+		t.Errorf("another account's notification was marked: %+v", count)
+	}
+}
+
+func TestMyEmail(t *testing.T) {
+	f := newFixture(t)
+	var e EmailAddress
+	f.do("GET", "/api/v1/me/email", f.a1Tok, nil, 200, &e)
+	if e.Email != "" {
+		t.Errorf("email %+v", e)
+	}
+	f.do("PUT", "/api/v1/me/email", f.a1Tok, EmailAddress{Email: " li@example.org "}, 200, &e)
+	f.do("GET", "/api/v1/me/email", f.a1Tok, nil, 200, &e)
+	if e.Email != "li@example.org" {
+		t.Errorf("email %+v", e)
+	}
+	for _, bad := range []string{"li", "Li <li@example.org>", "li@example.org, x@example.org", strings.Repeat("a", 250) + "@example.org"} {
+		f.errCode("PUT", "/api/v1/me/email", f.a1Tok, EmailAddress{Email: bad}, 422)
+	}
+	f.errCode("PUT", "/api/v1/me/email", f.a1Tok, `{"address":"x"}`, 400)
+	f.do("PUT", "/api/v1/me/email", f.a1Tok, EmailAddress{Email: ""}, 200, nil)
+	if got, _ := f.store.AccountEmail(context.Background(), f.accounts["holderA1"].ID); got != "" {
+		t.Errorf("cleared email: %q", got)
+	}
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
+	n := 0
+	for _, a := range audit.Items {
+		if a.Action == "email_changed" {
+			n++
+			if strings.Contains(fmt.Sprint(a.Detail), "@") {
+				t.Errorf("the address is in the audit log: %v", a.Detail)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d email_changed lines", n)
+	}
+}
+
+func TestWebhooksAPI(t *testing.T) {
+	f := newFixture(t)
+	in := webhookRequest{OrgID: f.a1.ID, Kind: "dingtalk", URL: "https://oapi.dingtalk.com/robot/send?access_token=tok", Secret: "SEC"}
+	var w WebhookView
+	body := f.do("POST", "/api/v1/webhooks", f.aTok, in, 201, &w)
+	if w.ID == 0 || w.OrgID != f.a1.ID || !w.Enabled || !w.HasSecret || strings.Contains(string(body), "SEC") {
+		t.Errorf("created %s", body)
+	}
+	off := false
+	var onRoot WebhookView
+	f.do("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: f.root.ID, Kind: "generic", URL: "http://hooks.example/in", Enabled: &off}, 201, &onRoot)
+	if onRoot.Enabled || onRoot.HasSecret {
+		t.Errorf("root hook %+v", onRoot)
+	}
+
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.b.ID, Kind: "generic", URL: "https://x.example"}, 403)
+	f.errCode("POST", "/api/v1/webhooks", f.a1Tok, webhookRequest{OrgID: f.a1.ID, Kind: "generic", URL: "https://x.example"}, 403)
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: 99999, Kind: "generic", URL: "https://x.example"}, 422)
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "pager", URL: "https://x.example"}, 422)
+	for _, u := range []string{"", "ftp://x.example", "https://", "not a url", "javascript:alert(1)"} {
+		f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: u}, 422)
+	}
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: "https://x.example", Secret: strings.Repeat("s", 201)}, 422)
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, `{"org_id":1,"kind":"generic","url":"https://x","colour":"red"}`, 400)
+
+	var hooks List[WebhookView]
+	f.do("GET", "/api/v1/webhooks", f.aTok, nil, 200, &hooks)
+	if hooks.Total != 1 || hooks.Items[0].ID != w.ID {
+		t.Errorf("adminA sees %+v", hooks)
+	}
+	f.do("GET", "/api/v1/webhooks", f.rootTok, nil, 200, &hooks)
+	if hooks.Total != 2 {
+		t.Errorf("root sees %+v", hooks)
+	}
+	f.do("GET", fmt.Sprintf("/api/v1/webhooks?org_id=%d", f.a.ID), f.rootTok, nil, 200, &hooks)
+	if hooks.Total != 1 {
+		t.Errorf("root under a sees %+v", hooks)
+	}
+	f.errCode("GET", fmt.Sprintf("/api/v1/webhooks?org_id=%d", f.b.ID), f.aTok, nil, 403)
+	f.errCode("GET", "/api/v1/webhooks?org_id=x", f.aTok, nil, 400)
+	f.errCode("GET", "/api/v1/webhooks", f.a1Tok, nil, 403)
+
+	f.errCode("DELETE", fmt.Sprintf("/api/v1/webhooks/%d", onRoot.ID), f.aTok, nil, 403)
+	f.errCode("DELETE", fmt.Sprintf("/api/v1/webhooks/%d", w.ID), f.a1Tok, nil, 403)
+	f.do("DELETE", fmt.Sprintf("/api/v1/webhooks/%d", w.ID), f.aTok, nil, 204, nil)
+	f.errCode("DELETE", fmt.Sprintf("/api/v1/webhooks/%d", w.ID), f.aTok, nil, 404)
+	f.errCode("DELETE", "/api/v1/webhooks/abc", f.aTok, nil, 404)
+
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
+	actions := map[string]int{}
+	for _, a := range audit.Items {
+		actions[a.Action]++
+		if strings.Contains(fmt.Sprint(a.Detail), "tok") {
+			t.Errorf("the robot's token is in the audit log: %v", a.Detail)
+		}
+	}
+	if actions["webhook_created"] != 2 || actions["webhook_deleted"] != 1 {
+		t.Errorf("audit %v", actions)
+	}
+}

@@ -1,0 +1,528 @@
+package api
+
+// The operations of the web pages (T3, A3): the panel of operations on a task page beside the
+// step's own form, and the signers and the administrators' panel on the process page. Every
+// form posts an action with a hidden idempotency key, through POST /tasks/:id/act or POST
+// /processes/:id/act; h.Act sets whether the actor administers the process's org and resolves
+// the accounts an operation names, and the workflow decides.
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+// stepOps are the operations a task page offers besides its step's own form, by task kind,
+// while the task is open; every open task also offers comment and copy to. Windowed steps
+// (consultation, committee) only transfer.
+var stepOps = map[string][]string{
+	"opinion": {workflows.UpdateTransfer},
+	"vote":    {workflows.UpdateTransfer},
+	"review":  {workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
+	"approve": {workflows.UpdateReject, workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
+	"file":    {workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
+}
+
+// openOps are offered on every open task.
+var openOps = []string{workflows.UpdateComment, workflows.UpdateCopy}
+
+// ownOps may be sent from one's own task whatever its status: taking a delegation back (the
+// delegated task is closed meanwhile) and withdrawing a submitted plan (the draft task is done).
+var ownOps = []string{workflows.UpdateRecallDelegation, workflows.UpdateWithdraw}
+
+// processOps are the actions the process page sends. The administrative ones need an
+// administrator of the process's org; urge the holder or an administrator; withdraw the holder;
+// take back the assignee who delegated. The workflow checks each.
+var processOps = []string{
+	workflows.UpdateReassign, workflows.UpdateExtend, workflows.UpdateMoveTo, workflows.UpdateCancel, workflows.UpdateRemind,
+	workflows.UpdateUrge, workflows.UpdateWithdraw, workflows.UpdateRecallDelegation,
+}
+
+// taskAllows reports whether a task page may send action for task t.
+func taskAllows(t *termgoal.Task, action string) bool {
+	return slices.Contains(kindActions[t.Kind], action) || slices.Contains(stepOps[t.Kind], action) ||
+		slices.Contains(openOps, action) || slices.Contains(ownOps, action)
+}
+
+// accountChoice is one account a picker offers.
+type accountChoice struct {
+	ID       int64
+	Username string
+	Name     string
+	Roles    []termgoal.Role
+}
+
+// maxChoices bounds the accounts a picker lists; any other account can still be typed.
+const maxChoices = 300
+
+// accountChoices lists the accounts holding a role on the org at orgPath (through a grant on
+// the org or above), with their roles, by id; except is left out.
+func (h *Handler) accountChoices(ctx context.Context, orgPath string, except int64) ([]accountChoice, error) {
+	var out []accountChoice
+	at := map[int64]int{}
+	for _, role := range termgoal.Roles {
+		accs, err := h.store.AccountsWithRole(ctx, role, orgPath)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accs {
+			if a.ID == except {
+				continue
+			}
+			i, ok := at[a.ID]
+			if !ok {
+				i = len(out)
+				at[a.ID] = i
+				out = append(out, accountChoice{ID: a.ID, Username: a.Username, Name: a.DisplayName})
+			}
+			out[i].Roles = append(out[i].Roles, role)
+		}
+	}
+	slices.SortFunc(out, func(a, b accountChoice) int { return int(a.ID - b.ID) })
+	if len(out) > maxChoices {
+		out = out[:maxChoices]
+	}
+	return out, nil
+}
+
+// formTarget reads an account a form names: its ID, or its username. Empty is no account (the
+// workflow answers "name the person").
+func (h *Handler) formTarget(ctx context.Context, v string) (termgoal.Actor, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return termgoal.Actor{}, nil
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		return termgoal.Actor{AccountID: id}, nil
+	}
+	acc, _, err := h.store.AccountByUsername(ctx, v)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		return termgoal.Actor{}, termgoal.Errorf(termgoal.EINVALID, "target.unknown_user", "no account has that username", "username", v)
+	}
+	if err != nil {
+		return termgoal.Actor{}, err
+	}
+	return termgoal.Actor{AccountID: acc.ID}, nil
+}
+
+// opFromForm builds the input of an operation (T3, A3) from a form; ok is false for an action
+// that is not an operation.
+func (h *Handler) opFromForm(ctx context.Context, action string, form url.Values) (in workflows.ActionInput, ok bool, err error) {
+	get := func(name string) string { return strings.TrimSpace(form.Get(name)) }
+	confirmed := func() error {
+		if get("confirm") == "" {
+			return termgoal.Errorf(termgoal.EINVALID, "web.confirm_required", "tick the box to confirm")
+		}
+		return nil
+	}
+	switch action {
+	case workflows.UpdateReject:
+		if err := confirmed(); err != nil {
+			return nil, true, err
+		}
+		return &workflows.DecisionInput{Comment: get("comment")}, true, nil
+	case workflows.UpdateComment:
+		return &workflows.CommentInput{Text: get("text")}, true, nil
+	case workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner:
+		to, err := h.formTarget(ctx, get("to"))
+		if err != nil {
+			return nil, true, err
+		}
+		return &workflows.TargetInput{To: to, Before: get("position") == "before", Reason: get("reason")}, true, nil
+	case workflows.UpdateCopy:
+		in := &workflows.CopyInput{Note: get("note")}
+		for _, v := range form["to"] {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			to, err := h.formTarget(ctx, v)
+			if err != nil {
+				return nil, true, err
+			}
+			in.To = append(in.To, to)
+		}
+		return in, true, nil
+	case workflows.UpdateAnswerDelegation, workflows.UpdateRecallDelegation, workflows.UpdateWithdraw,
+		workflows.UpdateUrge, workflows.UpdateRemind:
+		return &workflows.ReasonInput{Reason: get("reason")}, true, nil
+	case workflows.UpdateCancel:
+		if err := confirmed(); err != nil {
+			return nil, true, err
+		}
+		return &workflows.ReasonInput{Reason: get("reason")}, true, nil
+	case workflows.UpdateReassign:
+		from, _ := strconv.ParseInt(get("from"), 10, 64)
+		to, err := h.formTarget(ctx, get("to"))
+		if err != nil {
+			return nil, true, err
+		}
+		return &workflows.ReassignInput{From: from, To: to, Reason: get("reason")}, true, nil
+	case workflows.UpdateExtend:
+		days, err := strconv.Atoi(get("days"))
+		if err != nil {
+			return nil, true, termgoal.Errorf(termgoal.EINVALID, "extend.days", "a deadline is extended by 1 to 60 working days")
+		}
+		return &workflows.ExtendInput{Days: days, Reason: get("reason")}, true, nil
+	case workflows.UpdateMoveTo:
+		return &workflows.MoveInput{Step: termgoal.Step(get("step")), Reason: get("reason")}, true, nil
+	}
+	return nil, false, nil
+}
+
+// signerView is a signer of the current step as the pages show it.
+type signerView struct {
+	workflows.Signer
+	AddedByName    string // who added them (加签)
+	DelegateOfName string // whose task a delegate answers for (委派)
+}
+
+// signersOf reads the signers of the current step from a process's state. A delegation that
+// has ended is left out (the timeline tells it); who added a signer or delegated is named from
+// the signers, else from their account (a seat since transferred).
+func (h *Handler) signersOf(ctx context.Context, p *termgoal.Process) []signerView {
+	raw := stateValue[[]workflows.Signer](p.State, "signers")
+	name := func(id int64) string {
+		for _, g := range raw {
+			if g.Actor.AccountID == id {
+				return g.Actor.Name
+			}
+		}
+		if acc, err := h.store.Account(ctx, id); err == nil {
+			return acc.DisplayName
+		}
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	var out []signerView
+	for _, g := range raw {
+		if g.DelegateOf != 0 && g.Status != "open" {
+			continue
+		}
+		v := signerView{Signer: g}
+		if g.AddedBy != 0 {
+			v.AddedByName = name(g.AddedBy)
+		}
+		if g.DelegateOf != 0 {
+			v.DelegateOfName = name(g.DelegateOf)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// openDelegation returns the open delegate entry of acc's delegation, or nil.
+func openDelegation(signers []signerView, acc int64) *signerView {
+	for i := range signers {
+		if g := &signers[i]; g.DelegateOf == acc && g.Status == "open" {
+			return g
+		}
+	}
+	return nil
+}
+
+// stepsBefore lists the steps of the process's template before step.
+func stepsBefore(p *termgoal.Process, step termgoal.Step) []termgoal.Step {
+	steps := stateValue[[]termgoal.Step](p.State, "steps")
+	if i := slices.Index(steps, step); i >= 0 {
+		return steps[:i]
+	}
+	return nil
+}
+
+// taskOpsData is what a task page's panel of operations needs.
+type taskOpsData struct {
+	Can         map[string]bool // the operations offered
+	Earlier     []termgoal.Step // steps a return may go to
+	Accounts    []accountChoice // for the account pickers
+	Removable   []signerView    // signers the caller added who have yet to act (减签)
+	Delegation  *signerView     // the caller's open delegation on this step, to take back
+	DelegatedBy string          // on a delegated task: whose task it is
+	Signers     []signerView    // the signers of the current step
+	WithdrawH   int             // the template's withdrawal window in hours
+}
+
+// taskOps works out the operations a task page offers its viewer.
+func (h *Handler) taskOps(ctx context.Context, acc *termgoal.Account, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (taskOpsData, error) {
+	d := taskOpsData{Can: map[string]bool{}, Signers: h.signersOf(ctx, p)}
+	own := t.AccountID == acc.ID
+	if !own || p.Status != "running" {
+		return d, nil
+	}
+	if t.Status == termgoal.TaskOpen {
+		for _, op := range append(slices.Clone(stepOps[t.Kind]), openOps...) {
+			d.Can[op] = true
+		}
+		d.Earlier = stepsBefore(p, t.Step)
+		for _, g := range d.Signers {
+			if g.AddedBy == acc.ID && (g.Status == "open" || g.Status == "waiting") {
+				d.Removable = append(d.Removable, g)
+			}
+		}
+		if len(d.Removable) == 0 {
+			delete(d.Can, workflows.UpdateRemoveSigner)
+		}
+		for _, g := range d.Signers {
+			if g.Actor.AccountID == acc.ID && g.DelegateOf != 0 && g.Status == "open" {
+				d.DelegatedBy = g.DelegateOfName
+			}
+		}
+	}
+	if d.Delegation = openDelegation(d.Signers, acc.ID); d.Delegation != nil && t.Step == p.Step {
+		d.Can[workflows.UpdateRecallDelegation] = true
+	}
+	if t.Kind == "draft" && t.Status == termgoal.TaskDone && p.Step != termgoal.StepDraft {
+		tpl, err := h.store.Template(ctx, term.TemplateID)
+		if err != nil {
+			return d, err
+		}
+		if tpl.WithdrawHours > 0 {
+			d.Can[workflows.UpdateWithdraw] = true
+			d.WithdrawH = tpl.WithdrawHours
+		}
+	}
+	if d.Can[workflows.UpdateTransfer] || d.Can[workflows.UpdateCopy] {
+		path, err := h.orgPath(ctx, p.OrgID)
+		if err != nil {
+			return d, err
+		}
+		if d.Accounts, err = h.accountChoices(ctx, path, acc.ID); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// processData is the process page (A2).
+type processData struct {
+	*ProcessView
+	Years     []int
+	Latest    *termgoal.PlanVersion
+	Tally     *termgoal.Tally
+	Timeline  []termgoal.Audit
+	Assignees []termgoal.Actor // who may act on the current step now
+	Ops       processPageOps
+}
+
+// webProcess shows a process to whoever may read it through the JSON API.
+func (h *Handler) webProcess(c *gin.Context) {
+	h.renderProcess(c, http.StatusOK, h.newPage(c, "web.process_title"))
+}
+
+// renderProcess shows the process of the request's :id on page p with status.
+func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
+	ctx, acc := c.Request.Context(), Caller(c)
+	proc, err := h.store.Process(ctx, c.Param("id"))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
+		h.webFail(c, cmpErr(err, errForbidden()))
+		return
+	}
+	v, err := h.ProcessView(ctx, proc)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d := processData{ProcessView: v, Years: v.Term.Years()}
+	if len(v.PlanVersions) > 0 {
+		d.Latest = &v.PlanVersions[0]
+	}
+	if d.Ops, err = h.processOpsFor(ctx, acc, proc, v.Term); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	seats := 0
+	for _, g := range d.Ops.Signers {
+		if g.Status == "open" {
+			d.Assignees = append(d.Assignees, g.Actor)
+		}
+		if g.AddedBy == 0 && g.DelegateOf == 0 && g.Status != "removed" {
+			seats++
+		}
+	}
+	d.Tally = stateValue[*termgoal.Tally](proc.State, "last_tally")
+	if d.Tally == nil && len(v.Votes) > 0 {
+		round := 0
+		for _, vt := range v.Votes {
+			round = max(round, vt.Round)
+		}
+		var choices []termgoal.Choice
+		for _, vt := range v.Votes {
+			if vt.Round == round {
+				choices = append(choices, vt.Choice)
+			}
+		}
+		t := termgoal.CountVotes(max(seats, len(choices)), choices)
+		d.Tally = &t
+	}
+	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	p.Data = d
+	h.render(c, status, "process", p)
+}
+
+// processPageOps is what the process page's operations need.
+type processPageOps struct {
+	Signers     []signerView
+	IsAdmin     bool            // the viewer administers the process's org: the admin panel
+	Running     bool            // the process is running
+	CanUrge     bool            // the holder or an administrator
+	CanWithdraw bool            // the holder, when the template allows withdrawing
+	WithdrawH   int             // the withdrawal window in hours
+	Delegation  *signerView     // the viewer's open delegation, to take back
+	OpenSigners []signerView    // who may be reassigned
+	Steps       []termgoal.Step // where the process may be moved
+	Accounts    []accountChoice
+}
+
+// processOpsFor works out the operations the process page offers acc.
+func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *termgoal.Process, term *termgoal.Term) (processPageOps, error) {
+	d := processPageOps{Signers: h.signersOf(ctx, p), Running: p.Status == "running"}
+	if !d.Running {
+		return d, nil
+	}
+	path, err := h.orgPath(ctx, p.OrgID)
+	if err != nil {
+		return d, err
+	}
+	d.IsAdmin = isAdmin(acc, path)
+	holder := acc.Can(termgoal.RoleHolder, path)
+	if term.HolderKind == termgoal.HolderPerson && term.PersonID != nil {
+		holder = acc.PersonID != nil && *acc.PersonID == *term.PersonID
+	}
+	d.CanUrge = d.IsAdmin || holder
+	if holder && p.Step != termgoal.StepDraft && p.Version > 0 {
+		tpl, err := h.store.Template(ctx, term.TemplateID)
+		if err != nil {
+			return d, err
+		}
+		d.CanWithdraw, d.WithdrawH = tpl.WithdrawHours > 0, tpl.WithdrawHours
+	}
+	d.Delegation = openDelegation(d.Signers, acc.ID)
+	if d.IsAdmin {
+		for _, g := range d.Signers {
+			if g.Status == "open" {
+				d.OpenSigners = append(d.OpenSigners, g)
+			}
+		}
+		for _, s := range stateValue[[]termgoal.Step](p.State, "steps") {
+			if s != p.Step {
+				d.Steps = append(d.Steps, s)
+			}
+		}
+		if d.Accounts, err = h.accountChoices(ctx, path, 0); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// webProcessAct applies an operation the process page sends (A3: reassign, extend, move,
+// cancel, remind; urge, withdraw, take back a delegation) under the form's idempotency key.
+// Applied: back to the process page with a message; refused: the page again with the reason.
+func (h *Handler) webProcessAct(c *gin.Context) {
+	ctx, acc := c.Request.Context(), Caller(c)
+	proc, err := h.store.Process(ctx, c.Param("id"))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
+		h.webFail(c, cmpErr(err, errForbidden()))
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	action := form.Get("action")
+	var in workflows.ActionInput
+	if !slices.Contains(processOps, action) {
+		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	} else {
+		in, _, err = h.opFromForm(ctx, action, form)
+	}
+	var key string
+	if err == nil {
+		key, err = formKey(form)
+	}
+	if err == nil {
+		_, err = h.Act(ctx, Actor(c), proc.ID, action, key, in)
+	}
+	if err != nil {
+		code, status, _ := h.Problem(c, err)
+		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
+			h.webFail(c, err)
+			return
+		}
+		p := h.newPage(c, "web.process_title")
+		h.formError(c, p, form, err)
+		h.renderProcess(c, status, p)
+		return
+	}
+	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
+	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
+}
+
+// Note summarizes an audit entry's detail for the timeline: whom it named, the days an
+// extension added, and what the actor wrote (a comment, a reason, a note).
+func (p *webPage) Note(detail map[string]any) string {
+	var parts []string
+	str := func(k string) string {
+		if v, ok := detail[k].(string); ok {
+			return strings.TrimSpace(v)
+		}
+		return ""
+	}
+	if n := str("to_name"); n != "" {
+		open, close := " (", ")"
+		if p.Lang == LangZH {
+			open, close = "（", "）"
+		}
+		switch before, ok := detail["before"].(bool); {
+		case !ok:
+			parts = append(parts, "→ "+n)
+		case before:
+			parts = append(parts, "→ "+n+open+p.T("web.position_before")+close)
+		default:
+			parts = append(parts, "→ "+n+open+p.T("web.position_after")+close)
+		}
+	}
+	if days, ok := detail["days"].(float64); ok && str("to") != "" {
+		parts = append(parts, p.T("web.note_extended", "days", int(days), "to", str("to")))
+	}
+	if to := str("to_step"); to != "" {
+		parts = append(parts, "→ "+p.TV("steps.", to))
+	}
+	for _, k := range []string{"comment", "text", "reason", "note"} {
+		if v := str(k); v != "" {
+			if k == "reason" {
+				v = p.TV("reason_codes.", v) // an automatic action's reason code, or what a person wrote
+			}
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// VFor returns a field the user sent with action, for that form shown again after a refusal;
+// the other forms on the page stay empty.
+func (p *webPage) VFor(action, name string) string {
+	if p.V("action") != action {
+		return ""
+	}
+	return p.V(name)
+}

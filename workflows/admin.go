@@ -1,0 +1,129 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
+)
+
+// registerAdmin installs the administrators' operations (A3). Each needs a reason and an actor
+// the API has found to administer the process's org; each is audited with who, when and why.
+func (w *goalWF) registerAdmin(ctx workflow.Context) error {
+	return errors.Join(
+		action(ctx, w, UpdateReassign, checkReassign, w.reassign),
+		action(ctx, w, UpdateExtend, checkExtend, w.extend),
+		action(ctx, w, UpdateMoveTo, checkMoveTo, w.moveTo),
+		action(ctx, w, UpdateCancel, checkCancel, w.cancel),
+		action(ctx, w, UpdateRemind, checkRemind, w.remind),
+	)
+}
+
+func admin(s *GoalState, actor termgoal.Actor, reason string) error {
+	switch {
+	case !actor.Admin:
+		return termgoal.Errorf(termgoal.EFORBIDDEN, "admin.required", "only an administrator of this organization may do this")
+	case blank(reason):
+		return invalid("admin.reason", "an administrative operation needs a reason")
+	}
+	return running(s)
+}
+
+func checkReassign(s *GoalState, in ReassignInput) error {
+	if err := admin(s, in.Actor, in.Reason); err != nil {
+		return err
+	}
+	switch {
+	case s.openSigner(in.From) == nil:
+		return termgoal.Errorf(termgoal.ENOTFOUND, "reassign.no_task", "that person has no open task on this step")
+	case in.To.AccountID == 0 || in.To.AccountID == in.From:
+		return invalid("target.missing", "name the person")
+	case s.openSigner(in.To.AccountID) != nil:
+		return conflict("target.already_acting", "that person already acts on this step")
+	}
+	return nil
+}
+
+func (w *goalWF) reassign(ctx workflow.Context, s *GoalState, in ReassignInput) (*GoalState, ActionResult, error) {
+	return w.moveSeat(ctx, s, in.Actor, in.From, in.To, "reassigned", in.Reason)
+}
+
+func checkExtend(s *GoalState, in ExtendInput) error {
+	if err := admin(s, in.Actor, in.Reason); err != nil {
+		return err
+	}
+	if in.Days < 1 || in.Days > 60 {
+		return invalid("extend.days", "a deadline is extended by 1 to 60 working days")
+	}
+	return nil
+}
+
+// extend moves the current step's due date; the reminder timers re-arm on the new date.
+func (w *goalWF) extend(ctx workflow.Context, s *GoalState, in ExtendInput) (*GoalState, ActionResult, error) {
+	from := s.StepDueOn
+	if s.Step == termgoal.StepNotice {
+		from = s.NoticeEndsOn
+	}
+	due, err := w.deadline(ctx, from, in.Days)
+	if err != nil {
+		return nil, ActionResult{}, err
+	}
+	c := w.change(ctx, s, &in.Actor, "deadline_extended", map[string]any{"from": from.Format("2006-01-02"), "to": due.Format("2006-01-02"), "days": in.Days, "reason": in.Reason})
+	if s.Step == termgoal.StepNotice {
+		s.NoticeEndsOn = due
+		c.Notice = w.notice(s, "open")
+	}
+	s.StepDueOn, s.WindowOver = due, false
+	s.DueRev++
+	c.DueOn = &due
+	return s, ActionResult{}, w.apply(ctx, s, c)
+}
+
+func checkMoveTo(s *GoalState, in MoveInput) error {
+	if err := admin(s, in.Actor, in.Reason); err != nil {
+		return err
+	}
+	if in.Step == s.Step || !slices.Contains(s.Template.Steps(), in.Step) {
+		return invalid("move.step", fmt.Sprintf("the process cannot move to step %q", in.Step), "step", string(in.Step))
+	}
+	if in.Step != termgoal.StepDraft && s.Version == 0 {
+		return conflict("move.no_plan", "there is no plan yet: the process can only stay at the draft")
+	}
+	return nil
+}
+
+// moveTo moves the process to a step of its template: back to reopen a closed step, or on.
+func (w *goalWF) moveTo(ctx workflow.Context, s *GoalState, in MoveInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "moved", map[string]any{"from": string(s.Step), "to": string(in.Step), "reason": in.Reason})
+	next, err := w.enter(ctx, s, c, in.Step)
+	return next, ActionResult{}, err
+}
+
+func checkCancel(s *GoalState, in ReasonInput) error { return admin(s, in.Actor, in.Reason) }
+
+func (w *goalWF) cancel(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+	next, err := w.enter(ctx, s, w.change(ctx, s, &in.Actor, "cancelled", map[string]any{"reason": in.Reason}), termgoal.StepCancelled)
+	return next, ActionResult{}, err
+}
+
+func checkRemind(s *GoalState, in ReasonInput) error {
+	if err := admin(s, in.Actor, in.Reason); err != nil {
+		return err
+	}
+	if len(s.acting()) == 0 {
+		return conflict("urge.nobody", "nobody has a task to be urged on this step")
+	}
+	return nil
+}
+
+// remind sends the current assignees a reminder now (batch remind calls it per process).
+func (w *goalWF) remind(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+	if err := w.apply(ctx, s, w.change(ctx, s, &in.Actor, "reminded", map[string]any{"reason": in.Reason})); err != nil {
+		return nil, ActionResult{}, err
+	}
+	w.notify(ctx, s, "reminder", s.acting(), map[string]any{"reason": in.Reason})
+	return s, ActionResult{}, nil
+}
