@@ -308,3 +308,22 @@ func TestFailingChannelDoesNotBlockTheProcess(t *testing.T) {
 		t.Errorf("deliveries %+v, %d posts", deliveries, len(hits))
 	}
 }
+
+// A step nobody can act on goes to the process administrators, with the reason code.
+func TestNoAssigneeGoesToTheAdministrators(t *testing.T) {
+	fx := newFixtureWithout(t, termgoal.Template{ExpertReview: true}, "expert")
+	acts := []act{
+		draft(1, "稿"),
+		{at: at(2), check: func(t *testing.T, s *workflows.GoalState) {
+			if s.Step != termgoal.StepExpertReview || len(s.Signers) != 1 || s.Signers[0].Actor.AccountID != fx.actors["admin"].AccountID {
+				t.Errorf("step %s signers %+v", s.Step, s.Signers)
+			}
+		}},
+		{at: at(3), who: "admin", name: workflows.UpdateReview, input: &workflows.ReviewInput{Feasible: true, Comment: "代为论证"}},
+		{at: at(4), check: stepIs(termgoal.StepCommittee)},
+	}
+	if _, err := play(t, fx, monday, acts); err != errNotCompleted {
+		t.Fatal(err)
+	}
+	same(t, "no-assignee entries", audited(t, fx, "draft_submitted"), "11-02 01:01 no_assignee")
+}
