@@ -38,6 +38,7 @@ type GoalState struct {
 	StepDueOn time.Time           `json:"step_due_on"`
 	DueRev    int                 `json:"due_rev"` // increases whenever the due date or the assignees change: reminders re-arm
 	Signers   []Signer            `json:"signers"` // who acts on the current step, and how far they are
+	Claimed   int64               `json:"claimed"` // who claimed the current step's pool task, 0 for nobody
 	Holders   []termgoal.Actor    `json:"holders"` // who drafts and answers for the holder
 	Tasks     []openTask          `json:"tasks"`
 	Seq       int                 `json:"seq"`     // task and change counter
@@ -282,7 +283,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		}
 		c.Notice = w.notice(s, status)
 	}
-	s.Step, s.StepSeq, s.WindowOver, s.Signers, s.DueRev = step, s.StepSeq+1, false, nil, s.DueRev+1
+	s.Step, s.StepSeq, s.WindowOver, s.Signers, s.DueRev, s.Claimed = step, s.StepSeq+1, false, nil, s.DueRev+1, 0
 	if terminal(step) {
 		c.StepRecord = record
 		c.InForce = step == termgoal.StepInForce

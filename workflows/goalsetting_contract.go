@@ -46,6 +46,8 @@ const (
 	UpdateWithdraw         = "withdraw"
 	UpdateCopy             = "copy_to"
 	UpdateUrge             = "urge"
+	UpdateClaim            = "claim"
+	UpdateUnclaim          = "unclaim"
 
 	// Administration (A3): the actor must administer the process's org.
 	UpdateReassign = "reassign"
@@ -264,6 +266,8 @@ var Actions = map[string]func() ActionInput{
 	UpdateWithdraw:             func() ActionInput { return &ReasonInput{} },
 	UpdateCopy:                 func() ActionInput { return &CopyInput{} },
 	UpdateUrge:                 func() ActionInput { return &ReasonInput{} },
+	UpdateClaim:                func() ActionInput { return &ReasonInput{} },
+	UpdateUnclaim:              func() ActionInput { return &ReasonInput{} },
 	UpdateReassign:             func() ActionInput { return &ReassignInput{} },
 	UpdateExtend:               func() ActionInput { return &ExtendInput{} },
 	UpdateMoveTo:               func() ActionInput { return &MoveInput{} },

@@ -25,6 +25,8 @@ func (w *goalWF) registerOperations(ctx workflow.Context) error {
 		action(ctx, w, UpdateWithdraw, checkWithdraw, w.withdraw),
 		action(ctx, w, UpdateCopy, checkCopy, w.copyTo),
 		action(ctx, w, UpdateUrge, checkUrge, w.urge),
+		action(ctx, w, UpdateClaim, checkClaim, w.claim),
+		action(ctx, w, UpdateUnclaim, checkUnclaim, w.unclaim),
 	)
 }
 
@@ -89,6 +91,9 @@ func (w *goalWF) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Act
 	c := w.change(ctx, s, &actor, action, map[string]any{"from": from, "to": to.AccountID, "to_name": to.Name, "reason": reason})
 	g := s.openSigner(from)
 	g.Actor = to
+	if s.Claimed == from {
+		s.Claimed = to.AccountID
+	}
 	w.closeStepTask(s, &c, from, termgoal.TaskClosed, action)
 	due, err := w.deadline(ctx, today(c.At), s.Template.Days(s.Step))
 	if err != nil {
@@ -355,4 +360,54 @@ func (w *goalWF) urge(ctx workflow.Context, s *GoalState, in ReasonInput) (*Goal
 	}
 	w.notify(ctx, s, "urged", s.acting(), map[string]any{"by": in.Actor.Name, "reason": in.Reason})
 	return s, ActionResult{}, nil
+}
+
+// Claim (认领): a step that any one holder of a role may decide (or签) goes to everyone with
+// the role; one of them claims it, and it leaves the others' inboxes until they unclaim.
+func checkClaim(s *GoalState, in ReasonInput) error {
+	if err := atStep(s, in.Actor, signerSteps...); err != nil {
+		return err
+	}
+	switch {
+	case s.Template.ModeOf(s.Step) != termgoal.ModeAny:
+		return conflict("claim.not_pool", "only a step that any one assignee decides can be claimed")
+	case len(s.seats()) < 2:
+		return conflict("claim.alone", "you are the only assignee: there is nothing to claim")
+	case s.Claimed != 0:
+		return conflict("claim.taken", "the task is already claimed")
+	}
+	return nil
+}
+
+func (w *goalWF) claim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "claimed", nil)
+	s.Claimed = in.Actor.AccountID
+	for i := range s.Signers {
+		if g := &s.Signers[i]; g.Status == signerOpen && g.Actor.AccountID != in.Actor.AccountID && g.AddedBy == 0 && g.DelegateOf == 0 {
+			g.Status = signerWaiting
+			w.closeStepTask(s, &c, g.Actor.AccountID, termgoal.TaskClosed, "claimed_by_other")
+		}
+	}
+	return s, ActionResult{}, w.apply(ctx, s, c)
+}
+
+func checkUnclaim(s *GoalState, in ReasonInput) error {
+	if s.Claimed == 0 || s.Claimed != in.Actor.AccountID || s.openSigner(in.Actor.AccountID) == nil {
+		return conflict("claim.not_yours", "you have not claimed this task")
+	}
+	return nil
+}
+
+func (w *goalWF) unclaim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "unclaimed", nil)
+	s.Claimed = 0
+	var back []termgoal.Actor
+	for i := range s.Signers {
+		if g := &s.Signers[i]; g.Status == signerWaiting && g.AddedBy == 0 && g.DelegateOf == 0 {
+			g.Status = signerOpen
+			back = append(back, g.Actor)
+		}
+	}
+	w.openTasks(s, &c, back, taskKind[s.Step])
+	return s, ActionResult{}, w.apply(ctx, s, c)
 }

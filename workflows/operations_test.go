@@ -327,3 +327,23 @@ func TestNoAssigneeGoesToTheAdministrators(t *testing.T) {
 	}
 	same(t, "no-assignee entries", audited(t, fx, "draft_submitted"), "11-02 01:01 no_assignee")
 }
+
+func TestClaimAndUnclaim(t *testing.T) {
+	fx := newFixture(t, termgoal.Template{})
+	claim := func(at time.Duration, who, name, want string) act {
+		return act{at: at, who: who, name: name, input: &workflows.ReasonInput{}, want: want}
+	}
+	acts := append(toApproval(1),
+		claim(at(10), "sup2", workflows.UpdateClaim, ""),
+		claim(at(11), "sup", workflows.UpdateClaim, termgoal.EFORBIDDEN), // no longer an open assignee
+		approve(at(12), "sup3", termgoal.EFORBIDDEN),
+		claim(at(13), "sup", workflows.UpdateUnclaim, termgoal.ECONFLICT),
+		claim(at(14), "sup2", workflows.UpdateUnclaim, ""),
+		approve(at(15), "sup3", ""),
+		act{at: at(16), check: stepIs(termgoal.StepNotice)},
+	)
+	if _, err := play(t, fx, monday, acts); err != errNotCompleted {
+		t.Fatal(err)
+	}
+	same(t, "claims", audited(t, fx, "claimed"), "11-02 01:10 <nil>")
+}
