@@ -1,0 +1,414 @@
+package termgoal
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestGradeOfBandEdges(t *testing.T) {
+	for _, tc := range []struct {
+		scale Scale
+		score float64
+		want  string
+		pay   float64
+	}{
+		{CompanyScale, 100, GradeExcellent, 1},
+		{CompanyScale, 90, GradeExcellent, 1},
+		{CompanyScale, 89.999, GradeGood, 0.8},
+		{CompanyScale, 80, GradeGood, 0.8},
+		{CompanyScale, 79.999, GradePass, 0.6},
+		{CompanyScale, 60, GradePass, 0.6},
+		{CompanyScale, 59.999, GradePoor, 0.4},
+		{CompanyScale, 50, GradePoor, 0.4},
+		{CompanyScale, 49.999, GradeFail, 0.3},
+		{CompanyScale, 0, GradeFail, 0.3},
+		{CompanyScale, -3, GradeFail, 0.3}, // penalties may push a score under 0
+		{CadreScale, 90, GradeExcellent, 0},
+		{CadreScale, 89.99, GradeCompetent, 0},
+		{CadreScale, 70, GradeCompetent, 0},
+		{CadreScale, 69.99, GradeBasicallyCompetent, 0},
+		{CadreScale, 60, GradeBasicallyCompetent, 0},
+		{CadreScale, 59.99, GradeIncompetent, 0},
+		{OrganizationScale, 90, GradeCompleted, 0},
+		{OrganizationScale, 89.99, GradeBasicallyCompleted, 0},
+		{OrganizationScale, 60, GradeBasicallyCompleted, 0},
+		{OrganizationScale, 59.99, GradeNotCompleted, 0},
+	} {
+		g := tc.scale.GradeOf(tc.score)
+		if g.Code != tc.want || g.PayShare != tc.pay {
+			t.Errorf("%s.GradeOf(%v) = %+v, want %s paying %v", tc.scale.ID, tc.score, g, tc.want, tc.pay)
+		}
+	}
+}
+
+func TestScaleValidate(t *testing.T) {
+	for _, s := range []Scale{OrganizationScale, CadreScale, CompanyScale} {
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: %v", s.ID, err)
+		}
+	}
+	for name, tc := range map[string]struct {
+		s   Scale
+		key string
+	}{
+		"one grade":   {Scale{Grades: []Grade{{Code: "a"}}}, "appraisal.scale_grades"},
+		"no code":     {Scale{Grades: []Grade{{Code: "a", Min: 50}, {Min: 0}}}, "appraisal.grade_code"},
+		"duplicate":   {Scale{Grades: []Grade{{Code: "a", Min: 50}, {Code: "a"}}}, "appraisal.grade_duplicate"},
+		"not falling": {Scale{Grades: []Grade{{Code: "a", Min: 50}, {Code: "b", Min: 50}}}, "appraisal.grade_order"},
+		"pay share":   {Scale{Grades: []Grade{{Code: "a", Min: 50, PayShare: 1.5}, {Code: "b"}}}, "appraisal.pay_share"},
+	} {
+		assertKey(t, name, tc.s.Validate(), EINVALID, tc.key)
+	}
+}
+
+// assertKey checks that err is a domain error with the given code and catalog key.
+func assertKey(t *testing.T, name string, err error, code, key string) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Code != code || e.Key != key {
+		t.Errorf("%s: got %v (%#v), want %s %s", name, err, e, code, key)
+	}
+}
+
+func TestWeighted(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		components []Component
+		scores     map[string]float64
+		want       float64
+		grade      string
+	}{
+		{"agency all 90 is exactly excellent", ProvincialAgencyFormula,
+			map[string]float64{"functional": 90, "common": 90, "efficiency": 90, "excellence": 90}, 90, GradeExcellent},
+		{"agency mixed", ProvincialAgencyFormula,
+			map[string]float64{"functional": 95, "common": 80, "efficiency": 70, "excellence": 60}, 57 + 12 + 10.5 + 6, GradeGood},
+		{"agency just under 80", ProvincialAgencyFormula,
+			map[string]float64{"functional": 80, "common": 80, "efficiency": 80, "excellence": 79.99}, 79.999, GradePass},
+		{"manager 60/40", ManagerFormula, map[string]float64{"department": 85, "personal": 95}, 89, GradeGood},
+		{"manager reaches 60 exactly", ManagerFormula, map[string]float64{"department": 50, "personal": 75}, 60, GradePass},
+		{"weights in percent", []Component{{"a", 70}, {"b", 30}}, map[string]float64{"a": 100, "b": 50}, 85, GradeGood},
+	} {
+		got, err := Weighted(tc.components, tc.scores)
+		if err != nil || math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: Weighted = %v, %v; want %v", tc.name, got, err, tc.want)
+			continue
+		}
+		if g := CompanyScale.GradeOf(got); g.Code != tc.grade {
+			t.Errorf("%s: %v graded %s, want %s", tc.name, got, g.Code, tc.grade)
+		}
+	}
+}
+
+func TestWeightedRefuses(t *testing.T) {
+	full := map[string]float64{"department": 80, "personal": 80}
+	for _, tc := range []struct {
+		name       string
+		components []Component
+		scores     map[string]float64
+		key        string
+	}{
+		{"no components", nil, full, "appraisal.weights_empty"},
+		{"sum 0.9", []Component{{"department", 0.5}, {"personal", 0.4}}, full, "appraisal.weights_sum"},
+		{"sum 101", []Component{{"department", 61}, {"personal", 40}}, full, "appraisal.weights_sum"},
+		{"zero weight", []Component{{"department", 1}, {"personal", 0}}, full, "appraisal.weight_value"},
+		{"duplicate", []Component{{"department", 0.5}, {"department", 0.5}}, full, "appraisal.weight_duplicate"},
+		{"unnamed", []Component{{"", 0.5}, {"personal", 0.5}}, full, "appraisal.weight_key"},
+		{"missing score", ManagerFormula, map[string]float64{"department": 80}, "appraisal.score_missing"},
+		{"stray score", ManagerFormula, map[string]float64{"department": 80, "personal": 80, "persnal": 80}, "appraisal.score_unknown"},
+		{"score over 100", ManagerFormula, map[string]float64{"department": 101, "personal": 80}, "appraisal.score_invalid"},
+		{"NaN score", ManagerFormula, map[string]float64{"department": math.NaN(), "personal": 80}, "appraisal.score_invalid"},
+	} {
+		_, err := Weighted(tc.components, tc.scores)
+		assertKey(t, tc.name, err, EINVALID, tc.key)
+	}
+	if err := ValidateWeights(ProvincialAgencyFormula); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRaterScore(t *testing.T) {
+	groups := []RaterGroup{{RaterSuperior, 0.4}, {RaterPeers, 0.2}, {RaterSubordinates, 0.2}, {RaterSelf, 0.1}, {RaterPublic, 0.1}}
+	all := []Ballot{
+		{RaterSuperior, 90}, {RaterSuperior, 80}, // 85 × 0.4 = 34
+		{RaterPeers, 70}, {RaterPeers, 80}, {RaterPeers, 90}, // 80 × 0.2 = 16
+		{RaterSubordinates, 60}, // 60 × 0.2 = 12
+		{RaterSelf, 100},        // 10
+		{RaterPublic, 50},       // 5
+	}
+	for _, tc := range []struct {
+		name    string
+		ballots []Ballot
+		want    float64
+	}{
+		{"every group", all, 77},
+		// No subordinates: the other 0.8 of weight is scaled up to 1.
+		{"a group without ballots", slices.DeleteFunc(slices.Clone(all), func(b Ballot) bool { return b.Group == RaterSubordinates }), 65.0 / 0.8},
+		{"only the superior", []Ballot{{RaterSuperior, 88}}, 88},
+	} {
+		got, err := RaterScore(groups, tc.ballots)
+		if err != nil || math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: RaterScore = %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		groups  []RaterGroup
+		ballots []Ballot
+		key     string
+	}{
+		{"no ballots", groups, nil, "appraisal.no_ballots"},
+		{"unknown group", groups, []Ballot{{"friends", 90}}, "appraisal.ballot_group"},
+		{"score out of range", groups, []Ballot{{RaterSelf, 120}}, "appraisal.ballot_score"},
+		{"weights off", []RaterGroup{{RaterSuperior, 0.5}, {RaterPeers, 0.2}}, all[:1], "appraisal.weights_sum"},
+	} {
+		_, err := RaterScore(tc.groups, tc.ballots)
+		assertKey(t, tc.name, err, EINVALID, tc.key)
+	}
+}
+
+func TestAdjust(t *testing.T) {
+	adj := []Adjustment{{+1, "outstanding contribution: new client"}, {+2, "sales 20,000 above target"}, {-1, "serious mistake: lost contract"}}
+	for _, tc := range []struct {
+		name  string
+		score float64
+		adj   []Adjustment
+		limit float64
+		want  float64
+	}{
+		{"sum", 85, adj, 100, 87},
+		{"capped at the top", 99, adj, 100, 100},
+		{"floored at 0", 1, []Adjustment{{-5, "five serious mistakes"}}, 100, 0},
+		{"no cap", 99, adj, 0, 101},
+		{"nothing", 72.5, nil, 100, 72.5},
+	} {
+		got, err := Adjust(tc.score, tc.adj, tc.limit)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: Adjust = %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+	_, err := Adjust(80, []Adjustment{{+1, "ok"}, {-1, "  "}}, 100)
+	assertKey(t, "no reason", err, EINVALID, "appraisal.adjustment_reason")
+	_, err = Adjust(80, []Adjustment{{math.NaN(), "why"}}, 100)
+	assertKey(t, "NaN", err, EINVALID, "appraisal.adjustment_points")
+}
+
+func TestSalesPoints(t *testing.T) {
+	const target, minimum = 200000, 100000
+	for _, tc := range []struct {
+		sales, want float64
+	}{
+		{200000, 0},
+		{209999, 0},
+		{210000, 1},
+		{235000, 3},
+		{150000, 0},
+		{100000, 0},
+		{90001, 0},
+		{90000, -1},
+		{65000, -3},
+		{0, -10},
+	} {
+		got, err := SalesPoints(tc.sales, target, minimum)
+		if err != nil || got != tc.want {
+			t.Errorf("SalesPoints(%v) = %v, %v; want %v", tc.sales, got, err, tc.want)
+		}
+	}
+	_, err := SalesPoints(100, 100, 200)
+	assertKey(t, "minimum over target", err, EINVALID, "appraisal.sales_figures")
+	_, err = SalesPoints(-1, 200, 100)
+	assertKey(t, "negative sales", err, EINVALID, "appraisal.sales_figures")
+}
+
+func TestSalesPayShare(t *testing.T) {
+	for _, tc := range []struct{ ratio, want float64 }{
+		{1.3, 1}, {0.9, 1}, {0.8999, 0.9}, {0.8, 0.9}, {0.7999, 0.8}, {0.7, 0.8}, {0.6, 0.7},
+		{0.5999, 0.6}, {0.5, 0.6}, {0.3, 0.4}, {0.1, 0.2}, {0.0999, 0}, {0, 0},
+		{180000.0 / 200000, 1}, {140000.0 / 200000, 0.8},
+	} {
+		if got := SalesPayShare(tc.ratio); got != tc.want {
+			t.Errorf("SalesPayShare(%v) = %v, want %v", tc.ratio, got, tc.want)
+		}
+	}
+}
+
+func TestJobAdjustmentDue(t *testing.T) {
+	for _, tc := range []struct {
+		monthly []float64
+		want    bool
+	}{
+		{[]float64{0.5, 0.4, 0.59}, true},
+		{[]float64{0.9, 0.5, 0.4, 0.59, 0.9}, true},
+		{[]float64{0.5, 0.4}, false},
+		{[]float64{0.5, 0.4, 0.6}, false}, // exactly 60% is not under it
+		{[]float64{0.5, 0.4, 0.7, 0.5, 0.4}, false},
+		{nil, false},
+	} {
+		if got := JobAdjustmentDue(tc.monthly); got != tc.want {
+			t.Errorf("JobAdjustmentDue(%v) = %v", tc.monthly, got)
+		}
+	}
+}
+
+func TestComputeVeto(t *testing.T) {
+	g, err := CadreScale.Compute(98, []Veto{{"safety", "a major safety accident in March"}})
+	if err != nil || g.Code != GradeIncompetent {
+		t.Errorf("veto: %+v, %v", g, err)
+	}
+	g, err = CompanyScale.Compute(100, []Veto{{"integrity", "kickbacks"}, {"safety", "fire"}})
+	if err != nil || g.Code != GradeFail {
+		t.Errorf("two vetoes: %+v, %v", g, err)
+	}
+	g, err = CadreScale.Compute(98, nil)
+	if err != nil || g.Code != GradeExcellent {
+		t.Errorf("no veto: %+v, %v", g, err)
+	}
+	_, err = CadreScale.Compute(98, []Veto{{"safety", ""}})
+	assertKey(t, "veto without reason", err, EINVALID, "appraisal.veto_reason")
+}
+
+func TestDecide(t *testing.T) {
+	computed, _ := CadreScale.Find(GradeCompetent)
+	excellent, _ := CadreScale.Find(GradeExcellent)
+	sameAsComputed := computed
+	for _, tc := range []struct {
+		name     string
+		override *Grade
+		reason   string
+		want     string
+		key      string
+	}{
+		{"no override", nil, "", GradeCompetent, ""},
+		{"override with a reason", &excellent, "led the flood relief", GradeExcellent, ""},
+		{"override without a reason", &excellent, "", "", "appraisal.override_reason"},
+		{"override with blank reason", &excellent, " \t", "", "appraisal.override_reason"},
+		{"same grade needs no reason", &sameAsComputed, "", GradeCompetent, ""},
+	} {
+		got, err := Decide(computed, tc.override, tc.reason)
+		if tc.key != "" {
+			assertKey(t, tc.name, err, EINVALID, tc.key)
+			continue
+		}
+		if err != nil || got.Code != tc.want {
+			t.Errorf("%s: Decide = %+v, %v; want %s", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestApplyQuota(t *testing.T) {
+	mk := func(id string, score float64, grade string) Result { return Result{ID: id, Score: score, Grade: grade} }
+	ten := []Result{
+		mk("1", 95, GradeExcellent), mk("2", 97, GradeExcellent), mk("3", 92, GradeExcellent),
+		mk("4", 91, GradeExcellent), mk("5", 85, GradeCompetent), mk("6", 80, GradeCompetent),
+		mk("7", 75, GradeCompetent), mk("8", 65, GradeBasicallyCompetent), mk("9", 40, GradeIncompetent),
+		mk("10", 99, GradeIncompetent), // vetoed: a high score, the lowest grade
+	}
+	for _, tc := range []struct {
+		name    string
+		results []Result
+		share   float64
+		moved   []string
+	}{
+		{"20% of 10 keeps 2", ten, 0.2, []string{"3", "4"}},
+		{"25% of 10 keeps floor(2.5)=2", ten, 0.25, []string{"3", "4"}},
+		{"40% keeps all 4", ten, 0.4, nil},
+		{"0 keeps none", ten, 0, []string{"2", "1", "3", "4"}},
+		{"share over 1 is 1", ten, 1.5, nil},
+		{"tie at the edge: the earlier ID keeps it", []Result{
+			mk("12", 95, GradeExcellent), mk("9", 95, GradeExcellent), mk("3", 96, GradeExcellent),
+			mk("4", 80, GradeCompetent), mk("5", 80, GradeCompetent), mk("6", 70, GradeCompetent),
+			mk("7", 70, GradeCompetent), mk("8", 70, GradeCompetent), mk("1", 70, GradeCompetent), mk("2", 70, GradeCompetent),
+		}, 0.2, []string{"12"}},
+		{"text IDs tie by text order", []Result{
+			mk("b", 95, GradeExcellent), mk("a", 95, GradeExcellent), mk("c", 50, GradeCompetent), mk("d", 50, GradeCompetent),
+		}, 0.25, []string{"b"}},
+		{"15% of 20 keeps 3 despite float noise", func() []Result {
+			var rs []Result
+			for i := range 20 {
+				rs = append(rs, mk(string(rune('a'+i)), 90+float64(i)/10, GradeExcellent))
+			}
+			return rs
+		}(), 0.15, nil}, // checked below
+	} {
+		out, moved := CadreScale.ApplyQuota(tc.results, GradeExcellent, tc.share)
+		if tc.name == "15% of 20 keeps 3 despite float noise" {
+			if len(moved) != 17 || countGrade(out, GradeExcellent) != 3 || countGrade(out, GradeCompetent) != 17 {
+				t.Errorf("%s: moved %d, kept %d", tc.name, len(moved), countGrade(out, GradeExcellent))
+			}
+			continue
+		}
+		if !slices.Equal(moved, tc.moved) {
+			t.Errorf("%s: moved %v, want %v", tc.name, moved, tc.moved)
+		}
+		for i, r := range out {
+			want := tc.results[i].Grade
+			if slices.Contains(moved, r.ID) {
+				want = GradeCompetent
+			}
+			if r.ID != tc.results[i].ID || r.Grade != want {
+				t.Errorf("%s: out[%d] = %+v, want grade %s", tc.name, i, r, want)
+			}
+		}
+	}
+	if ten[2].Grade != GradeExcellent {
+		t.Error("ApplyQuota changed its input")
+	}
+	if _, moved := CadreScale.ApplyQuota(ten, "unknown", 0); moved != nil {
+		t.Error("an unknown top grade moved someone")
+	}
+	// A company quota on 优秀 moves the extra holders to 良好.
+	out, _ := CompanyScale.ApplyQuota([]Result{mk("1", 95, GradeExcellent), mk("2", 94, GradeExcellent)}, GradeExcellent, 0.5)
+	if out[1].Grade != GradeGood {
+		t.Errorf("company quota: %+v", out)
+	}
+}
+
+func countGrade(rs []Result, code string) int {
+	n := 0
+	for _, r := range rs {
+		if r.Grade == code {
+			n++
+		}
+	}
+	return n
+}
+
+func TestConsequences(t *testing.T) {
+	eq := func(name string, got []Consequence, want ...Consequence) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
+	}
+	eq("org completed", OrgConsequences(GradeCompleted, false), ConsequenceAdvancedEligible)
+	eq("org completed term", OrgConsequences(GradeCompleted, true), ConsequenceAdvancedEligible, ConsequenceCommendation)
+	eq("org basically completed", OrgConsequences(GradeBasicallyCompleted, true))
+	eq("org not completed", OrgConsequences(GradeNotCompleted, false), ConsequenceNamed, ConsequenceRectification)
+	eq("cadre excellent", CadreConsequences(GradeExcellent), ConsequencePromotionBasis)
+	eq("cadre competent", CadreConsequences(GradeCompetent))
+	eq("cadre basically competent", CadreConsequences(GradeBasicallyCompetent), ConsequenceImprovementTalk, ConsequenceNoPromotion)
+	eq("cadre incompetent", CadreConsequences(GradeIncompetent), ConsequenceOrganizationalMeasure, ConsequenceNoPromotion)
+
+	year := func(excellent, poor, fail int) []string {
+		var m []string
+		for range excellent {
+			m = append(m, GradeExcellent)
+		}
+		for range poor {
+			m = append(m, GradePoor)
+		}
+		for range fail {
+			m = append(m, GradeFail)
+		}
+		for len(m) < 12 {
+			m = append(m, GradePass)
+		}
+		return m
+	}
+	eq("7 excellent months", CompanyYearConsequences(year(7, 0, 0)))
+	eq("8 excellent months", CompanyYearConsequences(year(8, 0, 0)), ConsequenceAnnualAward)
+	eq("2 failed months", CompanyYearConsequences(year(0, 1, 1)))
+	eq("3 failed months, poor and fail", CompanyYearConsequences(year(0, 2, 1)), ConsequenceDismissal)
+	eq("8 excellent and 3 failed", CompanyYearConsequences(year(8, 3, 0)), ConsequenceAnnualAward, ConsequenceDismissal)
+}
