@@ -53,25 +53,35 @@ func (h *Handler) addAttachment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if p.Status != "running" {
-		h.fail(c, termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status))
-		return
-	}
-	name, data, step, err := readUpload(c)
+	a, err := h.saveAttachment(c, p)
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	c.JSON(http.StatusCreated, a)
+}
+
+// saveAttachment reads the request's multipart upload (the file in "file", an optional "step")
+// and stores it on p for the caller, with its audit line: p must be running, the file at most
+// 10 MiB, the step one of goal setting's (by default p's current step), the type sniffed from
+// the bytes and agreeing with the extension. The handler has checked that the caller may see
+// p. The JSON API and the process page both upload through it.
+func (h *Handler) saveAttachment(c *gin.Context, p *termgoal.Process) (*postgres.Attachment, error) {
+	if p.Status != "running" {
+		return nil, termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
+	}
+	name, data, step, err := readUpload(c)
+	if err != nil {
+		return nil, err
 	}
 	if step == "" {
 		step = p.Step
 	} else if !slices.Contains(termgoal.GoalSteps, step) {
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "attachment.step", "unknown step", "step", string(step)))
-		return
+		return nil, termgoal.Errorf(termgoal.EINVALID, "attachment.step", "unknown step", "step", string(step))
 	}
 	ct, err := attachmentType(name, data)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return nil, err
 	}
 	actor := Actor(c)
 	a := &postgres.Attachment{ProcessID: p.ID, Step: step, AccountID: actor.AccountID, AccountName: actor.Name,
@@ -79,10 +89,9 @@ func (h *Handler) addAttachment(c *gin.Context) {
 	audit := termgoal.Audit{At: h.cfg.Now(), ActorID: actor.AccountID, ActorName: actor.Name, IP: actor.IP,
 		Action: "attachment_added", ProcessID: p.ID, TermID: p.TermID}
 	if err := h.store.AddAttachment(c.Request.Context(), a, audit); err != nil {
-		h.fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusCreated, a)
+	return a, nil
 }
 
 // listAttachments answers a page of a process's attachments, without their bytes.

@@ -39,14 +39,19 @@ func (h *Handler) listNotifications(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	lang := Lang(c)
+	list(c, notificationViews(Lang(c), ns), total)
+}
+
+// notificationViews composes the notifications' texts in lang, with the app path each points
+// to (the JSON list and the notifications page).
+func notificationViews(lang string, ns []postgres.Notification) []NotificationView {
 	views := make([]NotificationView, len(ns))
 	for i, n := range ns {
 		link := notify.LinkPath(n.Kind, n.ProcessID, n.TaskID)
 		m := notify.Compose(lang, n.Kind, n.Params, link)
 		views[i] = NotificationView{Notification: n, Subject: m.Subject, Text: m.Text, Link: link}
 	}
-	list(c, views, total)
+	return views
 }
 
 // boolQuery reads an optional true/false query parameter.

@@ -27,7 +27,7 @@ import (
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
-var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "error"}
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "error"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -61,7 +61,8 @@ var webFuncs = template.FuncMap{
 		}
 		return m
 	},
-	"weight": func(f float64) string { return fmt.Sprintf("%g", f) },
+	"weight":   func(f float64) string { return fmt.Sprintf("%g", f) },
+	"filesize": fileSize,
 	"target": func(targets map[string]string, year int) string {
 		return targets[fmt.Sprint(year)]
 	},
@@ -118,6 +119,10 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes/:id", h.webProcess)
 	p.POST("/processes/:id/act", h.webProcessAct)
+	p.POST("/processes/:id/attachments", h.webAddAttachment)
+	p.GET("/notifications", h.webNotifications)
+	p.GET("/notifications/open", h.webOpenNotification)
+	p.POST("/notifications/read", h.webMarkAllRead)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.
@@ -148,6 +153,7 @@ type webPage struct {
 	Path    string // the current path, for the language switch
 	Account *termgoal.Account
 	Counts  *TaskCounts
+	Unread  int // unread notifications, for the header's badge
 	Flash   string
 	Error   string
 	Form    url.Values // what the user sent, shown again after a refusal
@@ -199,8 +205,12 @@ func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
 	p := &webPage{Lang: Lang(c), Langs: Langs, Path: c.Request.URL.Path, Account: Caller(c)}
 	p.Title = p.T(titleKey)
 	if p.Account != nil {
-		if open, overdue, err := h.store.InboxCount(c.Request.Context(), p.Account.ID, h.Today()); err == nil {
+		ctx := c.Request.Context()
+		if open, overdue, err := h.store.InboxCount(ctx, p.Account.ID, h.Today()); err == nil {
 			p.Counts = &TaskCounts{Open: open, Overdue: overdue}
+		}
+		if n, err := h.store.UnreadCount(ctx, p.Account.ID); err == nil {
+			p.Unread = n
 		}
 	}
 	p.Flash = h.sessions.PopString(c.Request.Context(), sessionFlash)

@@ -613,3 +613,93 @@ func TestWebTemplateKeysAreTranslated(t *testing.T) {
 		t.Fatalf("found only %d keys; the pattern is broken", n)
 	}
 }
+
+// TestWebNotificationsAndAttachmentsInABrowser: the holder is assigned the draft and then
+// urged by the administrator; the notifications arrive (asynchronously) with the header's
+// unread badge; following one marks it read and goes to the task; mark all read clears the
+// badge. On the process page the holder uploads a text file (a file whose bytes disagree with
+// its extension is refused first) and downloads it again with the session.
+func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	s := startBrowserSys(t)
+	b := newBrowser(t, s.srv.URL)
+	process := workflows.GoalSettingID(s.ids["term"])
+
+	b.login("adm")
+	b.open("/processes/" + process)
+	b.do("urge", chromedp.Click(chromedp.CSS("#op-urge summary")), chromedp.SendKeys(chromedp.CSS("#op-urge input[name=reason]"), "请尽快起草"))
+	b.submit("#urge-submit")
+	expectText(t, "urge flash", b.text("#flash"), "已办理：催办")
+	b.logout()
+
+	// Sending is an activity: poll the page until both notifications are there.
+	b.login("holder")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b.open("/notifications")
+		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll('tr.notification.is-unread').length"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d unread notifications after 20 s:\n%s", n, b.body())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	expectText(t, "badge", b.text("#count-unread"), "2")
+	expectText(t, "notifications", b.text("#notifications"), "新待办：青山村党支部·起草", "催办：青山村党支部·起草", "催办您的待办", "请尽快起草", "未读")
+	b.screenshot("/tmp/termgoal_notifications.png")
+
+	// Following the assignment marks it read and opens its page: the task, or the process
+	// when the workflow did not name the task.
+	b.submit("tr.notification[data-kind='assigned'] a.subject")
+	if loc := b.location(); !strings.Contains(loc, "/tasks/") && !strings.HasSuffix(loc, "/processes/"+process) {
+		t.Fatalf("the assignment opened %s", loc)
+	}
+	expectText(t, "badge after opening one", b.text("#count-unread"), "1")
+	b.open("/notifications")
+	if cls := b.attr("tr.notification[data-kind='assigned']", "class"); strings.Contains(cls, "is-unread") {
+		t.Errorf("the opened notification is still unread: %q", cls)
+	}
+	b.submit("#mark-all-read")
+	expectText(t, "mark all flash", b.text("#flash"), "已将 1 条通知标为已读")
+	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll('#count-unread, tr.is-unread, #mark-all-read').length")); n != 0 {
+		t.Errorf("after mark all read, %d unread marks remain:\n%s", n, b.body())
+	}
+	b.open("/notifications?lang=en")
+	expectText(t, "english notifications", b.body(), "Notifications", "New task: 青山村党支部 · draft", "Read")
+	b.open("/notifications?lang=zh-CN")
+
+	// Attachments on the process page.
+	dir := t.TempDir()
+	fake, note := filepath.Join(dir, "方案.pdf"), filepath.Join(dir, "起草说明.txt")
+	if err := os.WriteFile(fake, []byte("这不是 PDF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(note, []byte("目标依据：村两委会议纪要"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/processes/" + process)
+	expectText(t, "no attachments", b.text("#attachments"), "附件", "暂无附件")
+	b.do("choose a fake pdf", chromedp.SetUploadFiles(chromedp.CSS("#attachment-file"), []string{fake}))
+	b.submit("#attachment-submit")
+	expectText(t, "refused upload", b.text("#error"), "不允许上传“方案.pdf”")
+	b.screenshot("/tmp/termgoal_attachment_refused.png")
+	b.do("choose the note", chromedp.SetUploadFiles(chromedp.CSS("#attachment-file"), []string{note}))
+	b.submit("#attachment-submit")
+	expectText(t, "upload flash", b.text("#flash"), "已上传附件“起草说明.txt”")
+	expectText(t, "attachment listed", b.text("#attachment-list"), "起草说明.txt", "王书记", "起草")
+	href := b.attr("#attachment-list tr.attachment a", "href")
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](
+		"fetch("+fmt.Sprintf("%q", href)+").then(r => r.ok ? r.text() : 'HTTP ' + r.status)", chromedp.EvalAwaitPromise))
+	if err != nil || got != "目标依据：村两委会议纪要" {
+		t.Errorf("download %s with the session: %q %v", href, got, err)
+	}
+	expectText(t, "upload audited", b.text("#timeline"), "添加附件")
+	b.screenshot("/tmp/termgoal_process_attachments.png")
+}

@@ -309,6 +309,10 @@ type processData struct {
 	Timeline  []termgoal.Audit
 	Assignees []termgoal.Actor // who may act on the current step now
 	Ops       processPageOps
+
+	Attachments      []postgres.Attachment // without their bytes, oldest first
+	AttachmentsTotal int
+	CanUpload        bool // the process runs: whoever sees it may add a file
 }
 
 // webProcess shows a process to whoever may read it through the JSON API.
@@ -369,6 +373,11 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
+	if d.Attachments, d.AttachmentsTotal, err = h.store.Attachments(ctx, proc.ID, maxPageAttachments, 0); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.CanUpload = proc.Status == "running"
 	p.Data = d
 	h.render(c, status, "process", p)
 }

@@ -104,6 +104,12 @@ func (s *Store) Notifications(ctx context.Context, accountID int64, unreadOnly b
 		`created_at DESC, id DESC`, limit, offset, accountID, unreadOnly)
 }
 
+// Notification returns one of an account's notifications; another account's is not found.
+func (s *Store) Notification(ctx context.Context, accountID int64, id string) (*Notification, error) {
+	return get(ctx, s.db, scanNotification, "notification", id, `SELECT id, account_id, kind, process_id, task_id, params,
+		created_at, read_at FROM notifications WHERE account_id = $1 AND id = $2`, accountID, id)
+}
+
 // UnreadCount counts an account's unread notifications (the menu badge).
 func (s *Store) UnreadCount(ctx context.Context, accountID int64) (int, error) {
 	var n int

@@ -29,6 +29,11 @@ func TestNotifications(t *testing.T) {
 	if total != 3 || len(items) != 2 || items[0].ID != ns[2].ID || items[0].Params["step"] != "draft" || items[0].ReadAt != nil {
 		t.Errorf("page 1: %d %+v", total, items)
 	}
+	if one, err := s.Notification(ctx, a.ID, ns[1].ID); err != nil || one.TaskID != "t1" || one.ReadAt != nil {
+		t.Errorf("one: %+v %v", one, err)
+	}
+	_, err = s.Notification(ctx, a.ID, "n0/b") // b's
+	wantCode(t, err, termgoal.ENOTFOUND)
 	n, err := s.MarkRead(ctx, a.ID, []string{ns[0].ID, "n0/b", "unknown"}, false)
 	must(t, err)
 	if n != 1 {
