@@ -133,6 +133,9 @@ func (w *goalWF) notify(ctx workflow.Context, s *GoalState, kind string, who []t
 		params = map[string]any{}
 	}
 	params["step"], params["holder"] = string(s.Step), s.Holder
+	if _, ok := params["due_on"]; !ok && !terminal(s.Step) {
+		params["due_on"] = s.StepDueOn.Format("2006-01-02")
+	}
 	in := activities.NotifyInput{
 		ID: fmt.Sprintf("%s/n/%d", s.ProcessID, s.Notified), Recipients: accountIDs(who), Kind: kind,
 		ProcessID: s.ProcessID, OrgID: s.OrgID, Params: params,

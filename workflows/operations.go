@@ -334,7 +334,7 @@ func (w *goalWF) copyTo(ctx workflow.Context, s *GoalState, in CopyInput) (*Goal
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, ActionResult{}, err
 	}
-	w.notify(ctx, s, "copied", added, map[string]any{"by": in.Actor.Name})
+	w.notify(ctx, s, "copied", added, map[string]any{"actor": in.Actor.Name})
 	return s, ActionResult{}, nil
 }
 
@@ -358,7 +358,7 @@ func (w *goalWF) urge(ctx workflow.Context, s *GoalState, in ReasonInput) (*Goal
 	if err := w.apply(ctx, s, w.change(ctx, s, &in.Actor, "urged", map[string]any{"reason": in.Reason})); err != nil {
 		return nil, ActionResult{}, err
 	}
-	w.notify(ctx, s, "urged", s.acting(), map[string]any{"by": in.Actor.Name, "reason": in.Reason})
+	w.notify(ctx, s, "urged", s.acting(), map[string]any{"actor": in.Actor.Name, "reason": in.Reason})
 	return s, ActionResult{}, nil
 }
 

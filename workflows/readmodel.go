@@ -1,0 +1,169 @@
+// The read model: the changes a run writes to PostgreSQL (process row, tasks, audit) and the
+// activity options of its writes and reads.
+
+package workflows
+
+import (
+	"fmt"
+	"termgoal"
+	"termgoal/activities"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// today is the civil date of t in China, at midnight UTC: the calendar counts civil dates.
+func today(t time.Time) time.Time {
+	t = t.In(chinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// chinaTime is UTC+8 without tzdata, so every worker computes the same date on replay.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (w *goalWF) deadline(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
+	var due time.Time
+	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Deadline, activities.DeadlineInput{From: from, WorkingDays: days}).Get(ctx, &due)
+	return due, err
+}
+
+// change starts a Change with a deterministic ID: the update ID for an action, else a counter.
+func (w *goalWF) change(ctx workflow.Context, s *GoalState, actor *termgoal.Actor, action string, detail map[string]any) termgoal.Change {
+	s.Seq++
+	id := fmt.Sprintf("%s/c/%d", s.ProcessID, s.Seq)
+	if w.updateID != "" {
+		id = fmt.Sprintf("%s/u/%s/%d", s.ProcessID, w.updateID, s.Seq)
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	if actor != nil && actor.AccountID != 0 && !isIn(s.Holders, actor.AccountID) {
+		s.Acted = true // someone other than the drafter acted: too late to withdraw
+	}
+	return termgoal.Change{ID: id, At: workflow.Now(ctx), Actor: actor, Action: action, Detail: detail}
+}
+
+func (w *goalWF) process(s *GoalState) termgoal.Process {
+	status := "running"
+	switch s.Step {
+	case termgoal.StepInForce:
+		status = "completed"
+	case termgoal.StepCancelled:
+		status = "cancelled"
+	case termgoal.StepRejected:
+		status = "rejected"
+	}
+	p := termgoal.Process{
+		ID: s.ProcessID, Kind: "goal_setting", TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
+		Status: status, Version: s.Version, DeadlineOn: s.DeadlineOn, StartedAt: s.StartedAt,
+		State: map[string]any{
+			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
+			"window_over": s.WindowOver, "doc_number": s.DocNumber, "steps": s.Template.Steps(),
+			"signers": s.Signers, "copied_to": s.CopiedTo,
+		},
+	}
+	if status == "running" {
+		due := s.StepDueOn
+		p.StepDueOn = &due
+	}
+	if s.LastTally != nil {
+		p.State["last_tally"] = s.LastTally
+	}
+	return p
+}
+
+func (w *goalWF) notice(s *GoalState, status string) *termgoal.Notice {
+	return &termgoal.Notice{
+		ProcessID: s.ProcessID, Round: s.NoticeRound, TermID: s.TermID, OrgID: s.OrgID,
+		Title: s.Holder, Version: s.Version, StartsOn: s.NoticeStarts, EndsOn: s.NoticeEndsOn, Status: status,
+	}
+}
+
+func (w *goalWF) openTasks(s *GoalState, c *termgoal.Change, who []termgoal.Actor, kind string) {
+	w.openTasksFor(s, c, who, kind, 0)
+}
+
+func (w *goalWF) openTasksFor(s *GoalState, c *termgoal.Change, who []termgoal.Actor, kind string, ref int) {
+	s.DueRev++
+	for _, p := range who {
+		s.Seq++
+		t := termgoal.Task{
+			ID: fmt.Sprintf("%s-%d", s.ProcessID, s.Seq), ProcessID: s.ProcessID, TermID: s.TermID, OrgID: s.OrgID,
+			Step: s.Step, Kind: kind, AccountID: p.AccountID, Status: termgoal.TaskOpen, DueOn: s.StepDueOn, CreatedAt: c.At,
+		}
+		c.Open = append(c.Open, t)
+		s.Tasks = append(s.Tasks, openTask{ID: t.ID, AccountID: p.AccountID, Ref: ref})
+	}
+}
+
+// closeTasks closes the open tasks that match.
+func (w *goalWF) closeTasks(s *GoalState, c *termgoal.Change, match func(openTask) bool, status, outcome string) {
+	var kept []openTask
+	for _, t := range s.Tasks {
+		if match(t) {
+			c.Close = append(c.Close, termgoal.TaskClose{ID: t.ID, Status: status, Outcome: outcome})
+		} else {
+			kept = append(kept, t)
+		}
+	}
+	s.Tasks = kept
+}
+
+// closeStepTask closes acc's task on the step itself (not an objection's) with status.
+func (w *goalWF) closeStepTask(s *GoalState, c *termgoal.Change, acc int64, status, outcome string) {
+	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc && t.Ref == 0 }, status, outcome)
+}
+
+// closeTaskOf closes acc's own task: done by the actor, the other assignees' as closed.
+func (w *goalWF) closeTaskOf(s *GoalState, c *termgoal.Change, acc int64, outcome string) {
+	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc }, termgoal.TaskDone, outcome)
+}
+
+// apply writes c with the process row as s now stands.
+// The write is a regular activity, not a local one: a regular activity runs only once the
+// workflow task that scheduled it is in history. A local activity runs inside the task, and
+// when the server discards that task (updates arriving while it is in flight can make it do
+// so) the write would stay in PostgreSQL while the replayed task applies another update in
+// its place: two "approved" rows for one approval. The reads below stay local.
+func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) error {
+	c.Process = w.process(s)
+	return workflow.ExecuteActivity(withWrite(ctx), a.Apply, c).Get(ctx, nil)
+}
+
+// withWrite sets the options of read-model writes: short, retried until the database answers
+// for a minute; after that the action fails and the process stays as it was.
+func withWrite(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    100 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Second,
+		},
+	})
+}
+
+// withLocal sets the local activity options of the reads (term, assignees, deadlines): short
+// and retried; their results are recorded, so a replay never reads again.
+func withLocal(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    100 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Second,
+		},
+	})
+}
+
+func isIn(who []termgoal.Actor, acc int64) bool {
+	for _, p := range who {
+		if p.AccountID == acc {
+			return true
+		}
+	}
+	return false
+}
