@@ -292,9 +292,6 @@ func expectText(t *testing.T, what, got string, want ...string) {
 // the deadline from the process page, both approve, and the public files an objection on the
 // notice page.
 func TestWebGoalSettingInABrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	s := startBrowserSys(t)
 	b := newBrowser(t, s.srv.URL)
 	process := workflows.GoalSettingID(s.ids["term"])
@@ -487,9 +484,6 @@ func (s *browserSys) act(t *testing.T, user, name, action string, in workflows.A
 // administrator; the administrator reminds, urges and reassigns the approval (a refused
 // reassignment first); the new assignee rejects the plan and the process ends.
 func TestWebOperationsInABrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	s := startBrowserSys(t)
 	process := workflows.GoalSettingID(s.ids["term"])
 	targets := map[string]string{"2026": "10", "2027": "20", "2028": "30", "2029": "40"}
@@ -620,9 +614,6 @@ func TestWebTemplateKeysAreTranslated(t *testing.T) {
 // badge. On the process page the holder uploads a text file (a file whose bytes disagree with
 // its extension is refused first) and downloads it again with the session.
 func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	s := startBrowserSys(t)
 	b := newBrowser(t, s.srv.URL)
 	process := workflows.GoalSettingID(s.ids["term"])
