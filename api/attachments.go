@@ -141,20 +141,6 @@ func (h *Handler) getAttachment(c *gin.Context) {
 	c.Data(http.StatusOK, a.ContentType, a.Data)
 }
 
-// visibleProcess loads the process of the path's :id and checks the caller can see it.
-func (h *Handler) visibleProcess(c *gin.Context) (*termgoal.Process, bool) {
-	ctx := c.Request.Context()
-	p, err := h.store.Process(ctx, c.Param("id"))
-	if err != nil {
-		h.fail(c, err)
-		return nil, false
-	}
-	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		h.fail(c, cmpErr(err, errForbidden()))
-		return nil, false
-	}
-	return p, true
-}
 
 // readUpload reads the multipart body as a stream, holding at most one attachment in memory
 // and nothing on disk: the file's sanitized name and bytes, and the optional step.

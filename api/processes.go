@@ -12,24 +12,7 @@ import (
 )
 
 // listProcesses answers the processes in the caller's scope, or under ?org_id=.
-func (h *Handler) listProcesses(c *gin.Context) {
-	limit, offset, ok := h.paging(c)
-	if !ok {
-		return
-	}
-	roots, ok := h.listScope(c)
-	if !ok {
-		return
-	}
-	items, total, err := pagedAcross(roots, limit, offset, func(root string, l, o int) ([]termgoal.Process, int, error) {
-		return h.store.Processes(c.Request.Context(), root, l, o)
-	})
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	list(c, items, total)
-}
+func (h *Handler) listProcesses(c *gin.Context) { listScoped(h, c, h.store.Processes) }
 
 // ProcessView is everything the process page shows (A2).
 type ProcessView struct {
@@ -47,18 +30,34 @@ type ProcessView struct {
 	TemporalURL  string                 `json:"temporal_url,omitempty"`
 }
 
-func (h *Handler) getProcess(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
+// processOf loads the process of the path's :id and checks the caller may see it.
+func (h *Handler) processOf(c *gin.Context) (*termgoal.Process, error) {
+	ctx := c.Request.Context()
 	p, err := h.store.Process(ctx, c.Param("id"))
 	if err != nil {
+		return nil, err
+	}
+	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
+		return nil, cmpErr(err, errForbidden())
+	}
+	return p, nil
+}
+
+// visibleProcess is processOf for the JSON API: a refusal is answered.
+func (h *Handler) visibleProcess(c *gin.Context) (*termgoal.Process, bool) {
+	p, err := h.processOf(c)
+	if err != nil {
 		h.fail(c, err)
+	}
+	return p, err == nil
+}
+
+func (h *Handler) getProcess(c *gin.Context) {
+	p, ok := h.visibleProcess(c)
+	if !ok {
 		return
 	}
-	if ok, err := h.canSeeProcess(ctx, acc, p); err != nil || !ok {
-		h.fail(c, cmpErr(err, errForbidden()))
-		return
-	}
-	v, err := h.ProcessView(ctx, p)
+	v, err := h.ProcessView(c.Request.Context(), p)
 	if err != nil {
 		h.fail(c, err)
 		return

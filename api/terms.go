@@ -15,7 +15,10 @@ import (
 )
 
 // listTerms answers the terms in the caller's scope, or under ?org_id= when given.
-func (h *Handler) listTerms(c *gin.Context) {
+func (h *Handler) listTerms(c *gin.Context) { listScoped(h, c, h.store.Terms) }
+
+// listScoped answers a page of what fetch finds under each org subtree of the list's scope.
+func listScoped[T any](h *Handler, c *gin.Context, fetch func(ctx context.Context, underPath string, limit, offset int) ([]T, int, error)) {
 	limit, offset, ok := h.paging(c)
 	if !ok {
 		return
@@ -24,8 +27,8 @@ func (h *Handler) listTerms(c *gin.Context) {
 	if !ok {
 		return
 	}
-	items, total, err := pagedAcross(roots, limit, offset, func(root string, l, o int) ([]termgoal.Term, int, error) {
-		return h.store.Terms(c.Request.Context(), root, l, o)
+	items, total, err := pagedAcross(roots, limit, offset, func(root string, l, o int) ([]T, int, error) {
+		return fetch(c.Request.Context(), root, l, o)
 	})
 	if err != nil {
 		h.fail(c, err)

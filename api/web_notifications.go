@@ -83,14 +83,9 @@ const maxPageAttachments = 200
 // process, with the JSON API's checks. Stored: back to the process page with a message;
 // refused: the page again with the reason.
 func (h *Handler) webAddAttachment(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
-	proc, err := h.store.Process(ctx, c.Param("id"))
+	proc, err := h.processOf(c)
 	if err != nil {
 		h.webFail(c, err)
-		return
-	}
-	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
-		h.webFail(c, cmpErr(err, errForbidden()))
 		return
 	}
 	a, err := h.saveAttachment(c, proc)

@@ -323,13 +323,9 @@ func (h *Handler) webProcess(c *gin.Context) {
 // renderProcess shows the process of the request's :id on page p with status.
 func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	ctx, acc := c.Request.Context(), Caller(c)
-	proc, err := h.store.Process(ctx, c.Param("id"))
+	proc, err := h.processOf(c)
 	if err != nil {
 		h.webFail(c, err)
-		return
-	}
-	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
-		h.webFail(c, cmpErr(err, errForbidden()))
 		return
 	}
 	v, err := h.ProcessView(ctx, proc)
@@ -442,14 +438,10 @@ func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *t
 // cancel, remind; urge, withdraw, take back a delegation) under the form's idempotency key.
 // Applied: back to the process page with a message; refused: the page again with the reason.
 func (h *Handler) webProcessAct(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
-	proc, err := h.store.Process(ctx, c.Param("id"))
+	ctx := c.Request.Context()
+	proc, err := h.processOf(c)
 	if err != nil {
 		h.webFail(c, err)
-		return
-	}
-	if ok, err := h.canSeeProcess(ctx, acc, proc); err != nil || !ok {
-		h.webFail(c, cmpErr(err, errForbidden()))
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
