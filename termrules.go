@@ -1,6 +1,7 @@
 package termgoal
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -403,6 +404,51 @@ func CheckOutcome(o Outcome, warnings []Warning) error {
 		}
 		if has(WarnRotationMandatory, false) {
 			return Errorf(EINVALID, "term.outcome_rotation", "rotation is mandatory, so the post cannot be kept")
+		}
+	}
+	return nil
+}
+
+// Validate checks that every number of the policy is in a sensible range, so a mistyped table
+// cannot switch a rule off or make every cadre a violation. A refusal names the field.
+func (p Policy) Validate() error {
+	ints := []struct {
+		field     string
+		v, lo, hi int
+	}{
+		{"max_terms", p.MaxTerms, 1, 10},
+		{"max_terms_township", p.MaxTermsTownship, 1, 10},
+		{"max_terms_specialist", p.MaxTermsSpecialist, 1, 10},
+		{"rotation_mandatory_terms", p.RotationMandatoryTerms, 1, 10},
+		{"age.principal_male", p.Age.PrincipalMale, 30, 80},
+		{"age.principal_female", p.Age.PrincipalFemale, 30, 80},
+		{"age.deputy_male", p.Age.DeputyMale, 30, 80},
+		{"age.deputy_female", p.Age.DeputyFemale, 30, 80},
+		{"age.congress_extra", p.Age.CongressExtra, 0, 10},
+		{"age_warning_years", p.AgeWarningYears, 0, 10},
+		{"nomination_margin_years", p.NominationMarginYears, 0, 10},
+		{"continuity_gap_days", p.ContinuityGapDays, 0, 3650},
+	}
+	for _, f := range ints {
+		if f.v < f.lo || f.v > f.hi {
+			return Errorf(EINVALID, "policy.range", fmt.Sprintf("%s must be between %d and %d", f.field, f.lo, f.hi),
+				"field", f.field, "min", f.lo, "max", f.hi)
+		}
+	}
+	floats := []struct {
+		field     string
+		v, lo, hi float64
+	}{
+		{"max_rank_years", p.MaxRankYears, 1, 50},
+		{"rank_warning_years", p.RankWarningYears, 0, p.MaxRankYears},
+		{"rotation_plan_post_years", p.RotationPlanPostYears, 1, 50},
+		{"rotation_plan_unit_years", p.RotationPlanUnitYears, 1, 50},
+		{"rotation_mandatory_post_years", p.RotationMandatoryPostYears, p.RotationPlanPostYears, 50},
+	}
+	for _, f := range floats {
+		if math.IsNaN(f.v) || f.v < f.lo || f.v > f.hi {
+			return Errorf(EINVALID, "policy.range", fmt.Sprintf("%s must be between %g and %g", f.field, f.lo, f.hi),
+				"field", f.field, "min", f.lo, "max", f.hi)
 		}
 	}
 	return nil

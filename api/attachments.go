@@ -141,7 +141,6 @@ func (h *Handler) getAttachment(c *gin.Context) {
 	c.Data(http.StatusOK, a.ContentType, a.Data)
 }
 
-
 // readUpload reads the multipart body as a stream, holding at most one attachment in memory
 // and nothing on disk: the file's sanitized name and bytes, and the optional step.
 func readUpload(c *gin.Context) (name string, data []byte, step termgoal.Step, err error) {

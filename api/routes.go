@@ -44,6 +44,11 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/people", h.listPeople)
 	a.POST("/people", h.createPerson)
 	a.GET("/people/:id", h.getPerson)
+	a.GET("/people/:id/term-rules", h.getPersonTermRules)
+	a.POST("/people/:id/term-rules/outcome", h.checkTermOutcome)
+	a.GET("/reports/term-rules", h.getTermRulesReport)
+	a.GET("/policy/term-rules", h.getTermRulesPolicy)
+	a.PUT("/policy/term-rules", h.putTermRulesPolicy)
 
 	a.GET("/templates", h.listTemplates)
 	a.POST("/templates", h.createTemplate)

@@ -27,7 +27,7 @@ import (
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
-var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "error"}
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "error"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -123,6 +123,8 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/notifications", h.webNotifications)
 	p.GET("/notifications/open", h.webOpenNotification)
 	p.POST("/notifications/read", h.webMarkAllRead)
+	p.GET("/reports/term-rules", h.webTermRulesReport)
+	p.GET("/people/:id", h.webPerson)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

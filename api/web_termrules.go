@@ -1,0 +1,162 @@
+package api
+
+// The term-rules pages (DOMAIN.md "Term rules"): the admin report for an org subtree, with
+// violations highlighted, and a person's page with their terms, warnings and a term-end
+// outcome check. Both read through the JSON API's helpers and checks (termrules.go).
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+)
+
+// AnyAdmin reports whether the caller administers some org: the header links the report.
+func (p *webPage) AnyAdmin() bool { return p.Account != nil && isAnyAdmin(p.Account) }
+
+// termRulesData is the report page.
+type termRulesData struct {
+	Orgs  []orgOption
+	OrgID int64
+	AsOf  string
+	Items []TermRulesReportItem
+	Pager pager
+}
+
+// adminOrgs lists the orgs the caller administers, each subtree once, parents first.
+func (h *Handler) adminOrgs(c *gin.Context, acc *termgoal.Account) ([]termgoal.Org, error) {
+	var admin termgoal.Account
+	for _, g := range acc.Grants {
+		if g.Role == termgoal.RoleAdmin {
+			admin.Grants = append(admin.Grants, g)
+		}
+	}
+	var out []termgoal.Org
+	for _, root := range scopeRoots(&admin) {
+		orgs, err := h.store.Orgs(c.Request.Context(), root)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, orgs...)
+	}
+	return out, nil
+}
+
+// webTermRulesReport shows the report for ?org_id= (default: the first org the caller
+// administers) on ?as_of= (default: today).
+func (h *Handler) webTermRulesReport(c *gin.Context) {
+	acc := Caller(c)
+	orgs, err := h.adminOrgs(c, acc)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if len(orgs) == 0 {
+		h.webFail(c, errForbidden())
+		return
+	}
+	d := termRulesData{OrgID: orgs[0].ID}
+	for _, o := range orgs {
+		d.Orgs = append(d.Orgs, orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))})
+	}
+	if v := c.Query("org_id"); v != "" {
+		if d.OrgID, err = strconv.ParseInt(v, 10, 64); err != nil {
+			h.webFail(c, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_id", "org_id must be a positive number", "name", "org_id"))
+			return
+		}
+	}
+	asOf, err := h.webDay(c.Query("as_of"))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.AsOf = asOf.Format(time.DateOnly)
+	ctx := c.Request.Context()
+	path, err := h.orgPath(ctx, d.OrgID)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if !isAdmin(acc, path) {
+		h.webFail(c, errForbidden())
+		return
+	}
+	page, limit, offset := webPaging(c)
+	p := h.newPage(c, "web.term_rules_title")
+	items, total, err := h.termRulesReport(ctx, p.Lang, path, asOf, limit, offset)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.Items = items
+	d.Pager = newPager("/reports/term-rules?"+url.Values{"org_id": {strconv.FormatInt(d.OrgID, 10)}, "as_of": {d.AsOf}}.Encode(), page, total)
+	p.Data = d
+	h.render(c, http.StatusOK, "termrules", p)
+}
+
+// webDay parses a YYYY-MM-DD form value; empty is today.
+func (h *Handler) webDay(v string) (time.Time, error) {
+	if v == "" {
+		return h.Today(), nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_date", "as_of must be a date (YYYY-MM-DD)", "name", "as_of")
+	}
+	return t, nil
+}
+
+// personData is the person page.
+type personData struct {
+	PersonTermRules
+	Age        int
+	HasAge     bool
+	Outcomes   []termgoal.Outcome
+	Outcome    string // the outcome checked (?outcome=), if any
+	OutcomeOK  bool
+	OutcomeErr string
+}
+
+// webPerson shows a person's terms and term-rule warnings on ?as_of=, as a nomination with
+// ?nomination=true, and the check of a term-end outcome with ?outcome= (a check changes
+// nothing, so it is a GET form).
+func (h *Handler) webPerson(c *gin.Context) {
+	person, terms, err := h.readablePerson(c)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	asOf, err := h.webDay(c.Query("as_of"))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	p := h.newPage(c, "web.person_title")
+	outcome := c.Query("outcome")
+	// An outcome proposes the next post: it is checked as a nomination.
+	nomination := c.Query("nomination") == "true" || outcome != ""
+	rules, err := h.personTermRules(c.Request.Context(), p.Lang, person, terms, asOf, nomination)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d := personData{PersonTermRules: rules, Outcomes: termOutcomes, Outcome: outcome}
+	if person.BirthDate != nil {
+		d.Age, d.HasAge = termgoal.AgeOn(*person.BirthDate, asOf), true
+	}
+	if outcome != "" {
+		if err := termgoal.CheckOutcome(termgoal.Outcome(outcome), warningsOf(rules.Warnings)); err != nil {
+			_, _, d.OutcomeErr = h.Problem(c, err)
+		} else {
+			d.OutcomeOK = true
+		}
+	}
+	p.Title = person.Name + " · " + p.Title
+	p.Data = d
+	h.render(c, http.StatusOK, "person", p)
+}
