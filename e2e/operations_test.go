@@ -38,7 +38,8 @@ func TestOperationsOverHTTP(t *testing.T) {
 	s := start(t)
 	s.setup()
 	to := func(user string) map[string]any { return map[string]any{"account_id": s.ids[user]} }
-	p := s.toApproval(t, village(map[string]any{"withdraw_hours": 1}))
+	p := s.toApproval(t, village(map[string]any{"withdraw_hours": 1,
+		"reminders": map[string]any{"before_days": 1, "at_due": true, "repeat_days": 1, "escalate_days": 2}}))
 
 	refused := func(user, action string, body any, status int) {
 		t.Helper()
@@ -115,6 +116,8 @@ func TestOperationsOverHTTP(t *testing.T) {
 	q := s.toApprovalDraftOnly(t)
 	s.act("holder", q, "withdraw", map[string]any{"reason": "补充"}, "", 200)
 	s.expectInbox("holder", q, "draft")
+	s.saveHistory(t, p, "operations")
+	s.saveHistory(t, q, "withdrawn")
 }
 
 // toApprovalDraftOnly starts a process with a withdrawal window and submits its draft.

@@ -22,8 +22,8 @@ func (w *goalWF) reminders(ctx workflow.Context) {
 	for !w.finished() && ctx.Err() == nil {
 		rev := w.s.DueRev
 		changed := func() bool { return w.s.DueRev != rev || w.finished() }
-		if w.s.Step == termgoal.StepNotice {
-			// The notice's end is its own timer; nobody has a task with a due date.
+		if w.s.Step == termgoal.StepNotice || w.s.Template.Reminders == (termgoal.ReminderPolicy{}) {
+			// The notice's end is its own timer, and a template without reminders has none.
 			_ = workflow.Await(ctx, changed)
 			continue
 		}
