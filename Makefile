@@ -37,8 +37,9 @@ lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflo
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./...
 
-bench: postgres ## run the benchmarks (the inbox at 1M tasks and 50k accounts: p50/p99 against raw SQL)
+bench: tools postgres ## run the benchmarks: the inbox at 1M tasks against raw SQL; an action against bare Temporal updates
 	$(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/
+	$(GO) test -run '^$$' -bench . -benchtime 200x -timeout 10m ./e2e/
 
 tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck ## install the pinned tools into bin/ (only those missing)
 

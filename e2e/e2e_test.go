@@ -27,7 +27,7 @@ import (
 
 // sys is one running termgoal: store, Temporal, worker and HTTP server.
 type sys struct {
-	t      *testing.T
+	t      testing.TB
 	store  *postgres.Store
 	client client.Client
 	worker sdkworker.Worker
@@ -38,7 +38,7 @@ type sys struct {
 
 // start runs a whole termgoal for one test: its own database and its own Temporal dev server,
 // since workflow IDs derive from database IDs that every fresh database reuses.
-func start(t *testing.T) *sys {
+func start(t testing.TB) *sys {
 	t.Helper()
 	s := &sys{t: t, store: postgrestest.New(t), tokens: map[string]string{}, ids: map[string]int64{}}
 	root, err := devenv.Root()

@@ -235,7 +235,7 @@ func count(list []string, v string) int {
 
 // waitFor polls cond for up to 10 seconds: only for the first task of a just-started process,
 // which no action waits for.
-func waitFor(t *testing.T, cond func() bool) {
+func waitFor(t testing.TB, cond func() bool) {
 	t.Helper()
 	for range 100 {
 		if cond() {

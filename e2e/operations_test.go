@@ -6,7 +6,7 @@ import (
 )
 
 // toApproval starts goal setting for a new term and walks it to the superior's approval.
-func (s *sys) toApproval(t *testing.T, tpl map[string]any) string {
+func (s *sys) toApproval(t testing.TB, tpl map[string]any) string {
 	t.Helper()
 	tplID := id(s.must(201, "admin", "POST", "/api/v1/templates", tpl))
 	term := id(s.must(201, "admin", "POST", "/api/v1/terms", map[string]any{
