@@ -1,6 +1,3 @@
-// Actions: the generic wrapper that turns a check and a handler into a validated update, and
-// the refusals every check shares.
-
 package workflows
 
 import (
@@ -8,11 +5,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"termgoal"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
 )
+
+// Actions: the generic wrapper that turns a check and a handler into a validated update, and
+// the refusals every check shares.
 
 // action registers one update. An update ID already applied (also in an earlier run, carried
 // across continue-as-new) answers its first result and changes nothing.

@@ -1,17 +1,18 @@
-// The read model: the changes a run writes to PostgreSQL (process row, tasks, audit) and the
-// activity options of its writes and reads.
-
 package workflows
 
 import (
 	"fmt"
-	"termgoal"
-	"termgoal/activities"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
+	"termgoal/activities"
 )
+
+// The read model: the changes a run writes to PostgreSQL (process row, tasks, audit) and the
+// activity options of its writes and reads.
 
 // today is the civil date of t in China, at midnight UTC: the calendar counts civil dates.
 func today(t time.Time) time.Time {
