@@ -67,6 +67,9 @@ type Template struct {
 	// WithdrawHours is how long after submitting the drafter may withdraw the plan, as long
 	// as nobody has acted on it yet; 0 forbids withdrawing.
 	WithdrawHours int `json:"withdraw_hours,omitempty"`
+	// Amendment is set on the snapshot an amendment process takes (目标调整): the change is
+	// drafted with its reason and approved by the superior, no other step.
+	Amendment bool `json:"amendment,omitempty"`
 }
 
 // Mode is how a multi-person step decides (T4).
@@ -137,6 +140,9 @@ func (p ReminderPolicy) Validate() error {
 
 // Steps returns the steps this template runs, in order.
 func (t Template) Steps() []Step {
+	if t.Amendment {
+		return []Step{StepDraft, StepApproval}
+	}
 	var s []Step
 	for _, st := range GoalSteps {
 		switch {

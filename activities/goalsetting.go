@@ -15,6 +15,9 @@ type StartInfo struct {
 	Template termgoal.Template
 	OrgPath  string
 	Holder   string // display name of the holder: the person's name, or the org's
+	// The plan in force and the highest version number, which an amendment starts from.
+	InForce     *termgoal.PlanVersion
+	LastVersion int
 }
 
 // StartInfo loads the term, its template and its org's path.
@@ -27,7 +30,18 @@ func (a *Activities) StartInfo(ctx context.Context, termID int64) (StartInfo, er
 	if err != nil {
 		return StartInfo{}, domain(err)
 	}
-	return StartInfo{Term: *term, Template: *tpl, OrgPath: org.Path, Holder: term.HolderName}, nil
+	info := StartInfo{Term: *term, Template: *tpl, OrgPath: org.Path, Holder: term.HolderName}
+	versions, err := a.Store.PlanVersions(ctx, termID) // newest first
+	if err != nil {
+		return StartInfo{}, domain(err)
+	}
+	for i, v := range versions {
+		info.LastVersion = max(info.LastVersion, v.Version)
+		if v.Status == "in_force" && info.InForce == nil {
+			info.InForce = &versions[i]
+		}
+	}
+	return info, nil
 }
 
 // AssigneesInput names a step of a term's goal setting, or a role: Role overrides the step's

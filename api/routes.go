@@ -59,6 +59,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/terms", h.createTerm)
 	a.GET("/terms/:id", h.getTerm)
 	a.POST("/terms/:id/goal-setting", h.startGoalSetting)
+	a.POST("/terms/:id/amendments", h.startAmendment)
 
 	a.GET("/processes", h.listProcesses)
 	a.GET("/processes/:id", h.getProcess)

@@ -124,3 +124,8 @@ func (s *Store) Processes(ctx context.Context, underPath string, limit, offset i
 	return page(ctx, s.db, scanProcess, processCols, `processes p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE $1 || '%'`,
 		`p.started_at DESC, p.id`, limit, offset, underPath)
 }
+
+// ProcessesOfTerm lists a term's processes, its goal setting and its amendments, oldest first.
+func (s *Store) ProcessesOfTerm(ctx context.Context, termID int64) ([]termgoal.Process, error) {
+	return list(ctx, s.db, scanProcess, `SELECT `+processCols+` FROM processes p WHERE p.term_id = $1 ORDER BY p.started_at, p.id`, termID)
+}

@@ -22,6 +22,7 @@ const maxApplied = 2000
 // Idempotency-Key is never applied twice.
 type GoalState struct {
 	ProcessID  string            `json:"process_id"`
+	Kind       string            `json:"kind"` // KindGoalSetting or KindAmendment
 	TermID     int64             `json:"term_id"`
 	OrgID      int64             `json:"org_id"`
 	Holder     string            `json:"holder"`
@@ -107,7 +108,7 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 		}
 		// The first entry runs under the lock like any action, so an early update waits for it.
 		w.busy = true
-		c := w.change(ctx, s, &in.Initiator, "started", map[string]any{"deadline_on": s.DeadlineOn.Format(time.DateOnly)})
+		c := w.change(ctx, s, &in.Initiator, "started", map[string]any{"deadline_on": s.DeadlineOn.Format(time.DateOnly), "kind": s.Kind, "reason": in.Reason})
 		next, err := w.enter(ctx, s, c, termgoal.StepDraft)
 		w.busy = false
 		if err != nil {
@@ -155,8 +156,9 @@ func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error)
 	if months == 0 {
 		months = 2
 	}
-	return &GoalState{
+	s := &GoalState{
 		ProcessID:  workflow.GetInfo(ctx).WorkflowExecution.ID,
+		Kind:       KindGoalSetting,
 		TermID:     in.TermID,
 		OrgID:      info.Term.OrgID,
 		Holder:     info.Holder,
@@ -168,7 +170,18 @@ func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error)
 		Holders:    holders,
 		Round:      1,
 		Applied:    map[string]ActionResult{},
-	}, nil
+	}
+	if in.Amendment {
+		// An amendment starts from the plan in force; its version numbers run on, and it is
+		// due the template's months from today, not from the term's start.
+		if info.InForce == nil {
+			return nil, refusal(conflict("amendment.no_plan", "the term has no plan in force to amend"))
+		}
+		s.Kind, s.Template.Amendment = KindAmendment, true
+		s.Items, s.Version = info.InForce.Items, info.LastVersion
+		s.DeadlineOn = today(s.StartedAt).AddDate(0, months, 0)
+	}
+	return s, nil
 }
 
 // waitStep waits until the current step ends. Steps with a window (consultation, committee,

@@ -60,9 +60,21 @@ const (
 // QueryState is the query that returns the workflow's GoalState.
 const QueryState = "state"
 
-// GoalSettingInput starts a goal-setting process. State is set only when the workflow
-// continues as new and carries everything it had.
+// AmendmentID is the workflow ID of a term's n-th plan amendment (目标调整), n from 1.
+func AmendmentID(termID int64, n int) string { return fmt.Sprintf("amendment-term-%d-%d", termID, n) }
+
+// Process kinds: the read model's processes.kind.
+const (
+	KindGoalSetting = "goal_setting"
+	KindAmendment   = "plan_amendment"
+)
+
+// GoalSettingInput starts a goal-setting process, or, with Amendment, a plan amendment: the
+// holder drafts a change of the plan in force for Reason and the superior approves it. State
+// is set only when the workflow continues as new and carries everything it had.
 type GoalSettingInput struct {
+	Amendment bool           `json:"amendment,omitempty"`
+	Reason    string         `json:"reason,omitempty"`
 	TermID    int64          `json:"term_id"`
 	Initiator termgoal.Actor `json:"initiator"`
 	State     *GoalState     `json:"state,omitempty"`

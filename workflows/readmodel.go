@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -56,7 +57,7 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 		status = "rejected"
 	}
 	p := termgoal.Process{
-		ID: s.ProcessID, Kind: "goal_setting", TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
+		ID: s.ProcessID, Kind: cmp.Or(s.Kind, KindGoalSetting), TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
 		Status: status, Version: s.Version, DeadlineOn: s.DeadlineOn, StartedAt: s.StartedAt,
 		State: map[string]any{
 			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
