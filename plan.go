@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 )
 
 // PlanItem is one goal of a plan (P3). Targets holds the indicator for each year of the term,
@@ -29,6 +30,10 @@ type PlanVersion struct {
 	Note    string     `json:"note,omitempty"`
 	Step    Step       `json:"step"`   // the step that produced it
 	Status  string     `json:"status"` // draft, in_force, superseded
+	// InForceFrom and InForceUntil bound the time the version was in force, [from, until):
+	// both nil for a version never in force, until nil for the version in force now.
+	InForceFrom  *time.Time `json:"in_force_from,omitempty"`
+	InForceUntil *time.Time `json:"in_force_until,omitempty"`
 }
 
 // ValidateItems checks a plan's items against its term: at least one item, every field a

@@ -58,6 +58,8 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/terms", h.listTerms)
 	a.POST("/terms", h.createTerm)
 	a.GET("/terms/:id", h.getTerm)
+	a.GET("/terms/:id/plan", h.getPlanInForce)
+	a.GET("/terms/:id/plans", h.listPlanVersions)
 	a.POST("/terms/:id/goal-setting", h.startGoalSetting)
 	a.POST("/terms/:id/amendments", h.startAmendment)
 

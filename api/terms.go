@@ -108,29 +108,41 @@ func (h *Handler) readableTerm(c *gin.Context) (*termgoal.Term, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
-	t, err := h.store.Term(ctx, id)
+	t, path, err := h.termAccess(c.Request.Context(), Caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, "", false
+	}
+	return t, path, true
+}
+
+// termAccess loads term id and its org path for acc: readable with a grant covering its org,
+// or by whoever may see one of its processes (an assignee of its goal setting or of an
+// amendment).
+func (h *Handler) termAccess(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, string, error) {
+	t, err := h.store.Term(ctx, id)
+	if err != nil {
+		return nil, "", err
 	}
 	path, err := h.orgPath(ctx, t.OrgID)
 	if err != nil {
-		h.fail(c, err)
-		return nil, "", false
+		return nil, "", err
 	}
 	if canSee(acc, path) {
-		return t, path, true
+		return t, path, nil
 	}
-	if t.ProcessID != "" {
-		if p, err := h.store.Process(ctx, t.ProcessID); err == nil {
-			if ok, err := h.canSeeProcess(ctx, acc, p); err == nil && ok {
-				return t, path, true
-			}
+	procs, err := h.store.ProcessesOfTerm(ctx, t.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range procs {
+		if ok, err := h.canSeeProcess(ctx, acc, &procs[i]); err != nil {
+			return nil, "", err
+		} else if ok {
+			return t, path, nil
 		}
 	}
-	h.fail(c, errForbidden())
-	return nil, "", false
+	return nil, "", errForbidden()
 }
 
 func (h *Handler) getTerm(c *gin.Context) {

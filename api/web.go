@@ -27,7 +27,7 @@ import (
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
-var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "error"}
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "error"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -125,6 +125,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.POST("/notifications/read", h.webMarkAllRead)
 	p.GET("/reports/term-rules", h.webTermRulesReport)
 	p.GET("/people/:id", h.webPerson)
+	p.GET("/terms/:id", h.webTerm)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

@@ -4,14 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"termgoal"
 )
 
 // putPlanVersion records the change's plan version. A version's items never change once
 // written; writing the version again (the workflow does when it comes into force) only
-// updates its status. A version in force supersedes every older one of the term.
+// updates its status. A version in force supersedes every older one of the term: the one in
+// force until now is in force until the change, and the new one from it. Writing the same
+// version in force again keeps the moment it first came into force, and a version already
+// superseded keeps its end, so a change applied twice (or a repeated one) moves no period.
 func putPlanVersion(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 	v := c.PlanVersion
 	if v == nil {
@@ -22,8 +27,10 @@ func putPlanVersion(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		termID = c.Process.TermID
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO plan_versions (term_id, version, step, status, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (term_id, version) DO UPDATE SET status = EXCLUDED.status`,
+		INSERT INTO plan_versions (term_id, version, step, status, note, created_at, in_force_from)
+		VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'in_force' THEN $6::timestamptz END)
+		ON CONFLICT (term_id, version) DO UPDATE SET status = EXCLUDED.status,
+			in_force_from = COALESCE(plan_versions.in_force_from, EXCLUDED.in_force_from)`,
 		termID, v.Version, v.Step, v.Status, v.Note, c.At)
 	if err != nil {
 		return err
@@ -42,18 +49,34 @@ func putPlanVersion(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		}
 	}
 	if v.Status == "in_force" {
-		_, err = tx.ExecContext(ctx, `UPDATE plan_versions SET status = 'superseded' WHERE term_id = $1 AND version < $2 AND status <> 'superseded'`,
-			termID, v.Version)
+		// Only a version that was in force gets an end; drafts never in force just close.
+		// GREATEST keeps the period well formed should a change ever carry an earlier time.
+		_, err = tx.ExecContext(ctx, `
+			UPDATE plan_versions SET status = 'superseded',
+				in_force_until = CASE WHEN in_force_from IS NOT NULL THEN COALESCE(in_force_until, GREATEST($3, in_force_from)) END
+			WHERE term_id = $1 AND version < $2 AND status <> 'superseded'`,
+			termID, v.Version, c.At)
 	}
 	return err
 }
 
-const planVersionCols = `term_id, version, step, status, note`
+const planVersionCols = `term_id, version, step, status, note, in_force_from, in_force_until`
 
 func scanPlanVersion(r scanner) (termgoal.PlanVersion, error) {
 	var v termgoal.PlanVersion
-	err := r.Scan(&v.TermID, &v.Version, &v.Step, &v.Status, &v.Note)
+	var from, until sql.NullTime
+	err := r.Scan(&v.TermID, &v.Version, &v.Step, &v.Status, &v.Note, &from, &until)
+	v.InForceFrom, v.InForceUntil = optTime(from), optTime(until)
 	return v, err
+}
+
+// optTime is a nullable timestamptz as an optional time, in UTC.
+func optTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }
 
 func scanPlanItem(r scanner) (termgoal.PlanItem, error) {
@@ -86,6 +109,24 @@ func (s *Store) PlanVersion(ctx context.Context, termID int64, version int) (*te
 		return nil, err
 	}
 	return v, s.loadItems(ctx, v)
+}
+
+// PlanInForce returns the version of a term's plan in force at the moment at, with its items:
+// the one whose [in_force_from, in_force_until) holds at. Before the goals came into force
+// (or for an unknown term) it is ENOTFOUND.
+func (s *Store) PlanInForce(ctx context.Context, termID int64, at time.Time) (*termgoal.PlanVersion, error) {
+	v, err := scanPlanVersion(s.db.QueryRowContext(ctx, `
+		SELECT `+planVersionCols+` FROM plan_versions
+		WHERE term_id = $1 AND in_force_from <= $2 AND (in_force_until IS NULL OR in_force_until > $2)
+		ORDER BY in_force_from DESC, version DESC LIMIT 1`, termID, at))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, termgoal.Errorf(termgoal.ENOTFOUND, "plan.not_in_force",
+			fmt.Sprintf("term %d has no plan in force at %s", termID, at.Format(time.RFC3339)), "id", termID)
+	}
+	if err != nil {
+		return nil, mapError(err, "plan in force")
+	}
+	return &v, s.loadItems(ctx, &v)
 }
 
 func (s *Store) loadItems(ctx context.Context, v *termgoal.PlanVersion) error {
