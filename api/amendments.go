@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -31,28 +32,33 @@ func (h *Handler) startAmendment(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	acc := Caller(c)
-	holder := acc.Can(termgoal.RoleHolder, path) || (t.PersonID != nil && acc.PersonID != nil && *acc.PersonID == *t.PersonID)
-	switch {
-	case !isAdmin(acc, path) && !holder:
-		h.fail(c, errForbidden())
-		return
-	case strings.TrimSpace(req.Reason) == "":
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "amendment.reason", "say why the plan must change"))
-		return
-	case t.Status != "goals_in_force":
-		h.fail(c, termgoal.Errorf(termgoal.ECONFLICT, "amendment.not_in_force", "only a plan in force can be amended"))
-		return
-	}
-	ctx := c.Request.Context()
-	procs, err := h.store.ProcessesOfTerm(ctx, t.ID)
+	id, err := h.StartAmendment(c.Request.Context(), Caller(c), Actor(c), t, path, req.Reason)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
+	if h.audit(c, termgoal.Audit{Action: "amendment_started", TermID: t.ID, ProcessID: id, Detail: map[string]any{"reason": req.Reason}}) {
+		c.JSON(http.StatusCreated, gin.H{"process_id": id})
+	}
+}
+
+// StartAmendment starts an amendment of term t (at org path) for acc acting as actor, and
+// returns its process ID; the web page calls it too.
+func (h *Handler) StartAmendment(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, t *termgoal.Term, path, reason string) (string, error) {
+	switch {
+	case !h.mayAmend(acc, t, path):
+		return "", errForbidden()
+	case strings.TrimSpace(reason) == "":
+		return "", termgoal.Errorf(termgoal.EINVALID, "amendment.reason", "say why the plan must change")
+	case t.Status != "goals_in_force":
+		return "", termgoal.Errorf(termgoal.ECONFLICT, "amendment.not_in_force", "only a plan in force can be amended")
+	}
+	procs, err := h.store.ProcessesOfTerm(ctx, t.ID)
+	if err != nil {
+		return "", err
+	}
 	if slices.ContainsFunc(procs, func(p termgoal.Process) bool { return p.Status == "running" }) {
-		h.fail(c, termgoal.Errorf(termgoal.ECONFLICT, "amendment.running", "a process of this term is still running"))
-		return
+		return "", errAmendmentRunning()
 	}
 	n := 1
 	for _, p := range procs {
@@ -61,8 +67,7 @@ func (h *Handler) startAmendment(c *gin.Context) {
 		}
 	}
 	if h.temporal == nil {
-		h.fail(c, errors.New("no Temporal client configured"))
-		return
+		return "", errors.New("no Temporal client configured")
 	}
 	id := workflows.AmendmentID(t.ID, n)
 	_, err = h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -70,16 +75,22 @@ func (h *Handler) startAmendment(c *gin.Context) {
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: t.ID, Initiator: Actor(c), Amendment: true, Reason: req.Reason})
+	}, workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: t.ID, Initiator: actor, Amendment: true, Reason: reason})
 	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		h.fail(c, termgoal.Errorf(termgoal.ECONFLICT, "amendment.running", "a process of this term is still running"))
-		return
+		return "", errAmendmentRunning()
 	}
 	if err != nil {
-		h.fail(c, unavailableOr(err))
-		return
+		return "", unavailableOr(err)
 	}
-	if h.audit(c, termgoal.Audit{Action: "amendment_started", TermID: t.ID, ProcessID: id, Detail: map[string]any{"reason": req.Reason}}) {
-		c.JSON(http.StatusCreated, gin.H{"process_id": id})
-	}
+	return id, nil
+}
+
+// mayAmend reports whether acc may ask to amend term t: its holder or an administrator.
+func (h *Handler) mayAmend(acc *termgoal.Account, t *termgoal.Term, path string) bool {
+	return isAdmin(acc, path) || acc.Can(termgoal.RoleHolder, path) ||
+		(t.PersonID != nil && acc.PersonID != nil && *acc.PersonID == *t.PersonID)
+}
+
+func errAmendmentRunning() error {
+	return termgoal.Errorf(termgoal.ECONFLICT, "amendment.running", "a process of this term is still running")
 }

@@ -3,6 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +53,37 @@ func TestStartAmendment(t *testing.T) {
 	f.do("GET", fmt.Sprintf("/api/v1/audit?term_id=%d", got.ID), f.rootTok, nil, 200, &audit)
 	if n := len(audit.Items); n == 0 || audit.Items[n-1].Action != "amendment_started" {
 		t.Errorf("audit %+v", audit.Items)
+	}
+}
+
+// The term page offers the amendment to the holder and starts it with the reason typed.
+func TestWebAmend(t *testing.T) {
+	f := newFixture(t)
+	fake := &fakeTemporal{}
+	f.h.temporal = fake
+	w := f.planWorld()
+	path := fmt.Sprintf("/terms/%d", w.term.ID)
+	if body, _ := f.page("GET", path, f.a1Tok, 200); !strings.Contains(body, `id="amend"`) {
+		t.Fatal("the holder is not offered an amendment")
+	}
+	post := func(reason string, want int) string {
+		req := httptest.NewRequest("POST", path+"/amendments", strings.NewReader(url.Values{"reason": {reason}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+f.a1Tok)
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Fatalf("amend: %d, want %d: %s", rec.Code, want, rec.Body.String())
+		}
+		return rec.Header().Get("Location")
+	}
+	post(" ", 422)
+	// One amendment has run already: this is the second.
+	want := workflows.AmendmentID(w.term.ID, 2)
+	if loc := post("上级部署调整", 303); loc != "/processes/"+want {
+		t.Errorf("redirected to %q", loc)
+	}
+	if in, _ := fake.startArg.(workflows.GoalSettingInput); fake.started.ID != want || !in.Amendment || in.Reason != "上级部署调整" {
+		t.Errorf("started %+v with %+v", fake.started, in)
 	}
 }

@@ -108,15 +108,20 @@ func (h *Handler) idParam(c *gin.Context, name string) (int64, bool) {
 // audit appends one line to the audit log for a write done outside a workflow, with the
 // caller and their address. It answers the error itself and reports whether it succeeded.
 func (h *Handler) audit(c *gin.Context, a termgoal.Audit) bool {
+	if err := h.appendAudit(c, a); err != nil {
+		h.fail(c, err)
+		return false
+	}
+	return true
+}
+
+// appendAudit writes a by the request's caller, at now, from the caller's address.
+func (h *Handler) appendAudit(c *gin.Context, a termgoal.Audit) error {
 	actor := Actor(c)
 	a.At = h.cfg.Now()
 	a.ActorID, a.ActorName, a.IP = actor.AccountID, actor.Name, actor.IP
 	if a.ActorName == "" {
 		a.ActorName = "anonymous"
 	}
-	if err := h.store.AppendAudit(c.Request.Context(), a); err != nil {
-		h.fail(c, err)
-		return false
-	}
-	return true
+	return h.store.AppendAudit(c.Request.Context(), a)
 }

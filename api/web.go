@@ -126,6 +126,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/reports/term-rules", h.webTermRulesReport)
 	p.GET("/people/:id", h.webPerson)
 	p.GET("/terms/:id", h.webTerm)
+	p.POST("/terms/:id/amendments", h.webAmend)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

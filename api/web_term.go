@@ -24,27 +24,26 @@ type termPageData struct {
 	InForce   *termgoal.PlanVersion // nil before the goals came into force
 	Versions  []termgoal.PlanVersion
 	Processes []termgoal.Process
+	MayAmend  bool // the goals are in force and the caller may ask to amend them
 }
 
-// termOf loads term :id and checks the caller may read it: the checks of readableTerm, with
-// the refusal returned for a page to show.
-func (h *Handler) termOf(c *gin.Context) (*termgoal.Term, error) {
+// pageTerm loads term :id for a page, with the checks of readableTerm.
+func (h *Handler) pageTerm(c *gin.Context) (*termgoal.Term, string, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, errNotFound()
+		return nil, "", errNotFound()
 	}
-	t, _, err := h.termAccess(c.Request.Context(), Caller(c), id)
-	return t, err
+	return h.termAccess(c.Request.Context(), Caller(c), id)
 }
 
 // webTerm shows term :id.
 func (h *Handler) webTerm(c *gin.Context) {
-	t, err := h.termOf(c)
+	ctx := c.Request.Context()
+	t, path, err := h.pageTerm(c)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
 	today := h.Today()
 	d := termPageData{Term: t, Today: today.Format(time.DateOnly), Years: t.Years()}
 	if t.PersonID != nil {
@@ -75,8 +74,31 @@ func (h *Handler) webTerm(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
+	d.MayAmend = t.Status == "goals_in_force" && h.mayAmend(Caller(c), t, path)
 	p := h.newPage(c, "web.term_title")
 	p.Title = t.HolderName + " · " + p.Title
 	p.Data = d
 	h.render(c, http.StatusOK, "term", p)
+}
+
+// webAmend starts an amendment from the term page and opens its process.
+func (h *Handler) webAmend(c *gin.Context) {
+	ctx := c.Request.Context()
+	t, path, err := h.pageTerm(c)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	reason := c.PostForm("reason")
+	pid, err := h.StartAmendment(ctx, Caller(c), Actor(c), t, path, reason)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if err := h.appendAudit(c, termgoal.Audit{Action: "amendment_started", TermID: t.ID, ProcessID: pid, Detail: map[string]any{"reason": reason}}); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	h.flash(c, T(c, "web.amendment_started", nil))
+	c.Redirect(http.StatusSeeOther, "/processes/"+pid)
 }
