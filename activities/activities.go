@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
@@ -19,10 +20,11 @@ type Activities struct {
 	Store *postgres.Store
 	// Notifier sends email and webhooks (notify.go); nil sends webhooks only, with defaults.
 	Notifier *notify.Notifier
+	// Temporal starts the processes of a campaign (campaign.go).
+	Temporal client.Client
 }
 
-// Apply writes a workflow's Change to the read model (used as a local activity from update
-// handlers, and as a normal activity elsewhere). The store skips a change ID it has seen, so
+// Apply writes a workflow's Change to the read model. The store skips a change ID it has seen, so
 // a retry after a timeout writes nothing twice.
 func (a *Activities) Apply(ctx context.Context, c termgoal.Change) error {
 	return domain(a.Store.Apply(ctx, c))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,31 +64,47 @@ func (h *Handler) batchRemind(c *gin.Context) {
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "batch.step", "unknown step", "step", string(req.Step)))
 		return
 	}
-	ctx := c.Request.Context()
-	path, err := h.orgPath(ctx, req.OrgID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	procs, _, err := h.store.Processes(ctx, path, 0, 0)
+	path, err := h.orgPath(c.Request.Context(), req.OrgID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	today := h.Today()
+	reason := strings.TrimSpace(req.Reason)
+	ids, errs, err := h.remindUnder(c, key, path, reason, func(p *termgoal.Process) bool {
+		return (req.Step == "" || p.Step == req.Step) && (!req.OverdueOnly || overdue(p, today))
+	})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.batchAnswer(c, "batch_remind", ids, errs, map[string]any{
+		"org_id": req.OrgID, "step": string(req.Step), "overdue_only": req.OverdueOnly, "reason": reason})
+}
+
+// overdue reports whether p's current step was due before today.
+func overdue(p *termgoal.Process, today time.Time) bool {
+	return p.StepDueOn != nil && p.StepDueOn.Before(today)
+}
+
+// remindUnder reminds, with reason, the assignees of every running process under the org at
+// path that match accepts (a batch remind, a campaign's laggards), under update IDs derived
+// from key. It returns the processes it acted on and each one's error, for batchAnswer.
+func (h *Handler) remindUnder(c *gin.Context, key, path, reason string, match func(*termgoal.Process) bool) ([]string, []error, error) {
+	procs, _, err := h.store.Processes(c.Request.Context(), path, 0, 0)
+	if err != nil {
+		return nil, nil, err
+	}
 	var ids []string
-	for _, p := range procs {
-		if p.Status == "running" && (req.Step == "" || p.Step == req.Step) &&
-			(!req.OverdueOnly || p.StepDueOn != nil && p.StepDueOn.Before(today)) {
-			ids = append(ids, p.ID)
+	for i := range procs {
+		if procs[i].Status == "running" && match(&procs[i]) {
+			ids = append(ids, procs[i].ID)
 		}
 	}
-	reason := strings.TrimSpace(req.Reason)
 	errs := h.batch(c, workflows.UpdateRemind, key, ids, func() workflows.ActionInput {
 		return &workflows.ReasonInput{Reason: reason}
 	})
-	h.batchAnswer(c, "batch_remind", ids, errs, map[string]any{
-		"org_id": req.OrgID, "step": string(req.Step), "overdue_only": req.OverdueOnly, "reason": reason})
+	return ids, errs, nil
 }
 
 // batchReassign moves every open task of account From in processes under the org to To.
@@ -179,9 +196,19 @@ func (h *Handler) batch(c *gin.Context, action, key string, ids []string, input 
 	return errs
 }
 
-// batchAnswer audits the batch once with its counts and answers {"done","failed"}. Failures
-// are translated here, in the request's goroutine.
+// batchAnswer audits the batch once with its counts and answers {"done","failed"}.
 func (h *Handler) batchAnswer(c *gin.Context, action string, ids []string, errs []error, detail map[string]any) {
+	res, err := h.batchOutcome(c, action, ids, errs, detail)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// batchOutcome counts a batch's outcome and audits the batch once with its counts. Failures
+// are translated here, in the request's goroutine.
+func (h *Handler) batchOutcome(c *gin.Context, action string, ids []string, errs []error, detail map[string]any) (BatchResult, error) {
 	res := BatchResult{Failed: []BatchFailure{}}
 	for i, err := range errs {
 		if err == nil {
@@ -192,7 +219,5 @@ func (h *Handler) batchAnswer(c *gin.Context, action string, ids []string, errs 
 		res.Failed = append(res.Failed, BatchFailure{ProcessID: ids[i], Code: code, Message: msg})
 	}
 	detail["matched"], detail["done"], detail["failed"] = len(ids), res.Done, len(res.Failed)
-	if h.audit(c, termgoal.Audit{Action: action, Detail: detail}) {
-		c.JSON(http.StatusOK, res)
-	}
+	return res, h.appendAudit(c, termgoal.Audit{Action: action, Detail: detail})
 }

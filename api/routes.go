@@ -81,6 +81,12 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/webhooks", h.createWebhook)
 	a.DELETE("/webhooks/:id", h.deleteWebhook)
 
+	a.GET("/campaigns", h.listCampaigns)
+	a.POST("/campaigns", h.createCampaign)
+	a.GET("/campaigns/:id", h.getCampaign)
+	a.POST("/campaigns/:id/rerun", h.rerunCampaign)
+	a.POST("/campaigns/:id/remind", h.remindCampaign)
+
 	a.POST("/admin/remind", h.batchRemind)
 	a.POST("/admin/reassign", h.batchReassign)
 	a.GET("/audit", h.auditLog)

@@ -27,7 +27,7 @@ import (
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
-var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "error"}
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -127,6 +127,10 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/people/:id", h.webPerson)
 	p.GET("/terms/:id", h.webTerm)
 	p.POST("/terms/:id/amendments", h.webAmend)
+	p.GET("/campaigns", h.webCampaigns)
+	p.POST("/campaigns", h.webStartCampaign)
+	p.GET("/campaigns/:id", h.webCampaign)
+	p.POST("/campaigns/:id/act", h.webCampaignAct)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

@@ -220,7 +220,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 		t.Fatal(proc.raw)
 	}
 	s.must(403, "otheradmin", "GET", "/api/v1/audit?process_id="+p, nil)
-	s.saveHistory(t, p, "http_walk")
+	s.saveHistory(t, p, "goalsetting_http_walk")
 }
 
 func count(list []string, v string) int {

@@ -30,7 +30,7 @@ func (s *sys) saveHistory(t *testing.T, workflowID, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", "goalsetting_"+name+".json"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name+".json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

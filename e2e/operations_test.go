@@ -116,8 +116,8 @@ func TestOperationsOverHTTP(t *testing.T) {
 	q := s.toApprovalDraftOnly(t)
 	s.act("holder", q, "withdraw", map[string]any{"reason": "补充"}, "", 200)
 	s.expectInbox("holder", q, "draft")
-	s.saveHistory(t, p, "operations")
-	s.saveHistory(t, q, "withdrawn")
+	s.saveHistory(t, p, "goalsetting_operations")
+	s.saveHistory(t, q, "goalsetting_withdrawn")
 }
 
 // toApprovalDraftOnly starts a process with a withdrawal window and submits its draft.

@@ -23,6 +23,6 @@ func New(c client.Client, store *postgres.Store) sdkworker.Worker {
 func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store, Notifier: n})
+	w.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c})
 	return w
 }

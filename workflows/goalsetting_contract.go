@@ -17,7 +17,10 @@ const GoalSettingWorkflowName = "GoalSetting"
 
 // GoalSettingID is the workflow ID of a term's goal-setting process. It holds the term ID only:
 // no personal data in workflow IDs (S5).
-func GoalSettingID(termID int64) string { return fmt.Sprintf("goalsetting-term-%d", termID) }
+func GoalSettingID(termID int64) string { return fmt.Sprintf(goalSettingIDFormat, termID) }
+
+// goalSettingIDFormat is the one place the goal-setting ID is spelled; campaigns pass it on.
+const goalSettingIDFormat = "goalsetting-term-%d"
 
 // Update names of the goal-setting workflow: one per human action (T7).
 const (

@@ -9,4 +9,5 @@ import (
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(GoalSetting, workflow.RegisterOptions{Name: GoalSettingWorkflowName})
 	r.RegisterWorkflowWithOptions(DailyDigest, workflow.RegisterOptions{Name: DailyDigestWorkflowName})
+	r.RegisterWorkflowWithOptions(Campaign, workflow.RegisterOptions{Name: CampaignWorkflowName})
 }

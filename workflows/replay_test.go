@@ -17,7 +17,7 @@ import (
 // Temporal dev server by the end-to-end test with TERMGOAL_GOLDEN=1) against today's code. A
 // change to the workflow that is not guarded by workflow.GetVersion fails here.
 func TestReplayStoredHistories(t *testing.T) {
-	files, err := filepath.Glob("testdata/goalsetting_*.json")
+	files, err := filepath.Glob("testdata/*.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +26,7 @@ func TestReplayStoredHistories(t *testing.T) {
 	}
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(workflows.GoalSetting, workflow.RegisterOptions{Name: workflows.GoalSettingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Campaign, workflow.RegisterOptions{Name: workflows.CampaignWorkflowName})
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -1,0 +1,179 @@
+package api
+
+// The campaign pages (P7): the list of campaigns with a form to start one, and a campaign's
+// progress with a "remind the laggards" form and a "run again" button. They go through the
+// JSON API's helpers and checks (campaigns.go).
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+)
+
+// campaignsData is the list page.
+type campaignsData struct {
+	Orgs  []orgOption // the orgs the caller administers, for the form
+	Items []termgoal.Campaign
+	Pager pager
+}
+
+// campaignData is a campaign's page.
+type campaignData struct {
+	Campaign *termgoal.Campaign
+	Progress termgoal.CampaignProgress
+	Steps    []stepCount // where the processes stand, in the order of the steps
+}
+
+type stepCount struct {
+	Step  termgoal.Step
+	Count int
+}
+
+// webCampaigns lists the campaigns on the orgs the caller administers.
+func (h *Handler) webCampaigns(c *gin.Context) {
+	h.renderCampaigns(c, http.StatusOK, h.newPage(c, "web.campaigns_title"))
+}
+
+func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
+	acc := Caller(c)
+	orgs, err := h.adminOrgs(c, acc)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if len(orgs) == 0 {
+		h.webFail(c, errForbidden())
+		return
+	}
+	var d campaignsData
+	for _, o := range orgs {
+		d.Orgs = append(d.Orgs, orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))})
+	}
+	page, limit, offset := webPaging(c)
+	items, total, err := pagedAcross(adminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+		return h.store.Campaigns(c.Request.Context(), root, l, o)
+	})
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.Items, d.Pager = items, newPager("/campaigns", page, total)
+	p.Data = d
+	h.render(c, status, "campaigns", p)
+}
+
+// webStartCampaign starts a campaign from the list page's form and opens its page.
+func (h *Handler) webStartCampaign(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	orgID, _ := strconv.ParseInt(form.Get("org_id"), 10, 64)
+	camp, err := h.StartCampaign(c, CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")})
+	if err != nil {
+		status, ok := h.webFormRefused(c, err)
+		if !ok {
+			return
+		}
+		p := h.newPage(c, "web.campaigns_title")
+		h.formError(c, p, form, err)
+		h.renderCampaigns(c, status, p)
+		return
+	}
+	h.flash(c, T(c, "web.campaign_started", nil))
+	c.Redirect(http.StatusSeeOther, "/campaigns/"+strconv.FormatInt(camp.ID, 10))
+}
+
+// webCampaign shows campaign :id and its progress.
+func (h *Handler) webCampaign(c *gin.Context) {
+	h.renderCampaign(c, http.StatusOK, h.newPage(c, "web.campaign_title"))
+}
+
+func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
+	camp, _, err := h.adminCampaign(c)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	prog, err := h.store.CampaignProgress(c.Request.Context(), camp, h.Today())
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d := campaignData{Campaign: camp, Progress: prog}
+	steps := append(slices.Clone(termgoal.GoalSteps), termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected)
+	for _, s := range steps {
+		if n := prog.ByStep[string(s)]; n > 0 {
+			d.Steps = append(d.Steps, stepCount{Step: s, Count: n})
+		}
+	}
+	p.Title = camp.Name + " · " + p.Title
+	p.Data = d
+	h.render(c, status, "campaign", p)
+}
+
+// webCampaignAct reminds the campaign's laggards (action=remind, under the form's key) or
+// runs it again (action=rerun).
+func (h *Handler) webCampaignAct(c *gin.Context) {
+	camp, path, err := h.adminCampaign(c)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	var msg string
+	switch form.Get("action") {
+	case "remind":
+		var key string
+		if strings.TrimSpace(form.Get("reason")) == "" {
+			err = termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason")
+		} else {
+			key, err = formKey(form)
+		}
+		if err == nil {
+			var res BatchResult
+			res, err = h.RemindCampaign(c, camp, path, key, form.Get("reason"))
+			msg = T(c, "web.campaign_reminded", map[string]any{"done": res.Done, "failed": len(res.Failed)})
+		}
+	case "rerun":
+		if _, err = h.RerunCampaign(c, camp, path); err == nil {
+			msg = T(c, "web.campaign_rerun", nil)
+		}
+	default:
+		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	}
+	if err != nil {
+		status, ok := h.webFormRefused(c, err)
+		if !ok {
+			return
+		}
+		p := h.newPage(c, "web.campaign_title")
+		h.formError(c, p, form, err)
+		h.renderCampaign(c, status, p)
+		return
+	}
+	h.flash(c, msg)
+	c.Redirect(http.StatusSeeOther, "/campaigns/"+url.PathEscape(strconv.FormatInt(camp.ID, 10)))
+}
+
+// webFormRefused answers a form's refusal: one the user can correct returns its status, to show
+// the form again with the reason; anything else (forbidden, internal) goes to the error page.
+func (h *Handler) webFormRefused(c *gin.Context, err error) (int, bool) {
+	code, status, _ := h.Problem(c, err)
+	if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
+		h.webFail(c, err)
+		return 0, false
+	}
+	return status, true
+}
