@@ -53,7 +53,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 	}
 	var d campaignsData
 	for _, o := range orgs {
-		d.Orgs = append(d.Orgs, orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))})
+		d.Orgs = append(d.Orgs, optionOf(o))
 	}
 	page, limit, offset := webPaging(c)
 	items, total, err := pagedAcross(adminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {

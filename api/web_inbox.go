@@ -35,6 +35,11 @@ type orgOption struct {
 	Indent string
 }
 
+// optionOf is org o in a select, indented by its depth in the tree.
+func optionOf(o termgoal.Org) orgOption {
+	return orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))}
+}
+
 // sortOption is a sort the box offers and the key of its label.
 type sortOption struct{ Value, Key string }
 
@@ -93,7 +98,7 @@ func (h *Handler) webInbox(c *gin.Context) {
 		return
 	}
 	for _, o := range orgs {
-		d.Orgs = append(d.Orgs, orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))})
+		d.Orgs = append(d.Orgs, optionOf(o))
 	}
 	d.Pager = newPager(inboxURL(f), page, total)
 	p := h.newPage(c, "web.inbox_title")

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -62,7 +61,7 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 	}
 	d := termRulesData{OrgID: orgs[0].ID}
 	for _, o := range orgs {
-		d.Orgs = append(d.Orgs, orgOption{ID: o.ID, Name: o.Name, Indent: strings.Repeat("　", max(0, strings.Count(o.Path, "/")-2))})
+		d.Orgs = append(d.Orgs, optionOf(o))
 	}
 	if v := c.Query("org_id"); v != "" {
 		if d.OrgID, err = strconv.ParseInt(v, 10, 64); err != nil {

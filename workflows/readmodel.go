@@ -133,17 +133,16 @@ func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) er
 	return workflow.ExecuteActivity(withWrite(ctx), a.Apply, c).Get(ctx, nil)
 }
 
+// quickRetry retries the short read-model activities fast, then less often.
+var quickRetry = &temporal.RetryPolicy{InitialInterval: 100 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 5 * time.Second}
+
 // withWrite sets the options of read-model writes: short, retried until the database answers
 // for a minute; after that the action fails and the process stays as it was.
 func withWrite(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    100 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Second,
-		},
+		RetryPolicy:            quickRetry,
 	})
 }
 
@@ -153,11 +152,7 @@ func withLocal(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    100 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Second,
-		},
+		RetryPolicy:            quickRetry,
 	})
 }
 
