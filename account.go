@@ -13,10 +13,12 @@ const (
 	RoleSuperior    Role = "superior"     // approves plans, resolves objections
 	RoleCongress    Role = "congress"     // the extra approval for principal posts of a local government
 	RoleFilingClerk Role = "filing_clerk" // records the plan (备案)
+	RoleAppraiser   Role = "appraiser"    // a member of the appraisal group (考评小组): scores
+	RoleReviewer    Role = "reviewer"     // answers appeals, never the one who decided the result
 )
 
 // Roles lists every role, in the order the UI shows them.
-var Roles = []Role{RoleAdmin, RoleHolder, RoleConsultee, RoleExpert, RoleCommittee, RoleSuperior, RoleCongress, RoleFilingClerk}
+var Roles = []Role{RoleAdmin, RoleHolder, RoleConsultee, RoleExpert, RoleCommittee, RoleSuperior, RoleCongress, RoleFilingClerk, RoleAppraiser, RoleReviewer}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return contains(Roles, r) }

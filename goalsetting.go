@@ -30,15 +30,21 @@ var GoalSteps = []Step{StepDraft, StepConsultation, StepExpertReview, StepCommit
 
 // StepRole is the role whose holders act on each step.
 var StepRole = map[Step]Role{
-	StepDraft:        RoleHolder,
-	StepConsultation: RoleConsultee,
-	StepExpertReview: RoleExpert,
-	StepCommittee:    RoleCommittee,
-	StepApproval:     RoleSuperior,
-	StepCongress:     RoleCongress,
-	StepNotice:       RoleSuperior,
-	StepFiling:       RoleFilingClerk,
-	StepPledge:       RoleHolder,
+	StepDraft:          RoleHolder,
+	StepConsultation:   RoleConsultee,
+	StepExpertReview:   RoleExpert,
+	StepCommittee:      RoleCommittee,
+	StepApproval:       RoleSuperior,
+	StepCongress:       RoleCongress,
+	StepNotice:         RoleSuperior,
+	StepFiling:         RoleFilingClerk,
+	StepPledge:         RoleHolder,
+	StepSelfAssessment: RoleHolder,
+	StepReport:         RoleHolder,
+	StepFeedback:       RoleHolder,
+	StepResult:         RoleSuperior,
+	StepCheck:          RoleSuperior,
+	StepAppealReview:   RoleReviewer,
 }
 
 // Template configures goal setting for a kind of holder (A5). A process snapshots the
@@ -70,6 +76,38 @@ type Template struct {
 	// Amendment is set on the snapshot an amendment process takes (目标调整): the change is
 	// drafted with its reason and approved by the superior, no other step.
 	Amendment bool `json:"amendment,omitempty"`
+	// Appraisal configures the annual and end-of-term appraisals of the template's terms;
+	// nil takes DefaultAppraisal.
+	Appraisal *AppraisalConfig `json:"appraisal,omitempty"`
+	// Flow is set on the snapshot a process takes: which steps it runs (FlowAppraisal,
+	// FlowReport, FlowChecked); empty for goal setting.
+	Flow string `json:"flow,omitempty"`
+}
+
+// AppraisalConfig returns the template's appraisal configuration or the default.
+func (t Template) AppraisalConfig() AppraisalConfig {
+	if t.Appraisal != nil {
+		return *t.Appraisal
+	}
+	return DefaultAppraisal()
+}
+
+// Flow step sequences other than goal setting's.
+var flowSteps = map[string][]Step{
+	FlowAppraisal: {StepSelfAssessment, StepScoring, StepResult, StepNotice, StepFeedback},
+	FlowReport:    {StepReport},
+	FlowChecked:   {StepReport, StepCheck},
+}
+
+// End returns the step a finished process of the template's flow rests in.
+func (t Template) End() Step {
+	switch t.Flow {
+	case FlowAppraisal:
+		return StepArchived
+	case FlowReport, FlowChecked:
+		return StepCompleted
+	}
+	return StepInForce
 }
 
 // Mode is how a multi-person step decides (T4).
@@ -98,6 +136,10 @@ var DefaultMode = map[Step]Mode{
 	StepCongress:     ModeAny,
 	StepFiling:       ModeAny,
 	StepPledge:       ModeAny,
+	StepScoring:      ModeAll,
+	StepResult:       ModeAny,
+	StepCheck:        ModeAny,
+	StepAppealReview: ModeAny,
 }
 
 // ModeOf returns the mode of step s.
@@ -140,6 +182,9 @@ func (p ReminderPolicy) Validate() error {
 
 // Steps returns the steps this template runs, in order.
 func (t Template) Steps() []Step {
+	if steps, ok := flowSteps[t.Flow]; ok {
+		return steps
+	}
 	if t.Amendment {
 		return []Step{StepDraft, StepApproval}
 	}
@@ -156,7 +201,8 @@ func (t Template) Steps() []Step {
 	return s
 }
 
-// Next returns the step after s, or StepInForce after the last.
+// Next returns the step after s, or the flow's end (StepInForce for goal setting) after the
+// last.
 func (t Template) Next(s Step) Step {
 	steps := t.Steps()
 	for i, st := range steps {
@@ -164,11 +210,14 @@ func (t Template) Next(s Step) Step {
 			return steps[i+1]
 		}
 	}
-	return StepInForce
+	return t.End()
 }
 
 // Days returns the working days allowed for step s (the notice length for the notice).
 func (t Template) Days(s Step) int {
+	if t.Flow == FlowAppraisal {
+		return t.AppraisalConfig().Days(s)
+	}
 	if s == StepNotice {
 		return t.NoticeDays
 	}
@@ -203,6 +252,11 @@ func (t Template) Validate() error {
 	}
 	if t.WithdrawHours < 0 || t.WithdrawHours > 720 {
 		return Errorf(EINVALID, "template.withdraw_hours", "the withdrawal window is 0 to 720 hours")
+	}
+	if t.Appraisal != nil {
+		if err := t.Appraisal.Validate(); err != nil {
+			return err
+		}
 	}
 	return t.Reminders.Validate()
 }

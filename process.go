@@ -146,6 +146,14 @@ type Change struct {
 	DueOn *time.Time `json:"due_on,omitempty"`
 	// InForce marks the plan version that comes into force, and the term's goals with it.
 	InForce bool `json:"in_force,omitempty"`
+	// Appraisal is the appraisal's row as it now stands (self-assessment, result, appeal,
+	// archive); Sheet a named rater's scoring sheet; BallotCode the hash of the one-time code
+	// an anonymous ballot used up.
+	Appraisal  *AppraisalRecord `json:"appraisal,omitempty"`
+	Sheet      *ScoreSheet      `json:"sheet,omitempty"`
+	BallotCode string           `json:"ballot_code,omitempty"`
+	// Progress is a submitted progress report.
+	Progress *ProgressReport `json:"progress,omitempty"`
 }
 
 // StepRecord records how a step ended and which plan version it acted on.

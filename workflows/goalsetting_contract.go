@@ -288,6 +288,15 @@ var Actions = map[string]func() ActionInput{
 	UpdateMoveTo:               func() ActionInput { return &MoveInput{} },
 	UpdateCancel:               func() ActionInput { return &ReasonInput{} },
 	UpdateRemind:               func() ActionInput { return &ReasonInput{} },
+
+	UpdateSelfAssess:   func() ActionInput { return &SelfAssessInput{} },
+	UpdateScore:        func() ActionInput { return &ScoreInput{} },
+	UpdateCloseScoring: func() ActionInput { return &ReasonInput{} },
+	UpdateDetermine:    func() ActionInput { return &DetermineInput{} },
+	UpdateAcknowledge:  func() ActionInput { return &ReasonInput{} },
+	UpdateAppeal:       func() ActionInput { return &AppealInput{} },
+	UpdateDecideAppeal: func() ActionInput { return &DecideAppealInput{} },
+	UpdateReport:       func() ActionInput { return &ReportActionInput{} },
 }
 
 // RefusalDetail travels as the details of the Temporal application error a validator returns:
