@@ -8,8 +8,10 @@ import "time"
 type Campaign struct {
 	ID         int64      `json:"id"`
 	Name       string     `json:"name"`
-	Kind       string     `json:"kind"` // the process kind it starts: goal_setting
+	Kind       string     `json:"kind"` // the process kind it starts: goal_setting, annual_appraisal
 	OrgID      int64      `json:"org_id"`
+	Year       int        `json:"year,omitempty"`        // the year an appraisal campaign appraises
+	ScheduleID string     `json:"schedule_id,omitempty"` // the Temporal Schedule that made it, once a year
 	OrgName    string     `json:"org_name,omitempty"`
 	Status     string     `json:"status"` // running, done
 	Started    int        `json:"started"`

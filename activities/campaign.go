@@ -16,7 +16,8 @@ import (
 
 // CampaignPageInput asks to start the processes of one page of a campaign's terms. The
 // workflow passes the contract of the process it starts (type, queue, ID format), since this
-// package cannot import the workflows.
+// package cannot import the workflows. Kind and Year are empty for goal setting; an annual
+// appraisal campaign (termgoal.AppraisalAnnual) names the year it appraises.
 type CampaignPageInput struct {
 	CampaignID   int64
 	OrgPath      string
@@ -24,8 +25,32 @@ type CampaignPageInput struct {
 	Limit        int
 	WorkflowType string
 	TaskQueue    string
-	IDFormat     string // e.g. "goalsetting-term-%d": one deterministic ID per term
+	IDFormat     string // e.g. "goalsetting-term-%d", "appraisal-term-%d-%d" (term, year): one deterministic ID per term
 	Initiator    termgoal.Actor
+	Kind         string
+	Year         int
+}
+
+// appraisal reports whether the page starts annual appraisals rather than goal setting.
+func (in CampaignPageInput) appraisal() bool { return in.Kind == termgoal.AppraisalAnnual }
+
+// start returns the workflow ID and the input of the process of a term.
+func (in CampaignPageInput) start(termID int64) (string, any) {
+	if in.appraisal() {
+		return fmt.Sprintf(in.IDFormat, termID, in.Year),
+			appraisalStart{TermID: termID, Kind: in.Kind, Year: in.Year, CampaignID: in.CampaignID, Initiator: in.Initiator}
+	}
+	return fmt.Sprintf(in.IDFormat, termID), map[string]any{"term_id": termID, "initiator": in.Initiator}
+}
+
+// appraisalStart is the JSON of workflows.AppraisalInput that a campaign starts an annual
+// appraisal with.
+type appraisalStart struct {
+	TermID     int64          `json:"term_id"`
+	Kind       string         `json:"kind"`
+	Year       int            `json:"year,omitempty"`
+	CampaignID int64          `json:"campaign_id,omitempty"`
+	Initiator  termgoal.Actor `json:"initiator"`
 }
 
 // CampaignPageResult says how a page went and where the next one starts.
@@ -41,12 +66,21 @@ const campaignConcurrency = 8
 
 // StartCampaignPage starts one process per term of the page (P7). Each ID is deterministic and
 // Temporal refuses a duplicate, so a retried page or a re-run campaign starts nothing twice.
+// Goal setting pages through the terms without their process and links each to it; an annual
+// appraisal pages through the terms the year's appraisal covers (Store.TermsForAppraisal) and
+// links nothing, as the appraisal's row names its term.
 func (a *Activities) StartCampaignPage(ctx context.Context, in CampaignPageInput) (CampaignPageResult, error) {
 	var r CampaignPageResult
 	if a.Temporal == nil {
 		return r, errors.New("activities: no Temporal client to start processes")
 	}
-	terms, err := a.Store.TermsWithoutProcess(ctx, in.OrgPath, in.AfterTermID, in.Limit)
+	var terms []termgoal.Term
+	var err error
+	if in.appraisal() {
+		terms, err = a.Store.TermsForAppraisal(ctx, in.OrgPath, in.Year, in.AfterTermID, in.Limit)
+	} else {
+		terms, err = a.Store.TermsWithoutProcess(ctx, in.OrgPath, in.AfterTermID, in.Limit)
+	}
 	if err != nil {
 		return r, domain(err)
 	}
@@ -59,17 +93,17 @@ func (a *Activities) StartCampaignPage(ctx context.Context, in CampaignPageInput
 	g.SetLimit(campaignConcurrency)
 	for i, t := range terms {
 		g.Go(func() error {
-			id := fmt.Sprintf(in.IDFormat, t.ID)
+			id, arg := in.start(t.ID)
 			_, err := a.Temporal.ExecuteWorkflow(gctx, client.StartWorkflowOptions{
 				ID: id, TaskQueue: in.TaskQueue,
 				WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 				WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 				WorkflowExecutionErrorWhenAlreadyStarted: true,
-			}, in.WorkflowType, map[string]any{"term_id": t.ID, "initiator": in.Initiator})
+			}, in.WorkflowType, arg)
 			if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
 				existing[i], err = true, nil
 			}
-			if err != nil {
+			if err != nil || in.appraisal() {
 				return err
 			}
 			return domain(a.Store.SetTermProcess(gctx, t.ID, id))

@@ -28,7 +28,8 @@ func (s *Store) Apply(ctx context.Context, c termgoal.Change) error {
 		// In foreign-key order: the process first, a notice before its objections.
 		for _, write := range []func(context.Context, *sql.Tx, termgoal.Change) error{
 			putProcess, openTasks, closeTasks, redueTasks, putCopies, putPlanVersion, putStepRecord,
-			putOpinion, putReview, putVote, putNotice, putObjection, putInForce, auditChange,
+			putOpinion, putReview, putVote, putNotice, putObjection, putInForce, putAppraisal, putSheet, useBallotCode,
+			putProgress, auditChange,
 		} {
 			if err := write(ctx, tx, c); err != nil {
 				return err

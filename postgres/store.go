@@ -94,6 +94,7 @@ var constraintKeys = map[string]string{
 	"grants_account_id_fkey":     "grant.account_unknown",
 	"accounts_person_id_fkey":    "account.person_unknown",
 	"api_tokens_account_id_fkey": "token.account_unknown",
+	"campaigns_org_id_fkey":      "campaign.org_unknown",
 }
 
 // mapError turns constraint violations into domain errors and wraps everything else.
