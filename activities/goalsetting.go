@@ -75,7 +75,7 @@ func (a *Activities) Assignees(ctx context.Context, in AssigneesInput) ([]termgo
 		return nil, domain(err)
 	}
 	accounts := holders
-	if in.Role != "" || (in.Step != termgoal.StepDraft && in.Step != termgoal.StepPledge) {
+	if in.Role != "" || role != termgoal.RoleHolder {
 		path := org.Path
 		if in.Above {
 			path = parentPath(path)

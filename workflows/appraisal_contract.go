@@ -104,7 +104,7 @@ type TermInput struct {
 	Initiator termgoal.Actor `json:"initiator"`
 	Year      int            `json:"year,omitempty"`
 	Handovers int            `json:"handovers,omitempty"`
-	Done      []string       `json:"done,omitempty"` // periods whose processes this term already started
+	Since     time.Time      `json:"since,omitzero"` // when the first run started
 }
 
 // Action inputs of the appraisal and report workflows.

@@ -18,9 +18,16 @@ const CampaignWorkflowName = "Campaign"
 func CampaignID(id int64) string { return fmt.Sprintf("campaign-%d", id) }
 
 // CampaignInput runs campaign CampaignID over the org subtree at OrgPath. AfterTermID is
-// where a continued run resumes.
+// where a continued run resumes. Kind is the process it starts: goal setting when empty, or
+// termgoal.AppraisalAnnual for Year. A run a Temporal Schedule starts has no CampaignID yet:
+// it names its ScheduleID and OrgID, appraises the year before the one it runs in, and
+// creates the year's campaign once.
 type CampaignInput struct {
 	CampaignID  int64          `json:"campaign_id"`
+	Kind        string         `json:"kind,omitempty"`
+	Year        int            `json:"year,omitempty"`
+	ScheduleID  string         `json:"schedule_id,omitempty"`
+	OrgID       int64          `json:"org_id,omitempty"`
 	OrgPath     string         `json:"org_path"`
 	Initiator   termgoal.Actor `json:"initiator"`
 	AfterTermID int64          `json:"after_term_id,omitempty"`
@@ -50,15 +57,26 @@ func Campaign(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
 		HeartbeatTimeout:    time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
+	page := activities.CampaignPageInput{WorkflowType: GoalSettingWorkflowName, TaskQueue: TaskQueue, IDFormat: goalSettingIDFormat, Limit: campaignPage}
+	if in.Kind == termgoal.AppraisalAnnual && workflow.GetVersion(ctx, "appraisal-campaign", workflow.DefaultVersion, 1) == 1 {
+		if in.CampaignID == 0 {
+			if in.Year == 0 {
+				in.Year = workflow.Now(ctx).In(chinaTime).Year() - 1
+			}
+			c := termgoal.Campaign{Name: fmt.Sprintf("%d", in.Year), Kind: in.Kind, Year: in.Year, OrgID: in.OrgID, ScheduleID: in.ScheduleID, CreatedBy: in.Initiator.Name}
+			if err := workflow.ExecuteActivity(ctx, a.EnsureCampaign, c).Get(ctx, &in.CampaignID); err != nil {
+				return CampaignResult{}, err
+			}
+		}
+		page.WorkflowType, page.IDFormat, page.Kind, page.Year = AppraisalWorkflowName, appraisalIDFormat, in.Kind, in.Year
+	}
 	for pages := 0; ; pages++ {
 		if pages == campaignPagesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return CampaignResult{}, workflow.NewContinueAsNewError(ctx, CampaignWorkflowName, in)
 		}
 		var r activities.CampaignPageResult
-		err := workflow.ExecuteActivity(ctx, a.StartCampaignPage, activities.CampaignPageInput{
-			CampaignID: in.CampaignID, OrgPath: in.OrgPath, AfterTermID: in.AfterTermID, Limit: campaignPage,
-			WorkflowType: GoalSettingWorkflowName, TaskQueue: TaskQueue, IDFormat: goalSettingIDFormat, Initiator: in.Initiator,
-		}).Get(ctx, &r)
+		page.CampaignID, page.OrgPath, page.AfterTermID, page.Initiator = in.CampaignID, in.OrgPath, in.AfterTermID, in.Initiator
+		err := workflow.ExecuteActivity(ctx, a.StartCampaignPage, page).Get(ctx, &r)
 		if err != nil {
 			return CampaignResult{}, err
 		}

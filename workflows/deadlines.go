@@ -102,7 +102,7 @@ func (w *goalWF) fire(ctx workflow.Context, s *GoalState, kind string) (*GoalSta
 func (w *goalWF) timeout(ctx workflow.Context, s *GoalState) (*GoalState, error) {
 	actor := termgoal.System
 	act := s.Template.Reminders.TimeoutAction
-	to := map[string]termgoal.Step{"approve": s.Template.Next(s.Step), "reject": termgoal.StepRejected, "return": termgoal.StepDraft}[act]
+	to := map[string]termgoal.Step{"approve": s.Template.Next(s.Step), "reject": termgoal.StepRejected, "return": s.Template.Steps()[0]}[act]
 	c := w.change(ctx, s, &actor, "auto_"+act, map[string]any{"reason": "timeout", "step": string(s.Step), "due_on": s.StepDueOn.Format("2006-01-02")})
 	w.closeTasks(s, &c, func(openTask) bool { return true }, termgoal.TaskClosed, "timeout_"+act)
 	who := s.acting()

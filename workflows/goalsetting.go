@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -65,6 +66,10 @@ type GoalState struct {
 	LastUrged   time.Time `json:"last_urged"`
 	Notified    int       `json:"notified"` // notification counter, for their IDs
 
+	// Appraisal and Report are set on an appraisal's and a report's state.
+	Appraisal *AppraisalState `json:"appraisal,omitempty"`
+	Report    *ReportState    `json:"report,omitempty"`
+
 	Applied      map[string]ActionResult `json:"applied"`
 	AppliedOrder []string                `json:"applied_order"`
 }
@@ -106,16 +111,32 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 		if err != nil {
 			return GoalResult{}, err
 		}
-		// The first entry runs under the lock like any action, so an early update waits for it.
-		w.busy = true
-		c := w.change(ctx, s, &in.Initiator, "started", map[string]any{"deadline_on": s.DeadlineOn.Format(time.DateOnly), "kind": s.Kind, "reason": in.Reason})
-		next, err := w.enter(ctx, s, c, termgoal.StepDraft)
-		w.busy = false
-		if err != nil {
+		if err := w.start(ctx, s, &in.Initiator, map[string]any{"deadline_on": s.DeadlineOn.Format(time.DateOnly), "kind": s.Kind, "reason": in.Reason}); err != nil {
 			return GoalResult{}, err
 		}
-		w.s = next
 	}
+	return w.loop(ctx, func(s *GoalState) error {
+		return workflow.NewContinueAsNewError(ctx, GoalSettingWorkflowName, GoalSettingInput{TermID: s.TermID, Initiator: s.Initiator, State: s})
+	})
+}
+
+// start records the start of a new process and enters its first step. The first entry runs
+// under the lock like any action, so an early update waits for it.
+func (w *goalWF) start(ctx workflow.Context, s *GoalState, initiator *termgoal.Actor, detail map[string]any) error {
+	w.busy = true
+	defer func() { w.busy = false }()
+	c := w.change(ctx, s, initiator, "started", detail)
+	next, err := w.enter(ctx, s, c, s.Template.Steps()[0])
+	if err != nil {
+		return err
+	}
+	w.s = next
+	return nil
+}
+
+// loop runs the process's steps to their end, continuing as new (through cont) when the
+// history grows long, and returns once the last notification is sent.
+func (w *goalWF) loop(ctx workflow.Context, cont func(*GoalState) error) (GoalResult, error) {
 	workflow.Go(ctx, w.reminders)
 	for !w.finished() {
 		if err := w.waitStep(ctx); err != nil {
@@ -125,7 +146,7 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 				return GoalResult{}, err
 			}
-			return GoalResult{}, workflow.NewContinueAsNewError(ctx, GoalSettingWorkflowName, GoalSettingInput{TermID: w.s.TermID, Initiator: w.s.Initiator, State: w.s})
+			return GoalResult{}, cont(w.s)
 		}
 	}
 	// Let accepted updates and notifications finish before the run closes.
@@ -138,7 +159,11 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 func (w *goalWF) finished() bool { return terminal(w.s.Step) }
 
 func terminal(s termgoal.Step) bool {
-	return s == termgoal.StepInForce || s == termgoal.StepCancelled || s == termgoal.StepRejected
+	switch s {
+	case termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected, termgoal.StepArchived, termgoal.StepCompleted:
+		return true
+	}
+	return false
 }
 
 // newGoalState snapshots the term and its template: editing the template later never changes
@@ -207,7 +232,11 @@ func (w *goalWF) waitStep(ctx workflow.Context) error {
 }
 
 func hasWindow(s termgoal.Step) bool {
-	return s == termgoal.StepConsultation || s == termgoal.StepCommittee || s == termgoal.StepNotice
+	switch s {
+	case termgoal.StepConsultation, termgoal.StepCommittee, termgoal.StepNotice, termgoal.StepScoring, termgoal.StepFeedback:
+		return true
+	}
+	return false
 }
 
 // windowEnd is the end of the window's last working day.
@@ -265,6 +294,11 @@ func (w *goalWF) closeWindow(ctx workflow.Context, s *GoalState) (*GoalState, er
 		return s, w.apply(ctx, s, c)
 	case termgoal.StepCommittee:
 		return w.tally(ctx, s, w.change(ctx, s, nil, "vote_window_closed", nil))
+	case termgoal.StepScoring:
+		return w.scoringMoved(ctx, s, w.change(ctx, s, nil, "ballot_window_closed", map[string]any{"ballots": len(s.Appraisal.Ballots)}))
+	case termgoal.StepFeedback:
+		// Nobody appealed in time: the result stands and is archived.
+		return w.enter(ctx, s, w.change(ctx, s, nil, "appeal_window_passed", nil), termgoal.StepArchived)
 	case termgoal.StepNotice:
 		if pendingObjections(s) > 0 {
 			c := w.change(ctx, s, nil, "notice_period_ended", map[string]any{"pending_objections": pendingObjections(s)})
@@ -315,8 +349,22 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		return nil, err
 	}
 	s.Signers = signersOf(who, s.Template.ModeOf(step))
-	if step == termgoal.StepDraft {
-		// The draft is due by the overall deadline: the plan must be approved within 2 months.
+	if step == termgoal.StepScoring {
+		if s.Signers, err = w.raters(ctx, s); err != nil {
+			return nil, err
+		}
+		if len(s.Signers) == 0 && !s.Template.AppraisalConfig().HasBallots() {
+			// Nobody to score: the process administrators score for the appraisal group.
+			c.Detail["reason"] = "no_assignee"
+			if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who); err != nil {
+				return nil, err
+			}
+			s.Signers = signersOf(who, termgoal.ModeAll)
+		}
+	}
+	if step == termgoal.StepDraft || step == termgoal.StepReport {
+		// The draft is due by the overall deadline: the plan must be approved within 2 months;
+		// a report by its own.
 		s.StepDueOn = s.DeadlineOn
 	}
 	kind := taskKind[step]
@@ -332,6 +380,12 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		s.WindowOver = len(s.Signers) == 0
 	case termgoal.StepExpertReview:
 		s.Reviews = nil
+	case termgoal.StepScoring:
+		// Named raters score until they are done; anonymous ballots come in until the due date.
+		s.WindowOver = !s.Template.AppraisalConfig().HasBallots()
+	case termgoal.StepResult:
+		s.Appraisal.RaterScore = s.raterScore()
+		c.Detail["rater_score"] = s.Appraisal.RaterScore
 	case termgoal.StepCommittee:
 		s.VoteRound++
 		s.Votes = nil
@@ -341,6 +395,11 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		c.Notice = w.notice(s, "open")
 		// Superiors act on the notice only when an objection comes in.
 		kind = ""
+	}
+	if step == termgoal.StepScoring && !s.pending() && s.WindowOver {
+		// Only the holder's own score counts (a self group alone): nothing to wait for.
+		c.StepRecord = record
+		return w.enter(ctx, s, c, s.Template.Next(step))
 	}
 	if kind != "" {
 		w.openTasks(s, &c, s.acting(), kind)
@@ -357,12 +416,19 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 // activity leaves their accounts out); a step with nobody to act goes to the process
 // administrators, with the reason code no_assignee in the audit log.
 func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]termgoal.Actor, error) {
-	if step == termgoal.StepDraft || step == termgoal.StepPledge {
+	switch step {
+	case termgoal.StepDraft, termgoal.StepPledge, termgoal.StepSelfAssessment, termgoal.StepFeedback, termgoal.StepReport:
 		return s.Holders, nil
+	case termgoal.StepScoring:
+		return nil, nil // the raters, resolved per group by raters
 	}
 	var who []termgoal.Actor
 	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &who); err != nil {
 		return nil, err
+	}
+	if step == termgoal.StepAppealReview {
+		// A reviewer other than the one who decided the result.
+		who = slices.DeleteFunc(who, func(p termgoal.Actor) bool { return p.AccountID == s.Appraisal.Result.DecidedBy })
 	}
 	if len(who) > 0 || step == termgoal.StepConsultation {
 		return who, nil
@@ -381,6 +447,14 @@ var taskKind = map[termgoal.Step]string{
 	termgoal.StepCongress:     "approve",
 	termgoal.StepFiling:       "file",
 	termgoal.StepPledge:       "pledge",
+
+	termgoal.StepSelfAssessment: "self_assess",
+	termgoal.StepScoring:        "score",
+	termgoal.StepResult:         "determine",
+	termgoal.StepFeedback:       "feedback",
+	termgoal.StepAppealReview:   "appeal_review",
+	termgoal.StepReport:         "report",
+	termgoal.StepCheck:          "approve",
 }
 
 func pendingObjections(s *GoalState) int {

@@ -35,6 +35,8 @@ func (w *goalWF) register(ctx workflow.Context) error {
 		action(ctx, w, UpdateSignPledges, checkSignPledges, w.signPledges),
 		w.registerOperations(ctx),
 		w.registerAdmin(ctx),
+		w.registerAppraisal(ctx),
+		w.listenHolderChanges(ctx),
 	)
 }
 
@@ -230,7 +232,7 @@ func (w *goalWF) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*
 // a return goes to an earlier step of the template.
 func checkDecision(name string) func(*GoalState, DecisionInput) error {
 	return func(s *GoalState, in DecisionInput) error {
-		if err := atStep(s, in.Actor, termgoal.StepApproval, termgoal.StepCongress); err != nil {
+		if err := atStep(s, in.Actor, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepCheck); err != nil {
 			return err
 		}
 		if name != UpdateApprove && blank(in.Comment) {
@@ -252,7 +254,7 @@ func (w *goalWF) approve(ctx workflow.Context, s *GoalState, in DecisionInput) (
 // returnToDraft sends the plan back, to the draft or to an earlier step. In ratio mode a
 // return is one disapproval: the step fails only when the ratio can no longer be reached.
 func (w *goalWF) returnToDraft(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
-	to := cmp.Or(in.ToStep, termgoal.StepDraft)
+	to := cmp.Or(in.ToStep, s.Template.Steps()[0])
 	c := w.change(ctx, s, &in.Actor, "returned", map[string]any{"comment": in.Comment, "to_step": string(to)})
 	if s.Template.ModeOf(s.Step) == termgoal.ModeRatio {
 		next, err := w.signed(ctx, s, c, in.Actor, signerReturned, "returned")
@@ -298,7 +300,7 @@ func (w *goalWF) signed(ctx workflow.Context, s *GoalState, c termgoal.Change, a
 	pass, fail := s.decided()
 	switch {
 	case fail:
-		return w.enter(ctx, s, c, termgoal.StepDraft)
+		return w.enter(ctx, s, c, s.Template.Steps()[0])
 	case pass:
 		return w.enter(ctx, s, c, s.Template.Next(s.Step))
 	}
@@ -378,7 +380,13 @@ func (w *goalWF) resolveObjection(ctx workflow.Context, s *GoalState, in Resolve
 	res := ActionResult{Seq: in.Seq}
 	switch {
 	case in.Upheld:
-		next, err := w.enter(ctx, s, c, termgoal.StepDraft)
+		// An upheld objection sends a plan back to its draft, an appraisal's result back to
+		// the superior.
+		back := termgoal.StepDraft
+		if s.Appraisal != nil {
+			back = termgoal.StepResult
+		}
+		next, err := w.enter(ctx, s, c, back)
 		return next, res, err
 	case s.WindowOver && pendingObjections(s) == 0:
 		// The notice ends only when its days have passed and every objection is resolved.

@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
 	"termgoal"
 	"termgoal/activities"
@@ -118,14 +117,26 @@ func play(t *testing.T, fx *fixture, start time.Time, acts []act) (workflows.Goa
 // environment.
 func playInput(t *testing.T, fx *fixture, start time.Time, acts []act, in workflows.GoalSettingInput, hook func(*testsuite.TestWorkflowEnvironment)) (workflows.GoalResult, error) {
 	t.Helper()
+	return playWorkflow(t, fx, start, acts, workflows.GoalSettingID(fx.term.ID), workflows.GoalSetting, in, hook)
+}
+
+// newEnv is a time-skipping environment at start with every workflow and the real activities.
+func newEnv(fx *fixture, start time.Time) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.GoalSettingID(fx.term.ID)})
 	env.SetWorkflowRunTimeout(400 * 24 * time.Hour)
-	env.RegisterWorkflowWithOptions(workflows.GoalSetting, workflow.RegisterOptions{Name: workflows.GoalSettingWorkflowName})
+	workflows.Register(env)
 	env.RegisterActivity(&activities.Activities{Store: fx.store, Notifier: notify.New(nil, "")})
+	return env
+}
+
+// playWorkflow runs workflow wf with input in and ID id from start with the actions.
+func playWorkflow(t *testing.T, fx *fixture, start time.Time, acts []act, id string, wf, in any, hook func(*testsuite.TestWorkflowEnvironment)) (workflows.GoalResult, error) {
+	t.Helper()
+	env := newEnv(fx, start)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: id})
 	for i, a := range acts {
 		a := a
 		id := a.id
@@ -165,11 +176,15 @@ func playInput(t *testing.T, fx *fixture, start time.Time, acts []act, in workfl
 	for _, a := range acts {
 		last = max(last, a.at)
 	}
-	env.RegisterDelayedCallback(env.CancelWorkflow, last+day(1))
+	env.RegisterDelayedCallback(func() {
+		if !env.IsWorkflowCompleted() {
+			env.CancelWorkflow()
+		}
+	}, last+day(1))
 	if hook != nil {
 		hook(env)
 	}
-	env.ExecuteWorkflow(workflows.GoalSetting, in)
+	env.ExecuteWorkflow(wf, in)
 	var res workflows.GoalResult
 	if err := env.GetWorkflowError(); err != nil {
 		var canceled *temporal.CanceledError

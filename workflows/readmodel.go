@@ -25,6 +25,11 @@ func today(t time.Time) time.Time {
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (w *goalWF) deadline(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
+	return workingDaysFrom(ctx, from, days)
+}
+
+// workingDaysFrom is the date days working days after from, on the calendar.
+func workingDaysFrom(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
 	var due time.Time
 	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Deadline, activities.DeadlineInput{From: from, WorkingDays: days}).Get(ctx, &due)
 	return due, err
@@ -49,7 +54,7 @@ func (w *goalWF) change(ctx workflow.Context, s *GoalState, actor *termgoal.Acto
 func (w *goalWF) process(s *GoalState) termgoal.Process {
 	status := "running"
 	switch s.Step {
-	case termgoal.StepInForce:
+	case termgoal.StepInForce, termgoal.StepArchived, termgoal.StepCompleted:
 		status = "completed"
 	case termgoal.StepCancelled:
 		status = "cancelled"
@@ -71,6 +76,14 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 	}
 	if s.LastTally != nil {
 		p.State["last_tally"] = s.LastTally
+	}
+	if s.Appraisal != nil {
+		p.State["appraisal"] = map[string]any{"kind": s.Appraisal.Kind, "year": s.Appraisal.Year, "rater_score": s.Appraisal.RaterScore,
+			"ballots": len(s.Appraisal.Ballots), "sheets": len(s.Appraisal.Sheets), "result": s.Appraisal.Result, "appeal": s.Appraisal.Appeal,
+			"self": s.Appraisal.Self, "annual": s.Appraisal.Annual, "warnings": s.Appraisal.Warnings}
+	}
+	if s.Report != nil {
+		p.State["report"] = s.Report
 	}
 	return p
 }
@@ -130,6 +143,9 @@ func (w *goalWF) closeTaskOf(s *GoalState, c *termgoal.Change, acc int64, outcom
 // its place: two "approved" rows for one approval. The reads below stay local.
 func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) error {
 	c.Process = w.process(s)
+	if s.Appraisal != nil {
+		c.Appraisal = s.record(appraisalStatus(s.Step), c.At)
+	}
 	return workflow.ExecuteActivity(withWrite(ctx), a.Apply, c).Get(ctx, nil)
 }
 

@@ -10,4 +10,7 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(GoalSetting, workflow.RegisterOptions{Name: GoalSettingWorkflowName})
 	r.RegisterWorkflowWithOptions(DailyDigest, workflow.RegisterOptions{Name: DailyDigestWorkflowName})
 	r.RegisterWorkflowWithOptions(Campaign, workflow.RegisterOptions{Name: CampaignWorkflowName})
+	r.RegisterWorkflowWithOptions(Appraisal, workflow.RegisterOptions{Name: AppraisalWorkflowName})
+	r.RegisterWorkflowWithOptions(Report, workflow.RegisterOptions{Name: ReportWorkflowName})
+	r.RegisterWorkflowWithOptions(Term, workflow.RegisterOptions{Name: TermWorkflowName})
 }

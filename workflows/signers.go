@@ -16,6 +16,7 @@ type Signer struct {
 	AddedBy    int64          `json:"added_by,omitempty"`    // set for a signer added by 加签
 	Before     bool           `json:"before,omitempty"`      // added before the adder (前加签)
 	DelegateOf int64          `json:"delegate_of,omitempty"` // set for a delegate (委派): whose task it is
+	Group      string         `json:"group,omitempty"`       // the rater group of an appraisal's scorer
 }
 
 // Signer statuses.
@@ -124,4 +125,4 @@ func (s *GoalState) openNext() *Signer {
 
 // signerSteps are the steps whose signers approve in a mode and may transfer, delegate and
 // add signers; windowed steps (consultation, committee) only transfer.
-var signerSteps = []termgoal.Step{termgoal.StepExpertReview, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepFiling}
+var signerSteps = []termgoal.Step{termgoal.StepExpertReview, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepFiling, termgoal.StepCheck}

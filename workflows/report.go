@@ -1,0 +1,118 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"termgoal"
+	"termgoal/activities"
+)
+
+// Reports (P4, and the follow-ups results drive): the monthly ledger, the quarterly summary,
+// the mid-year self-check the superior checks, a rectification report and an improvement by a
+// deadline. Each is one holder task with a due date, reminders and escalation, on the same
+// task mechanism as every other process.
+
+// ReportState is what a report adds to the process state.
+type ReportState struct {
+	Year    int     `json:"year"`
+	Period  string  `json:"period"`
+	Elapsed float64 `json:"elapsed,omitempty"`
+	Source  string  `json:"source,omitempty"` // the appraisal a follow-up comes from
+	Lagging []int   `json:"lagging,omitempty"`
+}
+
+// checkedKinds are the reports the superior checks after the holder submits them.
+var checkedKinds = map[string]bool{termgoal.ProgressMidYear: true, termgoal.FollowRectify: true, termgoal.FollowImprove: true}
+
+// Report runs one report of a term.
+func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
+	w := &goalWF{s: in.State}
+	if err := w.register(ctx); err != nil {
+		return GoalResult{}, err
+	}
+	if w.s == nil {
+		s, err := newReportState(ctx, in)
+		if err != nil {
+			return GoalResult{}, err
+		}
+		detail := map[string]any{"kind": s.Kind, "period": in.Period, "deadline_on": s.DeadlineOn.Format(time.DateOnly), "source": in.Source}
+		if err := w.start(ctx, s, &in.Initiator, detail); err != nil {
+			return GoalResult{}, err
+		}
+	}
+	return w.loop(ctx, func(s *GoalState) error {
+		return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, ReportInput{TermID: s.TermID, Initiator: s.Initiator, State: s})
+	})
+}
+
+func newReportState(ctx workflow.Context, in ReportInput) (*GoalState, error) {
+	var info activities.StartInfo
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.StartInfo, in.TermID).Get(ctx, &info); err != nil {
+		return nil, err
+	}
+	var holders []termgoal.Actor
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: in.TermID, Step: termgoal.StepReport}).Get(ctx, &holders); err != nil {
+		return nil, err
+	}
+	now := workflow.Now(ctx)
+	tpl := info.Template
+	tpl.Flow = termgoal.FlowReport
+	if checkedKinds[in.Kind] {
+		tpl.Flow = termgoal.FlowChecked
+	}
+	due := in.Due
+	if due.IsZero() {
+		d, err := workingDaysFrom(ctx, today(now), tpl.Days(termgoal.StepReport))
+		if err != nil {
+			return nil, err
+		}
+		due = d
+	}
+	s := &GoalState{
+		ProcessID: workflow.GetInfo(ctx).WorkflowExecution.ID, Kind: in.Kind,
+		TermID: in.TermID, OrgID: info.Term.OrgID, Holder: info.Holder, Years: info.Term.Years(),
+		Template: tpl, Initiator: in.Initiator, StartedAt: now, DeadlineOn: due,
+		Holders: holders, Round: 1, Applied: map[string]ActionResult{},
+		Report: &ReportState{Year: in.Year, Period: in.Period, Elapsed: in.Elapsed, Source: in.Source},
+	}
+	if info.InForce != nil {
+		s.Version, s.Items = info.InForce.Version, info.InForce.Items
+	}
+	return s, nil
+}
+
+// progressKind reports whether the process reports progress against the plan's items (the
+// follow-ups report in words).
+func progressKind(kind string) bool {
+	return kind == termgoal.ProgressLedger || kind == termgoal.ProgressQuarterly || kind == termgoal.ProgressMidYear
+}
+
+func checkReport(s *GoalState, in ReportActionInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepReport); err != nil {
+		return err
+	}
+	if progressKind(s.Kind) {
+		return termgoal.ValidateProgress(s.Items, in.Entries)
+	}
+	if blank(in.Summary) {
+		return invalid("report.summary", "the report needs its text")
+	}
+	return nil
+}
+
+// report records the holder's report, flags the items behind their yearly target and moves
+// on to the superior's check, or ends.
+func (w *goalWF) report(ctx workflow.Context, s *GoalState, in ReportActionInput) (*GoalState, ActionResult, error) {
+	r := s.Report
+	r.Lagging = termgoal.Lagging(s.Items, r.Year, in.Entries, r.Elapsed)
+	c := w.change(ctx, s, &in.Actor, "report_submitted", map[string]any{"period": r.Period, "lagging": r.Lagging})
+	c.Progress = &termgoal.ProgressReport{
+		ProcessID: s.ProcessID, TermID: s.TermID, Kind: s.Kind, Year: r.Year, Period: r.Period,
+		Entries: in.Entries, Summary: in.Summary, Lagging: r.Lagging, At: c.At,
+	}
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "submitted")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepReport))
+	return next, ActionResult{}, err
+}
