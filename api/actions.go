@@ -80,6 +80,18 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		return res, err
 	}
 	input.SetActor(actor)
+	return res, h.update(ctx, processID, action, key, input, &res)
+}
+
+// update sends update action with input to workflow processID under update ID key and waits
+// for its outcome, as Act does once it has checked and completed the input. Act's callers
+// reach only the actions of workflows.Actions; a few handlers (an anonymous ballot, a
+// handover on the term's workflow) call update directly after their own checks. The update's
+// result is decoded into out.
+func (h *Handler) update(ctx context.Context, processID, action, key string, input, out any) error {
+	if h.temporal == nil {
+		return errors.New("no Temporal client configured")
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.ActionTimeout)
 	defer cancel()
 	handle, err := h.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
@@ -90,12 +102,12 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
-		err = handle.Get(ctx, &res)
+		err = handle.Get(ctx, out)
 	}
 	if err != nil {
-		return res, h.actionError(ctx, processID, err)
+		return h.actionError(ctx, processID, err)
 	}
-	return res, nil
+	return nil
 }
 
 // actionError maps what Temporal answered to a domain error.
@@ -153,6 +165,7 @@ var adminAware = map[string]bool{
 	workflows.UpdateReassign: true, workflows.UpdateExtend: true, workflows.UpdateMoveTo: true,
 	workflows.UpdateCancel: true, workflows.UpdateRemind: true, workflows.UpdateUrge: true,
 	workflows.UpdateComment: true, workflows.UpdateCopy: true, workflows.UpdateRemoveSigner: true,
+	workflows.UpdateCloseScoring: true,
 }
 
 // prepare completes an action's input from the database before the workflow sees it: whether

@@ -38,6 +38,7 @@ type Handler struct {
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	signins  *limiter
+	ballots  *limiter // failed ballot codes per address
 	engine   *gin.Engine
 }
 
@@ -75,6 +76,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		temporal: cfg.Temporal,
 		log:      cfg.Log,
 		signins:  newLimiter(signinAttempts, signinWindow, cfg.Now),
+		ballots:  newLimiter(ballotAttempts, signinWindow, cfg.Now),
 	}
 	h.sessions = newSessions(cfg)
 	h.engine = h.routes()

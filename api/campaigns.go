@@ -22,15 +22,23 @@ import (
 	"termgoal/workflows"
 )
 
-// CampaignKinds are the processes a campaign can start; the annual appraisal joins them with
-// its workflow.
-var CampaignKinds = []string{"goal_setting"}
+// CampaignKinds are the processes a campaign can start: goal setting (the default) and the
+// annual appraisal of a year.
+var CampaignKinds = []string{"goal_setting", termgoal.AppraisalAnnual}
 
-// CampaignRequest starts a campaign over the subtree of OrgID.
+// Campaign years an appraisal campaign may appraise.
+const (
+	minCampaignYear = 2000
+	maxCampaignYear = 2100
+)
+
+// CampaignRequest starts a campaign over the subtree of OrgID. Kind is goal_setting when
+// empty; an annual_appraisal campaign needs the Year it appraises.
 type CampaignRequest struct {
 	Name  string `json:"name"`
 	OrgID int64  `json:"org_id"`
 	Kind  string `json:"kind"`
+	Year  int    `json:"year,omitempty"`
 }
 
 // CampaignView is a campaign with its progress.
@@ -82,16 +90,26 @@ func (h *Handler) StartCampaign(c *gin.Context, req CampaignRequest) (*termgoal.
 	if req.Name == "" || len([]rune(req.Name)) > 200 {
 		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.name", "a campaign needs a name of at most 200 characters")
 	}
-	if !isCampaignKind(req.Kind) {
-		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.kind", "a campaign starts goal_setting", "kind", req.Kind)
+	if req.Kind == "" {
+		req.Kind = "goal_setting"
 	}
-	camp := &termgoal.Campaign{Name: req.Name, Kind: req.Kind, OrgID: req.OrgID, CreatedBy: Caller(c).DisplayName}
+	if !isCampaignKind(req.Kind) {
+		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.kind", "a campaign starts goal_setting or annual_appraisal", "kind", req.Kind)
+	}
+	switch {
+	case req.Kind == termgoal.AppraisalAnnual && (req.Year < minCampaignYear || req.Year > maxCampaignYear):
+		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.year", "an annual appraisal campaign needs the year it appraises",
+			"min", minCampaignYear, "max", maxCampaignYear)
+	case req.Kind != termgoal.AppraisalAnnual:
+		req.Year = 0
+	}
+	camp := &termgoal.Campaign{Name: req.Name, Kind: req.Kind, Year: req.Year, OrgID: req.OrgID, CreatedBy: Caller(c).DisplayName}
 	if err := h.store.CreateCampaign(ctx, camp); err != nil {
 		return nil, err
 	}
 	// Audited before the start: a start that fails leaves a recorded campaign to run again.
 	if err := h.appendAudit(c, termgoal.Audit{Action: "campaign_started", Detail: map[string]any{
-		"campaign_id": camp.ID, "name": camp.Name, "kind": camp.Kind, "org_id": camp.OrgID}}); err != nil {
+		"campaign_id": camp.ID, "name": camp.Name, "kind": camp.Kind, "year": camp.Year, "org_id": camp.OrgID}}); err != nil {
 		return nil, err
 	}
 	if _, err := h.runCampaign(ctx, camp, path, Actor(c)); err != nil {
@@ -125,7 +143,8 @@ func (h *Handler) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgP
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.CampaignWorkflowName, workflows.CampaignInput{CampaignID: camp.ID, OrgPath: orgPath, Initiator: initiator})
+	}, workflows.CampaignWorkflowName, workflows.CampaignInput{CampaignID: camp.ID, Kind: camp.Kind, Year: camp.Year,
+		OrgPath: orgPath, Initiator: initiator})
 	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
 		return run, termgoal.Errorf(termgoal.ECONFLICT, "campaign.running", "the campaign is still running")
 	}
@@ -254,11 +273,18 @@ func (h *Handler) remindCampaign(c *gin.Context) {
 func (h *Handler) RemindCampaign(c *gin.Context, camp *termgoal.Campaign, path, key, reason string) (BatchResult, error) {
 	today, reason := h.Today(), strings.TrimSpace(reason)
 	ids, errs, err := h.remindUnder(c, key, path, reason, func(p *termgoal.Process) bool {
-		return p.Kind == camp.Kind && overdue(p, today)
+		return p.Kind == camp.Kind && overdue(p, today) && (camp.Year == 0 || appraisalYear(p) == camp.Year)
 	})
 	if err != nil {
 		return BatchResult{}, err
 	}
 	return h.batchOutcome(c, "campaign_remind", ids, errs, map[string]any{
 		"campaign_id": camp.ID, "org_id": camp.OrgID, "reason": reason})
+}
+
+// appraisalYear is the year an appraisal process appraises, from its state.
+func appraisalYear(p *termgoal.Process) int {
+	return stateValue[struct {
+		Year int `json:"year"`
+	}](p.State, "appraisal").Year
 }

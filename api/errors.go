@@ -83,13 +83,13 @@ func MessageOf(c *gin.Context, e *termgoal.Error) string {
 	return T(c, "error."+e.Code, nil)
 }
 
-// localizeArgs translates the arguments that name vocabulary (a step, a pledge) so the
-// message reads "the process is at step 公示", not "at step notice".
+// localizeArgs translates the arguments that name vocabulary (a step, a pledge, a grade) so
+// the message reads "the process is at step 公示", not "at step notice".
 func localizeArgs(c *gin.Context, args map[string]any) map[string]any {
 	out := make(map[string]any, len(args))
 	for k, v := range args {
 		out[k] = v
-		if s, ok := v.(string); ok && (k == "step" || k == "pledge") {
+		if s, ok := v.(string); ok && vocabularyArgs[k] {
 			if t, ok := translate(Localizer(c), k+"s."+s, nil); ok {
 				out[k] = t
 			}
@@ -97,6 +97,10 @@ func localizeArgs(c *gin.Context, args map[string]any) map[string]any {
 	}
 	return out
 }
+
+// vocabularyArgs are the arguments localizeArgs translates, each under the key prefix of its
+// name and an s.
+var vocabularyArgs = map[string]bool{"step": true, "pledge": true, "grade": true}
 
 // writeRawError answers outside Gin (the cross-origin protection refuses before routing).
 func writeRawError(w http.ResponseWriter, r *http.Request, status int, code, key, fallback string) {

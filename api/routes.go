@@ -28,6 +28,7 @@ func (h *Handler) routes() *gin.Engine {
 	v1.GET("/notices", h.listNotices)
 	v1.GET("/notices/:process_id", h.getNotice)
 	v1.POST("/notices/:process_id/objections", h.fileObjection)
+	v1.POST("/ballots", h.castBallot)
 
 	a := v1.Group("", h.requireAuth)
 	a.GET("/me", h.me)
@@ -62,12 +63,21 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/terms/:id/plans", h.listPlanVersions)
 	a.POST("/terms/:id/goal-setting", h.startGoalSetting)
 	a.POST("/terms/:id/amendments", h.startAmendment)
+	a.GET("/terms/:id/progress", h.termProgress)
+	a.POST("/terms/:id/handover", h.handover)
+	a.POST("/terms/:id/follow", h.followTerm)
+
+	a.GET("/appraisals", h.listAppraisals)
+	a.POST("/appraisals", h.createAppraisal)
+	a.GET("/appraisals/:process_id", h.getAppraisal)
+	a.GET("/results", h.listResults)
 
 	a.GET("/processes", h.listProcesses)
 	a.GET("/processes/:id", h.getProcess)
 	a.POST("/processes/:id/actions/:action", h.postAction)
 	a.GET("/processes/:id/attachments", h.listAttachments)
 	a.POST("/processes/:id/attachments", h.addAttachment)
+	a.POST("/processes/:id/ballot-codes", h.issueBallotCodes)
 	a.GET("/attachments/:id", h.getAttachment)
 
 	a.GET("/tasks", h.inbox)
@@ -86,6 +96,9 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/campaigns/:id", h.getCampaign)
 	a.POST("/campaigns/:id/rerun", h.rerunCampaign)
 	a.POST("/campaigns/:id/remind", h.remindCampaign)
+	a.GET("/campaign-schedules", h.listCampaignSchedules)
+	a.POST("/campaign-schedules", h.createCampaignSchedule)
+	a.DELETE("/campaign-schedules/:id", h.deleteCampaignSchedule)
 
 	a.POST("/admin/remind", h.batchRemind)
 	a.POST("/admin/reassign", h.batchReassign)
