@@ -15,6 +15,7 @@ var public = map[string]bool{
 	"GET /api/v1/notices":                         true,
 	"GET /api/v1/notices/:process_id":             true,
 	"POST /api/v1/notices/:process_id/objections": true,
+	"POST /api/v1/ballots":                        true,
 }
 
 func TestProtectedRoutesAnswer401(t *testing.T) {

@@ -67,11 +67,19 @@ func TestCampaigns(t *testing.T) {
 	bad.Name = "  "
 	f.errCode("POST", path, f.aTok, bad, 422)
 	bad = req
-	bad.Kind = "annual_appraisal"
+	bad.Kind = "plan_amendment"
 	e := f.errCode("POST", path+"?lang=en", f.aTok, bad, 422)
-	if !strings.Contains(e.Error.Message, `"annual_appraisal" is not a campaign kind`) {
+	if !strings.Contains(e.Error.Message, `"plan_amendment" is not a campaign kind`) {
 		t.Errorf("kind: %+v", e)
 	}
+	// An annual appraisal campaign needs its year.
+	bad.Kind = termgoal.AppraisalAnnual
+	e = f.errCode("POST", path+"?lang=en", f.aTok, bad, 422)
+	if !strings.Contains(e.Error.Message, "needs the year it appraises") {
+		t.Errorf("year: %+v", e)
+	}
+	bad.Year = 1999
+	f.errCode("POST", path, f.aTok, bad, 422)
 	f.errCode("POST", path, f.aTok, `{"name":"x","org_id":1,"kind":"goal_setting","cron":"@yearly"}`, 400)
 	if len(tmp.starts) != 0 {
 		t.Fatalf("refused campaigns started %+v", tmp.starts)
@@ -94,6 +102,19 @@ func TestCampaigns(t *testing.T) {
 	}
 	f.do("POST", path, f.rootTok, CampaignRequest{Name: "b", OrgID: f.b.ID, Kind: "goal_setting"}, 201, nil)
 
+	// An annual appraisal campaign of a year: its kind and year go to the workflow.
+	var appr termgoal.Campaign
+	f.do("POST", path, f.rootTok, CampaignRequest{Name: "2026年度考核", OrgID: f.b.ID, Kind: termgoal.AppraisalAnnual, Year: 2026}, 201, &appr)
+	if in := tmp.inputs[len(tmp.inputs)-1]; appr.Kind != termgoal.AppraisalAnnual || appr.Year != 2026 ||
+		in.Kind != termgoal.AppraisalAnnual || in.Year != 2026 || in.CampaignID != appr.ID || in.OrgPath != f.b.Path {
+		t.Errorf("appraisal campaign %+v, input %+v", appr, in)
+	}
+	var av CampaignView
+	f.do("GET", fmt.Sprintf("%s/%d", path, appr.ID), f.rootTok, nil, 200, &av)
+	if av.Campaign.Year != 2026 || av.Progress.Terms != 0 {
+		t.Errorf("appraisal campaign view %+v", av)
+	}
+
 	// Listed for the administrators of its org only.
 	var l List[termgoal.Campaign]
 	f.do("GET", path, f.aTok, nil, 200, &l)
@@ -101,7 +122,7 @@ func TestCampaigns(t *testing.T) {
 		t.Errorf("adminA's campaigns %+v", l)
 	}
 	f.do("GET", path, f.rootTok, nil, 200, &l)
-	if l.Total != 2 {
+	if l.Total != 3 {
 		t.Errorf("root's campaigns %+v", l)
 	}
 	f.do("GET", path, f.a1Tok, nil, 200, &l)
@@ -134,7 +155,7 @@ func TestCampaigns(t *testing.T) {
 	// Run again: a new run of the same workflow ID; while one runs, a conflict.
 	var run CampaignRun
 	f.do("POST", one+"/rerun", f.aTok, nil, 202, &run)
-	if run.WorkflowID != workflows.CampaignID(camp.ID) || run.RunID == "" || len(tmp.starts) != 3 || tmp.inputs[2].CampaignID != camp.ID {
+	if run.WorkflowID != workflows.CampaignID(camp.ID) || run.RunID == "" || len(tmp.starts) != 4 || tmp.inputs[3].CampaignID != camp.ID {
 		t.Errorf("rerun %+v %+v", run, tmp.starts)
 	}
 	tmp.running = true
@@ -158,7 +179,7 @@ func TestCampaigns(t *testing.T) {
 	for _, a := range audit.Items {
 		actions[a.Action]++
 	}
-	if actions["campaign_started"] != 2 || actions["campaign_rerun"] != 1 || actions["campaign_remind"] != 1 {
+	if actions["campaign_started"] != 3 || actions["campaign_rerun"] != 1 || actions["campaign_remind"] != 1 {
 		t.Errorf("audit %v", actions)
 	}
 }

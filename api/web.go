@@ -27,7 +27,8 @@ import (
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
-var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error"}
+var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
+	"appraisal", "results", "ballot", "schedules"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -66,6 +67,13 @@ var webFuncs = template.FuncMap{
 	"target": func(targets map[string]string, year int) string {
 		return targets[fmt.Sprint(year)]
 	},
+	// The appraisal pages (web_appraisal.go).
+	"score":         fmtScore,
+	"actualOf":      actualOf,
+	"sheetScore":    sheetScore,
+	"lagging":       isLagging,
+	"itemTitle":     itemTitle,
+	"appraisalHref": appraisalHref,
 }
 
 // loadWebTemplates parses every page template once.
@@ -112,6 +120,8 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	r.GET("/notices", webNoCache, h.webNotices)
 	r.GET("/notices/:process_id", webNoCache, h.webNotice)
 	r.POST("/notices/:process_id/objections", webNoCache, h.webObjection)
+	r.GET("/ballot", webNoCache, h.webBallot)
+	r.POST("/ballot", webNoCache, h.webCastBallot)
 
 	p := r.Group("", webNoCache, h.webRequireAuth)
 	p.GET("/inbox", h.webInbox)
@@ -127,10 +137,19 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/people/:id", h.webPerson)
 	p.GET("/terms/:id", h.webTerm)
 	p.POST("/terms/:id/amendments", h.webAmend)
+	p.POST("/terms/:id/follow", h.webFollowTerm)
+	p.POST("/terms/:id/handover", h.webHandover)
+	p.POST("/terms/:id/appraisals", h.webStartAppraisal)
+	p.GET("/appraisals/:id", h.webAppraisal)
+	p.POST("/appraisals/:id/ballot-codes", h.webBallotCodes)
+	p.GET("/results", h.webResults)
 	p.GET("/campaigns", h.webCampaigns)
 	p.POST("/campaigns", h.webStartCampaign)
 	p.GET("/campaigns/:id", h.webCampaign)
 	p.POST("/campaigns/:id/act", h.webCampaignAct)
+	p.GET("/campaign-schedules", h.webSchedules)
+	p.POST("/campaign-schedules", h.webCreateSchedule)
+	p.POST("/campaign-schedules/:id/delete", h.webDeleteSchedule)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

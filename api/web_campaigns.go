@@ -19,6 +19,8 @@ import (
 // campaignsData is the list page.
 type campaignsData struct {
 	Orgs  []orgOption // the orgs the caller administers, for the form
+	Kinds []string
+	Year  int // the default year of an appraisal campaign: last year
 	Items []termgoal.Campaign
 	Pager pager
 }
@@ -51,7 +53,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, errForbidden())
 		return
 	}
-	var d campaignsData
+	d := campaignsData{Kinds: CampaignKinds, Year: h.Today().Year() - 1}
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
@@ -76,7 +78,11 @@ func (h *Handler) webStartCampaign(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	orgID, _ := strconv.ParseInt(form.Get("org_id"), 10, 64)
-	camp, err := h.StartCampaign(c, CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")})
+	req := CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")}
+	if req.Kind == termgoal.AppraisalAnnual {
+		req.Year, _ = strconv.Atoi(strings.TrimSpace(form.Get("year")))
+	}
+	camp, err := h.StartCampaign(c, req)
 	if err != nil {
 		status, ok := h.webFormRefused(c, err)
 		if !ok {
@@ -109,6 +115,9 @@ func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
 	}
 	d := campaignData{Campaign: camp, Progress: prog}
 	steps := append(slices.Clone(termgoal.GoalSteps), termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected)
+	if camp.Kind == termgoal.AppraisalAnnual {
+		steps = appraisalSteps
+	}
 	for _, s := range steps {
 		if n := prog.ByStep[string(s)]; n > 0 {
 			d.Steps = append(d.Steps, stepCount{Step: s, Count: n})
@@ -177,3 +186,7 @@ func (h *Handler) webFormRefused(c *gin.Context, err error) (int, bool) {
 	}
 	return status, true
 }
+
+// appraisalSteps are the steps of an appraisal in their order, for a campaign's progress.
+var appraisalSteps = []termgoal.Step{termgoal.StepSelfAssessment, termgoal.StepScoring, termgoal.StepResult, termgoal.StepNotice,
+	termgoal.StepFeedback, termgoal.StepAppealReview, termgoal.StepArchived, termgoal.StepCancelled}

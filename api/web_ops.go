@@ -44,7 +44,7 @@ var ownOps = []string{workflows.UpdateRecallDelegation, workflows.UpdateWithdraw
 // take back the assignee who delegated. The workflow checks each.
 var processOps = []string{
 	workflows.UpdateReassign, workflows.UpdateExtend, workflows.UpdateMoveTo, workflows.UpdateCancel, workflows.UpdateRemind,
-	workflows.UpdateUrge, workflows.UpdateWithdraw, workflows.UpdateRecallDelegation,
+	workflows.UpdateUrge, workflows.UpdateWithdraw, workflows.UpdateRecallDelegation, workflows.UpdateCloseScoring,
 }
 
 // taskAllows reports whether a task page may send action for task t.
@@ -152,7 +152,7 @@ func (h *Handler) opFromForm(ctx context.Context, action string, form url.Values
 		}
 		return in, true, nil
 	case workflows.UpdateAnswerDelegation, workflows.UpdateRecallDelegation, workflows.UpdateWithdraw,
-		workflows.UpdateUrge, workflows.UpdateRemind:
+		workflows.UpdateUrge, workflows.UpdateRemind, workflows.UpdateCloseScoring:
 		return &workflows.ReasonInput{Reason: get("reason")}, true, nil
 	case workflows.UpdateCancel:
 		if err := confirmed(); err != nil {

@@ -26,6 +26,14 @@ var kindActions = map[string][]string{
 	"pledge":  {workflows.UpdateSignPledges},
 	// A delegate (委派) answers; the decision stays with the assignee who delegated.
 	"delegated": {workflows.UpdateAnswerDelegation},
+
+	// Appraisals and reports (web_appraisal_task.go); a report's check is "approve".
+	"self_assess":   {workflows.UpdateSelfAssess},
+	"score":         {workflows.UpdateScore},
+	"determine":     {workflows.UpdateDetermine},
+	"feedback":      {workflows.UpdateAcknowledge, workflows.UpdateAppeal},
+	"appeal_review": {workflows.UpdateDecideAppeal},
+	"report":        {workflows.UpdateReport},
 }
 
 // blankRows is how many empty rows the plan editor offers below the items.
@@ -70,7 +78,8 @@ type taskData struct {
 	Choices      []termgoal.Choice
 	Dispositions []termgoal.Disposition
 	Pledges      []string
-	Ops          taskOpsData // the panel of operations beside the step's own form (T3)
+	Ops          taskOpsData    // the panel of operations beside the step's own form (T3)
+	Appraisal    *appraisalTask // the forms of appraisals and reports
 }
 
 // loadTask loads a task the caller may see: their own, or any in an org they administer.
@@ -169,6 +178,10 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		}
 	}
 	if d.Ops, err = h.taskOps(ctx, Caller(c), t, d.Process, d.Term); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if d.Appraisal, err = h.appraisalTaskData(ctx, t, d.Process, d.Term); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -363,6 +376,9 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 		return &workflows.FileInput{DocNumber: get("doc_number")}, nil
 	case workflows.UpdateSignPledges:
 		return &workflows.SignPledgesInput{Pledges: form["pledge"]}, nil
+	}
+	if in, ok, err := h.appraisalFromForm(c.Request.Context(), t, action, form); ok {
+		return in, err
 	}
 	if in, ok, err := h.opFromForm(c.Request.Context(), action, form); ok {
 		return in, err

@@ -6,7 +6,9 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +27,14 @@ type termPageData struct {
 	Versions  []termgoal.PlanVersion
 	Processes []termgoal.Process
 	MayAmend  bool // the goals are in force and the caller may ask to amend them
+
+	// Following the term (term_follow.go): the progress reports with their lagging items
+	// (titled from Items, the plan in force or the latest), and the administrator's forms.
+	Progress       []termgoal.ProgressReport
+	Items          []termgoal.PlanItem
+	Admin          bool
+	CanHandover    bool // a person's term
+	AppraisalKinds []string
 }
 
 // pageTerm loads term :id for a page, with the checks of readableTerm.
@@ -38,6 +48,11 @@ func (h *Handler) pageTerm(c *gin.Context) (*termgoal.Term, string, error) {
 
 // webTerm shows term :id.
 func (h *Handler) webTerm(c *gin.Context) {
+	h.renderTerm(c, http.StatusOK, h.newPage(c, "web.term_title"))
+}
+
+// renderTerm shows term :id on page p with status.
+func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	ctx := c.Request.Context()
 	t, path, err := h.pageTerm(c)
 	if err != nil {
@@ -75,10 +90,83 @@ func (h *Handler) webTerm(c *gin.Context) {
 		return
 	}
 	d.MayAmend = t.Status == "goals_in_force" && h.mayAmend(Caller(c), t, path)
-	p := h.newPage(c, "web.term_title")
+	if d.Progress, err = h.store.ProgressReports(ctx, t.ID); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	switch {
+	case d.InForce != nil:
+		d.Items = d.InForce.Items
+	case len(d.Versions) > 0:
+		d.Items = d.Versions[0].Items
+	}
+	d.Admin = isAdmin(Caller(c), path)
+	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
+	d.AppraisalKinds = AppraisalKinds
 	p.Title = t.HolderName + " · " + p.Title
 	p.Data = d
-	h.render(c, http.StatusOK, "term", p)
+	h.render(c, status, "term", p)
+}
+
+// termForm runs an administrator's form of the term page: do applies it to the term; applied,
+// the page again with msg; refused, the page again with the reason and what was sent.
+func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Values) (string, error)) {
+	t, path, err := h.pageTerm(c)
+	if err == nil && !isAdmin(Caller(c), path) {
+		err = errForbidden()
+	}
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	msg, err := do(t, form)
+	if err != nil {
+		status, ok := h.webFormRefused(c, err)
+		if !ok {
+			return
+		}
+		p := h.newPage(c, "web.term_title")
+		h.formError(c, p, form, err)
+		h.renderTerm(c, status, p)
+		return
+	}
+	h.flash(c, msg)
+	c.Redirect(http.StatusSeeOther, "/terms/"+strconv.FormatInt(t.ID, 10))
+}
+
+// webFollowTerm starts the term's workflow from the term page.
+func (h *Handler) webFollowTerm(c *gin.Context) {
+	h.termForm(c, func(t *termgoal.Term, _ url.Values) (string, error) {
+		_, err := h.FollowTerm(c, t)
+		return T(c, "web.term_followed", nil), err
+	})
+}
+
+// webHandover hands the term over from the term page.
+func (h *Handler) webHandover(c *gin.Context) {
+	h.termForm(c, func(t *termgoal.Term, form url.Values) (string, error) {
+		key, err := formKey(form)
+		if err != nil {
+			return "", err
+		}
+		to, _ := strconv.ParseInt(strings.TrimSpace(form.Get("to_person_id")), 10, 64)
+		_, err = h.Handover(c, t, HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
+		return T(c, "web.handed_over", nil), err
+	})
+}
+
+// webStartAppraisal starts an appraisal from the term page.
+func (h *Handler) webStartAppraisal(c *gin.Context) {
+	h.termForm(c, func(t *termgoal.Term, form url.Values) (string, error) {
+		year, _ := strconv.Atoi(strings.TrimSpace(form.Get("year")))
+		_, err := h.StartAppraisal(c, AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
+		return T(c, "web.appraisal_started", nil), err
+	})
 }
 
 // webAmend starts an amendment from the term page and opens its process.

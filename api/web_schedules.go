@@ -1,0 +1,90 @@
+package api
+
+// The campaign schedules page (P7): the yearly schedules of the orgs the caller administers,
+// a form to add one and a button to delete one. It goes through schedules.go.
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// schedulesData is the schedules page.
+type schedulesData struct {
+	Orgs   []orgOption
+	Items  []CampaignSchedule
+	Kinds  []string
+	Months []int
+	Days   []int
+}
+
+// webSchedules lists the campaign schedules.
+func (h *Handler) webSchedules(c *gin.Context) {
+	h.renderSchedules(c, http.StatusOK, h.newPage(c, "web.schedules_title"))
+}
+
+func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
+	orgs, err := h.adminOrgs(c, Caller(c))
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	if len(orgs) == 0 {
+		h.webFail(c, errForbidden())
+		return
+	}
+	d := schedulesData{Kinds: ScheduleKinds}
+	for _, o := range orgs {
+		d.Orgs = append(d.Orgs, optionOf(o))
+	}
+	for i := 1; i <= 28; i++ {
+		if i <= 12 {
+			d.Months = append(d.Months, i)
+		}
+		d.Days = append(d.Days, i)
+	}
+	if d.Items, err = h.CampaignSchedules(c); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	p.Data = d
+	h.render(c, status, "schedules", p)
+}
+
+// webCreateSchedule adds a schedule from the page's form.
+func (h *Handler) webCreateSchedule(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
+	form := c.Request.PostForm
+	num := func(name string) int {
+		n, _ := strconv.Atoi(strings.TrimSpace(form.Get(name)))
+		return n
+	}
+	_, err := h.CreateCampaignSchedule(c, CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
+	if err != nil {
+		status, ok := h.webFormRefused(c, err)
+		if !ok {
+			return
+		}
+		p := h.newPage(c, "web.schedules_title")
+		h.formError(c, p, form, err)
+		h.renderSchedules(c, status, p)
+		return
+	}
+	h.flash(c, T(c, "web.schedule_created", nil))
+	c.Redirect(http.StatusSeeOther, "/campaign-schedules")
+}
+
+// webDeleteSchedule deletes schedule :id.
+func (h *Handler) webDeleteSchedule(c *gin.Context) {
+	if err := h.DeleteCampaignSchedule(c, c.Param("id")); err != nil {
+		h.webFail(c, err)
+		return
+	}
+	h.flash(c, T(c, "web.schedule_deleted", nil))
+	c.Redirect(http.StatusSeeOther, "/campaign-schedules")
+}
