@@ -213,7 +213,9 @@ func sheetScore(sh termgoal.ScoreSheet, no int) string {
 }
 
 // isLagging reports whether item no of a report lags its target.
-func isLagging(r *termgoal.ProgressReport, no int) bool { return r != nil && slices.Contains(r.Lagging, no) }
+func isLagging(r *termgoal.ProgressReport, no int) bool {
+	return r != nil && slices.Contains(r.Lagging, no)
+}
 
 // itemTitle is the title of item no of a plan.
 func itemTitle(items []termgoal.PlanItem, no int) string {
