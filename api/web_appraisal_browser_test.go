@@ -1,0 +1,120 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+// seedAppraisalTerm registers a second term of the village, 2025 to 2027, with its goals in
+// force (as a finished goal setting leaves them), and answers it.
+func (s *browserSys) seedAppraisalTerm(t *testing.T) termgoal.Term {
+	t.Helper()
+	ctx := context.Background()
+	first, err := s.store.Term(ctx, s.ids["term"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := termgoal.Term{OrgID: first.OrgID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: first.TemplateID,
+		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}
+	if err := s.store.CreateTerm(ctx, &term); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	items := []termgoal.PlanItem{
+		{Category: "中心工作", Title: "发展村集体经济", Quantitative: true, Unit: "万元", Weight: 60, Targets: map[string]string{"2025": "10", "2026": "20", "2027": "30"}},
+		{Category: "党的建设", Title: "党员培训全覆盖", Weight: 40, Targets: map[string]string{"2025": "培训率100%"}},
+	}
+	err = s.store.Apply(ctx, termgoal.Change{ID: "seed-plan", At: at, Action: "plan_seeded",
+		Process: termgoal.Process{ID: fmt.Sprintf("seed-goalsetting-%d", term.ID), Kind: workflows.KindGoalSetting, TermID: term.ID, OrgID: term.OrgID,
+			Step: termgoal.StepInForce, Status: "completed", Version: 1, DeadlineOn: at, StartedAt: at},
+		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: items, Step: termgoal.StepPledge, Status: "in_force"},
+		InForce:     true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term
+}
+
+// TestWebAppraisalInABrowser: the administrator starts the 2025 annual appraisal from the term
+// page; the holder fills in the self-assessment item by item (a missing summary is refused
+// first, the form keeping what was typed) and the appraisal moves on to scoring, where the
+// superior scores it from the scoring sheet and it moves on to the result.
+func TestWebAppraisalInABrowser(t *testing.T) {
+	s := startBrowserSys(t)
+	term := s.seedAppraisalTerm(t)
+	id := workflows.AppraisalID(term.ID, 2025)
+	b := newBrowser(t, s.srv.URL)
+
+	b.login("adm")
+	b.open(fmt.Sprintf("/terms/%d", term.ID))
+	expectText(t, "term admin", b.text("#term-admin"), "任期管理", "跟踪任期", "启动考核")
+	b.do("start the appraisal", chromedp.Click(chromedp.CSS("#op-appraisal summary")),
+		chromedp.SetValue(chromedp.CSS("#appraisal-kind"), termgoal.AppraisalAnnual), chromedp.SetValue(chromedp.CSS("#appraisal-year"), "2025"))
+	b.submit("#appraisal-submit")
+	expectText(t, "started", b.text("#flash"), "已启动考核")
+	b.logout()
+
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tasks, _, err := s.store.Inbox(ctx, postgres.InboxFilter{AccountID: s.ids["holder"], Today: time.Now(), Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tasks) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the self-assessment never reached the inbox: %+v", tasks)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	b.login("holder")
+	b.openTask("self_assess")
+	expectText(t, "self-assessment page", b.body(), "自评申报", "发展村集体经济", "党员培训全覆盖", "2025 年目标", "培训率100%")
+	b.do("fill the self-assessment",
+		chromedp.SendKeys(chromedp.CSS("#actual_1"), "12 万元"), chromedp.SendKeys(chromedp.CSS("#evidence_1"), "村集体账目"),
+		chromedp.SendKeys(chromedp.CSS("#actual_2"), "培训率100%"), chromedp.SendKeys(chromedp.CSS("#evidence_2"), "签到表"),
+		chromedp.SetValue(chromedp.CSS("#proposed-grade"), termgoal.GradeCompleted),
+		// The browser's own check would stop an empty summary: drop it to see the server's.
+		chromedp.Evaluate[chromedp.Void]("document.querySelector('#self-summary').removeAttribute('required')"))
+	b.submit("#self-assess-submit")
+	expectText(t, "summary refused", b.text("#error"), "自评需要填写总结")
+	if v := b.attr("#actual_1", "value"); v != "12 万元" {
+		t.Errorf("the form lost what was typed: %q", v)
+	}
+	b.screenshot("/tmp/termgoal_self_assessment.png")
+	b.do("write the summary", chromedp.SendKeys(chromedp.CSS("#self-summary"), "全年目标全部完成"))
+	b.submit("#self-assess-submit")
+	expectText(t, "self-assessment flash", b.text("#flash"), "已办理：提交自评")
+
+	b.open("/appraisals/" + id)
+	expectText(t, "appraisal step", b.text("#appraisal-step"), "验收评分")
+	expectText(t, "self-assessment shown", b.text("#self-assessment"), "12 万元", "村集体账目", "全年目标全部完成", "完成")
+	b.screenshot("/tmp/termgoal_appraisal.png")
+	b.logout()
+
+	// The superior scores item by item.
+	b.login("sup")
+	b.openTask("score")
+	expectText(t, "scoring page", b.body(), "评分表", "12 万元", "全年目标全部完成")
+	b.do("score", chromedp.SendKeys(chromedp.CSS("#score_1"), "95"), chromedp.SendKeys(chromedp.CSS("#score_2"), "90"),
+		chromedp.SendKeys(chromedp.CSS("#score-comment"), "成效明显"))
+	b.submit("#score-submit")
+	expectText(t, "score flash", b.text("#flash"), "已办理：评分")
+	b.open("/appraisals/" + id)
+	expectText(t, "after scoring", b.text("#appraisal-step"), "结果评定")
+	expectText(t, "sheet shown", b.text("#score-sheets"), "上级", "李部长", "95", "成效明显")
+	b.open("/appraisals/" + id + "?lang=en")
+	expectText(t, "english appraisal", b.body(), "Annual appraisal", "Result", "Scoring sheets")
+	b.open("/appraisals/" + id + "?lang=zh-CN")
+}
