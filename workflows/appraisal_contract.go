@@ -104,7 +104,10 @@ type TermInput struct {
 	Initiator termgoal.Actor `json:"initiator"`
 	Year      int            `json:"year,omitempty"`
 	Handovers int            `json:"handovers,omitempty"`
-	Since     time.Time      `json:"since,omitzero"` // when the first run started
+	// Since is when the term's schedule begins: what was due before it is not started. The
+	// first run sets it to its own start unless given (a term registered late that must catch
+	// up on its reports).
+	Since time.Time `json:"since,omitzero"`
 }
 
 // Action inputs of the appraisal and report workflows.

@@ -44,7 +44,10 @@ func Term(ctx workflow.Context, in TermInput) (TermResult, error) {
 	}
 	if in.Year == 0 {
 		// The first run starts goal setting, unless someone already has.
-		in.Year, in.Since = info.Term.Start.Year(), workflow.Now(ctx)
+		in.Year = info.Term.Start.Year()
+		if in.Since.IsZero() {
+			in.Since = workflow.Now(ctx)
+		}
 		t.in = in
 		if err := t.startChild(ctx, termEvent{Workflow: GoalSettingWorkflowName, ID: GoalSettingID(in.TermID),
 			Input: GoalSettingInput{TermID: in.TermID, Initiator: in.Initiator}}); err != nil {
