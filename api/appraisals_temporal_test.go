@@ -132,6 +132,20 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 		t.Errorf("a retried ballot: %v, %d ballots", err, ballots())
 	}
 
+	// An administrator closes the scoring early (the superior never scored): the result step
+	// follows, from the ballots so far. The holder may not.
+	body, _ := f.page("GET", "/processes/"+id, f.aTok, 200)
+	if !strings.Contains(body, `id="op-close_scoring"`) || !strings.Contains(body, `id="appraisal-link"`) {
+		t.Error("the process page offers no close of the scoring")
+	}
+	f.errCode("POST", "/api/v1/processes/"+id+"/actions/"+workflows.UpdateCloseScoring, f.a1Tok, map[string]any{"reason": "到期"}, 403)
+	f.do("POST", "/api/v1/processes/"+id+"/actions/"+workflows.UpdateCloseScoring, f.aTok, map[string]any{"reason": "测评期已到"}, 200, nil)
+	f.do("GET", "/api/v1/appraisals/"+id, f.aTok, nil, 200, &v)
+	if v.Process.Step != termgoal.StepResult {
+		t.Errorf("after closing the scoring: %s", v.Process.Step)
+	}
+	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(10)}, 409) // the ballot is closed
+
 	// Campaign schedules.
 	sreq := CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 3, Day: 15}
 	f.errCode("POST", "/api/v1/campaign-schedules", f.a1Tok, sreq, 403)
@@ -169,7 +183,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	if l.Total != 0 {
 		t.Errorf("a holder sees schedules %+v", l)
 	}
-	body, _ := f.page("GET", "/campaign-schedules", f.aTok, 200)
+	body, _ = f.page("GET", "/campaign-schedules", f.aTok, 200)
 	if !strings.Contains(body, `data-id="`+sid+`"`) || !strings.Contains(body, "每年 3 月 15 日 9:00") {
 		t.Errorf("schedules page:\n%s", body)
 	}

@@ -493,6 +493,25 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 		{"rp-ledger", termgoal.ProgressLedger, "report", termgoal.StepReport, nil, "report-form",
 			[]string{`id="value_1"`, `id="note_2"`, "累计完成值"}},
 	}
+	// The superior's check of the mid-year self-check shows the report, lagging items flagged,
+	// above the decision form.
+	checkTask := f.seedTask("rp-check", term, termgoal.ProgressMidYear, termgoal.StepCheck, "approve", holder,
+		map[string]any{"report": map[string]any{"year": 2026, "period": "2026-H1"}}, nil)
+	err := f.store.Apply(context.Background(), termgoal.Change{ID: "rp-check/report", At: time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC), Action: "report_submitted",
+		Process: termgoal.Process{ID: "rp-check", Kind: termgoal.ProgressMidYear, TermID: term.ID, OrgID: term.OrgID, Step: termgoal.StepCheck,
+			Status: "running", Version: 1, DeadlineOn: mustDay("2026-07-31"), StartedAt: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)},
+		Progress: &termgoal.ProgressReport{Kind: termgoal.ProgressMidYear, Year: 2026, Period: "2026-H1",
+			Entries: []termgoal.ProgressEntry{{No: 1, Value: 5, Note: "偏慢"}, {No: 2, Value: 1}}, Summary: "上半年小结", Lagging: []int{1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := f.page("GET", "/tasks/"+checkTask, f.a1Tok, 200)
+	for _, want := range []string{`id="report"`, `class="entry is-lagging" data-no="1"`, "上半年小结", `id="approve-form"`, `id="return-submit"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the check lacks %q", want)
+		}
+	}
+
 	tasks := map[string]string{}
 	for _, tc := range cases {
 		state := appraisalState
@@ -543,7 +562,7 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 		t.Errorf("report %+v", r)
 	}
 	// A score that is not a number is refused on the form, which keeps what was typed.
-	body, _ := f.formPost("/tasks/"+tasks["ap-score"]+"/act", f.a1Tok, url.Values{"action": {"score"}, "key": {"k2"}, "score_1": {"很好"}, "score_2": {"80"}}, 422)
+	body, _ = f.formPost("/tasks/"+tasks["ap-score"]+"/act", f.a1Tok, url.Values{"action": {"score"}, "key": {"k2"}, "score_1": {"很好"}, "score_2": {"80"}}, 422)
 	if !strings.Contains(body, "第 1 项的分数不是数字") || !strings.Contains(body, `value="很好"`) {
 		t.Errorf("bad score:\n%s", body)
 	}
