@@ -6,6 +6,7 @@ package api
 // never who cast it. The code's hash is the update ID, so a retried ballot never counts twice.
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -128,7 +129,7 @@ func (h *Handler) IssueBallotCodes(c *gin.Context, processID string, req BallotC
 	if !isAppraisalKind(p.Kind) || p.Status != "running" {
 		return nil, termgoal.Errorf(termgoal.ECONFLICT, "ballot.not_open", "ballot codes are issued for a running appraisal only")
 	}
-	cfg, err := h.appraisalConfig(c, p.TermID)
+	cfg, err := h.appraisalConfig(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -155,13 +156,17 @@ func (h *Handler) IssueBallotCodes(c *gin.Context, processID string, req BallotC
 		Detail: map[string]any{"group": req.Group, "count": req.Count}})
 }
 
-// appraisalConfig is the appraisal configuration of a term's template.
-func (h *Handler) appraisalConfig(c *gin.Context, termID int64) (termgoal.AppraisalConfig, error) {
-	t, err := h.store.Term(c.Request.Context(), termID)
+// appraisalConfig is the configuration appraisal p started with (its process state keeps the
+// snapshot), or, for a row written before it did, its term's template's.
+func (h *Handler) appraisalConfig(ctx context.Context, p *termgoal.Process) (termgoal.AppraisalConfig, error) {
+	if cfg := stateValue[termgoal.AppraisalConfig](p.State, "appraisal_config"); cfg.Scale.ID != "" {
+		return cfg, nil
+	}
+	t, err := h.store.Term(ctx, p.TermID)
 	if err != nil {
 		return termgoal.AppraisalConfig{}, err
 	}
-	tpl, err := h.store.Template(c.Request.Context(), t.TemplateID)
+	tpl, err := h.store.Template(ctx, t.TemplateID)
 	if err != nil {
 		return termgoal.AppraisalConfig{}, err
 	}

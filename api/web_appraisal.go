@@ -60,7 +60,7 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	}
 	d.Admin = isAdmin(Caller(c), path)
 	if d.Admin && v.Process.Status == "running" {
-		cfg, err := h.appraisalConfig(c, d.Term.ID)
+		cfg, err := h.appraisalConfig(ctx, v.Process)
 		if err != nil {
 			h.webFail(c, err)
 			return

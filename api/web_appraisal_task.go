@@ -76,11 +76,10 @@ func (h *Handler) appraisalTaskData(ctx context.Context, t *termgoal.Task, p *te
 	if d.Items, err = h.planOf(ctx, term.ID, p.Version); err != nil {
 		return nil, err
 	}
-	tpl, err := h.store.Template(ctx, term.TemplateID)
+	cfg, err := h.appraisalConfig(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	cfg := tpl.AppraisalConfig()
 	d.Scale, d.VetoItems = cfg.Scale, cfg.VetoItems
 	d.NeedSelfScore = slices.ContainsFunc(cfg.Groups, func(g termgoal.RaterConfig) bool { return g.Key == termgoal.RaterSelf })
 	if isAppraisalKind(p.Kind) {

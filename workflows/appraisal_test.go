@@ -185,6 +185,12 @@ func TestAnnualAppraisalWithBallotsOverrideAndAppeal(t *testing.T) {
 	if rec.Status != "archived" || rec.Result.Grade != termgoal.GradeBasicallyCompleted || rec.Appeal == nil || !rec.Appeal.Upheld || rec.Self == nil || rec.ArchivedAt == nil {
 		t.Errorf("archived record %+v", rec)
 	}
+	// The process row carries the configuration the appraisal started with, for its pages.
+	p, err := fx.store.Process(ctx, id)
+	must(t, err)
+	if cfg, ok := p.State["appraisal_config"].(map[string]any); !ok || fmt.Sprint(cfg["veto_items"]) != "[major_safety_accident]" {
+		t.Errorf("process state's appraisal_config = %v", p.State["appraisal_config"])
+	}
 	sheets, err := fx.store.ScoreSheets(ctx, id)
 	must(t, err)
 	if len(sheets) != 3 {

@@ -78,6 +78,9 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 		p.State["last_tally"] = s.LastTally
 	}
 	if s.Appraisal != nil {
+		// The configuration the appraisal started with: its pages show this scale, these
+		// groups and veto items, whatever the template says today.
+		p.State["appraisal_config"] = s.Template.AppraisalConfig()
 		p.State["appraisal"] = map[string]any{"kind": s.Appraisal.Kind, "year": s.Appraisal.Year, "rater_score": s.Appraisal.RaterScore,
 			"ballots": len(s.Appraisal.Ballots), "sheets": len(s.Appraisal.Sheets), "result": s.Appraisal.Result, "appeal": s.Appraisal.Appeal,
 			"self": s.Appraisal.Self, "annual": s.Appraisal.Annual, "warnings": s.Appraisal.Warnings}
