@@ -36,6 +36,9 @@ var demoUsers = []demoUser{
 	{"wang", "王书记", "holder: 青山村 (goals in draft)", termgoal.RoleHolder, "qingshan"},
 	{"zhao", "赵书记", "holder: 城东社区 (at the committee vote)", termgoal.RoleHolder, "chengdong"},
 	{"sun", "孙书记", "holder: 桃源村 (in public notice)", termgoal.RoleHolder, "taoyuan"},
+	{"liu", "刘书记", "holder: 白河村 (2026 annual appraisal, self-assessment)", termgoal.RoleHolder, "baihe"},
+	{"han", "韩组员", "appraisal group member (county)", termgoal.RoleAppraiser, "county"},
+	{"he", "何主任", "appeal reviewer (county)", termgoal.RoleReviewer, "county"},
 }
 
 // runSeed loads the demo data into the database of DATABASE_URL.
@@ -67,6 +70,7 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		{"qingshan", "town", "青山村党支部", termgoal.OrgVillage},
 		{"chengdong", "town", "城东社区党委", termgoal.OrgVillage},
 		{"taoyuan", "town", "桃源村党支部", termgoal.OrgVillage},
+		{"baihe", "town", "白河村党支部", termgoal.OrgVillage},
 	} {
 		org := &termgoal.Org{Name: o.name, Type: o.typ}
 		if p := orgs[o.parent]; p != nil {
@@ -97,6 +101,7 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		StepDays:   map[termgoal.Step]int{termgoal.StepConsultation: 5, termgoal.StepCommittee: 3, termgoal.StepApproval: 5, termgoal.StepFiling: 3, termgoal.StepPledge: 3},
 		NoticeDays: 5, DeadlineMonths: 2,
 		Categories: []string{"中心工作", "党的建设", "精神文明和民主建设", "群团组织建设"},
+		Appraisal:  demoAppraisal(),
 	}
 	if err := s.CreateTemplate(ctx, tpl); err != nil {
 		return false, err
@@ -157,7 +162,52 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 			}
 		}
 	}
+	if err := seedAppraisal(ctx, s, c, orgs["baihe"], tpl.ID, start, admin); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// demoAppraisal scores with the superiors (50%), the appraisal group (30%) and anonymous
+// ballots of the villagers (20%), with two veto items and a 20% quota on 完成.
+func demoAppraisal() *termgoal.AppraisalConfig {
+	cfg := termgoal.DefaultAppraisal()
+	cfg.Groups = []termgoal.RaterConfig{
+		{Key: termgoal.RaterSuperior, Weight: 50, Role: termgoal.RoleSuperior},
+		{Key: "appraisal_group", Weight: 30, Role: termgoal.RoleAppraiser},
+		{Key: termgoal.RaterPublic, Weight: 20, Ballots: true},
+	}
+	cfg.VetoItems = []string{"重大安全事故", "违反廉政纪律"}
+	cfg.TopQuota = 0.2
+	return &cfg
+}
+
+// seedAppraisal gives 白河村 a plan in force (as if its goal setting had finished) and starts
+// its 2026 annual appraisal, which waits for the holder's self-assessment.
+func seedAppraisal(ctx context.Context, s *postgres.Store, c client.Client, org *termgoal.Org, tplID int64, start time.Time, admin termgoal.Actor) error {
+	term := &termgoal.Term{OrgID: org.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: start, End: start.AddDate(5, 0, -1), TemplateID: tplID}
+	if err := s.CreateTerm(ctx, term); err != nil {
+		return err
+	}
+	at := start.AddDate(0, 1, 0)
+	gs := workflows.GoalSettingID(term.ID)
+	err := s.Apply(ctx, termgoal.Change{
+		ID: "seed-plan", At: at, Actor: &admin, Action: "plan_seeded",
+		Process: termgoal.Process{ID: gs, Kind: workflows.KindGoalSetting, TermID: term.ID, OrgID: org.ID,
+			Step: termgoal.StepInForce, Status: "completed", Version: 1, DeadlineOn: at, StartedAt: at},
+		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: demoItems(term.Years()), Step: termgoal.StepPledge, Status: "in_force", Note: "演示数据"},
+		InForce:     true,
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.SetTermProcess(ctx, term.ID, gs); err != nil {
+		return err
+	}
+	_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.AppraisalID(term.ID, 2026), TaskQueue: workflows.TaskQueue},
+		workflows.AppraisalWorkflowName, workflows.AppraisalInput{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2026, Initiator: admin})
+	return err
 }
 
 type demoStep struct {

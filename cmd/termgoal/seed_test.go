@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"termgoal"
+	"termgoal/devenv"
+	"termgoal/postgres/postgrestest"
+	"termgoal/worker"
+	"termgoal/workflows"
+)
+
+// The demo data loads on a real PostgreSQL and Temporal, once: the three goal-setting terms
+// stand at their steps and 白河村's annual appraisal waits for its self-assessment.
+func TestSeed(t *testing.T) {
+	ctx := context.Background()
+	s := postgrestest.New(t)
+	root, err := devenv.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostPort, stop, err := devenv.TemporalForTests(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	c, err := client.Dial(client.Options{HostPort: hostPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	w := worker.New(c, s)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+
+	seeded, err := seed(ctx, s, c)
+	if err != nil || !seeded {
+		t.Fatalf("seed: %v, %v", seeded, err)
+	}
+	if again, err := seed(ctx, s, c); err != nil || again {
+		t.Fatalf("a second seed: %v, %v; want nothing done", again, err)
+	}
+	terms, _, err := s.Terms(ctx, "/", 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terms) != 4 {
+		t.Fatalf("%d demo terms, want 4", len(terms))
+	}
+	id := workflows.AppraisalID(terms[3].ID, 2026)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		p, err := s.Process(ctx, id)
+		if err == nil && p.Step == termgoal.StepSelfAssessment {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo appraisal %s: %+v, %v", id, p, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
