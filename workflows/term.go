@@ -215,15 +215,23 @@ func (t *termWF) handover(ctx workflow.Context, in HandoverInput) (HandoverResul
 		TermID: t.in.TermID, Kind: termgoal.AppraisalHandover, Year: in.On.Year(), From: from, To: in.On,
 		Initiator: in.Actor, Holders: res.From,
 	}}
-	if len(res.From) > 0 {
-		if err := t.startChild(ctx, ev); err != nil {
-			return HandoverResult{}, err
-		}
+	// The leaver's part of the term is appraised against the plan then in force; before the
+	// goals came into force there is nothing to appraise.
+	var info activities.AppraisalInfo
+	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.AppraisalInfo, activities.AppraisalInfoInput{TermID: t.in.TermID, AsOf: in.On}).Get(ctx, &info); err != nil {
+		return HandoverResult{}, err
+	}
+	if len(res.From) == 0 || info.Plan == nil {
+		return HandoverResult{Processes: res.Processes}, nil
+	}
+	if err := t.startChild(ctx, ev); err != nil {
+		return HandoverResult{}, err
 	}
 	return HandoverResult{AppraisalID: appraisal, Processes: res.Processes}, nil
 }
 
-// HandoverResult answers a handover: the leaver's appraisal and the processes that moved.
+// HandoverResult answers a handover: the leaver's appraisal (none before the goals are in
+// force) and the processes that moved.
 type HandoverResult struct {
 	AppraisalID string   `json:"appraisal_id"`
 	Processes   []string `json:"processes"`
