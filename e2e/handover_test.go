@@ -94,6 +94,7 @@ func TestHandoverMovesOpenTasks(t *testing.T) {
 	if !changed {
 		t.Error("the holder change is not in the process's audit log")
 	}
+	s.saveHistory(t, gs, "goalsetting_handover")
 }
 
 func contains(list []string, v string) bool {

@@ -8,7 +8,6 @@ import (
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"termgoal/workflows"
 )
@@ -25,8 +24,7 @@ func TestReplayStoredHistories(t *testing.T) {
 		t.Fatal("no stored histories in testdata/")
 	}
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(workflows.GoalSetting, workflow.RegisterOptions{Name: workflows.GoalSettingWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.Campaign, workflow.RegisterOptions{Name: workflows.CampaignWorkflowName})
+	workflows.Register(r)
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
