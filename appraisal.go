@@ -473,14 +473,12 @@ func ValidateProgress(items []PlanItem, entries []ProgressEntry) error {
 
 // Handover is a holder leaving mid-term and their successor taking over (P10).
 type Handover struct {
-	TermID         int64     `json:"term_id"`
-	FromPersonID   int64     `json:"from_person_id"`
-	ToPersonID     int64     `json:"to_person_id"`
-	On             time.Time `json:"on"`
-	Reason         string    `json:"reason"`
-	AppraisalID    string    `json:"appraisal_id,omitempty"` // the leaver's partial-term appraisal
-	MovedTasks     int       `json:"moved_tasks"`
-	MovedProcesses []string  `json:"moved_processes,omitempty"`
+	TermID       int64     `json:"term_id"`
+	FromPersonID int64     `json:"from_person_id"`
+	ToPersonID   int64     `json:"to_person_id"`
+	On           time.Time `json:"on"`
+	Reason       string    `json:"reason"`
+	AppraisalID  string    `json:"appraisal_id,omitempty"` // the leaver's partial-term appraisal
 }
 
 // NumericTarget reads the leading number of a quantitative item's target for year ("12 new

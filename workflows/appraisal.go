@@ -105,7 +105,7 @@ func newAppraisalState(ctx workflow.Context, in AppraisalInput) (*GoalState, err
 		TermID: in.TermID, OrgID: info.Term.OrgID, Holder: info.Holder, Years: info.Term.Years(),
 		Template: tpl, Initiator: in.Initiator, StartedAt: now, DeadlineOn: today(now).AddDate(0, 3, 0),
 		Holders: holders, Round: 1, Version: info.Plan.Version, Items: info.Plan.Items, Applied: map[string]ActionResult{},
-		Appraisal: &AppraisalState{Kind: in.Kind, Year: cmpYear(in.Year, to), From: from, To: to, CampaignID: in.CampaignID, ParentOrgID: info.ParentOrgID, Warnings: info.Warnings},
+		Appraisal: &AppraisalState{Kind: in.Kind, Year: yearOf(in.Year, to), From: from, To: to, CampaignID: in.CampaignID, ParentOrgID: info.ParentOrgID, Warnings: info.Warnings},
 	}
 	for _, r := range info.Annual {
 		if r.Result != nil {
@@ -115,7 +115,8 @@ func newAppraisalState(ctx workflow.Context, in AppraisalInput) (*GoalState, err
 	return s, nil
 }
 
-func cmpYear(year int, to time.Time) int {
+// yearOf is the appraised year: the one asked for, else the year the period ends in.
+func yearOf(year int, to time.Time) int {
 	if year != 0 {
 		return year
 	}
