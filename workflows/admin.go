@@ -67,7 +67,7 @@ func (w *goalWF) extend(ctx workflow.Context, s *GoalState, in ExtendInput) (*Go
 	if s.Step == termgoal.StepNotice {
 		from = s.NoticeEndsOn
 	}
-	due, err := w.deadline(ctx, from, in.Days)
+	due, err := workingDaysFrom(ctx, from, in.Days)
 	if err != nil {
 		return nil, ActionResult{}, err
 	}

@@ -471,7 +471,7 @@ func (w *goalWF) followUp(ctx workflow.Context, s *GoalState) error {
 	cfg := s.Template.AppraisalConfig()
 	due := today(workflow.Now(ctx)).AddDate(0, cfg.ImproveMonths, 0)
 	if kind == termgoal.FollowRectify {
-		d, err := w.deadline(ctx, today(workflow.Now(ctx)), cfg.RectifyDays)
+		d, err := workingDaysFrom(ctx, today(workflow.Now(ctx)), cfg.RectifyDays)
 		if err != nil {
 			return err
 		}

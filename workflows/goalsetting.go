@@ -339,7 +339,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	}
 
 	days := s.Template.Days(step)
-	due, err := w.deadline(ctx, today(now), days)
+	due, err := workingDaysFrom(ctx, today(now), days)
 	if err != nil {
 		return nil, err
 	}

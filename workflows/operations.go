@@ -95,7 +95,7 @@ func (w *goalWF) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Act
 		s.Claimed = to.AccountID
 	}
 	w.closeStepTask(s, &c, from, termgoal.TaskClosed, action)
-	due, err := w.deadline(ctx, today(c.At), s.Template.Days(s.Step))
+	due, err := workingDaysFrom(ctx, today(c.At), s.Template.Days(s.Step))
 	if err != nil {
 		return nil, ActionResult{}, err
 	}

@@ -24,10 +24,6 @@ func today(t time.Time) time.Time {
 // chinaTime is UTC+8 without tzdata, so every worker computes the same date on replay.
 var chinaTime = time.FixedZone("CST", 8*3600)
 
-func (w *goalWF) deadline(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
-	return workingDaysFrom(ctx, from, days)
-}
-
 // workingDaysFrom is the date days working days after from, on the calendar.
 func workingDaysFrom(ctx workflow.Context, from time.Time, days int) (time.Time, error) {
 	var due time.Time
