@@ -105,6 +105,7 @@ func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 		return nil, err
 	}
 	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--log-level", "warn",
+		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
 		"--port", strconv.Itoa(ports[0]), "--ui-port", strconv.Itoa(ports[1]), "--http-port", strconv.Itoa(ports[2])}
 	if dbFile != "" {
 		if dbFile, err = filepath.Abs(dbFile); err != nil {
