@@ -8,11 +8,13 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"golang.org/x/sync/errgroup"
 
 	"termgoal"
+	"termgoal/activities"
 	"termgoal/workflows"
 )
 
@@ -51,12 +53,49 @@ func (s *sys) bareStarts(b *testing.B, n int) time.Duration {
 	return time.Since(t0)
 }
 
+// lastStart returns when the last page of campaign workflow workflowID that started processes
+// completed, from the histories of all its runs: when its last process had been started. The
+// campaign workflow shares its task queue with the processes it starts, so its own last
+// workflow task (and, after a continue-as-new, the next run's first) waits behind theirs: the
+// run ends later than the starts do.
+func (s *sys) lastStart(b *testing.B, workflowID string) time.Time {
+	b.Helper()
+	ctx := context.Background()
+	var last time.Time
+	for runID := ""; ; {
+		it := s.client.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		prev := ""
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if a := ev.GetWorkflowExecutionStartedEventAttributes(); a != nil {
+				prev = a.GetContinuedExecutionRunId()
+			}
+			if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
+				var r activities.CampaignPageResult
+				at := ev.GetEventTime().AsTime()
+				if converter.GetDefaultDataConverter().FromPayloads(a.GetResult(), &r) == nil && r.Started > 0 && at.After(last) {
+					last = at
+				}
+			}
+		}
+		if prev == "" {
+			return last
+		}
+		runID = prev
+	}
+}
+
 // BenchmarkAppraisalCampaignStarts measures PRODUCT.md's quality "a campaign of 10,000 annual
 // appraisals starts at no less than 80% of bare Temporal's start rate" on the appraisal itself:
 // N terms with a plan in force (TERMGOAL_BENCH_CAMPAIGN, default 2,000; 10,000 for the
 // figure), the time from POST /campaigns of kind annual_appraisal until its workflow has
 // started an appraisal for every term, against N bare starts measured first in the same run
-// at the same concurrency. It reports both rates and their ratio and asserts no time. One
+// at the same concurrency. It reports the campaign's rate until its workflow completed, as
+// BenchmarkCampaignStarts does ("campaign-starts/s", "ratio"), and until its last appraisal
+// was started ("started-starts/s", "ratio-started"; see lastStart), and asserts no time. One
 // measurement per run: use -benchtime 1x.
 func BenchmarkAppraisalCampaignStarts(b *testing.B) {
 	n := benchCampaignSize(b)
@@ -80,9 +119,12 @@ func BenchmarkAppraisalCampaignStarts(b *testing.B) {
 	if res.Started != n {
 		b.Fatalf("the campaign started %d of %d appraisals (%+v)", res.Started, n, res)
 	}
-	bareRate, campaignRate := float64(n)/bare.Seconds(), float64(n)/campaign.Seconds()
+	started := s.lastStart(b, workflows.CampaignID(c)).Sub(t0)
+	bareRate, campaignRate, startedRate := float64(n)/bare.Seconds(), float64(n)/campaign.Seconds(), float64(n)/started.Seconds()
 	b.ReportMetric(float64(n), "appraisals")
 	b.ReportMetric(bareRate, "bare-starts/s")
 	b.ReportMetric(campaignRate, "campaign-starts/s")
 	b.ReportMetric(campaignRate/bareRate, "ratio")
+	b.ReportMetric(startedRate, "started-starts/s")
+	b.ReportMetric(startedRate/bareRate, "ratio-started")
 }
