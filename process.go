@@ -75,6 +75,8 @@ type Notice struct {
 	StartsOn  time.Time `json:"starts_on"`
 	EndsOn    time.Time `json:"ends_on"`
 	Status    string    `json:"status"` // open, closed, withdrawn
+	// Kind is the process's kind (a plan's or an appraisal result's notice), filled by queries.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Objection is an objection filed against a notice.

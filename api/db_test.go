@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -445,4 +446,44 @@ func TestPublicNotices(t *testing.T) {
 		t.Errorf("notices %+v", ns)
 	}
 	f.errCode("GET", "/api/v1/notices/nope", "", nil, 404)
+}
+
+// An appraisal's notice publishes the result: the grade, the score and why the grade differs
+// from the computed one; the plan it was appraised on; never the sheets or the self-assessment.
+func TestResultNotice(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: mustDay("2026-01-10"), End: mustDay("2030-01-09"), TemplateID: f.tmpl.ID}
+	if err := f.store.CreateTerm(ctx, &term); err != nil {
+		t.Fatal(err)
+	}
+	pid, now := "appraisal-term-test", time.Now()
+	items := []termgoal.PlanItem{{Category: "c", Title: "集体经济", Targets: map[string]string{"2026": "1"}, Weight: 100, Owner: "书记"}}
+	err := f.store.Apply(ctx, termgoal.Change{ID: "c1", At: now, Action: "result_determined",
+		Process: termgoal.Process{ID: pid, Kind: termgoal.AppraisalAnnual, TermID: term.ID, OrgID: f.a1.ID, Step: termgoal.StepNotice,
+			Status: "running", Version: 1, DeadlineOn: mustDay("2027-03-10"), StartedAt: now, UpdatedAt: now},
+		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: items, Step: termgoal.StepPledge, Status: "in_force"},
+		Notice:      &termgoal.Notice{ProcessID: pid, Round: 1, TermID: term.ID, OrgID: f.a1.ID, Title: "青山村", Version: 1, StartsOn: now, EndsOn: now.AddDate(0, 0, 7), Status: "open"},
+		Appraisal: &termgoal.AppraisalRecord{ProcessID: pid, TermID: term.ID, OrgID: f.a1.ID, Kind: termgoal.AppraisalAnnual, Year: 2026,
+			PeriodFrom: mustDay("2026-01-01"), PeriodTo: mustDay("2026-12-31"), Scale: "organization", Status: "running",
+			Self:   &termgoal.SelfAssessment{Summary: "内部自评"},
+			Result: &termgoal.AppraisalResult{Score: 83.6, Computed: termgoal.GradeBasicallyCompleted, Grade: termgoal.GradeNotCompleted, Reason: "台账不实"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ns List[termgoal.Notice]
+	f.do("GET", "/api/v1/notices", "", nil, 200, &ns)
+	if ns.Total != 1 || ns.Items[0].Kind != termgoal.AppraisalAnnual {
+		t.Errorf("notices %+v", ns)
+	}
+	var v NoticeView
+	raw := f.do("GET", "/api/v1/notices/"+pid, "", nil, 200, &v)
+	if v.Result == nil || v.Result.Grade != termgoal.GradeNotCompleted || v.Result.Score != 83.6 || v.Result.Reason != "台账不实" || len(v.Items) != 1 {
+		t.Errorf("notice %s", raw)
+	}
+	if strings.Contains(string(raw), "内部自评") {
+		t.Error("the notice publishes the self-assessment")
+	}
 }

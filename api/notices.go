@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,12 +26,27 @@ func (h *Handler) listNotices(c *gin.Context) {
 	list(c, ns, total)
 }
 
-// NoticeView is a public notice with the plan it publishes.
+// NoticeView is a public notice with the plan it publishes, or for an appraisal the result
+// it publishes (with the plan it was appraised on).
 type NoticeView struct {
 	Notice     *termgoal.Notice      `json:"notice"`
 	Items      []termgoal.PlanItem   `json:"items"`
 	Objections []termgoal.Objection  `json:"objections"`
+	Result     *NoticeResult         `json:"result,omitempty"`
 	Plan       *termgoal.PlanVersion `json:"-"`
+}
+
+// NoticeResult is what an appraisal's notice makes public: the period, the score and the
+// grade, and why the grade differs from the computed one. Sheets, ballots and the
+// self-assessment stay inside.
+type NoticeResult struct {
+	Kind       string    `json:"kind"`
+	Year       int       `json:"year"`
+	PeriodFrom time.Time `json:"period_from"`
+	PeriodTo   time.Time `json:"period_to"`
+	Score      float64   `json:"score"`
+	Grade      string    `json:"grade"`
+	Reason     string    `json:"override_reason,omitempty"`
 }
 
 func (h *Handler) getNotice(c *gin.Context) {
@@ -66,5 +82,15 @@ func (h *Handler) NoticeView(c *gin.Context, processID string) (*NoticeView, err
 	if objs == nil {
 		objs = []termgoal.Objection{}
 	}
-	return &NoticeView{Notice: n, Items: plan.Items, Objections: objs, Plan: plan}, nil
+	v := &NoticeView{Notice: n, Items: plan.Items, Objections: objs, Plan: plan}
+	if isAppraisalKind(n.Kind) {
+		rec, err := h.store.Appraisal(ctx, processID)
+		if err != nil {
+			return nil, err
+		}
+		if r := rec.Result; r != nil {
+			v.Result = &NoticeResult{Kind: rec.Kind, Year: rec.Year, PeriodFrom: rec.PeriodFrom, PeriodTo: rec.PeriodTo, Score: r.Score, Grade: r.Grade, Reason: r.Reason}
+		}
+	}
+	return v, nil
 }

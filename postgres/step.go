@@ -148,25 +148,25 @@ func (s *Store) Votes(ctx context.Context, processID string) ([]termgoal.Vote, e
 	return list(ctx, s.db, scanVote, `SELECT round, account_id, name, choice FROM votes WHERE process_id = $1 ORDER BY round, account_id`, processID)
 }
 
-const noticeCols = `process_id, round, term_id, org_id, title, version, starts_on, ends_on, status`
+const noticeCols = `n.process_id, n.round, n.term_id, n.org_id, n.title, n.version, n.starts_on, n.ends_on, n.status, p.kind`
 
 func scanNotice(r scanner) (termgoal.Notice, error) {
 	var n termgoal.Notice
-	err := r.Scan(&n.ProcessID, &n.Round, &n.TermID, &n.OrgID, &n.Title, &n.Version, date{&n.StartsOn}, date{&n.EndsOn}, &n.Status)
+	err := r.Scan(&n.ProcessID, &n.Round, &n.TermID, &n.OrgID, &n.Title, &n.Version, date{&n.StartsOn}, date{&n.EndsOn}, &n.Status, &n.Kind)
 	return n, err
 }
 
 // Notice returns the latest notice round of a process.
 func (s *Store) Notice(ctx context.Context, processID string) (*termgoal.Notice, error) {
 	return get(ctx, s.db, scanNotice, "notice", processID,
-		`SELECT `+noticeCols+` FROM notices WHERE process_id = $1 ORDER BY round DESC LIMIT 1`, processID)
+		`SELECT `+noticeCols+` FROM notices n JOIN processes p ON p.id = n.process_id WHERE n.process_id = $1 ORDER BY n.round DESC LIMIT 1`, processID)
 }
 
 // Notices returns a page of notices with status (empty: any), newest first, and how many
 // there are.
 func (s *Store) Notices(ctx context.Context, status string, limit, offset int) ([]termgoal.Notice, int, error) {
-	return page(ctx, s.db, scanNotice, noticeCols, `notices WHERE ($1::text = '' OR status = $1)`,
-		`starts_on DESC, process_id, round`, limit, offset, status)
+	return page(ctx, s.db, scanNotice, noticeCols, `notices n JOIN processes p ON p.id = n.process_id WHERE ($1::text = '' OR n.status = $1)`,
+		`n.starts_on DESC, n.process_id, n.round`, limit, offset, status)
 }
 
 func scanObjection(r scanner) (termgoal.Objection, error) {
