@@ -165,7 +165,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	act, _ := d.Schedule.Action.(*client.ScheduleWorkflowAction)
 	cal := d.Schedule.Spec.Calendars
 	if d.Schedule.Spec.TimeZoneName != "Asia/Shanghai" || len(cal) != 1 || cal[0].Hour[0].Start != 9 || cal[0].Month[0].Start != 3 ||
-		cal[0].DayOfMonth[0].Start != 15 || act == nil || fmt.Sprint(act.Workflow) != workflows.CampaignWorkflowName || act.TaskQueue != workflows.TaskQueue {
+		cal[0].DayOfMonth[0].Start != 15 || act == nil || fmt.Sprint(act.Workflow) != workflows.CampaignWorkflowName || act.TaskQueue != workflows.CampaignTaskQueue {
 		t.Errorf("described %+v %+v", d.Schedule.Spec, d.Schedule.Action)
 	}
 	if next := d.Info.NextActionTimes; len(next) == 0 || next[0].In(chinaTime).Hour() != 9 || next[0].In(chinaTime).Day() != 15 {

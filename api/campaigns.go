@@ -139,7 +139,7 @@ func (h *Handler) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgP
 	}
 	we, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                                       run.WorkflowID,
-		TaskQueue:                                workflows.TaskQueue,
+		TaskQueue:                                workflows.CampaignTaskQueue,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,

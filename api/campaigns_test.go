@@ -95,7 +95,7 @@ func TestCampaigns(t *testing.T) {
 		t.Fatalf("starts %+v", tmp.starts)
 	}
 	o, in := tmp.starts[0], tmp.inputs[0]
-	if o.ID != workflows.CampaignID(camp.ID) || o.TaskQueue != workflows.TaskQueue ||
+	if o.ID != workflows.CampaignID(camp.ID) || o.TaskQueue != workflows.CampaignTaskQueue ||
 		o.WorkflowIDReusePolicy != enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE ||
 		in.CampaignID != camp.ID || in.OrgPath != f.a.Path || in.Initiator.AccountID != f.accounts["adminA"].ID {
 		t.Errorf("start %+v %+v", o, in)

@@ -124,7 +124,7 @@ func (h *Handler) CreateCampaignSchedule(c *gin.Context, req CampaignScheduleReq
 		Action: &client.ScheduleWorkflowAction{
 			ID:        id, // the schedule appends the start time
 			Workflow:  workflows.CampaignWorkflowName,
-			TaskQueue: workflows.TaskQueue,
+			TaskQueue: workflows.CampaignTaskQueue,
 			Args:      []any{in},
 		},
 		// A campaign still starting its appraisals is not doubled; one missed while the

@@ -71,7 +71,7 @@ func (s *sys) runCampaign(t testing.TB, in workflows.CampaignInput) workflows.Ca
 	ctx := context.Background()
 	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                                       workflows.CampaignID(in.CampaignID),
-		TaskQueue:                                workflows.TaskQueue,
+		TaskQueue:                                workflows.CampaignTaskQueue,
 		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,

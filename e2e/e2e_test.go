@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal"
 	"termgoal/api"
@@ -30,7 +29,7 @@ type sys struct {
 	t      testing.TB
 	store  *postgres.Store
 	client client.Client
-	worker sdkworker.Worker
+	worker *worker.Worker
 	srv    *httptest.Server
 	tokens map[string]string
 	ids    map[string]int64

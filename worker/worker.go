@@ -11,18 +11,49 @@ import (
 	"termgoal/workflows"
 )
 
-// New returns a worker on the termgoal task queue with every workflow and activity registered.
-// Local activities are registered too: the workflows call them with nil-receiver method
-// references, which the SDK resolves through this registration.
-func New(c client.Client, store *postgres.Store) sdkworker.Worker {
+// Worker polls the termgoal task queue and the campaigns' queue. Campaigns have their own
+// queue so that a campaign's next page never waits behind the thousands of processes it has
+// just started on the main one.
+type Worker struct {
+	workers []sdkworker.Worker
+}
+
+// New returns a worker with every workflow and activity registered on both queues. Local
+// activities are registered too: the workflows call them with nil-receiver method references,
+// which the SDK resolves through this registration.
+func New(c client.Client, store *postgres.Store) *Worker {
 	return NewWithNotifier(c, store, nil)
 }
 
 // NewWithNotifier is New with the notifier that sends email and webhooks (nil: in-app and
 // webhooks only).
-func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
-	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c})
+func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) *Worker {
+	w := &Worker{}
+	for _, queue := range []string{workflows.TaskQueue, workflows.CampaignTaskQueue} {
+		q := sdkworker.New(c, queue, sdkworker.Options{})
+		workflows.Register(q)
+		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c})
+		w.workers = append(w.workers, q)
+	}
 	return w
+}
+
+// Start starts polling both queues; on an error nothing is left polling.
+func (w *Worker) Start() error {
+	for i, q := range w.workers {
+		if err := q.Start(); err != nil {
+			for _, started := range w.workers[:i] {
+				started.Stop()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop stops polling and waits for the tasks in progress.
+func (w *Worker) Stop() {
+	for _, q := range w.workers {
+		q.Stop()
+	}
 }

@@ -9,8 +9,13 @@ import (
 	"termgoal"
 )
 
-// TaskQueue is the queue every termgoal worker polls.
-const TaskQueue = "termgoal"
+// TaskQueue is the queue of every termgoal process; CampaignTaskQueue the campaigns' own, so
+// that a campaign's next page never waits behind the processes it started. A termgoal worker
+// polls both.
+const (
+	TaskQueue         = "termgoal"
+	CampaignTaskQueue = "termgoal-campaigns"
+)
 
 // GoalSettingWorkflowName is the registered name of GoalSetting.
 const GoalSettingWorkflowName = "GoalSetting"

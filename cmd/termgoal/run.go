@@ -11,7 +11,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal/api"
 	"termgoal/postgres"
@@ -71,7 +70,7 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 
 // startWorker starts the worker with the notifier of the environment and creates the
 // schedules it serves when they are missing.
-func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Client) (sdkworker.Worker, error) {
+func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Client) (*worker.Worker, error) {
 	n, err := notifier(cfg)
 	if err != nil {
 		return nil, err
