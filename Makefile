@@ -37,7 +37,7 @@ lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflo
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./...
 
-bench: tools postgres ## run the benchmarks: the inbox at 1M tasks against raw SQL; an action against bare Temporal updates; campaign starts against bare starts
+bench: tools postgres ## run the benchmarks: the inbox at 1M tasks against raw SQL; an action against bare Temporal updates; goal-setting and appraisal campaign starts against bare starts
 	$(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/
 	$(GO) test -run '^$$' -bench ActionRoundTrip -benchtime 200x -timeout 10m ./e2e/
 	$(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/

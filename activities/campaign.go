@@ -62,7 +62,7 @@ type CampaignPageResult struct {
 }
 
 // campaignConcurrency is how many starts a page has in flight at once.
-const campaignConcurrency = 8
+const campaignConcurrency = 16
 
 // StartCampaignPage starts one process per term of the page (P7). Each ID is deterministic and
 // Temporal refuses a duplicate, so a retried page or a re-run campaign starts nothing twice.

@@ -20,7 +20,7 @@ import (
 
 // benchInFlight is how many starts the baseline keeps in flight: as many as the campaign's
 // activity does (activities.campaignConcurrency), so both sides start at the same concurrency.
-const benchInFlight = 8
+const benchInFlight = 16
 
 // bareStarts is the baseline of the campaign benchmarks, as BenchmarkCampaignStarts measures
 // it: n client.ExecuteWorkflow starts of an empty workflow on its own task queue and worker,
