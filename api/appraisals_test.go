@@ -472,7 +472,8 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	running := func(r *termgoal.AppraisalResult, a *termgoal.Appeal) *termgoal.AppraisalRecord {
 		return &termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "running", Self: self, Result: r, Appeal: a}
 	}
-	appraisalState := map[string]any{"appraisal": map[string]any{"year": 2025, "rater_score": rater}}
+	appraisalState := map[string]any{"appraisal": map[string]any{"year": 2025, "rater_score": rater,
+		"annual": []map[string]any{{"year": 2024, "grade": termgoal.GradeCompleted, "score": 92.5}}}}
 	cases := []struct {
 		id, kind, taskKind string
 		step               termgoal.Step
@@ -485,7 +486,8 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 		{"ap-score", termgoal.AppraisalAnnual, "score", termgoal.StepScoring, running(nil, nil), "score-form",
 			[]string{`id="score_2"`, "12 万元", "全年完成"}},
 		{"ap-result", termgoal.AppraisalTermEnd, "determine", termgoal.StepResult, running(nil, nil), "determine-form",
-			[]string{`id="computed-grade">完成`, `id="rater-score-value">91.5`, `name="veto" value="major_safety_accident"`, "重大安全事故", `id="outcome"`}},
+			[]string{`id="computed-grade">完成`, `id="rater-score-value">91.5`, `name="veto" value="major_safety_accident"`, "重大安全事故", `id="outcome"`,
+				`id="annual-results"`, "<td>2024</td><td>92.5</td><td>完成</td>", `id="term-end-warnings"`}},
 		{"ap-feedback", termgoal.AppraisalAnnual, "feedback", termgoal.StepFeedback, running(result, nil), "acknowledge-form",
 			[]string{`id="appeal-form"`, `id="result-grade"><strong>完成`, "李部长"}},
 		{"ap-appeal", termgoal.AppraisalAnnual, "appeal_review", termgoal.StepAppealReview, running(result, &termgoal.Appeal{Reason: "评分偏低", FiledAt: time.Now()}), "decide-appeal-form",

@@ -34,6 +34,8 @@ type appraisalTask struct {
 	VetoItems     []string
 	Outcomes      []termgoal.Outcome
 	TermEnd       bool
+	Annual        []workflows.AnnualResult // the term's annual results (end of term)
+	Warnings      []TermWarning            // the holder's term rules (end of term)
 	AdjRows       []int
 	AppealOpen    bool // the holder may still appeal
 	Progress      bool // a progress report item by item, not a follow-up in words
@@ -65,7 +67,7 @@ func (h *Handler) planOf(ctx context.Context, termID int64, v int) ([]termgoal.P
 
 // appraisalTaskData loads what the form of task t needs, or nil for the goal-setting kinds (and
 // for a check of a report, which shows the report above the decision form).
-func (h *Handler) appraisalTaskData(ctx context.Context, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (*appraisalTask, error) {
+func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (*appraisalTask, error) {
 	own := slices.Contains(appraisalKinds, t.Kind)
 	check := t.Step == termgoal.StepCheck
 	if !own && !check {
@@ -83,7 +85,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, t *termgoal.Task, p *te
 	d.Scale, d.VetoItems = cfg.Scale, cfg.VetoItems
 	d.NeedSelfScore = slices.ContainsFunc(cfg.Groups, func(g termgoal.RaterConfig) bool { return g.Key == termgoal.RaterSelf })
 	if isAppraisalKind(p.Kind) {
-		if err := h.loadAppraisalState(ctx, d, p); err != nil {
+		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
 			return nil, err
 		}
 		return d, nil
@@ -107,7 +109,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, t *termgoal.Task, p *te
 }
 
 // loadAppraisalState fills the appraisal's record, score and feedback window into d.
-func (h *Handler) loadAppraisalState(ctx context.Context, d *appraisalTask, p *termgoal.Process) error {
+func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *appraisalTask, p *termgoal.Process) error {
 	rec, err := h.store.Appraisal(ctx, p.ID)
 	switch {
 	case err == nil:
@@ -117,11 +119,14 @@ func (h *Handler) loadAppraisalState(ctx context.Context, d *appraisalTask, p *t
 		return err
 	}
 	st := stateValue[struct {
-		Year       int      `json:"year"`
-		RaterScore *float64 `json:"rater_score"`
+		Year       int                      `json:"year"`
+		RaterScore *float64                 `json:"rater_score"`
+		Annual     []workflows.AnnualResult `json:"annual"`
+		Warnings   []termgoal.Warning       `json:"warnings"`
 	}](p.State, "appraisal")
 	d.Year = max(d.Year, st.Year)
 	d.RaterScore = st.RaterScore
+	d.Annual, d.Warnings = st.Annual, termWarnings(lang, st.Warnings)
 	if d.RaterScore != nil {
 		d.Computed = d.Scale.GradeOf(*d.RaterScore).Code
 	}

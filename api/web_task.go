@@ -181,7 +181,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		h.webFail(c, err)
 		return
 	}
-	if d.Appraisal, err = h.appraisalTaskData(ctx, t, d.Process, d.Term); err != nil {
+	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, t, d.Process, d.Term); err != nil {
 		h.webFail(c, err)
 		return
 	}
