@@ -289,6 +289,41 @@ func TestTopGradeQuota(t *testing.T) {
 	}
 }
 
+// A running appraisal keeps the scale, groups and veto items it started with: the template
+// edited in the middle (a cadre scale, no veto items) changes nothing for it.
+func TestRunningAppraisalKeepsItsTemplate(t *testing.T) {
+	tpl := appraisalTemplate()
+	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
+	fx := newFixture(t, tpl)
+	inForce(t, fx, monday.AddDate(0, -2, 0))
+	edit := func(t *testing.T, _ *workflows.GoalState) {
+		ctx := context.Background()
+		stored, err := fx.store.Template(ctx, fx.term.TemplateID)
+		must(t, err)
+		cfg := termgoal.DefaultAppraisal()
+		cfg.Scale = termgoal.CadreScale
+		cfg.Groups = []termgoal.RaterConfig{{Key: "peers", Weight: 1, Role: termgoal.RoleConsultee}}
+		stored.Appraisal = &cfg
+		must(t, fx.store.UpdateTemplate(ctx, stored))
+	}
+	acts := []act{
+		{at: at(1), check: edit},
+		{at: at(2), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment(termgoal.GradeCompleted)},
+		{at: at(3), who: "sup", name: workflows.UpdateScore, input: sheet(95, 95)},
+		{at: at(4), who: "sup2", name: workflows.UpdateScore, input: sheet(95, 95)},
+		{at: at(5), who: "sup3", name: workflows.UpdateScore, input: sheet(95, 95)},
+		{at: at(6), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{Vetoes: []termgoal.Veto{{Item: "major_safety_accident", Reason: "事故"}}}},
+		{at: at(7), check: func(t *testing.T, s *workflows.GoalState) {
+			if r := s.Appraisal.Result; s.Step != termgoal.StepNotice || r == nil || r.Grade != termgoal.GradeNotCompleted {
+				t.Errorf("step %s, result %+v: the organization scale and its veto item should still apply", s.Step, r)
+			}
+		}},
+	}
+	if _, err := appraise(t, fx, monday, termgoal.AppraisalAnnual, acts); err != errNotCompleted {
+		t.Fatal(err)
+	}
+}
+
 // The end-of-term appraisal needs an outcome recommendation, checked against the term rules.
 func TestTermEndNeedsAnOutcome(t *testing.T) {
 	tpl := appraisalTemplate()
