@@ -31,7 +31,8 @@ const (
 	FlowGoalSetting = ""          // the goal-setting steps (or the amendment's, Template.Amendment)
 	FlowAppraisal   = "appraisal" // self-assessment, scoring, result, notice, feedback, archive
 	FlowReport      = "report"    // one report: the monthly ledger and the quarterly summary
-	FlowChecked     = "checked"   // a report the superior checks: the mid-year self-check, a rectification
+	FlowChecked     = "checked"   // a report the superior checks: a rectification, an improvement
+	FlowPublished   = "published" // a report the superior checks and then makes public: the mid-year self-check
 )
 
 // Appraisal kinds (processes.kind of an appraisal).

@@ -80,7 +80,7 @@ type Template struct {
 	// nil takes DefaultAppraisal.
 	Appraisal *AppraisalConfig `json:"appraisal,omitempty"`
 	// Flow is set on the snapshot a process takes: which steps it runs (FlowAppraisal,
-	// FlowReport, FlowChecked); empty for goal setting.
+	// FlowReport, FlowChecked, FlowPublished); empty for goal setting.
 	Flow string `json:"flow,omitempty"`
 }
 
@@ -97,6 +97,7 @@ var flowSteps = map[string][]Step{
 	FlowAppraisal: {StepSelfAssessment, StepScoring, StepResult, StepNotice, StepFeedback},
 	FlowReport:    {StepReport},
 	FlowChecked:   {StepReport, StepCheck},
+	FlowPublished: {StepReport, StepCheck, StepNotice},
 }
 
 // End returns the step a finished process of the template's flow rests in.
@@ -104,7 +105,7 @@ func (t Template) End() Step {
 	switch t.Flow {
 	case FlowAppraisal:
 		return StepArchived
-	case FlowReport, FlowChecked:
+	case FlowReport, FlowChecked, FlowPublished:
 		return StepCompleted
 	}
 	return StepInForce

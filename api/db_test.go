@@ -487,3 +487,38 @@ func TestResultNotice(t *testing.T) {
 		t.Error("the notice publishes the self-assessment")
 	}
 }
+
+// A checked mid-year self-check is made public: its notice shows the report.
+func TestSelfCheckNotice(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: mustDay("2026-01-10"), End: mustDay("2030-01-09"), TemplateID: f.tmpl.ID}
+	if err := f.store.CreateTerm(ctx, &term); err != nil {
+		t.Fatal(err)
+	}
+	pid, now := "report-term-test-2026-H1", time.Now()
+	items := []termgoal.PlanItem{{Category: "c", Title: "集体经济", Quantitative: true, Unit: "万元", Targets: map[string]string{"2026": "10"}, Weight: 100, Owner: "书记"}}
+	err := f.store.Apply(ctx, termgoal.Change{ID: "c1", At: now, Action: "approved",
+		Process: termgoal.Process{ID: pid, Kind: termgoal.ProgressMidYear, TermID: term.ID, OrgID: f.a1.ID, Step: termgoal.StepNotice,
+			Status: "running", Version: 1, DeadlineOn: mustDay("2026-07-31"), StartedAt: now, UpdatedAt: now},
+		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: items, Step: termgoal.StepPledge, Status: "in_force"},
+		Notice:      &termgoal.Notice{ProcessID: pid, Round: 1, TermID: term.ID, OrgID: f.a1.ID, Title: "青山村", Version: 1, StartsOn: now, EndsOn: now.AddDate(0, 0, 7), Status: "open"},
+		Progress: &termgoal.ProgressReport{ProcessID: pid, TermID: term.ID, Kind: termgoal.ProgressMidYear, Year: 2026, Period: "2026-H1",
+			Entries: []termgoal.ProgressEntry{{No: 1, Value: 3, Note: "偏慢"}}, Summary: "上半年自查", Lagging: []int{1}, At: now},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v NoticeView
+	raw := f.do("GET", "/api/v1/notices/"+pid, "", nil, 200, &v)
+	if v.Report == nil || v.Report.Summary != "上半年自查" || len(v.Report.Lagging) != 1 || v.Result != nil {
+		t.Errorf("notice %s", raw)
+	}
+	body, _ := f.page("GET", "/notices/"+pid, "", 200)
+	for _, want := range []string{"关于青山村年中自查情况的公示", `id="notice-report"`, `id="notice-lagging"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the notice page lacks %q", want)
+		}
+	}
+}

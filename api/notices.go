@@ -27,13 +27,14 @@ func (h *Handler) listNotices(c *gin.Context) {
 }
 
 // NoticeView is a public notice with the plan it publishes, or for an appraisal the result
-// it publishes (with the plan it was appraised on).
+// it publishes (with the plan it was appraised on), or for a mid-year self-check the report.
 type NoticeView struct {
 	Notice     *termgoal.Notice      `json:"notice"`
 	Items      []termgoal.PlanItem   `json:"items"`
 	Objections []termgoal.Objection  `json:"objections"`
-	Result     *NoticeResult         `json:"result,omitempty"`
-	Plan       *termgoal.PlanVersion `json:"-"`
+	Result     *NoticeResult            `json:"result,omitempty"`
+	Report     *termgoal.ProgressReport `json:"report,omitempty"` // a mid-year self-check made public
+	Plan       *termgoal.PlanVersion    `json:"-"`
 }
 
 // NoticeResult is what an appraisal's notice makes public: the period, the score and the
@@ -83,6 +84,17 @@ func (h *Handler) NoticeView(c *gin.Context, processID string) (*NoticeView, err
 		objs = []termgoal.Objection{}
 	}
 	v := &NoticeView{Notice: n, Items: plan.Items, Objections: objs, Plan: plan}
+	if n.Kind == termgoal.ProgressMidYear {
+		reports, err := h.store.ProgressReports(ctx, n.TermID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range reports {
+			if reports[i].ProcessID == processID {
+				v.Report = &reports[i]
+			}
+		}
+	}
 	if isAppraisalKind(n.Kind) {
 		rec, err := h.store.Appraisal(ctx, processID)
 		if err != nil {

@@ -105,8 +105,11 @@ func (h *Handler) renderNotice(c *gin.Context, status int, p *webPage) {
 		p = h.newPage(c, "web.notices_title")
 	}
 	p.Title = p.T("web.notice_title", "title", v.Notice.Title)
-	if v.Result != nil {
+	switch {
+	case v.Result != nil:
 		p.Title = p.T("web.result_notice_title", "title", v.Notice.Title)
+	case v.Notice.Kind == termgoal.ProgressMidYear:
+		p.Title = p.T("web.selfcheck_notice_title", "title", v.Notice.Title)
 	}
 	p.Data = noticeData{NoticeView: v, Years: term.Years()}
 	h.render(c, status, "notice", p)

@@ -350,7 +350,8 @@ func TestTermEndNeedsAnOutcome(t *testing.T) {
 }
 
 // The monthly ledger flags items behind the share of their yearly target; the mid-year
-// self-check goes to the superior, who may return it.
+// self-check goes to the superior, who may return it, and once checked it is made public for
+// the template's notice days.
 func TestReportsFlagLaggingItems(t *testing.T) {
 	fx := newFixture(t, termgoal.Template{})
 	inForce(t, fx, monday.AddDate(0, -2, 0))
@@ -381,10 +382,21 @@ func TestReportsFlagLaggingItems(t *testing.T) {
 		{at: at(4), check: stepIs(termgoal.StepReport)},
 		{at: at(5), who: "holder", name: workflows.UpdateReport, input: &workflows.ReportActionInput{Entries: entries, Summary: "已补充"}},
 		{at: at(6), who: "sup", name: workflows.UpdateApprove, input: &workflows.DecisionInput{}},
+		{at: at(7), check: func(t *testing.T, s *workflows.GoalState) {
+			n, err := fx.store.Notice(context.Background(), workflows.ReportID(fx.term.ID, "2027-H1"))
+			if s.Step != termgoal.StepNotice || err != nil || n.Kind != termgoal.ProgressMidYear || n.Status != "open" {
+				t.Errorf("after the check: step %s, notice %+v, %v", s.Step, n, err)
+			}
+		}},
+		// Five working days from Monday 2 November: the notice is over after the 9th.
+		{at: day(9)},
 	}
 	res, err = playWorkflow(t, fx, monday, acts, workflows.ReportID(fx.term.ID, "2027-H1"), workflows.Report, check, nil)
 	must(t, err)
 	if res.Step != termgoal.StepCompleted {
 		t.Fatalf("self-check ended at %s", res.Step)
+	}
+	if n, err := fx.store.Notice(context.Background(), workflows.ReportID(fx.term.ID, "2027-H1")); err != nil || n.Status != "closed" {
+		t.Errorf("the self-check's notice after its days: %+v, %v", n, err)
 	}
 }

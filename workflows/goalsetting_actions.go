@@ -380,9 +380,9 @@ func (w *goalWF) resolveObjection(ctx workflow.Context, s *GoalState, in Resolve
 	res := ActionResult{Seq: in.Seq}
 	switch {
 	case in.Upheld:
-		// An upheld objection sends a plan back to its draft, an appraisal's result back to
-		// the superior.
-		back := termgoal.StepDraft
+		// An upheld objection sends a plan or a report back to its first step, an appraisal's
+		// result back to the superior.
+		back := s.Template.Steps()[0]
 		if s.Appraisal != nil {
 			back = termgoal.StepResult
 		}

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -23,8 +24,13 @@ type ReportState struct {
 	Lagging []int   `json:"lagging,omitempty"`
 }
 
-// checkedKinds are the reports the superior checks after the holder submits them.
-var checkedKinds = map[string]bool{termgoal.ProgressMidYear: true, termgoal.FollowRectify: true, termgoal.FollowImprove: true}
+// reportFlows are the flows of the reports the superior checks after the holder submits
+// them; the others end with the submission. The mid-year self-check is then made public.
+var reportFlows = map[string]string{
+	termgoal.ProgressMidYear: termgoal.FlowPublished,
+	termgoal.FollowRectify:   termgoal.FlowChecked,
+	termgoal.FollowImprove:   termgoal.FlowChecked,
+}
 
 // Report runs one report of a term.
 func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
@@ -58,10 +64,7 @@ func newReportState(ctx workflow.Context, in ReportInput) (*GoalState, error) {
 	}
 	now := workflow.Now(ctx)
 	tpl := info.Template
-	tpl.Flow = termgoal.FlowReport
-	if checkedKinds[in.Kind] {
-		tpl.Flow = termgoal.FlowChecked
-	}
+	tpl.Flow = cmp.Or(reportFlows[in.Kind], termgoal.FlowReport)
 	due := in.Due
 	if due.IsZero() {
 		d, err := workingDaysFrom(ctx, today(now), tpl.Days(termgoal.StepReport))
