@@ -84,13 +84,7 @@ func (h *Handler) webStartCampaign(c *gin.Context) {
 	}
 	camp, err := h.StartCampaign(c, req)
 	if err != nil {
-		status, ok := h.webFormRefused(c, err)
-		if !ok {
-			return
-		}
-		p := h.newPage(c, "web.campaigns_title")
-		h.formError(c, p, form, err)
-		h.renderCampaigns(c, status, p)
+		h.refuseForm(c, form, err, "web.campaigns_title", func(status int, p *webPage) { h.renderCampaigns(c, status, p) })
 		return
 	}
 	h.flash(c, T(c, "web.campaign_started", nil))
@@ -163,13 +157,7 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
 	}
 	if err != nil {
-		status, ok := h.webFormRefused(c, err)
-		if !ok {
-			return
-		}
-		p := h.newPage(c, "web.campaign_title")
-		h.formError(c, p, form, err)
-		h.renderCampaign(c, status, p)
+		h.refuseForm(c, form, err, "web.campaign_title", func(status int, p *webPage) { h.renderCampaign(c, status, p) })
 		return
 	}
 	h.flash(c, msg)
@@ -185,6 +173,18 @@ func (h *Handler) webFormRefused(c *gin.Context, err error) (int, bool) {
 		return 0, false
 	}
 	return status, true
+}
+
+// refuseForm answers a refused form: the page titled titleKey rendered again by render with
+// the refusal and what was typed, or the error page when the refusal is not the form's.
+func (h *Handler) refuseForm(c *gin.Context, form url.Values, err error, titleKey string, render func(status int, p *webPage)) {
+	status, ok := h.webFormRefused(c, err)
+	if !ok {
+		return
+	}
+	p := h.newPage(c, titleKey)
+	h.formError(c, p, form, err)
+	render(status, p)
 }
 
 // appraisalSteps are the steps of an appraisal in their order, for a campaign's progress.

@@ -66,13 +66,7 @@ func (h *Handler) webCreateSchedule(c *gin.Context) {
 	}
 	_, err := h.CreateCampaignSchedule(c, CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
 	if err != nil {
-		status, ok := h.webFormRefused(c, err)
-		if !ok {
-			return
-		}
-		p := h.newPage(c, "web.schedules_title")
-		h.formError(c, p, form, err)
-		h.renderSchedules(c, status, p)
+		h.refuseForm(c, form, err, "web.schedules_title", func(status int, p *webPage) { h.renderSchedules(c, status, p) })
 		return
 	}
 	h.flash(c, T(c, "web.schedule_created", nil))

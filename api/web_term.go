@@ -126,13 +126,7 @@ func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Va
 	form := c.Request.PostForm
 	msg, err := do(t, form)
 	if err != nil {
-		status, ok := h.webFormRefused(c, err)
-		if !ok {
-			return
-		}
-		p := h.newPage(c, "web.term_title")
-		h.formError(c, p, form, err)
-		h.renderTerm(c, status, p)
+		h.refuseForm(c, form, err, "web.term_title", func(status int, p *webPage) { h.renderTerm(c, status, p) })
 		return
 	}
 	h.flash(c, msg)
