@@ -2,17 +2,12 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
-	"golang.org/x/sync/errgroup"
 
 	"termgoal/workflows"
 )
@@ -38,8 +33,8 @@ func emptyWorkflow(workflow.Context) error { return nil }
 // BenchmarkCampaignStarts measures PRODUCT.md's quality "a campaign of 10,000 annual
 // appraisals starts at no less than 80% of bare Temporal's start rate": the time from POST
 // /campaigns until its workflow has started a process for every term, against the same number
-// of bare client.ExecuteWorkflow starts of an empty workflow on its own task queue, eight in
-// flight as the campaign's activity keeps them, on the same dev server in the same run. The
+// of bare client.ExecuteWorkflow starts of an empty workflow on its own task queue, as many in
+// flight as the campaign's activity keeps (bareStarts), on the same dev server in the same run. The
 // bare starts go first so the campaign's running processes do not slow them. One measurement
 // per run: use -benchtime 1x.
 func BenchmarkCampaignStarts(b *testing.B) {
@@ -49,33 +44,10 @@ func BenchmarkCampaignStarts(b *testing.B) {
 	s.fillTerms(b, n)
 	ctx := context.Background()
 
-	w := sdkworker.New(s.client, "bare-starts", sdkworker.Options{})
-	w.RegisterWorkflowWithOptions(emptyWorkflow, workflow.RegisterOptions{Name: "empty"})
-	if err := w.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer w.Stop()
-
 	b.ResetTimer()
-	t0 := time.Now()
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8) // as many in flight as the campaign's activity keeps
-	for i := range n {
-		g.Go(func() error {
-			_, err := s.client.ExecuteWorkflow(gctx, client.StartWorkflowOptions{
-				ID: fmt.Sprint("bare-start-", i), TaskQueue: "bare-starts",
-				WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-				WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			}, "empty")
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		b.Fatal(err)
-	}
-	bare := time.Since(t0)
+	bare := s.bareStarts(b, n)
 
-	t0 = time.Now()
+	t0 := time.Now()
 	c := id(s.must(201, "admin", "POST", "/api/v1/campaigns", map[string]any{"name": "bench", "org_id": s.ids["county"], "kind": "goal_setting"}))
 	var res workflows.CampaignResult
 	if err := s.client.GetWorkflow(ctx, workflows.CampaignID(c), "").Get(ctx, &res); err != nil {
