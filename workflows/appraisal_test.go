@@ -324,6 +324,39 @@ func TestRunningAppraisalKeepsItsTemplate(t *testing.T) {
 	}
 }
 
+// With nobody holding the rater group's role, the process administrators score, and the audit
+// log says why.
+func TestNoRatersGoesToTheAdministrators(t *testing.T) {
+	tpl := appraisalTemplate()
+	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: "appraisal_group", Weight: 1, Role: termgoal.RoleAppraiser}}
+	fx := newFixture(t, tpl)
+	inForce(t, fx, monday.AddDate(0, -2, 0))
+	acts := []act{
+		{at: at(1), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment(termgoal.GradeCompleted)},
+		{at: at(2), check: func(t *testing.T, s *workflows.GoalState) {
+			if s.Step != termgoal.StepScoring || len(s.Signers) != 1 || s.Signers[0].Actor.Name != "admin" {
+				t.Errorf("scoring: step %s, signers %+v", s.Step, s.Signers)
+			}
+		}},
+		{at: at(3), who: "admin", name: workflows.UpdateScore, input: sheet(80, 80)},
+		{at: at(4), check: stepIs(termgoal.StepResult)},
+	}
+	if _, err := appraise(t, fx, monday, termgoal.AppraisalAnnual, acts); err != errNotCompleted {
+		t.Fatal(err)
+	}
+	list, _, err := fx.store.Audit(context.Background(), postgres.AuditFilter{ProcessID: workflows.AppraisalID(fx.term.ID, 2027), Limit: 50})
+	must(t, err)
+	var reason any
+	for _, a := range list {
+		if a.Action == "self_assessed" {
+			reason = a.Detail["reason"]
+		}
+	}
+	if reason != "no_assignee" {
+		t.Errorf("the self-assessment's entry into scoring has reason %v, want no_assignee", reason)
+	}
+}
+
 // The end-of-term appraisal needs an outcome recommendation, checked against the term rules.
 func TestTermEndNeedsAnOutcome(t *testing.T) {
 	tpl := appraisalTemplate()

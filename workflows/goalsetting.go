@@ -344,23 +344,8 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		return nil, err
 	}
 	s.StepDueOn = due
-	who, err := w.assignees(ctx, s, &c, step)
-	if err != nil {
+	if s.Signers, err = w.signersFor(ctx, s, &c, step); err != nil {
 		return nil, err
-	}
-	s.Signers = signersOf(who, s.Template.ModeOf(step))
-	if step == termgoal.StepScoring {
-		if s.Signers, err = w.raters(ctx, s); err != nil {
-			return nil, err
-		}
-		if len(s.Signers) == 0 && !s.Template.AppraisalConfig().HasBallots() {
-			// Nobody to score: the process administrators score for the appraisal group.
-			c.Detail["reason"] = "no_assignee"
-			if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who); err != nil {
-				return nil, err
-			}
-			s.Signers = signersOf(who, termgoal.ModeAll)
-		}
 	}
 	if step == termgoal.StepDraft || step == termgoal.StepReport {
 		// The draft is due by the overall deadline: the plan must be approved within 2 months;
@@ -412,6 +397,24 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	return s, nil
 }
 
+// signersFor resolves who acts on step: the members of the rater groups for the scoring, else
+// the step's assignees in the template's mode.
+func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]Signer, error) {
+	if step != termgoal.StepScoring {
+		who, err := w.assignees(ctx, s, c, step)
+		return signersOf(who, s.Template.ModeOf(step)), err
+	}
+	raters, err := w.raters(ctx, s)
+	if err != nil || len(raters) > 0 || s.Template.AppraisalConfig().HasBallots() {
+		return raters, err
+	}
+	// Nobody to score: the process administrators score for the appraisal group.
+	c.Detail["reason"] = "no_assignee"
+	var who []termgoal.Actor
+	err = workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
+	return signersOf(who, termgoal.ModeAll), err
+}
+
 // assignees resolves who acts on step (T2). The holder never approves their own plan (the
 // activity leaves their accounts out); a step with nobody to act goes to the process
 // administrators, with the reason code no_assignee in the audit log.
@@ -419,8 +422,6 @@ func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Chang
 	switch step {
 	case termgoal.StepDraft, termgoal.StepPledge, termgoal.StepSelfAssessment, termgoal.StepFeedback, termgoal.StepReport:
 		return s.Holders, nil
-	case termgoal.StepScoring:
-		return nil, nil // the raters, resolved per group by raters
 	}
 	var who []termgoal.Actor
 	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &who); err != nil {
