@@ -51,6 +51,17 @@ const (
 	FollowImprove     = "improvement"   // 限期改进: a cadre rated basically competent
 )
 
+// IsAppraisal reports whether a process kind is an appraisal's.
+func IsAppraisal(kind string) bool {
+	return kind == AppraisalAnnual || kind == AppraisalTermEnd || kind == AppraisalHandover
+}
+
+// IsProgress reports whether a process kind reports progress item by item (the follow-ups
+// report in words).
+func IsProgress(kind string) bool {
+	return kind == ProgressLedger || kind == ProgressQuarterly || kind == ProgressMidYear
+}
+
 // AppraisalConfig is the appraisal part of a template (A5). A process snapshots it with the
 // template when it starts, so a running appraisal keeps the scale and weights it started with.
 type AppraisalConfig struct {

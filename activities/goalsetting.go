@@ -54,8 +54,9 @@ type AssigneesInput struct {
 	Above  bool
 }
 
-// Assignees resolves the accounts that act on a step. The holder drafts and pledges: a
-// person's accounts, or for an org's term the accounts holding RoleHolder on the org or above.
+// Assignees resolves the accounts that act on a step. The holder acts on the steps of
+// RoleHolder (draft, pledges, self-assessment, feedback, reports): a person's accounts, or for
+// an org's term the accounts holding RoleHolder on the org or above.
 // Every other step goes to the holders of termgoal.StepRole[step] on the org's path, less the
 // holder's own accounts, so nobody reviews or approves their own plan.
 func (a *Activities) Assignees(ctx context.Context, in AssigneesInput) ([]termgoal.Actor, error) {

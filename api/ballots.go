@@ -91,11 +91,6 @@ func codeHash(code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// isAppraisalKind reports whether a process kind is an appraisal's.
-func isAppraisalKind(kind string) bool {
-	return kind == termgoal.AppraisalAnnual || kind == termgoal.AppraisalTermEnd || kind == termgoal.AppraisalHandover
-}
-
 // issueBallotCodes issues codes for a ballot group of appraisal :id (an administrator of its org).
 func (h *Handler) issueBallotCodes(c *gin.Context) {
 	var req BallotCodesRequest
@@ -126,7 +121,7 @@ func (h *Handler) IssueBallotCodes(c *gin.Context, processID string, req BallotC
 	if !isAdmin(Caller(c), path) {
 		return nil, errForbidden()
 	}
-	if !isAppraisalKind(p.Kind) || p.Status != "running" {
+	if !termgoal.IsAppraisal(p.Kind) || p.Status != "running" {
 		return nil, termgoal.Errorf(termgoal.ECONFLICT, "ballot.not_open", "ballot codes are issued for a running appraisal only")
 	}
 	cfg, err := h.appraisalConfig(ctx, p)

@@ -29,9 +29,9 @@ func (h *Handler) listNotices(c *gin.Context) {
 // NoticeView is a public notice with the plan it publishes, or for an appraisal the result
 // it publishes (with the plan it was appraised on), or for a mid-year self-check the report.
 type NoticeView struct {
-	Notice     *termgoal.Notice      `json:"notice"`
-	Items      []termgoal.PlanItem   `json:"items"`
-	Objections []termgoal.Objection  `json:"objections"`
+	Notice     *termgoal.Notice         `json:"notice"`
+	Items      []termgoal.PlanItem      `json:"items"`
+	Objections []termgoal.Objection     `json:"objections"`
 	Result     *NoticeResult            `json:"result,omitempty"`
 	Report     *termgoal.ProgressReport `json:"report,omitempty"` // a mid-year self-check made public
 	Plan       *termgoal.PlanVersion    `json:"-"`
@@ -85,17 +85,15 @@ func (h *Handler) NoticeView(c *gin.Context, processID string) (*NoticeView, err
 	}
 	v := &NoticeView{Notice: n, Items: plan.Items, Objections: objs, Plan: plan}
 	if n.Kind == termgoal.ProgressMidYear {
-		reports, err := h.store.ProgressReports(ctx, n.TermID)
-		if err != nil {
+		r, err := h.store.ProgressReport(ctx, processID)
+		switch {
+		case err == nil:
+			v.Report = r
+		case !isNotFound(err):
 			return nil, err
 		}
-		for i := range reports {
-			if reports[i].ProcessID == processID {
-				v.Report = &reports[i]
-			}
-		}
 	}
-	if isAppraisalKind(n.Kind) {
+	if termgoal.IsAppraisal(n.Kind) {
 		rec, err := h.store.Appraisal(ctx, processID)
 		if err != nil {
 			return nil, err

@@ -227,7 +227,7 @@ func itemTitle(items []termgoal.PlanItem, no int) string {
 
 // appraisalHref is where an appraisal process is shown: its appraisal page, else the process page.
 func appraisalHref(p termgoal.Process) string {
-	if isAppraisalKind(p.Kind) {
+	if termgoal.IsAppraisal(p.Kind) {
 		return "/appraisals/" + url.PathEscape(p.ID)
 	}
 	return "/processes/" + url.PathEscape(p.ID)

@@ -46,11 +46,6 @@ type appraisalTask struct {
 // kindActions).
 var appraisalKinds = []string{"self_assess", "score", "determine", "feedback", "appeal_review", "report"}
 
-// isProgressKind reports whether a report process reports item by item.
-func isProgressKind(kind string) bool {
-	return kind == termgoal.ProgressLedger || kind == termgoal.ProgressQuarterly || kind == termgoal.ProgressMidYear
-}
-
 // planOf returns the items of plan version v of a term (the latest when v is 0 or gone).
 func (h *Handler) planOf(ctx context.Context, termID int64, v int) ([]termgoal.PlanItem, error) {
 	versions, err := h.store.PlanVersions(ctx, termID)
@@ -84,7 +79,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 	}
 	d.Scale, d.VetoItems = cfg.Scale, cfg.VetoItems
 	d.NeedSelfScore = slices.ContainsFunc(cfg.Groups, func(g termgoal.RaterConfig) bool { return g.Key == termgoal.RaterSelf })
-	if isAppraisalKind(p.Kind) {
+	if termgoal.IsAppraisal(p.Kind) {
 		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
 			return nil, err
 		}
@@ -93,16 +88,14 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 	report := stateValue[struct {
 		Year int `json:"year"`
 	}](p.State, "report")
-	d.Year, d.Progress = report.Year, isProgressKind(p.Kind)
+	d.Year, d.Progress = report.Year, termgoal.IsProgress(p.Kind)
 	if check {
-		reports, err := h.store.ProgressReports(ctx, term.ID)
-		if err != nil {
+		r, err := h.store.ProgressReport(ctx, p.ID)
+		switch {
+		case err == nil:
+			d.Report = r
+		case !isNotFound(err):
 			return nil, err
-		}
-		for i := range reports {
-			if reports[i].ProcessID == p.ID {
-				d.Report = &reports[i]
-			}
 		}
 	}
 	return d, nil
@@ -209,7 +202,7 @@ func (h *Handler) appraisalFromForm(ctx context.Context, t *termgoal.Task, actio
 		return &workflows.DecideAppealInput{Grade: get("grade"), Answer: get("answer")}, true, nil
 	}
 	in = &workflows.ReportActionInput{Summary: get("summary")}
-	if isProgressKind(p.Kind) {
+	if termgoal.IsProgress(p.Kind) {
 		r := in.(*workflows.ReportActionInput)
 		for no := 1; no <= len(items); no++ {
 			v, err := formNumber(form, fmt.Sprint("value_", no), "web.bad_value", no)

@@ -126,6 +126,12 @@ func TestApplySheetsAndProgress(t *testing.T) {
 	if none, err := s.ProgressReports(ctx, 999); err != nil || len(none) != 0 {
 		t.Errorf("ProgressReports(unknown) = %v, %v", none, err)
 	}
+	if one, err := s.ProgressReport(ctx, "report-q2"); err != nil || one.Period != "2026-Q2" || len(one.Entries) != 2 {
+		t.Errorf("ProgressReport = %+v, %v", one, err)
+	}
+	if _, err := s.ProgressReport(ctx, "report-none"); termgoal.ErrorCode(err) != termgoal.ENOTFOUND {
+		t.Errorf("ProgressReport(unknown) = %v", err)
+	}
 }
 
 func TestBallotCodes(t *testing.T) {

@@ -44,9 +44,14 @@ func scanProgress(r scanner) (termgoal.ProgressReport, error) {
 	return p, err
 }
 
+const progressCols = `process_id, term_id, kind, year, period, entries, summary, lagging, at`
+
 // ProgressReports returns the submitted progress reports of a term, oldest first.
 func (s *Store) ProgressReports(ctx context.Context, termID int64) ([]termgoal.ProgressReport, error) {
-	return list(ctx, s.db, scanProgress, `
-		SELECT process_id, term_id, kind, year, period, entries, summary, lagging, at
-		FROM progress_reports WHERE term_id = $1 ORDER BY at, process_id`, termID)
+	return list(ctx, s.db, scanProgress, `SELECT `+progressCols+` FROM progress_reports WHERE term_id = $1 ORDER BY at, process_id`, termID)
+}
+
+// ProgressReport returns the report process processID submitted (ENOTFOUND before it did).
+func (s *Store) ProgressReport(ctx context.Context, processID string) (*termgoal.ProgressReport, error) {
+	return get(ctx, s.db, scanProgress, "progress report", processID, `SELECT `+progressCols+` FROM progress_reports WHERE process_id = $1`, processID)
 }

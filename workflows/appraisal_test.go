@@ -11,8 +11,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"termgoal/postgres"
-
 	"termgoal"
 	"termgoal/workflows"
 )
@@ -93,15 +91,35 @@ func appraiseWith(t *testing.T, fx *fixture, start time.Time, kind string, acts 
 // auditOf returns the actor names of process id's audit entries with action.
 func auditOf(t *testing.T, fx *fixture, id, action string) []string {
 	t.Helper()
-	list, _, err := fx.store.Audit(context.Background(), postgres.AuditFilter{ProcessID: id, Limit: 500})
-	must(t, err)
 	var out []string
-	for _, a := range list {
-		if a.Action == action {
-			out = append(out, a.ActorName)
-		}
+	for _, a := range auditEntries(t, fx, id, action) {
+		out = append(out, a.ActorName)
 	}
 	return out
+}
+
+// superiorsFixture is a fixture whose template has the superiors score alone, with a plan in
+// force.
+func superiorsFixture(t *testing.T, change func(*termgoal.AppraisalConfig)) *fixture {
+	t.Helper()
+	tpl := appraisalTemplate()
+	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
+	if change != nil {
+		change(tpl.Appraisal)
+	}
+	fx := newFixture(t, tpl)
+	inForce(t, fx, monday.AddDate(0, -2, 0))
+	return fx
+}
+
+// scoredBy is the self-assessment at minute 1 and the three superiors' sheets, every item
+// scored v, at minutes 2 to 4.
+func scoredBy(v float64) []act {
+	acts := []act{{at: at(1), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment(termgoal.GradeCompleted)}}
+	for i, sup := range []string{"sup", "sup2", "sup3"} {
+		acts = append(acts, act{at: at(2 + i), who: sup, name: workflows.UpdateScore, input: sheet(v, v)})
+	}
+	return acts
 }
 
 // The annual appraisal end to end: the self-assessment locks, three superiors score item by
@@ -212,15 +230,8 @@ func TestAnnualAppraisalWithBallotsOverrideAndAppeal(t *testing.T) {
 // archived when the appeal window passes, and a unit that did not complete its goals gets a
 // rectification report to file by a deadline.
 func TestVetoArchivesAfterTheWindowAndRaisesARectification(t *testing.T) {
-	tpl := appraisalTemplate()
-	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
-	fx := newFixture(t, tpl)
-	inForce(t, fx, monday.AddDate(0, -2, 0))
-	acts := []act{
-		{at: at(1), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment("completed")},
-		{at: at(2), who: "sup", name: workflows.UpdateScore, input: sheet(100, 100)},
-		{at: at(3), who: "sup2", name: workflows.UpdateScore, input: sheet(100, 100)},
-		{at: at(4), who: "sup3", name: workflows.UpdateScore, input: sheet(100, 100)},
+	fx := superiorsFixture(t, nil)
+	acts := append(scoredBy(100), []act{
 		{at: at(5), who: "sup2", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{Vetoes: []termgoal.Veto{{Item: "major_safety_accident", Reason: "较大安全事故"}}}},
 		{at: at(6), check: func(t *testing.T, s *workflows.GoalState) {
 			if r := s.Appraisal.Result; r == nil || r.Score != 100 || r.Grade != termgoal.GradeNotCompleted {
@@ -230,7 +241,7 @@ func TestVetoArchivesAfterTheWindowAndRaisesARectification(t *testing.T) {
 		// Notice until the 9th, the appeal window until the 17th; nobody appeals.
 		{at: day(15), check: stepIs(termgoal.StepFeedback)},
 		{at: day(17), check: stepIs(termgoal.StepArchived)},
-	}
+	}...)
 	// The follow-up outlives the appraisal: stand in for it to see what it is started with.
 	var followUp workflows.ReportInput
 	res, err := appraiseWith(t, fx, monday, termgoal.AppraisalAnnual, acts, func(env *testsuite.TestWorkflowEnvironment) {
@@ -259,11 +270,7 @@ func TestVetoArchivesAfterTheWindowAndRaisesARectification(t *testing.T) {
 // The top grade's quota counts the round: with one unit under the same county already
 // completed and a quota of 20%, a second "completed" is refused and nothing changes.
 func TestTopGradeQuota(t *testing.T) {
-	tpl := appraisalTemplate()
-	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
-	tpl.Appraisal.TopQuota = 0.2
-	fx := newFixture(t, tpl)
-	inForce(t, fx, monday.AddDate(0, -2, 0))
+	fx := superiorsFixture(t, func(c *termgoal.AppraisalConfig) { c.TopQuota = 0.2 })
 	ctx := context.Background()
 	other := &termgoal.Org{Name: "绿水村党支部", Type: termgoal.OrgVillage, ParentID: &fx.county.ID}
 	must(t, fx.store.CreateOrg(ctx, other))
@@ -274,16 +281,12 @@ func TestTopGradeQuota(t *testing.T) {
 		Process:   termgoal.Process{ID: otherID, Kind: termgoal.AppraisalAnnual, TermID: otherTerm.ID, OrgID: other.ID, Step: termgoal.StepArchived, Status: "completed", DeadlineOn: monday, StartedAt: monday},
 		Appraisal: &termgoal.AppraisalRecord{ProcessID: otherID, TermID: otherTerm.ID, OrgID: other.ID, Kind: termgoal.AppraisalAnnual, Year: 2027, Scale: "organization", Status: "archived", Result: &termgoal.AppraisalResult{Grade: termgoal.GradeCompleted, Score: 95}},
 	}))
-	acts := []act{
-		{at: at(1), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment("completed")},
-		{at: at(2), who: "sup", name: workflows.UpdateScore, input: sheet(95, 95)},
-		{at: at(3), who: "sup2", name: workflows.UpdateScore, input: sheet(95, 95)},
-		{at: at(4), who: "sup3", name: workflows.UpdateScore, input: sheet(95, 95)},
+	acts := append(scoredBy(95), []act{
 		{at: at(5), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{}, want: termgoal.ECONFLICT},
 		{at: at(6), check: stepIs(termgoal.StepResult)},
 		{at: at(7), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{Grade: termgoal.GradeBasicallyCompleted, Reason: "名额已满"}},
 		{at: at(8), check: stepIs(termgoal.StepNotice)},
-	}
+	}...)
 	if _, err := appraise(t, fx, monday, termgoal.AppraisalAnnual, acts); err != errNotCompleted {
 		t.Fatal(err)
 	}
@@ -292,10 +295,7 @@ func TestTopGradeQuota(t *testing.T) {
 // A running appraisal keeps the scale, groups and veto items it started with: the template
 // edited in the middle (a cadre scale, no veto items) changes nothing for it.
 func TestRunningAppraisalKeepsItsTemplate(t *testing.T) {
-	tpl := appraisalTemplate()
-	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
-	fx := newFixture(t, tpl)
-	inForce(t, fx, monday.AddDate(0, -2, 0))
+	fx := superiorsFixture(t, nil)
 	edit := func(t *testing.T, _ *workflows.GoalState) {
 		ctx := context.Background()
 		stored, err := fx.store.Template(ctx, fx.term.TemplateID)
@@ -344,30 +344,16 @@ func TestNoRatersGoesToTheAdministrators(t *testing.T) {
 	if _, err := appraise(t, fx, monday, termgoal.AppraisalAnnual, acts); err != errNotCompleted {
 		t.Fatal(err)
 	}
-	list, _, err := fx.store.Audit(context.Background(), postgres.AuditFilter{ProcessID: workflows.AppraisalID(fx.term.ID, 2027), Limit: 50})
-	must(t, err)
-	var reason any
-	for _, a := range list {
-		if a.Action == "self_assessed" {
-			reason = a.Detail["reason"]
-		}
-	}
-	if reason != "no_assignee" {
-		t.Errorf("the self-assessment's entry into scoring has reason %v, want no_assignee", reason)
+	entries := auditEntries(t, fx, workflows.AppraisalID(fx.term.ID, 2027), "self_assessed")
+	if len(entries) != 1 || entries[0].Detail["reason"] != "no_assignee" {
+		t.Errorf("the self-assessment's entry into scoring: %+v, want the reason no_assignee", entries)
 	}
 }
 
 // The end-of-term appraisal needs an outcome recommendation, checked against the term rules.
 func TestTermEndNeedsAnOutcome(t *testing.T) {
-	tpl := appraisalTemplate()
-	tpl.Appraisal.Groups = []termgoal.RaterConfig{{Key: termgoal.RaterSuperior, Weight: 1, Role: termgoal.RoleSuperior}}
-	fx := newFixture(t, tpl)
-	inForce(t, fx, monday.AddDate(0, -2, 0))
-	acts := []act{
-		{at: at(1), who: "holder", name: workflows.UpdateSelfAssess, input: selfAssessment("completed")},
-		{at: at(2), who: "sup", name: workflows.UpdateScore, input: sheet(95, 95)},
-		{at: at(3), who: "sup2", name: workflows.UpdateScore, input: sheet(95, 95)},
-		{at: at(4), who: "sup3", name: workflows.UpdateScore, input: sheet(95, 95)},
+	fx := superiorsFixture(t, nil)
+	acts := append(scoredBy(95), []act{
 		{at: at(5), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{}, want: termgoal.EINVALID},
 		{at: at(6), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{Outcome: "promote_twice"}, want: termgoal.EINVALID},
 		{at: at(7), who: "sup", name: workflows.UpdateDetermine, input: &workflows.DetermineInput{Outcome: termgoal.OutcomeReappoint}},
@@ -376,7 +362,7 @@ func TestTermEndNeedsAnOutcome(t *testing.T) {
 				t.Errorf("end of term: %s %s %+v", s.Kind, s.Step, s.Appraisal.Result)
 			}
 		}},
-	}
+	}...)
 	if _, err := appraise(t, fx, monday, termgoal.AppraisalTermEnd, acts); err != errNotCompleted {
 		t.Fatal(err)
 	}

@@ -27,15 +27,26 @@ func approve(at time.Duration, who string, want string) act {
 	return act{at: at, who: who, name: workflows.UpdateApprove, input: &workflows.DecisionInput{}, want: want}
 }
 
-// audited returns the instants (in UTC) and reasons of the audit entries with action.
+// audited returns the instants (in UTC) and reasons of the goal setting's audit entries with
+// action.
 func audited(t *testing.T, fx *fixture, action string) []string {
 	t.Helper()
-	list, _, err := fx.store.Audit(context.Background(), postgres.AuditFilter{ProcessID: workflows.GoalSettingID(fx.term.ID), Limit: 500})
-	must(t, err)
 	var out []string
+	for _, a := range auditEntries(t, fx, workflows.GoalSettingID(fx.term.ID), action) {
+		out = append(out, fmt.Sprintf("%s %v", a.At.UTC().Format("01-02 15:04"), a.Detail["reason"]))
+	}
+	return out
+}
+
+// auditEntries returns process id's audit entries with action.
+func auditEntries(t *testing.T, fx *fixture, id, action string) []termgoal.Audit {
+	t.Helper()
+	list, _, err := fx.store.Audit(context.Background(), postgres.AuditFilter{ProcessID: id, Limit: 500})
+	must(t, err)
+	var out []termgoal.Audit
 	for _, a := range list {
 		if a.Action == action {
-			out = append(out, fmt.Sprintf("%s %v", a.At.UTC().Format("01-02 15:04"), a.Detail["reason"]))
+			out = append(out, a)
 		}
 	}
 	return out

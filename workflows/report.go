@@ -86,17 +86,11 @@ func newReportState(ctx workflow.Context, in ReportInput) (*GoalState, error) {
 	return s, nil
 }
 
-// progressKind reports whether the process reports progress against the plan's items (the
-// follow-ups report in words).
-func progressKind(kind string) bool {
-	return kind == termgoal.ProgressLedger || kind == termgoal.ProgressQuarterly || kind == termgoal.ProgressMidYear
-}
-
 func checkReport(s *GoalState, in ReportActionInput) error {
 	if err := holderAt(s, in.Actor, termgoal.StepReport); err != nil {
 		return err
 	}
-	if progressKind(s.Kind) {
+	if termgoal.IsProgress(s.Kind) {
 		return termgoal.ValidateProgress(s.Items, in.Entries)
 	}
 	if blank(in.Summary) {
