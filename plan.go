@@ -10,14 +10,14 @@ import (
 // PlanItem is one goal of a plan (P3). Targets holds the indicator for each year of the term,
 // keyed by the year as a string so it survives JSON ("2026": "3 new enterprises").
 type PlanItem struct {
-	Category     string            `json:"category"`
-	Title        string            `json:"title"`
+	Category     string            `json:"category" text:"line"`
+	Title        string            `json:"title" text:"line"`
 	Description  string            `json:"description,omitempty"`
 	Quantitative bool              `json:"quantitative"`
-	Unit         string            `json:"unit,omitempty"`
-	Targets      map[string]string `json:"targets"`
+	Unit         string            `json:"unit,omitempty" text:"line"`
+	Targets      map[string]string `json:"targets" limit:"10"`
 	Weight       float64           `json:"weight"`
-	Owner        string            `json:"owner"`
+	Owner        string            `json:"owner" text:"line"`
 	Evidence     string            `json:"evidence,omitempty"`
 }
 

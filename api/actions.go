@@ -76,6 +76,9 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 	if key == "" {
 		key = randomHex(16)
 	}
+	if err := termgoal.CheckText(input); err != nil {
+		return res, err
+	}
 	if err := h.prepare(ctx, &actor, processID, action, input); err != nil {
 		return res, err
 	}
@@ -91,6 +94,9 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 func (h *Handler) update(ctx context.Context, processID, action, key string, input, out any) error {
 	if h.temporal == nil {
 		return errors.New("no Temporal client configured")
+	}
+	if err := termgoal.CheckText(input); err != nil {
+		return err // Act checked it; the callers of update that bypass Act did not
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.ActionTimeout)
 	defer cancel()

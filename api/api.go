@@ -26,6 +26,7 @@ type Config struct {
 	TemporalUIURL string        // the Temporal UI, linked from process pages
 	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
 	SecureCookies bool          // mark cookies Secure (behind TLS)
+	BodyTimeout   time.Duration // how long a request body may take to arrive; default 30s
 	Now           func() time.Time
 }
 
@@ -67,6 +68,9 @@ func newHandler(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = defaultBodyTimeout
+	}
 	if err := loadCatalogs(); err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func (h *Handler) wrap() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeRawError(w, r, http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
 	}))
-	return securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine)))
+	return bodyDeadline(h.cfg.BodyTimeout, securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine))))
 }
 
 // contentSecurityPolicy allows only the app's own scripts, styles and images.

@@ -23,6 +23,8 @@ var statusOf = map[string]int{
 	termgoal.ECONFLICT:     http.StatusConflict,
 	termgoal.EINVALID:      http.StatusUnprocessableEntity,
 	ETOOMANY:               http.StatusTooManyRequests,
+	ETOOLARGE:              http.StatusRequestEntityTooLarge,
+	ETIMEOUT:               http.StatusRequestTimeout,
 	termgoal.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	termgoal.EINTERNAL:     http.StatusInternalServerError,
 }

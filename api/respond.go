@@ -74,8 +74,8 @@ func (h *Handler) bind(c *gin.Context, v any) bool {
 	return true
 }
 
-// decodeBody decodes the body strictly. With allowEmpty an empty body leaves v unchanged
-// (actions without fields).
+// decodeBody decodes the body strictly and checks its texts and lists (termgoal.CheckText).
+// With allowEmpty an empty body leaves v unchanged (actions without fields).
 func decodeBody(c *gin.Context, v any, allowEmpty bool) error {
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -87,12 +87,12 @@ func decodeBody(c *gin.Context, v any, allowEmpty bool) error {
 		return termgoal.Errorf(termgoal.EMALFORMED, "error.empty_body", "the request needs a JSON body")
 	}
 	if err != nil {
-		return errMalformed(err)
+		return bodyError(err, errMalformed(err))
 	}
 	if dec.More() {
 		return errMalformed(errors.New("data after the JSON value"))
 	}
-	return nil
+	return termgoal.CheckText(v)
 }
 
 // idParam reads a numeric path parameter; anything else is an unknown id (404).

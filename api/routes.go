@@ -18,7 +18,7 @@ func (h *Handler) routes() *gin.Engine {
 	_ = r.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = false
-	r.Use(h.requestLog, h.recovery, h.loadCaller, h.langMiddleware)
+	r.Use(h.requestLog, h.recovery, h.langMiddleware, h.refuseHostile, h.loadCaller)
 	r.NoRoute(notFound(h))
 	h.webRoutes(r) // the web pages (web.go), outside /api/v1
 

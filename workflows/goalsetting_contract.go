@@ -94,7 +94,7 @@ type GoalSettingInput struct {
 // SubmitDraftInput submits (or resubmits) the plan.
 type SubmitDraftInput struct {
 	Actor termgoal.Actor      `json:"actor"`
-	Items []termgoal.PlanItem `json:"items"`
+	Items []termgoal.PlanItem `json:"items" limit:"100"`
 	Note  string              `json:"note"`
 }
 
@@ -208,7 +208,7 @@ type ResolveObjectionInput struct {
 // FileInput records the plan with a document number.
 type FileInput struct {
 	Actor     termgoal.Actor `json:"actor"`
-	DocNumber string         `json:"doc_number"`
+	DocNumber string         `json:"doc_number" text:"line"`
 }
 
 // SignPledgesInput signs the pledges; the plan comes into force.

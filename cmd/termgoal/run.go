@@ -99,13 +99,27 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
 	return serveHTTP(ctx, ln, cfg, s, c, log)
 }
 
+// newServer bounds how long a client may hold a connection: headers within 10 s, the whole
+// request within 60 s (api.New cuts a slow body off with 408 after 30 s), the answer within
+// 60 s, an idle keep-alive connection 2 minutes, and headers to 64 KiB.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
 // serveHTTP serves the web pages and the API until ctx ends, then shuts down gracefully.
 func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger) error {
 	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, SecureCookies: cfg.SecureCookies})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
