@@ -87,6 +87,7 @@ type Objection struct {
 	AuthorName string    `json:"author_name,omitempty"`
 	Anonymous  bool      `json:"anonymous"`
 	Content    string    `json:"content"`
+	TextID     string    `json:"text_id,omitempty"` // in a workflow: where the content is kept instead
 	At         time.Time `json:"at"`
 	Resolution string    `json:"resolution,omitempty"` // upheld, dismissed
 	Reason     string    `json:"reason,omitempty"`

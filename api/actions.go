@@ -79,6 +79,11 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 	if err := termgoal.CheckText(input); err != nil {
 		return res, err
 	}
+	if o, ok := input.(*workflows.FileObjectionInput); ok {
+		if err := h.keepObjection(ctx, actor, processID, key, o); err != nil {
+			return res, err
+		}
+	}
 	if err := h.prepare(ctx, &actor, processID, action, input); err != nil {
 		return res, err
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
 	SecureCookies bool          // mark cookies Secure (behind TLS)
 	BodyTimeout   time.Duration // how long a request body may take to arrive; default 30s
+	// ObjectionsPerAddress and ObjectionsPerNotice bound the objections filed on one notice in
+	// 24 hours from one address and in all; defaults 5 and 100.
+	ObjectionsPerAddress, ObjectionsPerNotice int
 	Now           func() time.Time
 }
 
@@ -70,6 +73,12 @@ func newHandler(cfg Config) (*Handler, error) {
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = defaultBodyTimeout
+	}
+	if cfg.ObjectionsPerAddress <= 0 {
+		cfg.ObjectionsPerAddress = 5
+	}
+	if cfg.ObjectionsPerNotice <= 0 {
+		cfg.ObjectionsPerNotice = 100
 	}
 	if err := loadCatalogs(); err != nil {
 		return nil, err

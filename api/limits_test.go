@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"termgoal"
 	"termgoal/workflows"
 )
@@ -99,10 +101,66 @@ func TestHostileTextIsRefusedBeforeTheWorkflow(t *testing.T) {
 		t.Errorf("message %q", e.Error.Message)
 	}
 	// A text at its limit, with newlines, goes through.
+	f.seedProcess("goalsetting-term-1", f.a1, termgoal.StepNotice, "running", "2026-03-01")
 	f.do("POST", objection, "", `{"content":"`+strings.Repeat("异", termgoal.MaxText-2)+`\n\t"}`, 200, nil)
 	if fake.update.UpdateName != workflows.UpdateFileObjection {
 		t.Errorf("a valid objection did not reach the workflow: %+v", fake.update)
 	}
+}
+
+// TestObjectionTextStaysOutOfTheWorkflow: the content is stored before the update, the
+// workflow gets its ID only (never one the body names), a retry stores nothing new, and an
+// address or a notice is capped per day.
+func TestObjectionTextStaysOutOfTheWorkflow(t *testing.T) {
+	f := newFixture(t)
+	fake := &fakeTemporal{}
+	f.h.temporal = fake
+	f.h.cfg.ObjectionsPerAddress, f.h.cfg.ObjectionsPerNotice = 2, 3
+	pid := "goalsetting-term-9"
+	f.seedProcess(pid, f.a1, termgoal.StepNotice, "running", "2026-03-01")
+	objection := "/api/v1/notices/" + pid + "/objections"
+	file := func(addr, key, body string, want int) *workflows.FileObjectionInput {
+		t.Helper()
+		req := httptest.NewRequest("POST", objection, strings.NewReader(body))
+		req.RemoteAddr, fake.update = addr+":1234", client.UpdateWorkflowOptions{}
+		req.Header.Set("Idempotency-Key", key)
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		if w.Code != want {
+			t.Fatalf("%s %s: %d %s", addr, key, w.Code, w.Body.String())
+		}
+		if want != 200 {
+			return nil
+		}
+		in, _ := fake.update.Args[0].(*workflows.FileObjectionInput)
+		return in
+	}
+	var stored string
+	in := file("10.0.0.1", "k1", `{"content":"指标偏低","text_id":"forged"}`, 200)
+	err := f.store.DB().QueryRow(`SELECT content FROM texts WHERE id = $1 AND process_id = $2 AND ip = '10.0.0.1'`, in.TextID, pid).Scan(&stored)
+	if err != nil || stored != "指标偏低" || in.Content != "" || len(in.TextID) != 64 {
+		t.Fatalf("stored %q (%v); the workflow got %+v", stored, err, in)
+	}
+	if again := file("10.0.0.1", "k1", `{"content":"指标偏低"}`, 200); again.TextID != in.TextID {
+		t.Errorf("a retry with the same key stored another text: %s", again.TextID)
+	}
+	// An empty objection carries no ID (the workflow refuses it), even a forged one.
+	if empty := file("10.0.0.1", "k0", `{"content":" ","text_id":"`+in.TextID+`"}`, 200); empty.TextID != "" {
+		t.Errorf("an empty objection reached the workflow with %q", empty.TextID)
+	}
+	file("10.0.0.1", "k2", `{"content":"第二条"}`, 200)
+	file("10.0.0.1", "k4", `{"content":"第三条"}`, 429)
+	file("10.0.0.2", "k3", `{"content":"另一个地址"}`, 200)
+	e := f.errCode("POST", objection+"?lang=en", "", `{"content":"第四条"}`, 429)
+	if e.Error.Code != ETOOMANY || !strings.Contains(e.Error.Message, "3") {
+		t.Errorf("the notice's cap: %+v", e)
+	}
+	var n int
+	_ = f.store.DB().QueryRow(`SELECT count(*) FROM texts WHERE process_id = $1`, pid).Scan(&n)
+	if n != 3 {
+		t.Errorf("%d texts stored, want 3", n)
+	}
+	f.errCode("POST", "/api/v1/notices/no-such-process/objections", "", `{"content":"x"}`, 404)
 }
 
 // hostileStrings stand in for any string an attacker controls.

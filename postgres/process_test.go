@@ -177,6 +177,22 @@ func TestApplyStepRecords(t *testing.T) {
 	apply("resolved", func(c *termgoal.Change) {
 		c.Objection = &termgoal.Objection{Seq: 1, Round: 1, Anonymous: true, Content: "Too low", Resolution: "dismissed", Reason: "fine"}
 	})
+	// An objection kept out of the workflow: its content is read from the texts table, and
+	// resolving it leaves the content alone.
+	must(t, s.PutText(ctx, postgres.Text{ID: "t2", ProcessID: "goal-1", Content: "异议全文", IP: "10.0.0.1", At: day("2026-04-02")}))
+	must(t, s.PutText(ctx, postgres.Text{ID: "t2", ProcessID: "goal-1", Content: "retried", IP: "10.0.0.1", At: day("2026-04-02")}))
+	wantCode(t, s.PutText(ctx, postgres.Text{ID: "t3", ProcessID: "nope", Content: "x", At: day("2026-04-02")}), termgoal.ENOTFOUND)
+	apply("objection2", func(c *termgoal.Change) { c.Objection = &termgoal.Objection{Seq: 2, Round: 1, TextID: "t2"} })
+	apply("resolved2", func(c *termgoal.Change) {
+		c.Objection = &termgoal.Objection{Seq: 2, Round: 1, TextID: "t2", Resolution: "upheld", Reason: "yes"}
+	})
+	fromIP, inAll, err := s.TextCounts(ctx, "t9", "goal-1", "10.0.0.1", day("2026-04-01"))
+	must(t, err)
+	fromOther, _, err := s.TextCounts(ctx, "t2", "goal-1", "10.0.0.1", day("2026-04-01"))
+	must(t, err)
+	if fromIP != 1 || inAll != 1 || fromOther != 0 {
+		t.Errorf("TextCounts = %d %d, without itself %d", fromIP, inAll, fromOther)
+	}
 	closed := notice
 	closed.Status = "closed"
 	apply("closed", func(c *termgoal.Change) { c.Notice = &closed })
@@ -213,7 +229,8 @@ func TestApplyStepRecords(t *testing.T) {
 	}
 	objs, err := s.Objections(ctx, "goal-1")
 	must(t, err)
-	if len(objs) != 1 || objs[0].Resolution != "dismissed" || objs[0].AuthorID != 0 || !objs[0].Anonymous {
+	if len(objs) != 2 || objs[0].Resolution != "dismissed" || objs[0].AuthorID != 0 || !objs[0].Anonymous ||
+		objs[1].Content != "异议全文" || objs[1].Resolution != "upheld" {
 		t.Errorf("Objections = %+v", objs)
 	}
 	_, err = s.Notice(ctx, "nope")

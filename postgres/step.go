@@ -86,12 +86,13 @@ func putObjection(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 	if o == nil {
 		return nil
 	}
+	// The content comes from the texts table when the workflow carried only its ID.
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO objections (process_id, seq, round, author_id, author_name, anonymous, content, at, resolution, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		VALUES ($1, $2, $3, $4, $5, $6, COALESCE((SELECT content FROM texts WHERE id = NULLIF($11, '')), $7), $8, $9, $10)
 		ON CONFLICT (process_id, seq) DO UPDATE SET resolution = EXCLUDED.resolution, reason = EXCLUDED.reason`,
 		c.Process.ID, o.Seq, o.Round, nullIfZero(o.AuthorID), o.AuthorName, o.Anonymous, o.Content, orAt(o.At, c),
-		o.Resolution, o.Reason)
+		o.Resolution, o.Reason, o.TextID)
 	return err
 }
 

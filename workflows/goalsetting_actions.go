@@ -325,14 +325,14 @@ func checkFileObjection(s *GoalState, in FileObjectionInput) error {
 	switch {
 	case s.Step != termgoal.StepNotice || s.WindowOver:
 		return conflict("notice.closed", "the notice is not open for objections")
-	case blank(in.Content):
+	case blank(in.Content) && in.TextID == "":
 		return invalid("notice.content", "the objection is empty")
 	}
 	return nil
 }
 
 func (w *goalWF) fileObjection(ctx workflow.Context, s *GoalState, in FileObjectionInput) (*GoalState, ActionResult, error) {
-	o := termgoal.Objection{Seq: len(s.Objections) + 1, Round: s.NoticeRound, Content: in.Content, At: workflow.Now(ctx),
+	o := termgoal.Objection{Seq: len(s.Objections) + 1, Round: s.NoticeRound, Content: in.Content, TextID: in.TextID, At: workflow.Now(ctx),
 		Anonymous: in.Anonymous || in.Actor.AccountID == 0, AuthorID: in.Actor.AccountID}
 	if !o.Anonymous {
 		o.AuthorName = in.Actor.Name

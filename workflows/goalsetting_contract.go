@@ -190,10 +190,13 @@ type MoveInput struct {
 }
 
 // FileObjectionInput files an objection during the notice. An actor with AccountID 0 is a
-// member of the public who did not sign in; their objection is anonymous.
+// member of the public who did not sign in; their objection is anonymous. The API keeps the
+// content out of the workflow: it stores it in PostgreSQL and sends its TextID, with Content
+// empty (a body's text_id is never taken).
 type FileObjectionInput struct {
 	Actor     termgoal.Actor `json:"actor"`
 	Content   string         `json:"content"`
+	TextID    string         `json:"text_id,omitempty"`
 	Anonymous bool           `json:"anonymous"`
 }
 
