@@ -96,7 +96,8 @@ type Temporal struct {
 // dbFile (an SQLite file, reused by the next start; "" keeps it in memory).
 // It returns once the frontend serves the default namespace. Server output
 // goes to log (nil: discarded). The server also ends if this process dies.
-func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer) (*Temporal, error) {
+// dynamicConfig are extra key=value settings of the server's dynamic config.
+func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig ...string) (*Temporal, error) {
 	if log == nil {
 		log = io.Discard
 	}
@@ -107,6 +108,9 @@ func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--log-level", "warn",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
 		"--port", strconv.Itoa(ports[0]), "--ui-port", strconv.Itoa(ports[1]), "--http-port", strconv.Itoa(ports[2])}
+	for _, kv := range dynamicConfig {
+		args = append(args, "--dynamic-config-value", kv)
+	}
 	if dbFile != "" {
 		if dbFile, err = filepath.Abs(dbFile); err != nil {
 			return nil, err
@@ -201,12 +205,12 @@ func (t *Temporal) Stop() {
 // TemporalForTests starts an in-memory Temporal dev server on free ports
 // from the pinned CLI under root/bin (installed when missing) and returns
 // its gRPC host:port. stop ends it.
-func TemporalForTests(ctx context.Context, root string) (hostPort string, stop func(), err error) {
+func TemporalForTests(ctx context.Context, root string, dynamicConfig ...string) (hostPort string, stop func(), err error) {
 	cli, err := TemporalCLI(root)
 	if err != nil {
 		return "", nil, err
 	}
-	t, err := StartTemporal(ctx, cli, "", nil)
+	t, err := StartTemporal(ctx, cli, "", nil, dynamicConfig...)
 	if err != nil {
 		return "", nil, err
 	}

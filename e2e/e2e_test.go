@@ -39,12 +39,24 @@ type sys struct {
 // since workflow IDs derive from database IDs that every fresh database reuses.
 func start(t testing.TB) *sys {
 	t.Helper()
+	return startWith(t, options{})
+}
+
+// options change what start runs: settings of the Temporal server's dynamic config, and of
+// the API.
+type options struct {
+	dynamicConfig []string
+	api           func(*api.Config)
+}
+
+func startWith(t testing.TB, o options) *sys {
+	t.Helper()
 	s := &sys{t: t, store: postgrestest.New(t), tokens: map[string]string{}, ids: map[string]int64{}}
 	root, err := devenv.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostPort, stop, err := devenv.TemporalForTests(context.Background(), root)
+	hostPort, stop, err := devenv.TemporalForTests(context.Background(), root, o.dynamicConfig...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +68,11 @@ func start(t testing.TB) *sys {
 	t.Cleanup(c.Close)
 	s.client = c
 	s.startWorker()
-	h, err := api.New(api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 10 * time.Second})
+	cfg := api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 10 * time.Second}
+	if o.api != nil {
+		o.api(&cfg)
+	}
+	h, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,10 +14,15 @@ import (
 // saveHistory stores the workflow's history under workflows/testdata when TERMGOAL_GOLDEN=1,
 // so the replay test proves that later code still replays it (O6).
 func (s *sys) saveHistory(t *testing.T, workflowID, name string) {
+	s.saveRunHistory(t, workflowID, "", name)
+}
+
+// saveRunHistory stores the history of one run of the workflow ("": the latest) as saveHistory.
+func (s *sys) saveRunHistory(t *testing.T, workflowID, runID, name string) {
 	if os.Getenv("TERMGOAL_GOLDEN") != "1" {
 		return
 	}
-	it := s.client.GetWorkflowHistory(context.Background(), workflowID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := s.client.GetWorkflowHistory(context.Background(), workflowID, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h historypb.History
 	for it.HasNext() {
 		ev, err := it.Next()

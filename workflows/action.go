@@ -52,6 +52,9 @@ func action[T any](ctx workflow.Context, w *goalWF, name string,
 		if _, ok := w.s.Applied[workflow.GetCurrentUpdateInfo(ctx).ID]; ok {
 			return nil
 		}
+		if err := w.room(ctx, name); err != nil {
+			return refusal(err)
+		}
 		return refusal(check(w.s, in))
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validator})
@@ -138,3 +141,43 @@ func notAssignee() error {
 }
 
 func blank(v string) bool { return strings.TrimSpace(v) == "" }
+
+// History bounds, well under Temporal's (a warning at 10,240 events or 10 MB, termination at
+// 51,200 or 50 MB). A run continues as new when Temporal suggests it (4,096 events or 4 MB by
+// default), so they are reached only when a flood of updates keeps it from doing so: past the
+// first, the actions that anyone can repeat without moving the process are refused; past the
+// second, every action. A refused update leaves no trace in history.
+const (
+	repeatableHistoryEvents = 8_000
+	repeatableHistoryBytes  = 8 << 20
+	anyHistoryEvents        = 20_000
+	anyHistoryBytes         = 20 << 20
+)
+
+// repeatable are the actions that can be sent again and again without moving the process.
+var repeatable = map[string]bool{
+	UpdateFileObjection: true, UpdateComment: true, UpdateCopy: true, UpdateUrge: true, UpdateRemind: true,
+	UpdateClaim: true, UpdateUnclaim: true,
+}
+
+// room refuses an update while the run is draining to continue as new (retry: the next run
+// takes it) or when its history is past a bound.
+func (w *goalWF) room(ctx workflow.Context, name string) error {
+	if w.draining {
+		return termgoal.Errorf(termgoal.EUNAVAILABLE, "process.continuing",
+			"the process is starting its next run; retry in a moment with the same Idempotency-Key")
+	}
+	info := workflow.GetInfo(ctx)
+	return historyRoom(info.GetCurrentHistoryLength(), info.GetCurrentHistorySize(), repeatable[name])
+}
+
+func historyRoom(events, bytes int, repeatable bool) error {
+	full := events >= anyHistoryEvents || bytes >= anyHistoryBytes
+	if repeatable {
+		full = full || events >= repeatableHistoryEvents || bytes >= repeatableHistoryBytes
+	}
+	if full {
+		return conflict("process.history_full", "the process cannot take this action now; try again later")
+	}
+	return nil
+}

@@ -97,6 +97,11 @@ type goalWF struct {
 	updateID string
 	// sending counts notifications still being delivered.
 	sending int
+	// compact: the run continues as new as soon as Temporal suggests it, also in the middle of
+	// a step (runs from the "continue-as-new-within-step" version on); before, only between
+	// steps, so objections piling up during a notice could grow its history to Temporal's
+	// limit. draining: the run is about to continue as new and refuses new updates.
+	compact, draining bool
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
@@ -137,12 +142,14 @@ func (w *goalWF) start(ctx workflow.Context, s *GoalState, initiator *termgoal.A
 // loop runs the process's steps to their end, continuing as new (through cont) when the
 // history grows long, and returns once the last notification is sent.
 func (w *goalWF) loop(ctx workflow.Context, cont func(*GoalState) error) (GoalResult, error) {
+	w.compact = workflow.GetVersion(ctx, "continue-as-new-within-step", workflow.DefaultVersion, 1) >= 1
 	workflow.Go(ctx, w.reminders)
 	for !w.finished() {
 		if err := w.waitStep(ctx); err != nil {
 			return GoalResult{}, err
 		}
 		if !w.finished() && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			w.draining = w.compact
 			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 				return GoalResult{}, err
 			}
@@ -213,7 +220,9 @@ func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error)
 // notice) also wait for the window's end: a durable timer at the end of the due date.
 func (w *goalWF) waitStep(ctx workflow.Context) error {
 	seq := w.s.StepSeq
-	moved := func() bool { return w.s.StepSeq != seq || w.finished() }
+	moved := func() bool {
+		return w.s.StepSeq != seq || w.finished() || (w.compact && workflow.GetInfo(ctx).GetContinueAsNewSuggested())
+	}
 	if !hasWindow(w.s.Step) || w.s.WindowOver {
 		return workflow.Await(ctx, moved)
 	}

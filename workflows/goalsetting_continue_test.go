@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
@@ -14,14 +15,18 @@ import (
 	"termgoal/workflows"
 )
 
-// When Temporal suggests it, the run continues as new at a step boundary and carries its
+// When Temporal suggests it, the run continues as new, within a step too, and carries its
 // whole state, including the update IDs already applied: the same key sent to the new run
 // answers the first result and applies nothing.
 func TestContinueAsNewCarriesState(t *testing.T) {
 	fx := newFixture(t, termgoal.Template{})
 	submit := act{at: at(1), id: "draft-key", who: "holder", name: workflows.UpdateSubmitDraft, input: &workflows.SubmitDraftInput{Items: items("稿")}}
 	_, err := playInput(t, fx, monday, []act{submit}, workflows.GoalSettingInput{TermID: fx.term.ID, Initiator: fx.actors["sup"]},
-		func(env *testsuite.TestWorkflowEnvironment) { env.SetContinueAsNewSuggested(true) })
+		func(env *testsuite.TestWorkflowEnvironment) {
+			// Suggested once the draft is in: the run is at the committee's vote, which has a
+			// window of days, and continues as new at once.
+			env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, at(1)+time.Minute)
+		})
 	var can *workflow.ContinueAsNewError
 	if !errors.As(err, &can) {
 		t.Fatalf("want continue-as-new, got %v", err)

@@ -1,0 +1,129 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"termgoal/api"
+)
+
+// runsOf lists the runs of workflow id, newest first, with their status and the ID of the
+// first.
+func (s *sys) runsOf(t testing.TB, id string) (statuses []enums.WorkflowExecutionStatus, firstRunID string) {
+	t.Helper()
+	res, err := s.client.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("WorkflowId = '%s'", id),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Executions {
+		statuses = append(statuses, e.Status)
+		firstRunID = e.Execution.RunId
+	}
+	return statuses, firstRunID
+}
+
+// auditCount counts the audit lines of process with action (the API's list stops at 200).
+func (s *sys) auditCount(t testing.TB, process, action string) int {
+	t.Helper()
+	var n int
+	err := s.store.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE process_id = $1 AND action = $2`, process, action).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestObjectionFloodLeavesTheProcessActionable reproduces the attack of issue 16 on a real
+// Temporal server: 900 KB objections without signing in are refused before the workflow, and a
+// flood of valid ones, well past the point where Temporal suggests continuing as new (lowered
+// here to 200 events), makes the goal setting continue as new within its notice instead of
+// growing to Temporal's limit. Every objection is filed once, and the superior still acts.
+func TestObjectionFloodLeavesTheProcessActionable(t *testing.T) {
+	s := startWith(t, options{
+		dynamicConfig: []string{"limit.historyCount.suggestContinueAsNew=200"},
+		api:           func(c *api.Config) { c.ObjectionsPerAddress, c.ObjectionsPerNotice = 1000, 1000 },
+	})
+	s.setup()
+	p := s.toApproval(t, village(nil))
+	s.act("sup", p, "approve", map[string]any{"comment": "同意"}, "", 200)
+	objections := "/api/v1/notices/" + p + "/objections"
+
+	huge := map[string]any{"content": strings.Repeat("异", 300000)}
+	for range 5 {
+		if r := s.do("", "POST", objections, huge, ""); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a 900 KB objection: %d %.200s", r.status, r.raw)
+		}
+	}
+	if r := s.do("", "POST", objections, map[string]any{"content": "异议\u0000x"}, ""); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a NUL in an objection: %d %.200s", r.status, r.raw)
+	}
+
+	// 120 objections from 8 clients at once, each retried with its key while the answer is 503
+	// (the run is moving to its next one), as the API advises.
+	const n = 120
+	var wg sync.WaitGroup
+	failed := make(chan string, n)
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := c; i < n; i += 8 {
+				body := map[string]any{"content": fmt.Sprintf("第 %d 条异议：%s", i, strings.Repeat("理由", 200))}
+				r := s.do("", "POST", objections, body, fmt.Sprintf("flood-%d", i))
+				for try := 0; r.status == http.StatusServiceUnavailable && try < 100; try++ {
+					time.Sleep(100 * time.Millisecond)
+					r = s.do("", "POST", objections, body, fmt.Sprintf("flood-%d", i))
+				}
+				if r.status != http.StatusOK {
+					failed <- fmt.Sprintf("objection %d: %d %.200s", i, r.status, r.raw)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(failed)
+	for f := range failed {
+		t.Error(f)
+	}
+	if got := s.auditCount(t, p, "objection_filed"); got != n {
+		t.Fatalf("objection_filed %d times, want %d", got, n)
+	}
+	runs, first := s.runsOf(t, p)
+	if len(runs) < 2 || runs[0] != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("runs %v: the goal setting should have continued as new and be running", runs)
+	}
+	for _, st := range runs[1:] {
+		if st != enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW {
+			t.Fatalf("runs %v: an earlier run ended otherwise than by continuing as new", runs)
+		}
+	}
+	notice := s.must(200, "", "GET", "/api/v1/notices/"+p, nil)
+	objs, _ := notice.body["objections"].([]any)
+	if len(objs) != n {
+		t.Fatalf("the notice shows %d objections", len(objs))
+	}
+	one, _ := objs[0].(map[string]any)
+	if c, _ := one["content"].(string); !strings.HasPrefix(c, "第 ") || len([]rune(c)) < 400 {
+		t.Fatalf("objection content %q", c)
+	}
+	// The superior still acts: every objection dismissed, the notice goes on.
+	for i := 1; i <= n; i++ {
+		s.act("sup", p, "resolve_objection", map[string]any{"seq": i, "upheld": false, "reason": "不成立"}, fmt.Sprintf("resolve-%d", i), 200)
+	}
+	if got := s.auditCount(t, p, "objection_dismissed"); got != n {
+		t.Fatalf("objection_dismissed %d times", got)
+	}
+	t.Logf("%d runs", len(runs))
+	s.saveRunHistory(t, p, first, "goalsetting_objection_flood_first_run")
+	s.saveHistory(t, p, "goalsetting_objection_flood_last_run")
+}
