@@ -114,7 +114,7 @@ type Process struct {
 	TermID     int64          `json:"term_id"`
 	OrgID      int64          `json:"org_id"`
 	Step       Step           `json:"step"`
-	Status     string         `json:"status"` // running, completed, cancelled
+	Status     string         `json:"status"` // running, completed, cancelled, rejected, halted (postgres.StatusHalted)
 	Version    int            `json:"plan_version"`
 	DeadlineOn time.Time      `json:"deadline_on"`
 	StepDueOn  *time.Time     `json:"step_due_on,omitempty"`

@@ -24,7 +24,7 @@ func TestCheckText(t *testing.T) {
 		t.Fatalf("a valid input is refused: %v", err)
 	}
 	for name, tc := range map[string]struct {
-		in        input
+		in         input
 		key, field string
 	}{
 		"NUL":               {input{Note: "异议\x00x"}, "text.control", "note"},

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/postgres"
 	"termgoal/workflows"
 )
 
@@ -143,10 +144,17 @@ func (h *Handler) actionError(ctx context.Context, processID string, err error) 
 			return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
 		case perr != nil:
 			return perr
-		case p.Status != "running":
-			return termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
 		}
-		return errUnknownOutcome()
+		if err := h.checkHalted(context.WithoutCancel(ctx), p); err != nil {
+			return err
+		}
+		switch p.Status {
+		case "running":
+			return errUnknownOutcome()
+		case postgres.StatusHalted:
+			return errHalted(p)
+		}
+		return termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
 	}
 	return unavailableOr(err)
 }

@@ -27,10 +27,11 @@ type Config struct {
 	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
 	SecureCookies bool          // mark cookies Secure (behind TLS)
 	BodyTimeout   time.Duration // how long a request body may take to arrive; default 30s
-	// ObjectionsPerAddress and ObjectionsPerNotice bound the objections filed on one notice in
-	// 24 hours from one address and in all; defaults 5 and 100.
-	ObjectionsPerAddress, ObjectionsPerNotice int
-	Now           func() time.Time
+	// Objections filed on one notice in 24 hours: from one address, and in all; defaults 5 and
+	// 100.
+	ObjectionsPerAddress int
+	ObjectionsPerNotice  int
+	Now                  func() time.Time
 }
 
 // Handler holds what every route handler needs. Web pages added to this package hang their

@@ -91,8 +91,8 @@ func localizeArgs(c *gin.Context, args map[string]any) map[string]any {
 	out := make(map[string]any, len(args))
 	for k, v := range args {
 		out[k] = v
-		if s, ok := v.(string); ok && vocabularyArgs[k] {
-			if t, ok := translate(Localizer(c), k+"s."+s, nil); ok {
+		if s, ok := v.(string); ok && vocabularyArgs[k] != "" {
+			if t, ok := translate(Localizer(c), vocabularyArgs[k]+s, nil); ok {
 				out[k] = t
 			}
 		}
@@ -100,9 +100,8 @@ func localizeArgs(c *gin.Context, args map[string]any) map[string]any {
 	return out
 }
 
-// vocabularyArgs are the arguments localizeArgs translates, each under the key prefix of its
-// name and an s.
-var vocabularyArgs = map[string]bool{"step": true, "pledge": true, "grade": true}
+// vocabularyArgs are the arguments localizeArgs translates, each with its key prefix.
+var vocabularyArgs = map[string]string{"step": "steps.", "pledge": "pledges.", "grade": "grades.", "halted": "halted_status."}
 
 // writeRawError answers outside Gin (the cross-origin protection refuses before routing).
 func writeRawError(w http.ResponseWriter, r *http.Request, status int, code, key, fallback string) {

@@ -68,7 +68,10 @@ func (h *Handler) getProcess(c *gin.Context) {
 // ProcessView loads the read model of process p for its page. The caller has checked access.
 func (h *Handler) ProcessView(ctx context.Context, p *termgoal.Process) (*ProcessView, error) {
 	v := &ProcessView{Process: p}
-	var err error
+	err := h.checkHalted(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	if v.Term, err = h.store.Term(ctx, p.TermID); err != nil {
 		return nil, err
 	}

@@ -75,6 +75,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/processes", h.listProcesses)
 	a.GET("/processes/:id", h.getProcess)
 	a.POST("/processes/:id/actions/:action", h.postAction)
+	a.POST("/processes/:id/restart", h.restartProcess)
 	a.GET("/processes/:id/attachments", h.listAttachments)
 	a.POST("/processes/:id/attachments", h.addAttachment)
 	a.POST("/processes/:id/ballot-codes", h.issueBallotCodes)

@@ -129,6 +129,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes/:id", h.webProcess)
 	p.POST("/processes/:id/act", h.webProcessAct)
+	p.POST("/processes/:id/restart", h.webRestart)
 	p.POST("/processes/:id/attachments", h.webAddAttachment)
 	p.GET("/notifications", h.webNotifications)
 	p.GET("/notifications/open", h.webOpenNotification)

@@ -390,11 +390,19 @@ type processPageOps struct {
 	OpenSigners []signerView    // who may be reassigned
 	Steps       []termgoal.Step // where the process may be moved
 	Accounts    []accountChoice
+	Halted      string // why the process's workflow stopped (terminated, failed, …), "" when it did not
+	CanRestart  bool   // the viewer may restart the halted process
 }
 
 // processOpsFor works out the operations the process page offers acc.
 func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *termgoal.Process, term *termgoal.Term) (processPageOps, error) {
 	d := processPageOps{Signers: h.signersOf(ctx, p), Running: p.Status == "running"}
+	if p.Status == postgres.StatusHalted {
+		d.Halted, _ = stateValue[map[string]any](p.State, "halted")["status"].(string)
+		path, err := h.orgPath(ctx, p.OrgID)
+		d.CanRestart = err == nil && isAdmin(acc, path)
+		return d, err
+	}
 	if !d.Running {
 		return d, nil
 	}
@@ -526,4 +534,27 @@ func (p *webPage) VFor(action, name string) string {
 		return ""
 	}
 	return p.V(name)
+}
+
+// webRestart restarts a halted process from its page (an administrator, with a reason).
+func (h *Handler) webRestart(c *gin.Context) {
+	proc, err := h.processOf(c)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	form := c.Request.PostForm
+	if _, err := h.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
+		code, status, _ := h.Problem(c, err)
+		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
+			h.webFail(c, err)
+			return
+		}
+		p := h.newPage(c, "web.process_title")
+		h.formError(c, p, form, err)
+		h.renderProcess(c, status, p)
+		return
+	}
+	h.flash(c, TL(Lang(c), "web.restarted", nil))
+	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
 }

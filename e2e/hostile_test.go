@@ -127,3 +127,55 @@ func TestObjectionFloodLeavesTheProcessActionable(t *testing.T) {
 	s.saveRunHistory(t, p, first, "goalsetting_objection_flood_first_run")
 	s.saveHistory(t, p, "goalsetting_objection_flood_last_run")
 }
+
+// TestHaltedProcessIsShownAndRestarted: a goal setting whose workflow an operator terminated
+// shows it, answers actions 409 with the reason instead of 503, and runs again once an
+// administrator restarts it with a reason, from the state it had: the superior's approval then
+// goes through.
+func TestHaltedProcessIsShownAndRestarted(t *testing.T) {
+	s := start(t)
+	s.setup()
+	p := s.toApproval(t, village(nil))
+	if err := s.client.TerminateWorkflow(context.Background(), p, "", "an operator's mistake"); err != nil {
+		t.Fatal(err)
+	}
+	approve := "/api/v1/processes/" + p + "/actions/approve"
+	r := s.do("sup", "POST", approve, map[string]any{"comment": "同意"}, "approve-1")
+	if r.status != http.StatusConflict || !strings.Contains(r.message(), "terminated in Temporal") {
+		t.Fatalf("an action on a terminated process: %d %s", r.status, r.raw)
+	}
+	if st := processStatus(s.must(200, "admin", "GET", "/api/v1/processes/"+p, nil)); st != "halted" {
+		t.Fatalf("status %v", st)
+	}
+	page := string(s.must(200, "admin", "GET", "/processes/"+p, nil).raw)
+	if !strings.Contains(page, `id="halted"`) || !strings.Contains(page, `id="restart-submit"`) {
+		t.Fatalf("the administrator's page does not show the halt and the restart:\n%.2000s", page)
+	}
+	if page := string(s.must(200, "sup", "GET", "/processes/"+p, nil).raw); !strings.Contains(page, `id="halted"`) || strings.Contains(page, `id="restart-submit"`) {
+		t.Fatal("the superior's page should show the halt without the restart")
+	}
+	restart := "/api/v1/processes/" + p + "/restart"
+	s.must(403, "sup", "POST", restart, map[string]any{"reason": "恢复"})
+	s.must(422, "admin", "POST", restart, map[string]any{"reason": " "})
+	s.must(200, "admin", "POST", restart, map[string]any{"reason": "误操作终止，恢复运行"})
+	s.must(409, "admin", "POST", restart, map[string]any{"reason": "again"})
+	if st := processStatus(s.must(200, "admin", "GET", "/api/v1/processes/"+p, nil)); st != "running" {
+		t.Fatalf("status after the restart %v", st)
+	}
+	s.expectInbox("sup", p, "approve")
+	s.act("sup", p, "approve", map[string]any{"comment": "同意"}, "approve-1", 200)
+	acts := s.auditActions(p)
+	for _, want := range []string{"workflow_halted", "process_restarted", "approved"} {
+		if count(acts, want) != 1 {
+			t.Errorf("audit %v: want one %s", acts, want)
+		}
+	}
+	if runs, _ := s.runsOf(t, p); len(runs) != 2 || runs[0] != enums.WORKFLOW_EXECUTION_STATUS_RUNNING || runs[1] != enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
+		t.Errorf("runs %v", runs)
+	}
+}
+
+func processStatus(r resp) any {
+	p, _ := r.body["process"].(map[string]any)
+	return p["status"]
+}

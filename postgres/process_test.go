@@ -241,3 +241,47 @@ func TestApplyStepRecords(t *testing.T) {
 		t.Errorf("Processes = %+v", procs)
 	}
 }
+
+func TestHaltAndResume(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	must(t, s.Apply(ctx, w.change("start", 0, termgoal.StepDraft, "started")))
+	admin := termgoal.Account{Username: "admin", DisplayName: "Admin"}
+	must(t, s.CreateAccount(ctx, &admin, "x"))
+	actor := termgoal.Actor{AccountID: admin.ID, Name: "Admin", IP: "10.0.0.9"}
+	wantCode(t, s.ResumeProcess(ctx, "goal-1", actor, "why", t0), termgoal.ECONFLICT) // running: nothing to resume
+	before := auditCount(t, s)
+	must(t, s.HaltProcess(ctx, "goal-1", "terminated", t0.Add(time.Hour)))
+	must(t, s.HaltProcess(ctx, "goal-1", "failed", t0.Add(2*time.Hour))) // already halted: left alone
+	p, err := s.Process(ctx, "goal-1")
+	must(t, err)
+	halted, _ := p.State["halted"].(map[string]any)
+	if p.Status != postgres.StatusHalted || halted["status"] != "terminated" || p.State["round"] == nil {
+		t.Fatalf("halted process %+v", p)
+	}
+	must(t, s.ResumeProcess(ctx, "goal-1", actor, "operator mistake", t0.Add(3*time.Hour)))
+	p, err = s.Process(ctx, "goal-1")
+	must(t, err)
+	if p.Status != "running" || p.State["halted"] != nil {
+		t.Fatalf("resumed process %+v", p)
+	}
+	audit, _, err := s.Audit(ctx, postgres.AuditFilter{ProcessID: "goal-1"})
+	must(t, err)
+	if got := auditCount(t, s) - before; got != 2 {
+		t.Fatalf("%d audit lines, want 2: %+v", got, audit)
+	}
+	for _, a := range audit[len(audit)-2:] {
+		switch a.Action {
+		case "workflow_halted":
+			if a.Detail["status"] != "terminated" || a.ActorName != "Temporal" {
+				t.Errorf("halt audit %+v", a)
+			}
+		case "process_restarted":
+			if a.Detail["reason"] != "operator mistake" || a.Detail["was"] != "terminated" || a.ActorID != admin.ID || a.IP != "10.0.0.9" {
+				t.Errorf("restart audit %+v", a)
+			}
+		default:
+			t.Errorf("audit %+v", a)
+		}
+	}
+}

@@ -61,9 +61,7 @@ func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {
 			return GoalResult{}, err
 		}
 	}
-	res, err := w.loop(ctx, func(s *GoalState) error {
-		return workflow.NewContinueAsNewError(ctx, AppraisalWorkflowName, AppraisalInput{TermID: s.TermID, Initiator: s.Initiator, State: s})
-	})
+	res, err := w.loop(ctx)
 	if err != nil || w.s.Step != termgoal.StepArchived {
 		return res, err
 	}

@@ -120,9 +120,7 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 			return GoalResult{}, err
 		}
 	}
-	return w.loop(ctx, func(s *GoalState) error {
-		return workflow.NewContinueAsNewError(ctx, GoalSettingWorkflowName, GoalSettingInput{TermID: s.TermID, Initiator: s.Initiator, State: s})
-	})
+	return w.loop(ctx)
 }
 
 // start records the start of a new process and enters its first step. The first entry runs
@@ -139,9 +137,9 @@ func (w *goalWF) start(ctx workflow.Context, s *GoalState, initiator *termgoal.A
 	return nil
 }
 
-// loop runs the process's steps to their end, continuing as new (through cont) when the
-// history grows long, and returns once the last notification is sent.
-func (w *goalWF) loop(ctx workflow.Context, cont func(*GoalState) error) (GoalResult, error) {
+// loop runs the process's steps to their end, continuing as new (Resume) when the history
+// grows long, and returns once the last notification is sent.
+func (w *goalWF) loop(ctx workflow.Context) (GoalResult, error) {
 	w.compact = workflow.GetVersion(ctx, "continue-as-new-within-step", workflow.DefaultVersion, 1) >= 1
 	workflow.Go(ctx, w.reminders)
 	for !w.finished() {
@@ -153,7 +151,8 @@ func (w *goalWF) loop(ctx workflow.Context, cont func(*GoalState) error) (GoalRe
 			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 				return GoalResult{}, err
 			}
-			return GoalResult{}, cont(w.s)
+			name, in := Resume(w.s)
+			return GoalResult{}, workflow.NewContinueAsNewError(ctx, name, in)
 		}
 	}
 	// Let accepted updates and notifications finish before the run closes.
@@ -161,6 +160,19 @@ func (w *goalWF) loop(ctx workflow.Context, cont func(*GoalState) error) (GoalRe
 		return GoalResult{}, err
 	}
 	return GoalResult{Step: w.s.Step, Version: w.s.Version}, nil
+}
+
+// Resume returns the workflow type and the input of a new run that carries on from state s:
+// the run's own continue-as-new, and an administrator's restart of a process whose workflow was
+// terminated, failed or timed out.
+func Resume(s *GoalState) (workflowType string, input any) {
+	switch {
+	case s.Appraisal != nil:
+		return AppraisalWorkflowName, AppraisalInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
+	case s.Report != nil:
+		return ReportWorkflowName, ReportInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
+	}
+	return GoalSettingWorkflowName, GoalSettingInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
 }
 
 func (w *goalWF) finished() bool { return terminal(w.s.Step) }

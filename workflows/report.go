@@ -48,9 +48,7 @@ func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
 			return GoalResult{}, err
 		}
 	}
-	return w.loop(ctx, func(s *GoalState) error {
-		return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, ReportInput{TermID: s.TermID, Initiator: s.Initiator, State: s})
-	})
+	return w.loop(ctx)
 }
 
 func newReportState(ctx workflow.Context, in ReportInput) (*GoalState, error) {
