@@ -3,6 +3,7 @@ package termgoal
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -84,14 +85,16 @@ func checkValue(v reflect.Value, path string, r fieldRule) error {
 		if err := checkCount(path, v.Len(), r); err != nil {
 			return err
 		}
-		for it := v.MapRange(); it.Next(); {
-			key := fmt.Sprint(it.Key().Interface())
-			if k := it.Key(); k.Kind() == reflect.String {
+		// In the keys' order, so the same value is always refused for the same reason.
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		for _, k := range keys {
+			if k.Kind() == reflect.String {
 				if err := checkString(path+"{key}", k.String(), fieldRule{line: true}); err != nil {
 					return err
 				}
 			}
-			if err := checkValue(it.Value(), join(path, key), fieldRule{}); err != nil {
+			if err := checkValue(v.MapIndex(k), join(path, fmt.Sprint(k)), fieldRule{}); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"time"
 
@@ -26,9 +27,13 @@ type Attachment struct {
 	Data        []byte        `json:"-"`
 }
 
+// MaxAttachments bounds the attachments of one process.
+const MaxAttachments = 100
+
 // AddAttachment stores a.Data as an attachment of a.ProcessID and writes its audit line in the
 // same transaction, so no file is ever stored unaudited. It sets a's ID, Size, SHA256 and
-// CreatedAt; audit's Detail gains the attachment's id, name, type, size and hash.
+// CreatedAt; audit's Detail gains the attachment's id, name, type, size and hash. A process
+// holds at most MaxAttachments.
 func (s *Store) AddAttachment(ctx context.Context, a *Attachment, audit termgoal.Audit) error {
 	if a.ProcessID == "" || a.AccountID == 0 || a.Filename == "" || a.ContentType == "" {
 		return invalid("attachment.fields", "an attachment needs its process, account, file name and type")
@@ -36,7 +41,21 @@ func (s *Store) AddAttachment(ctx context.Context, a *Attachment, audit termgoal
 	sum := sha256.Sum256(a.Data)
 	a.Size, a.SHA256 = int64(len(a.Data)), hex.EncodeToString(sum[:])
 	return s.inTx(ctx, "add attachment", func(tx *sql.Tx) error {
+		// The process row's lock serializes the count.
+		var n int
 		err := tx.QueryRowContext(ctx, `
+			SELECT (SELECT count(*) FROM attachments WHERE process_id = p.id) FROM processes p WHERE p.id = $1 FOR UPDATE`,
+			a.ProcessID).Scan(&n)
+		if err == sql.ErrNoRows {
+			return invalid("db.reference", "a referenced record does not exist")
+		}
+		if err != nil {
+			return err
+		}
+		if n >= MaxAttachments {
+			return invalid("attachment.too_many", fmt.Sprintf("a process holds at most %d attachments", MaxAttachments), "max", MaxAttachments)
+		}
+		err = tx.QueryRowContext(ctx, `
 			INSERT INTO attachments (process_id, step, account_id, filename, content_type, size, sha256, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, created_at`,
 			a.ProcessID, string(a.Step), a.AccountID, a.Filename, a.ContentType, a.Size, sum[:], a.Data).

@@ -70,3 +70,23 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("audit lines %d, want %d", n, len(lines))
 	}
 }
+
+func TestAttachmentsPerProcessAreBounded(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	holder := account(t, s, "holder", &w.person.ID)
+	must(t, s.Apply(ctx, w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")))
+	add := func() error {
+		return s.AddAttachment(ctx, &postgres.Attachment{ProcessID: "goal-1", AccountID: holder.ID, Filename: "a.txt",
+			ContentType: "text/plain", Data: []byte("x")}, termgoal.Audit{Action: "attachment_added", ProcessID: "goal-1"})
+	}
+	for range postgres.MaxAttachments {
+		must(t, add())
+	}
+	wantCode(t, add(), termgoal.EINVALID)
+	wantCode(t, s.AddAttachment(ctx, &postgres.Attachment{ProcessID: "nope", AccountID: holder.ID, Filename: "a.txt",
+		ContentType: "text/plain", Data: []byte("x")}, termgoal.Audit{Action: "attachment_added"}), termgoal.EINVALID)
+	if _, total, err := s.Attachments(ctx, "goal-1", 1, 0); err != nil || total != postgres.MaxAttachments {
+		t.Errorf("%d attachments (%v)", total, err)
+	}
+}

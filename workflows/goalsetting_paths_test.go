@@ -109,8 +109,11 @@ func TestReturnAndResubmit(t *testing.T) {
 		{at: at(2), who: "m1", name: workflows.UpdateVote, input: &workflows.VoteInput{Choice: termgoal.VoteFor}},
 		{at: at(3), who: "m2", name: workflows.UpdateVote, input: &workflows.VoteInput{Choice: termgoal.VoteFor}},
 		{at: at(4), who: "m3", name: workflows.UpdateVote, input: &workflows.VoteInput{Choice: termgoal.VoteFor}},
-		// A return needs its comments.
+		// A return needs its comments, free of control characters even from a client that
+		// talks to Temporal directly.
 		{at: at(5), who: "sup", name: workflows.UpdateReturn, input: &workflows.DecisionInput{}, want: termgoal.EINVALID},
+		{at: at(5), who: "sup", name: workflows.UpdateReturn, input: &workflows.DecisionInput{Comment: "低\x00"}, want: termgoal.EINVALID,
+			check: stepIs(termgoal.StepApproval)},
 		{at: at(6), who: "sup", name: workflows.UpdateReturn, input: &workflows.DecisionInput{Comment: "targets too low"}},
 		{at: at(7), who: "sup", name: workflows.UpdateApprove, input: &workflows.DecisionInput{}, want: termgoal.ECONFLICT, check: stepIs(termgoal.StepDraft)},
 		draft(8, "第二稿"),
