@@ -47,7 +47,7 @@ func bodyDeadline(d time.Duration, next http.Handler) http.Handler {
 // invalid UTF-8 or an overlong value, before any handler sees it.
 func (h *Handler) refuseHostile(c *gin.Context) {
 	if err := checkRequest(c); err != nil {
-		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		if isAPI(c.Request) {
 			h.fail(c, err)
 		} else {
 			h.webFail(c, err)
@@ -56,6 +56,8 @@ func (h *Handler) refuseHostile(c *gin.Context) {
 	}
 	c.Next()
 }
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 func checkRequest(c *gin.Context) error {
 	r := c.Request
@@ -69,8 +71,10 @@ func checkRequest(c *gin.Context) error {
 	if err := checkValues(q, false); err != nil {
 		return err
 	}
+	// The pages' forms. The API reads every body as JSON, whatever its type says (curl -d sends
+	// JSON as a form), and checks it as it decodes it.
 	ct := r.Header.Get("Content-Type")
-	if r.Method == http.MethodGet || !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+	if r.Method == http.MethodGet || !strings.HasPrefix(ct, "application/x-www-form-urlencoded") || isAPI(r) {
 		return nil
 	}
 	r.Body = http.MaxBytesReader(c.Writer, r.Body, maxBody)

@@ -100,9 +100,15 @@ func TestHostileTextIsRefusedBeforeTheWorkflow(t *testing.T) {
 	if e.Error.Message != "content 含有控制字符（如 NUL），请删除后重试。" {
 		t.Errorf("message %q", e.Error.Message)
 	}
+	// JSON sent with a form's content type (curl -d) is still read as JSON and checked.
+	if w := f.send("POST", objection, "", "application/x-www-form-urlencoded", `{"content":"异议\u0000x"}`); w.Code != 422 {
+		t.Errorf("JSON as a form: %d %s", w.Code, w.Body.String())
+	}
 	// A text at its limit, with newlines, goes through.
 	f.seedProcess("goalsetting-term-1", f.a1, termgoal.StepNotice, "running", "2026-03-01")
-	f.do("POST", objection, "", `{"content":"`+strings.Repeat("异", termgoal.MaxText-2)+`\n\t"}`, 200, nil)
+	if w := f.send("POST", objection, "", "application/x-www-form-urlencoded", `{"content":"`+strings.Repeat("异", termgoal.MaxText-2)+`\n\t"}`); w.Code != 200 {
+		t.Errorf("a valid objection sent as curl -d sends it: %d %s", w.Code, w.Body.String())
+	}
 	if fake.update.UpdateName != workflows.UpdateFileObjection {
 		t.Errorf("a valid objection did not reach the workflow: %+v", fake.update)
 	}
