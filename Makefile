@@ -23,8 +23,8 @@ APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: $(BIN)/temporal ## run everything locally (Temporal dev server, PostgreSQL, app) on embedded defaults
-	$(GO) run ./cmd/termgoal dev
+run: $(BIN)/temporal build ## run everything locally (Temporal dev server, PostgreSQL, app) on embedded defaults; Ctrl-C stops it
+	$(BIN)/termgoal dev
 
 build: ## build bin/termgoal
 	$(GO) build -o $(BIN)/termgoal ./cmd/termgoal

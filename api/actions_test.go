@@ -37,6 +37,10 @@ func (f *fakeTemporal) ExecuteWorkflow(ctx context.Context, o client.StartWorkfl
 	return nil, f.err
 }
 
+func (f *fakeTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	return &client.CheckHealthResponse{}, nil
+}
+
 type fakeHandle struct{ f *fakeTemporal }
 
 func (h fakeHandle) WorkflowID() string { return h.f.update.WorkflowID }

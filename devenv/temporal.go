@@ -130,7 +130,9 @@ func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 	tail := &tailBuffer{max: 4000}
 	t.cmd.Stdout = io.MultiWriter(log, tail)
 	t.cmd.Stderr = t.cmd.Stdout
-	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	// Its own process group: a Ctrl-C in the terminal reaches the caller, which stops its worker
+	// first and the server after it (Stop), not the server under a running worker.
+	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}
 	if err := t.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("devenv: start temporal: %w", err)
 	}

@@ -2,6 +2,8 @@
 package worker
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -10,6 +12,10 @@ import (
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
+
+// StopTimeout bounds how long Stop waits for the activities in progress once polling has
+// stopped; the server retries what did not finish on another worker.
+const StopTimeout = 20 * time.Second
 
 // Worker polls the termgoal task queue and the campaigns' queue. Campaigns have their own
 // queue so that a campaign's next page never waits behind the thousands of processes it has
@@ -30,7 +36,7 @@ func New(c client.Client, store *postgres.Store) *Worker {
 func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) *Worker {
 	w := &Worker{}
 	for _, queue := range []string{workflows.TaskQueue, workflows.CampaignTaskQueue} {
-		q := sdkworker.New(c, queue, sdkworker.Options{})
+		q := sdkworker.New(c, queue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
 		workflows.Register(q)
 		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c})
 		w.workers = append(w.workers, q)

@@ -15,6 +15,7 @@ type config struct {
 	Namespace     string // TEMPORAL_NAMESPACE
 	TemporalUI    string // TEMPORAL_UI_URL: linked from the process page
 	HTTPAddr      string // HTTP_ADDR: where serve listens
+	HealthAddr    string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
 	SecureCookies bool   // SECURE_COOKIES=1 behind TLS
 	AppURL        string // APP_URL: the app's external URL, for links in emails and webhooks
 }
@@ -26,6 +27,7 @@ func configFromEnv() config {
 		Namespace:     cmp.Or(os.Getenv("TEMPORAL_NAMESPACE"), "default"),
 		TemporalUI:    cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
 		HTTPAddr:      cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
+		HealthAddr:    cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
 		SecureCookies: os.Getenv("SECURE_COOKIES") == "1",
 		AppURL:        os.Getenv("APP_URL"),
 	}

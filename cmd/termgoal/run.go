@@ -59,13 +59,22 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer closeAll()
-	w, err := startWorker(ctx, cfg, s, c)
+	ln, err := net.Listen("tcp", cfg.HealthAddr)
 	if err != nil {
 		return err
 	}
+	health := &http.Server{Handler: api.Health(s, c, log), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = health.Serve(ln) }()
+	w, err := startWorker(ctx, cfg, s, c)
+	if err != nil {
+		health.Close()
+		return err
+	}
+	log.Info("worker running", "health", ln.Addr().String())
 	<-ctx.Done()
+	// Stop polling, let running tasks finish (worker.StopTimeout), then close the listener.
 	w.Stop()
-	return nil
+	return health.Close()
 }
 
 // startWorker starts the worker with the notifier of the environment and creates the
@@ -128,7 +137,8 @@ func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Sto
 		return err
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Finish the requests in flight; a probe sees the listener gone at once.
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
