@@ -3,10 +3,43 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 
 	"termgoal/notify"
 )
+
+// variable is one environment variable termgoal reads.
+type variable struct {
+	name, def, what string
+}
+
+// variables lists every environment variable the binary reads, with its default: `termgoal env`
+// prints it, a test checks it against the source, and deploy/'s test checks every variable its
+// files set against it.
+var variables = []variable{
+	{"DATABASE_URL", "(required; dev starts its own)", "PostgreSQL URL for lib/pq"},
+	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
+	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "the Temporal UI, linked from each process page"},
+	{"HTTP_ADDR", "127.0.0.1:8080", "where serve listens"},
+	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
+	{"SECURE_COOKIES", "", "1 behind TLS: cookies get the Secure flag, HSTS is sent"},
+	{"APP_URL", "http:// + HTTP_ADDR", "the app's external URL, for links in emails and webhooks"},
+	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
+	{"SMTP_PORT", "587 / 465 / 25 by SMTP_TLS", "SMTP port"},
+	{"SMTP_USERNAME", "", "SMTP user"},
+	{"SMTP_PASSWORD", "", "SMTP password (a secret)"},
+	{"SMTP_FROM", "", "sender, required with SMTP_HOST"},
+	{"SMTP_TLS", "starttls", "starttls, tls or none"},
+	{"TERMGOAL_ROOT", "the module root", "dev only: where bin/ and .data/ are"},
+}
+
+func printVariables(w io.Writer) {
+	for _, v := range variables {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", v.name, v.def, v.what)
+	}
+}
 
 // config is read from the environment only.
 type config struct {

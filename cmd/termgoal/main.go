@@ -5,6 +5,7 @@
 //	termgoal worker   the Temporal worker
 //	termgoal migrate  applies the database migrations
 //	termgoal seed     loads the demo organization when the database is empty
+//	termgoal env      lists the environment variables it reads
 //
 // Configuration comes from environment variables only; see config.go and the README.
 package main
@@ -12,51 +13,59 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
+// command is one subcommand of the binary.
+type command struct {
+	name, what string
+	run        func(context.Context, config, *slog.Logger) error
+}
+
+// commands is the one list of subcommands (and help): main dispatches on it and help lists it (deploy/'s
+// test checks every command its files run against this list through `termgoal help`).
+var commands = []command{
+	{"dev", "run everything on embedded defaults: Temporal dev server, PostgreSQL, worker, web, demo data", runDev},
+	{"serve", "run the HTTP server: web pages, JSON API, /healthz and /readyz", runServe},
+	{"worker", "run the Temporal worker, with /healthz and /readyz on WORKER_HEALTH_ADDR", runWorker},
+	{"migrate", "apply the database migrations", func(ctx context.Context, cfg config, _ *slog.Logger) error { return runMigrate(ctx, cfg) }},
+	{"seed", "load the demo organization into an empty database", runSeed},
+	{"env", "list the environment variables termgoal reads", func(context.Context, config, *slog.Logger) error { printVariables(os.Stdout); return nil }},
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		usage()
+		usage(os.Stderr)
+		os.Exit(2)
+	}
+	if os.Args[1] == "help" {
+		usage(os.Stdout)
+		return
+	}
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == os.Args[1] })
+	if i < 0 {
+		usage(os.Stderr)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	cfg := configFromEnv()
-	var err error
-	switch os.Args[1] {
-	case "dev":
-		err = runDev(ctx, cfg, log)
-	case "serve":
-		err = runServe(ctx, cfg, log)
-	case "worker":
-		err = runWorker(ctx, cfg, log)
-	case "migrate":
-		err = runMigrate(ctx, cfg)
-	case "seed":
-		err = runSeed(ctx, cfg, log)
-	default:
-		usage()
-		os.Exit(2)
-	}
-	if err != nil {
+	if err := commands[i].run(ctx, configFromEnv(), log); err != nil {
 		fmt.Fprintln(os.Stderr, "termgoal:", err)
 		os.Exit(1)
 	}
 }
 
-func usage() {
-	fmt.Fprint(os.Stderr, `usage: termgoal <command>
-
-commands:
-  dev      run everything on embedded defaults: Temporal dev server, PostgreSQL, worker, web, demo data
-  serve    run the HTTP server (DATABASE_URL, TEMPORAL_ADDRESS, HTTP_ADDR)
-  worker   run the Temporal worker (DATABASE_URL, TEMPORAL_ADDRESS)
-  migrate  apply the database migrations (DATABASE_URL)
-  seed     load the demo organization into an empty database (DATABASE_URL, TEMPORAL_ADDRESS)
-`)
+func usage(w io.Writer) {
+	fmt.Fprint(w, "usage: termgoal <command>\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.what)
+	}
+	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this list")
+	fmt.Fprint(w, "\nConfiguration comes from the environment only: termgoal env lists it.\n")
 }
