@@ -114,13 +114,13 @@ type TermInput struct {
 
 // SelfAssessInput is the holder's self-assessment.
 type SelfAssessInput struct {
-	Actor termgoal.Actor `json:"actor"`
+	Acting
 	termgoal.SelfAssessment
 }
 
 // ScoreInput is a named rater's scoring sheet.
 type ScoreInput struct {
-	Actor   termgoal.Actor       `json:"actor"`
+	Acting
 	Scores  []termgoal.ItemScore `json:"scores"`
 	Comment string               `json:"comment"`
 }
@@ -128,15 +128,15 @@ type ScoreInput struct {
 // BallotInput is an anonymous ballot. The API checks the one-time code and passes its hash;
 // the actor is empty, so nothing names the voter.
 type BallotInput struct {
-	Actor    termgoal.Actor `json:"actor"`
-	CodeHash string         `json:"code_hash"`
-	Group    string         `json:"group"`
-	Score    float64        `json:"score"`
+	Acting
+	CodeHash string  `json:"code_hash"`
+	Group    string  `json:"group"`
+	Score    float64 `json:"score"`
 }
 
 // DetermineInput is the superior's result determination.
 type DetermineInput struct {
-	Actor       termgoal.Actor        `json:"actor"`
+	Acting
 	Adjustments []termgoal.Adjustment `json:"adjustments"`
 	Vetoes      []termgoal.Veto       `json:"vetoes"`
 	Grade       string                `json:"grade"`  // empty: the computed grade
@@ -147,31 +147,31 @@ type DetermineInput struct {
 
 // AppealInput is the holder's appeal.
 type AppealInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Reason string         `json:"reason"`
+	Acting
+	Reason string `json:"reason"`
 }
 
 // DecideAppealInput answers an appeal: Grade empty keeps the result, another grade changes it
 // (and the result goes through notice again).
 type DecideAppealInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Grade  string         `json:"grade"`
-	Answer string         `json:"answer"`
+	Acting
+	Grade  string `json:"grade"`
+	Answer string `json:"answer"`
 }
 
 // ReportActionInput submits a progress report or a follow-up report.
 type ReportActionInput struct {
-	Actor   termgoal.Actor           `json:"actor"`
+	Acting
 	Entries []termgoal.ProgressEntry `json:"entries"`
 	Summary string                   `json:"summary"`
 }
 
 // HandoverInput hands the term over to a successor (P10), as an administrator.
 type HandoverInput struct {
-	Actor      termgoal.Actor `json:"actor"`
-	ToPersonID int64          `json:"to_person_id"`
-	On         time.Time      `json:"on"`
-	Reason     string         `json:"reason"`
+	Acting
+	ToPersonID int64     `json:"to_person_id"`
+	On         time.Time `json:"on"`
+	Reason     string    `json:"reason"`
 }
 
 // HolderChange is the signal a term's running processes get on a handover: their holder tasks
@@ -180,12 +180,3 @@ type HolderChange struct {
 	To     []termgoal.Actor `json:"to"`
 	Reason string           `json:"reason"`
 }
-
-func (in *SelfAssessInput) SetActor(a termgoal.Actor)   { in.Actor = a }
-func (in *ScoreInput) SetActor(a termgoal.Actor)        { in.Actor = a }
-func (in *BallotInput) SetActor(a termgoal.Actor)       { in.Actor = a }
-func (in *DetermineInput) SetActor(a termgoal.Actor)    { in.Actor = a }
-func (in *AppealInput) SetActor(a termgoal.Actor)       { in.Actor = a }
-func (in *DecideAppealInput) SetActor(a termgoal.Actor) { in.Actor = a }
-func (in *ReportActionInput) SetActor(a termgoal.Actor) { in.Actor = a }
-func (in *HandoverInput) SetActor(a termgoal.Actor)     { in.Actor = a }

@@ -93,20 +93,20 @@ type GoalSettingInput struct {
 
 // SubmitDraftInput submits (or resubmits) the plan.
 type SubmitDraftInput struct {
-	Actor termgoal.Actor      `json:"actor"`
+	Acting
 	Items []termgoal.PlanItem `json:"items" limit:"100"`
 	Note  string              `json:"note"`
 }
 
 // GiveOpinionInput gives a consultation opinion.
 type GiveOpinionInput struct {
-	Actor   termgoal.Actor `json:"actor"`
-	Content string         `json:"content"`
+	Acting
+	Content string `json:"content"`
 }
 
 // AnswerOpinionInput answers one opinion.
 type AnswerOpinionInput struct {
-	Actor       termgoal.Actor       `json:"actor"`
+	Acting
 	Seq         int                  `json:"seq"`
 	Disposition termgoal.Disposition `json:"disposition"`
 	Reason      string               `json:"reason"`
@@ -114,40 +114,40 @@ type AnswerOpinionInput struct {
 
 // CompleteConsultationInput ends the consultation once every opinion is answered.
 type CompleteConsultationInput struct {
-	Actor termgoal.Actor `json:"actor"`
+	Acting
 }
 
 // ReviewInput is an expert's review.
 type ReviewInput struct {
-	Actor    termgoal.Actor `json:"actor"`
-	Feasible bool           `json:"feasible"`
-	Comment  string         `json:"comment"`
+	Acting
+	Feasible bool   `json:"feasible"`
+	Comment  string `json:"comment"`
 }
 
 // VoteInput is a committee member's vote.
 type VoteInput struct {
-	Actor  termgoal.Actor  `json:"actor"`
+	Acting
 	Choice termgoal.Choice `json:"choice"`
 }
 
 // DecisionInput approves, returns or rejects the plan. A return goes to the draft unless
 // ToStep names another earlier step.
 type DecisionInput struct {
-	Actor   termgoal.Actor `json:"actor"`
-	Comment string         `json:"comment"`
-	ToStep  termgoal.Step  `json:"to_step,omitempty"`
+	Acting
+	Comment string        `json:"comment"`
+	ToStep  termgoal.Step `json:"to_step,omitempty"`
 }
 
 // CommentInput adds a comment to the process.
 type CommentInput struct {
-	Actor termgoal.Actor `json:"actor"`
-	Text  string         `json:"text"`
+	Acting
+	Text string `json:"text"`
 }
 
 // TargetInput names another account: to transfer or delegate a task to, to add or remove as
 // a signer, to reassign to. The API fills in the target's name from the account.
 type TargetInput struct {
-	Actor  termgoal.Actor `json:"actor"`
+	Acting
 	To     termgoal.Actor `json:"to"`
 	Before bool           `json:"before,omitempty"` // add_signer: before the adder (前加签)
 	Reason string         `json:"reason"`
@@ -155,7 +155,7 @@ type TargetInput struct {
 
 // ReassignInput moves an open task from one account to another (admin).
 type ReassignInput struct {
-	Actor  termgoal.Actor `json:"actor"`
+	Acting
 	From   int64          `json:"from"`
 	To     termgoal.Actor `json:"to"`
 	Reason string         `json:"reason"`
@@ -163,30 +163,30 @@ type ReassignInput struct {
 
 // CopyInput copies the process to accounts (抄送).
 type CopyInput struct {
-	Actor termgoal.Actor   `json:"actor"`
-	To    []termgoal.Actor `json:"to"`
-	Note  string           `json:"note"`
+	Acting
+	To   []termgoal.Actor `json:"to"`
+	Note string           `json:"note"`
 }
 
 // ReasonInput is an operation that needs only a reason: withdraw, urge, cancel, remind, and
 // answering or recalling a delegation.
 type ReasonInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Reason string         `json:"reason"`
+	Acting
+	Reason string `json:"reason"`
 }
 
 // ExtendInput moves the current step's due date by working days (admin).
 type ExtendInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Days   int            `json:"days"`
-	Reason string         `json:"reason"`
+	Acting
+	Days   int    `json:"days"`
+	Reason string `json:"reason"`
 }
 
 // MoveInput moves the process to a step, e.g. reopens a closed one (admin).
 type MoveInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Step   termgoal.Step  `json:"step"`
-	Reason string         `json:"reason"`
+	Acting
+	Step   termgoal.Step `json:"step"`
+	Reason string        `json:"reason"`
 }
 
 // FileObjectionInput files an objection during the notice. An actor with AccountID 0 is a
@@ -194,30 +194,30 @@ type MoveInput struct {
 // content out of the workflow: it stores it in PostgreSQL and sends its TextID, with Content
 // empty (a body's text_id is never taken).
 type FileObjectionInput struct {
-	Actor     termgoal.Actor `json:"actor"`
-	Content   string         `json:"content"`
-	TextID    string         `json:"text_id,omitempty"`
-	Anonymous bool           `json:"anonymous"`
+	Acting
+	Content   string `json:"content"`
+	TextID    string `json:"text_id,omitempty"`
+	Anonymous bool   `json:"anonymous"`
 }
 
 // ResolveObjectionInput resolves an objection: upheld sends the plan back to the draft.
 type ResolveObjectionInput struct {
-	Actor  termgoal.Actor `json:"actor"`
-	Seq    int            `json:"seq"`
-	Upheld bool           `json:"upheld"`
-	Reason string         `json:"reason"`
+	Acting
+	Seq    int    `json:"seq"`
+	Upheld bool   `json:"upheld"`
+	Reason string `json:"reason"`
 }
 
 // FileInput records the plan with a document number.
 type FileInput struct {
-	Actor     termgoal.Actor `json:"actor"`
-	DocNumber string         `json:"doc_number" text:"line"`
+	Acting
+	DocNumber string `json:"doc_number" text:"line"`
 }
 
 // SignPledgesInput signs the pledges; the plan comes into force.
 type SignPledgesInput struct {
-	Actor   termgoal.Actor `json:"actor"`
-	Pledges []string       `json:"pledges"`
+	Acting
+	Pledges []string `json:"pledges"`
 }
 
 // ActionResult answers every action.
@@ -231,24 +231,14 @@ type ActionResult struct {
 // body and then set the actor it authenticated (never one the body names).
 type ActionInput interface{ SetActor(termgoal.Actor) }
 
-func (in *SubmitDraftInput) SetActor(a termgoal.Actor)          { in.Actor = a }
-func (in *GiveOpinionInput) SetActor(a termgoal.Actor)          { in.Actor = a }
-func (in *AnswerOpinionInput) SetActor(a termgoal.Actor)        { in.Actor = a }
-func (in *CompleteConsultationInput) SetActor(a termgoal.Actor) { in.Actor = a }
-func (in *ReviewInput) SetActor(a termgoal.Actor)               { in.Actor = a }
-func (in *VoteInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
-func (in *DecisionInput) SetActor(a termgoal.Actor)             { in.Actor = a }
-func (in *FileObjectionInput) SetActor(a termgoal.Actor)        { in.Actor = a }
-func (in *ResolveObjectionInput) SetActor(a termgoal.Actor)     { in.Actor = a }
-func (in *FileInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
-func (in *SignPledgesInput) SetActor(a termgoal.Actor)          { in.Actor = a }
-func (in *CommentInput) SetActor(a termgoal.Actor)              { in.Actor = a }
-func (in *TargetInput) SetActor(a termgoal.Actor)               { in.Actor = a }
-func (in *ReassignInput) SetActor(a termgoal.Actor)             { in.Actor = a }
-func (in *CopyInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
-func (in *ReasonInput) SetActor(a termgoal.Actor)               { in.Actor = a }
-func (in *ExtendInput) SetActor(a termgoal.Actor)               { in.Actor = a }
-func (in *MoveInput) SetActor(a termgoal.Actor)                 { in.Actor = a }
+// Acting is the actor an action input carries; every input embeds it, so it is "actor" in
+// the JSON and in.Actor in code.
+type Acting struct {
+	Actor termgoal.Actor `json:"actor"`
+}
+
+// SetActor sets the actor the API authenticated.
+func (a *Acting) SetActor(actor termgoal.Actor) { a.Actor = actor }
 
 // Targeted is implemented by inputs that name other accounts; the API resolves each target's
 // name from its account ID (an unknown account is refused before the workflow sees it).

@@ -180,7 +180,7 @@ func TestFiveYearTerm(t *testing.T) {
 							t.Errorf("handover: %v", err)
 						}
 					},
-				}, &workflows.HandoverInput{Actor: admin, ToPersonID: people[1].ID, On: time.Date(2029, 7, 1, 0, 0, 0, 0, time.UTC), Reason: "调任"})
+				}, &workflows.HandoverInput{Acting: workflows.Acting{Actor: admin}, ToPersonID: people[1].ID, On: time.Date(2029, 7, 1, 0, 0, 0, 0, time.UTC), Reason: "调任"})
 				if err != nil {
 					t.Error(err)
 				}

@@ -134,19 +134,19 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		}
 		holder := actors[map[string]string{"chengdong": "zhao", "taoyuan": "sun"}[key]]
 		steps := []demoStep{
-			{workflows.UpdateSubmitDraft, &workflows.SubmitDraftInput{Actor: holder, Items: demoItems(term.Years()), Note: "初稿"}},
-			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Actor: actors["rep1"], Content: "建议增加村集体经济收入的年度指标。"}},
-			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Actor: actors["rep2"], Content: "党员教育培训目标可以更具体。"}},
-			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Actor: holder, Seq: 1, Disposition: termgoal.Adopted}},
-			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Actor: holder, Seq: 2, Disposition: termgoal.PartlyAdopted, Reason: "已细化到每季度一次。"}},
-			{workflows.UpdateCompleteConsultation, &workflows.CompleteConsultationInput{Actor: holder}},
+			{workflows.UpdateSubmitDraft, &workflows.SubmitDraftInput{Acting: workflows.Acting{Actor: holder}, Items: demoItems(term.Years()), Note: "初稿"}},
+			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Acting: workflows.Acting{Actor: actors["rep1"]}, Content: "建议增加村集体经济收入的年度指标。"}},
+			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Acting: workflows.Acting{Actor: actors["rep2"]}, Content: "党员教育培训目标可以更具体。"}},
+			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Acting: workflows.Acting{Actor: holder}, Seq: 1, Disposition: termgoal.Adopted}},
+			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Acting: workflows.Acting{Actor: holder}, Seq: 2, Disposition: termgoal.PartlyAdopted, Reason: "已细化到每季度一次。"}},
+			{workflows.UpdateCompleteConsultation, &workflows.CompleteConsultationInput{Acting: workflows.Acting{Actor: holder}}},
 		}
 		if key == "taoyuan" {
 			steps = append(steps,
-				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member1"], Choice: termgoal.VoteFor}},
-				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member2"], Choice: termgoal.VoteFor}},
-				demoStep{workflows.UpdateVote, &workflows.VoteInput{Actor: actors["member3"], Choice: termgoal.VoteAbstain}},
-				demoStep{workflows.UpdateApprove, &workflows.DecisionInput{Actor: actors["li"], Comment: "同意。"}},
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Acting: workflows.Acting{Actor: actors["member1"]}, Choice: termgoal.VoteFor}},
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Acting: workflows.Acting{Actor: actors["member2"]}, Choice: termgoal.VoteFor}},
+				demoStep{workflows.UpdateVote, &workflows.VoteInput{Acting: workflows.Acting{Actor: actors["member3"]}, Choice: termgoal.VoteAbstain}},
+				demoStep{workflows.UpdateApprove, &workflows.DecisionInput{Acting: workflows.Acting{Actor: actors["li"]}, Comment: "同意。"}},
 			)
 		}
 		for i, st := range steps {
