@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
+	"termgoal/app"
+
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/client"
 	"golang.org/x/sync/errgroup"
 
 	"termgoal"
@@ -94,13 +93,8 @@ func (a *Activities) StartCampaignPage(ctx context.Context, in CampaignPageInput
 	for i, t := range terms {
 		g.Go(func() error {
 			id, arg := in.start(t.ID)
-			_, err := a.Temporal.ExecuteWorkflow(gctx, client.StartWorkflowOptions{
-				ID: id, TaskQueue: in.TaskQueue,
-				WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-				WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-				WorkflowExecutionErrorWhenAlreadyStarted: true,
-			}, in.WorkflowType, arg)
-			if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+			_, err := app.StartOnce(gctx, a.Temporal, app.Start{ID: id, Queue: in.TaskQueue, Workflow: in.WorkflowType, Input: arg})
+			if errors.Is(err, app.ErrTaken) {
 				existing[i], err = true, nil
 			}
 			if err != nil || in.appraisal() {

@@ -2,17 +2,14 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -66,21 +63,10 @@ func (h *Handler) StartAmendment(ctx context.Context, acc *termgoal.Account, act
 			n++
 		}
 	}
-	if h.temporal == nil {
-		return "", errors.New("no Temporal client configured")
-	}
 	id := workflows.AmendmentID(t.ID, n)
-	_, err = h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: id, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: t.ID, Initiator: actor, Amendment: true, Reason: reason})
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		return "", errAmendmentRunning()
-	}
-	if err != nil {
-		return "", unavailableOr(err)
+	in := workflows.GoalSettingInput{TermID: t.ID, Initiator: actor, Amendment: true, Reason: reason}
+	if _, err := h.start(ctx, app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName, Input: in}, errAmendmentRunning); err != nil {
+		return "", err
 	}
 	return id, nil
 }

@@ -14,11 +14,10 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -175,7 +174,8 @@ func (h *Handler) StartAppraisal(c *gin.Context, req AppraisalRequest) (string, 
 		return "", err
 	}
 	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: Actor(c)}
-	if err := h.startOnce(ctx, id, workflows.AppraisalWorkflowName, in, errAppraisalExists); err != nil {
+	start := app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
+	if _, err := h.start(ctx, start, errAppraisalExists); err != nil {
 		return "", err
 	}
 	return id, h.appendAudit(c, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
@@ -199,23 +199,17 @@ func errAppraisalExists() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
 }
 
-// startOnce starts workflow wf under id, never a second time: an ID already used (running or
-// closed) answers exists().
-func (h *Handler) startOnce(ctx context.Context, id, wf string, input any, exists func() error) error {
-	if h.temporal == nil {
-		return errors.New("no Temporal client configured")
+// start starts s once (app.StartOnce): a taken ID answers taken(), a Temporal that does not
+// answer EUNAVAILABLE.
+func (h *Handler) start(ctx context.Context, s app.Start, taken func() error) (client.WorkflowRun, error) {
+	run, err := app.StartOnce(ctx, h.temporal, s)
+	if errors.Is(err, app.ErrTaken) {
+		return nil, taken()
 	}
-	_, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       id,
-		TaskQueue:                                workflows.TaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, wf, input)
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		return exists()
+	if err != nil {
+		return nil, unavailableOr(err)
 	}
-	return unavailableOr(err)
+	return run, nil
 }
 
 // parseDay reads a YYYY-MM-DD date.

@@ -7,18 +7,15 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -134,22 +131,13 @@ func parseID(s string) (int64, error) {
 // skipped, so the new run starts only what is missing.
 func (h *Handler) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgPath string, initiator termgoal.Actor) (CampaignRun, error) {
 	run := CampaignRun{WorkflowID: workflows.CampaignID(camp.ID)}
-	if h.temporal == nil {
-		return run, errors.New("no Temporal client configured")
-	}
-	we, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       run.WorkflowID,
-		TaskQueue:                                workflows.CampaignTaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.CampaignWorkflowName, workflows.CampaignInput{CampaignID: camp.ID, Kind: camp.Kind, Year: camp.Year,
-		OrgPath: orgPath, Initiator: initiator})
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		return run, termgoal.Errorf(termgoal.ECONFLICT, "campaign.running", "the campaign is still running")
-	}
+	in := workflows.CampaignInput{CampaignID: camp.ID, Kind: camp.Kind, Year: camp.Year, OrgPath: orgPath, Initiator: initiator}
+	we, err := h.start(ctx, app.Start{ID: run.WorkflowID, Queue: workflows.CampaignTaskQueue, Workflow: workflows.CampaignWorkflowName,
+		Input: in, Reuse: app.AfterClose}, func() error {
+		return termgoal.Errorf(termgoal.ECONFLICT, "campaign.running", "the campaign is still running")
+	})
 	if err != nil {
-		return run, unavailableOr(err)
+		return run, err
 	}
 	run.RunID = we.GetRunID()
 	return run, nil

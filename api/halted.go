@@ -9,9 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -133,13 +133,8 @@ func (h *Handler) Restart(ctx context.Context, actor termgoal.Actor, acc *termgo
 		return res, err
 	}
 	name, input := workflows.Resume(&s)
-	run, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: p.ID, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, name, input)
-	if err != nil && !errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+	run, err := app.StartOnce(ctx, h.temporal, app.Start{ID: p.ID, Queue: workflows.TaskQueue, Workflow: name, Input: input, Reuse: app.AfterClose})
+	if err != nil && !errors.Is(err, app.ErrTaken) {
 		return res, unavailableOr(err)
 	}
 	// Started now or by an earlier attempt whose read-model write failed: record it.

@@ -7,16 +7,13 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -76,21 +73,12 @@ func (h *Handler) followTerm(c *gin.Context) {
 // FollowTerm starts term t's workflow as the caller and audits it.
 func (h *Handler) FollowTerm(c *gin.Context, t *termgoal.Term) (string, error) {
 	id := workflows.TermID(t.ID)
-	if h.temporal == nil {
-		return id, errors.New("no Temporal client configured")
-	}
-	_, err := h.temporal.ExecuteWorkflow(c.Request.Context(), client.StartWorkflowOptions{
-		ID:                                       id,
-		TaskQueue:                                workflows.TaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.TermWorkflowName, workflows.TermInput{TermID: t.ID, Initiator: Actor(c)})
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		return id, termgoal.Errorf(termgoal.ECONFLICT, "term.already_followed", "this term is already being followed")
-	}
-	if err != nil {
-		return id, unavailableOr(err)
+	start := app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.TermWorkflowName,
+		Input: workflows.TermInput{TermID: t.ID, Initiator: Actor(c)}, Reuse: app.AfterFailure}
+	if _, err := h.start(c.Request.Context(), start, func() error {
+		return termgoal.Errorf(termgoal.ECONFLICT, "term.already_followed", "this term is already being followed")
+	}); err != nil {
+		return id, err
 	}
 	return id, h.appendAudit(c, termgoal.Audit{Action: "term_followed", TermID: t.ID, Detail: map[string]any{"workflow_id": id}})
 }

@@ -6,11 +6,9 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -167,8 +165,10 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	id, err := h.startWorkflow(ctx, t.ID, Actor(c))
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+	id := workflows.GoalSettingID(t.ID)
+	_, err := app.StartOnce(ctx, h.temporal, app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName,
+		Input: workflows.GoalSettingInput{TermID: t.ID, Initiator: Actor(c)}})
+	if errors.Is(err, app.ErrTaken) {
 		// Started by an earlier request that failed before linking the term: link it now.
 		if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {
 			h.fail(c, err)
@@ -178,7 +178,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.fail(c, err)
+		h.fail(c, unavailableOr(err))
 		return
 	}
 	if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {
@@ -188,24 +188,6 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 	if h.audit(c, termgoal.Audit{Action: "goal_setting_started", TermID: t.ID, ProcessID: id}) {
 		c.JSON(http.StatusCreated, gin.H{"process_id": id})
 	}
-}
-
-func (h *Handler) startWorkflow(ctx context.Context, termID int64, initiator termgoal.Actor) (string, error) {
-	id := workflows.GoalSettingID(termID)
-	if h.temporal == nil {
-		return id, errors.New("no Temporal client configured")
-	}
-	_, err := h.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                                       id,
-		TaskQueue:                                workflows.TaskQueue,
-		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: termID, Initiator: initiator})
-	if err != nil && !errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		return id, unavailableOr(err)
-	}
-	return id, err
 }
 
 func errAlreadyStarted() error {
