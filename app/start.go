@@ -1,6 +1,6 @@
 // Package app holds termgoal's operations apart from HTTP: what the pages, the JSON API and the
 // activities do with Temporal and the store. It starts with starting processes; the rest of the
-// operations move here from api/ step by step (docs: README "Layout").
+// operations move here from api/ step by step (README, "Layout").
 package app
 
 import (
