@@ -70,6 +70,10 @@ func TestStartPostgres(t *testing.T) {
 	if n := queryInt(t, pg.URL("postgres"), "select 1"); n != 1 {
 		t.Fatalf("select 1 = %d", n)
 	}
+	// Durable: what it acknowledged survives a crash.
+	if n := queryInt(t, pg.URL("postgres"), "select count(*) from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes') and setting = 'on'"); n != 3 {
+		t.Fatalf("%d of fsync, synchronous_commit and full_page_writes on, want 3", n)
+	}
 	if err := pg.CreateDatabase(ctx, "keep me"); err != nil {
 		t.Fatal(err)
 	}

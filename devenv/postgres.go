@@ -33,8 +33,9 @@ type Postgres struct {
 	Dir  string // the cluster directory (absolute)
 	Port int    // the TCP port on 127.0.0.1
 
-	bin string    // directory of initdb, pg_ctl and postgres
-	log io.Writer // where command output goes
+	bin  string    // directory of initdb, pg_ctl and postgres
+	log  io.Writer // where command output goes
+	fast bool      // the tests' cluster: durability traded for speed
 }
 
 // URL returns a lib/pq URL for database dbname as user postgres.
@@ -86,7 +87,13 @@ func (p *Postgres) data() string { return filepath.Join(p.Dir, "data") }
 // Debian's postgresql package. As root, the server runs as user postgres.
 // Command output goes to log (nil: discarded); the server logs to
 // dir/postgres.log.
+//
+// The cluster is durable: `make run` keeps what it acknowledged across a crash.
 func StartPostgres(ctx context.Context, dir string, log io.Writer) (*Postgres, error) {
+	return startPostgres(ctx, dir, log, false)
+}
+
+func startPostgres(ctx context.Context, dir string, log io.Writer, fast bool) (*Postgres, error) {
 	if log == nil {
 		log = io.Discard
 	}
@@ -97,7 +104,7 @@ func StartPostgres(ctx context.Context, dir string, log io.Writer) (*Postgres, e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	p := &Postgres{Dir: dir, log: log}
+	p := &Postgres{Dir: dir, log: log, fast: fast}
 	version, _ := os.ReadFile(filepath.Join(p.data(), "PG_VERSION"))
 	if p.bin, err = postgresBin(ctx, strings.TrimSpace(string(version)), log); err != nil {
 		return nil, err
@@ -147,16 +154,20 @@ func StartPostgres(ctx context.Context, dir string, log io.Writer) (*Postgres, e
 }
 
 // serverOptions are the postgres settings passed through pg_ctl -o, which
-// hands them to a shell. Durability is traded for speed: this is a
-// development and test cluster.
+// hands them to a shell. Only the tests' cluster trades durability for speed;
+// a development cluster keeps every commit it acknowledged (a kill -9 of it
+// loses nothing the app answered 2xx for).
 func (p *Postgres) serverOptions() string {
-	return strings.Join([]string{
+	opts := []string{
 		"-c listen_addresses=127.0.0.1",
 		"-p", strconv.Itoa(p.Port),
 		"-k", shellQuote(p.Dir),
-		"-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
 		"-c max_connections=200",
-	}, " ")
+	}
+	if p.fast {
+		opts = append(opts, "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+	}
+	return strings.Join(opts, " ")
 }
 
 // initdb creates the cluster in a scratch directory and renames it into
@@ -410,7 +421,7 @@ func sharedTestCluster(ctx context.Context) (string, func(), error) {
 		return "", nil, err
 	}
 	log := &tailBuffer{max: 4000}
-	pg, err := StartPostgres(ctx, dir, log)
+	pg, err := startPostgres(ctx, dir, log, true)
 	if err != nil {
 		users.Close()
 		return "", nil, fmt.Errorf("%w\n%s", err, log)
