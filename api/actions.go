@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 
@@ -63,9 +66,10 @@ func (h *Handler) actFromRequest(c *gin.Context, processID, action string) {
 
 // Act applies action to process processID as actor and waits for the outcome: applied (the
 // read model already shows it), refused (a *termgoal.Error with the validator's code, key and
-// arguments), or unknown (EUNAVAILABLE: retry with the same key). key becomes the Temporal
-// update ID, so a repeated key never applies the action twice; an empty key gets a random one.
-// Web pages call it too.
+// arguments), or unknown (EUNAVAILABLE: retry with the same key). The Temporal update ID is
+// the actor's and the key's (updateID), so a repeated key never applies the action twice and
+// another person's key is not theirs; the key is bound to the request it first came with
+// (claimKey). An empty key gets a random one. Web pages call it too.
 func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (workflows.ActionResult, error) {
 	var res workflows.ActionResult
 	if _, ok := workflows.Actions[action]; !ok {
@@ -74,14 +78,15 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 	if h.temporal == nil {
 		return res, errors.New("no Temporal client configured")
 	}
-	if key == "" {
-		key = randomHex(16)
+	id := randomHex(16)
+	if key != "" {
+		id = updateID(actor, key)
 	}
 	if err := termgoal.CheckText(input); err != nil {
 		return res, err
 	}
 	if o, ok := input.(*workflows.FileObjectionInput); ok {
-		if err := h.keepObjection(ctx, actor, processID, key, o); err != nil {
+		if err := h.keepObjection(ctx, actor, processID, id, o); err != nil {
 			return res, err
 		}
 	}
@@ -89,7 +94,37 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		return res, err
 	}
 	input.SetActor(actor)
-	return res, h.update(ctx, processID, action, key, input, &res)
+	if key != "" {
+		if err := h.claimKey(ctx, processID, id, action, input); err != nil {
+			return res, err
+		}
+	}
+	return res, h.update(ctx, processID, action, id, input, &res)
+}
+
+// updateID scopes a client's Idempotency-Key to the account that sent it (0: not signed in):
+// one member reusing another's key gets an update of their own.
+func updateID(actor termgoal.Actor, key string) string {
+	return fmt.Sprintf("a%d:%s", actor.AccountID, key)
+}
+
+// claimKey binds update id to what it asks: the action and the input without its actor (whose
+// address may change between retries). The same key with another request answers 422.
+func (h *Handler) claimKey(ctx context.Context, processID, id, action string, input workflows.ActionInput) error {
+	b, err := json.Marshal(input)
+	if err != nil {
+		return err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	delete(fields, "actor")
+	if b, err = json.Marshal(fields); err != nil { // map keys in order
+		return err
+	}
+	sum := sha256.Sum256(b)
+	return h.store.ClaimKey(ctx, processID, id, action, sum[:])
 }
 
 // update sends update action with input to workflow processID under update ID key and waits

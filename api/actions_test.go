@@ -68,17 +68,38 @@ func TestActionOutcomes(t *testing.T) {
 	pid := "goalsetting-term-1"
 	url := "/api/v1/processes/" + pid + "/actions/" + workflows.UpdateVote
 
-	// Applied: the actor is the caller, whatever the body says; the key is the update ID.
+	// Applied: the actor is the caller, whatever the body says; the update ID is the caller's
+	// and the key's.
+	keyed := "goalsetting-term-keyed"
+	f.seedProcess(keyed, f.a1, termgoal.StepCommittee, "running", "2026-03-01")
+	keyedURL := "/api/v1/processes/" + keyed + "/actions/" + workflows.UpdateVote
+	send := func(token, key, body string) *httptest.ResponseRecorder {
+		fake.update = client.UpdateWorkflowOptions{}
+		req := httptest.NewRequest("POST", keyedURL, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Idempotency-Key", key)
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		return w
+	}
 	fake.result = workflows.ActionResult{Step: termgoal.StepApproval, Version: 2}
-	req := httptest.NewRequest("POST", url, strings.NewReader(`{"choice":"for","actor":{"account_id":999,"name":"forged"}}`))
-	req.Header.Set("Authorization", "Bearer "+f.aTok)
-	req.Header.Set("Idempotency-Key", "key-1")
-	w := httptest.NewRecorder()
-	f.srv.ServeHTTP(w, req)
+	w := send(f.aTok, "key-1", `{"choice":"for","actor":{"account_id":999,"name":"forged"}}`)
 	in, _ := fake.update.Args[0].(*workflows.VoteInput)
-	if w.Code != 200 || fake.update.UpdateID != "key-1" || fake.update.WorkflowID != pid || fake.update.UpdateName != "vote" ||
-		in == nil || in.Actor.AccountID != f.accounts["adminA"].ID || in.Actor.Name != "adminA 姓名" || in.Choice != termgoal.VoteFor {
+	adminA := f.accounts["adminA"].ID
+	if w.Code != 200 || fake.update.UpdateID != fmt.Sprintf("a%d:key-1", adminA) || fake.update.WorkflowID != keyed || fake.update.UpdateName != "vote" ||
+		in == nil || in.Actor.AccountID != adminA || in.Actor.Name != "adminA 姓名" || in.Choice != termgoal.VoteFor {
 		t.Fatalf("applied: %d %s %+v %+v", w.Code, w.Body.String(), fake.update, in)
+	}
+	// The same key and request again goes to the same update; the key with another request is
+	// refused before the workflow; another person's same key is their own update.
+	if w := send(f.aTok, "key-1", `{"choice":"for"}`); w.Code != 200 || fake.update.UpdateID != fmt.Sprintf("a%d:key-1", adminA) {
+		t.Errorf("a retry: %d %s %+v", w.Code, w.Body.String(), fake.update)
+	}
+	if w := send(f.aTok, "key-1", `{"choice":"against"}`); w.Code != 422 || fake.update.UpdateID != "" || !strings.Contains(w.Body.String(), "Idempotency-Key") {
+		t.Errorf("the key with another body: %d %s %+v", w.Code, w.Body.String(), fake.update)
+	}
+	if w := send(f.rootTok, "key-1", `{"choice":"against"}`); w.Code != 200 || fake.update.UpdateID != fmt.Sprintf("a%d:key-1", f.accounts["root"].ID) {
+		t.Errorf("another person's same key: %d %s %+v", w.Code, w.Body.String(), fake.update)
 	}
 	var res workflows.ActionResult
 	_ = json.Unmarshal(w.Body.Bytes(), &res)

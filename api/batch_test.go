@@ -114,7 +114,7 @@ func TestBatchRemind(t *testing.T) {
 	for i, id := range []string{"gs-approval", "gs-overdue"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReasonInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != batchKey("K1", "remind", id) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("K1", "remind", id)) ||
 			in == nil || in.Reason != "请尽快办理" || !in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
@@ -212,14 +212,14 @@ func TestBatchReassign(t *testing.T) {
 	for i, id := range []string{"gs-1", "gs-2"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReassignInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != batchKey("R1", "reassign", id) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", "reassign", id)) ||
 			in == nil || in.From != old || in.To != (termgoal.Actor{AccountID: nw, Name: "new 姓名"}) || in.Reason != "调岗" ||
 			!in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
 	}
 	// The same key for a remind never collides with the reassign's update IDs.
-	if batchKey("R1", workflows.UpdateRemind, "gs-1") == got[0].UpdateID {
+	if updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", workflows.UpdateRemind, "gs-1")) == got[0].UpdateID {
 		t.Error("remind and reassign share an update ID")
 	}
 

@@ -179,3 +179,25 @@ func processStatus(r resp) any {
 	p, _ := r.body["process"].(map[string]any)
 	return p["status"]
 }
+
+// TestIdempotencyKeyIsBoundToActorAndRequest: on a real server, a member reusing another
+// member's key gets their own vote recorded, and a key sent again with another request is
+// refused with 422 instead of answered with the first one's result.
+func TestIdempotencyKeyIsBoundToActorAndRequest(t *testing.T) {
+	s := start(t)
+	s.setup()
+	q := s.toCommittee(t, village(nil))
+	s.act("mem1", q, "vote", map[string]any{"choice": "for"}, "same-key", 200)
+	s.act("mem2", q, "vote", map[string]any{"choice": "for"}, "same-key", 200)
+	if got := s.auditCount(t, q, "voted"); got != 2 {
+		t.Fatalf("%d votes recorded, want 2: one member's key is not another's", got)
+	}
+	s.act("mem1", q, "vote", map[string]any{"choice": "for"}, "same-key", 200) // a retry: applied once
+	r := s.do("mem1", "POST", "/api/v1/processes/"+q+"/actions/vote", map[string]any{"choice": "against"}, "same-key")
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.message(), "Idempotency-Key") {
+		t.Fatalf("the key with another request: %d %s", r.status, r.raw)
+	}
+	if got := s.auditCount(t, q, "voted"); got != 2 {
+		t.Fatalf("%d votes recorded after the retries, want 2", got)
+	}
+}

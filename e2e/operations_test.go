@@ -8,6 +8,17 @@ import (
 // toApproval starts goal setting for a new term and walks it to the superior's approval.
 func (s *sys) toApproval(t testing.TB, tpl map[string]any) string {
 	t.Helper()
+	p := s.toCommittee(t, tpl)
+	for _, m := range []string{"mem1", "mem2", "mem3"} {
+		s.act(m, p, "vote", map[string]any{"choice": "for"}, "", 200)
+	}
+	s.expectInbox("sup", p, "approve")
+	return p
+}
+
+// toCommittee starts goal setting for a new term and walks it to the committee's vote.
+func (s *sys) toCommittee(t testing.TB, tpl map[string]any) string {
+	t.Helper()
 	tplID := id(s.must(201, "admin", "POST", "/api/v1/templates", tpl))
 	term := id(s.must(201, "admin", "POST", "/api/v1/terms", map[string]any{
 		"org_id": s.ids["village"], "holder_kind": "org", "appointment": "elected",
@@ -16,10 +27,6 @@ func (s *sys) toApproval(t testing.TB, tpl map[string]any) string {
 	p := fmt.Sprint(s.must(201, "admin", "POST", fmt.Sprintf("/api/v1/terms/%d/goal-setting", term), nil).body["process_id"])
 	waitFor(t, func() bool { return len(s.inbox("holder", p)) == 1 })
 	s.act("holder", p, "submit_draft", plan("集体经济", 60), "", 200)
-	for _, m := range []string{"mem1", "mem2", "mem3"} {
-		s.act(m, p, "vote", map[string]any{"choice": "for"}, "", 200)
-	}
-	s.expectInbox("sup", p, "approve")
 	return p
 }
 
