@@ -13,8 +13,8 @@ import (
 )
 
 // benchCampaignSize is how many terms BenchmarkCampaignStarts fills: TERMGOAL_BENCH_CAMPAIGN,
-// default 2,000 to keep `make bench` short; PRODUCT.md's figure is 10,000
-// (TERMGOAL_BENCH_CAMPAIGN=10000 make bench).
+// default 2,000 to keep `make bench-all` short; PRODUCT.md's figure is 10,000
+// (TERMGOAL_BENCH_CAMPAIGN=10000 make bench-all).
 func benchCampaignSize(b *testing.B) int {
 	v := os.Getenv("TERMGOAL_BENCH_CAMPAIGN")
 	if v == "" {
