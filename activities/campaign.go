@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"termgoal/app"
+	"termgoal/start"
 
 	"go.temporal.io/sdk/activity"
 	"golang.org/x/sync/errgroup"
@@ -93,8 +93,8 @@ func (a *Activities) StartCampaignPage(ctx context.Context, in CampaignPageInput
 	for i, t := range terms {
 		g.Go(func() error {
 			id, arg := in.start(t.ID)
-			_, err := app.StartOnce(gctx, a.Temporal, app.Start{ID: id, Queue: in.TaskQueue, Workflow: in.WorkflowType, Input: arg})
-			if errors.Is(err, app.ErrTaken) {
+			_, err := start.Once(gctx, a.Temporal, start.Run{ID: id, Queue: in.TaskQueue, Workflow: in.WorkflowType, Input: arg})
+			if errors.Is(err, start.ErrTaken) {
 				existing[i], err = true, nil
 			}
 			if err != nil || in.appraisal() {

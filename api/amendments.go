@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/app"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -65,7 +65,7 @@ func (h *Handler) StartAmendment(ctx context.Context, acc *termgoal.Account, act
 	}
 	id := workflows.AmendmentID(t.ID, n)
 	in := workflows.GoalSettingInput{TermID: t.ID, Initiator: actor, Amendment: true, Reason: reason}
-	if _, err := h.start(ctx, app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName, Input: in}, errAmendmentRunning); err != nil {
+	if _, err := h.start(ctx, start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName, Input: in}, errAmendmentRunning); err != nil {
 		return "", err
 	}
 	return id, nil

@@ -17,8 +17,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
-	"termgoal/app"
 	"termgoal/postgres"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -174,8 +174,8 @@ func (h *Handler) StartAppraisal(c *gin.Context, req AppraisalRequest) (string, 
 		return "", err
 	}
 	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: Actor(c)}
-	start := app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
-	if _, err := h.start(ctx, start, errAppraisalExists); err != nil {
+	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
+	if _, err := h.start(ctx, run, errAppraisalExists); err != nil {
 		return "", err
 	}
 	return id, h.appendAudit(c, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
@@ -199,11 +199,11 @@ func errAppraisalExists() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
 }
 
-// start starts s once (app.StartOnce): a taken ID answers taken(), a Temporal that does not
+// start starts s once (start.Once): a taken ID answers taken(), a Temporal that does not
 // answer EUNAVAILABLE.
-func (h *Handler) start(ctx context.Context, s app.Start, taken func() error) (client.WorkflowRun, error) {
-	run, err := app.StartOnce(ctx, h.temporal, s)
-	if errors.Is(err, app.ErrTaken) {
+func (h *Handler) start(ctx context.Context, s start.Run, taken func() error) (client.WorkflowRun, error) {
+	run, err := start.Once(ctx, h.temporal, s)
+	if errors.Is(err, start.ErrTaken) {
 		return nil, taken()
 	}
 	if err != nil {

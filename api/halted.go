@@ -11,8 +11,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"termgoal"
-	"termgoal/app"
 	"termgoal/postgres"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -133,8 +133,8 @@ func (h *Handler) Restart(ctx context.Context, actor termgoal.Actor, acc *termgo
 		return res, err
 	}
 	name, input := workflows.Resume(&s)
-	run, err := app.StartOnce(ctx, h.temporal, app.Start{ID: p.ID, Queue: workflows.TaskQueue, Workflow: name, Input: input, Reuse: app.AfterClose})
-	if err != nil && !errors.Is(err, app.ErrTaken) {
+	run, err := start.Once(ctx, h.temporal, start.Run{ID: p.ID, Queue: workflows.TaskQueue, Workflow: name, Input: input, Reuse: start.AfterClose})
+	if err != nil && !errors.Is(err, start.ErrTaken) {
 		return res, unavailableOr(err)
 	}
 	// Started now or by an earlier attempt whose read-model write failed: record it.

@@ -13,7 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/app"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -73,9 +73,9 @@ func (h *Handler) followTerm(c *gin.Context) {
 // FollowTerm starts term t's workflow as the caller and audits it.
 func (h *Handler) FollowTerm(c *gin.Context, t *termgoal.Term) (string, error) {
 	id := workflows.TermID(t.ID)
-	start := app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.TermWorkflowName,
-		Input: workflows.TermInput{TermID: t.ID, Initiator: Actor(c)}, Reuse: app.AfterFailure}
-	if _, err := h.start(c.Request.Context(), start, func() error {
+	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.TermWorkflowName,
+		Input: workflows.TermInput{TermID: t.ID, Initiator: Actor(c)}, Reuse: start.AfterFailure}
+	if _, err := h.start(c.Request.Context(), run, func() error {
 		return termgoal.Errorf(termgoal.ECONFLICT, "term.already_followed", "this term is already being followed")
 	}); err != nil {
 		return id, err

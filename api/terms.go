@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/app"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -166,9 +166,9 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	id := workflows.GoalSettingID(t.ID)
-	_, err := app.StartOnce(ctx, h.temporal, app.Start{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName,
+	_, err := start.Once(ctx, h.temporal, start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName,
 		Input: workflows.GoalSettingInput{TermID: t.ID, Initiator: Actor(c)}})
-	if errors.Is(err, app.ErrTaken) {
+	if errors.Is(err, start.ErrTaken) {
 		// Started by an earlier request that failed before linking the term: link it now.
 		if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {
 			h.fail(c, err)

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"termgoal/api"
+	"termgoal/app"
 )
 
 // runsOf lists the runs of workflow id, newest first, with their status and the ID of the
@@ -123,6 +124,10 @@ func TestObjectionFloodLeavesTheProcessActionable(t *testing.T) {
 	if got := s.auditCount(t, p, "objection_dismissed"); got != n {
 		t.Fatalf("objection_dismissed %d times", got)
 	}
+	// After the flood and the runs it took, the read model agrees with the workflow.
+	if diffs, err := app.Reconcile(context.Background(), s.store, s.client); err != nil || len(diffs) != 0 {
+		t.Errorf("reconcile after the flood: %v %v", diffs, err)
+	}
 	t.Logf("%d runs", len(runs))
 	s.saveRunHistory(t, p, first, "goalsetting_objection_flood_first_run")
 	s.saveHistory(t, p, "goalsetting_objection_flood_last_run")
@@ -199,5 +204,51 @@ func TestIdempotencyKeyIsBoundToActorAndRequest(t *testing.T) {
 	}
 	if got := s.auditCount(t, q, "voted"); got != 2 {
 		t.Fatalf("%d votes recorded after the retries, want 2", got)
+	}
+}
+
+// TestReconcileFindsWhatTheReadModelLost: on a real server, the read model of running
+// processes agrees with their workflows; a lost task, a wrong step and a terminated workflow
+// are each reported, and nothing is changed.
+func TestReconcileFindsWhatTheReadModelLost(t *testing.T) {
+	s := start(t)
+	s.setup()
+	p := s.toApproval(t, village(nil))
+	q := s.toCommittee(t, village(nil))
+	ctx := context.Background()
+	if diffs, err := app.Reconcile(ctx, s.store, s.client); err != nil || len(diffs) != 0 {
+		t.Fatalf("an intact read model: %v %v", diffs, err)
+	}
+	db := s.store.DB()
+	if _, err := db.Exec(`UPDATE tasks SET status = 'closed' WHERE process_id = $1 AND status = 'open'`, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE processes SET step = 'draft' WHERE id = $1`, q); err != nil {
+		t.Fatal(err)
+	}
+	r := s.toCommittee(t, village(nil))
+	if err := s.client.TerminateWorkflow(ctx, r, "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := app.Reconcile(ctx, s.store, s.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range diffs {
+		got[d.ProcessID+" "+d.What] = d.ReadModel + " | " + d.Workflow
+	}
+	want := map[string]string{p + " tasks": "", q + " step": "draft | committee", r + " workflow": "running | terminated"}
+	for k, v := range want {
+		g, ok := got[k]
+		if !ok || (v != "" && g != v) {
+			t.Errorf("%s: got %q, want %q (all: %v)", k, g, v, diffs)
+		}
+	}
+	if len(diffs) != len(want) {
+		t.Errorf("differences %v, want %d", diffs, len(want))
+	}
+	if p2, _ := s.store.Process(ctx, q); p2.Step != "draft" {
+		t.Errorf("reconcile changed the read model: %s", p2.Step)
 	}
 }

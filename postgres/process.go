@@ -126,6 +126,11 @@ func (s *Store) Processes(ctx context.Context, underPath string, limit, offset i
 		`p.started_at DESC, p.id`, limit, offset, underPath)
 }
 
+// RunningProcesses lists the processes the read model shows running, by ID.
+func (s *Store) RunningProcesses(ctx context.Context) ([]termgoal.Process, error) {
+	return list(ctx, s.db, scanProcess, `SELECT `+processCols+` FROM processes p WHERE p.status = 'running' ORDER BY p.id`)
+}
+
 // ProcessesOfTerm lists a term's processes, its goal setting and its amendments, oldest first.
 func (s *Store) ProcessesOfTerm(ctx context.Context, termID int64) ([]termgoal.Process, error) {
 	return list(ctx, s.db, scanProcess, `SELECT `+processCols+` FROM processes p WHERE p.term_id = $1 ORDER BY p.started_at, p.id`, termID)

@@ -1,4 +1,4 @@
-package app_test
+package start_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"termgoal/app"
 	"termgoal/devenv"
+	"termgoal/start"
 )
 
 func done(workflow.Context) error { return nil }
@@ -20,7 +20,7 @@ func wait(ctx workflow.Context) error {
 	return nil
 }
 
-// StartOnce on a real Temporal dev server: never beside an open run, and after a closed one as
+// Once on a real Temporal dev server: never beside an open run, and after a closed one as
 // the reuse says.
 func TestStartOnce(t *testing.T) {
 	ctx := context.Background()
@@ -46,12 +46,12 @@ func TestStartOnce(t *testing.T) {
 	}
 	t.Cleanup(w.Stop)
 
-	start := func(id, wf string, reuse app.Reuse) (client.WorkflowRun, error) {
-		return app.StartOnce(ctx, c, app.Start{ID: id, Queue: "q", Workflow: wf, Reuse: reuse})
+	begin := func(id, wf string, reuse start.Reuse) (client.WorkflowRun, error) {
+		return start.Once(ctx, c, start.Run{ID: id, Queue: "q", Workflow: wf, Reuse: reuse})
 	}
-	finish := func(id, wf string, reuse app.Reuse) {
+	finish := func(id, wf string, reuse start.Reuse) {
 		t.Helper()
-		run, err := start(id, wf, reuse)
+		run, err := begin(id, wf, reuse)
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}
@@ -60,36 +60,36 @@ func TestStartOnce(t *testing.T) {
 		}
 	}
 	// An open run takes its ID, whatever the reuse.
-	if _, err := start("open", "wait", app.AfterClose); err != nil {
+	if _, err := begin("open", "wait", start.AfterClose); err != nil {
 		t.Fatal(err)
 	}
-	for _, reuse := range []app.Reuse{app.Never, app.AfterFailure, app.AfterClose} {
-		if _, err := start("open", "wait", reuse); !errors.Is(err, app.ErrTaken) {
+	for _, reuse := range []start.Reuse{start.Never, start.AfterFailure, start.AfterClose} {
+		if _, err := begin("open", "wait", reuse); !errors.Is(err, start.ErrTaken) {
 			t.Errorf("beside an open run (reuse %d): %v", reuse, err)
 		}
 	}
 	// After a run that completed: only AfterClose starts again.
-	finish("never", "done", app.Never)
-	finish("closed", "done", app.AfterClose)
-	finish("failed", "done", app.AfterFailure)
-	if _, err := start("never", "done", app.Never); !errors.Is(err, app.ErrTaken) {
+	finish("never", "done", start.Never)
+	finish("closed", "done", start.AfterClose)
+	finish("failed", "done", start.AfterFailure)
+	if _, err := begin("never", "done", start.Never); !errors.Is(err, start.ErrTaken) {
 		t.Errorf("Never after a completed run: %v", err)
 	}
-	if _, err := start("failed", "done", app.AfterFailure); !errors.Is(err, app.ErrTaken) {
+	if _, err := begin("failed", "done", start.AfterFailure); !errors.Is(err, start.ErrTaken) {
 		t.Errorf("AfterFailure after a completed run: %v", err)
 	}
-	finish("closed", "done", app.AfterClose)
+	finish("closed", "done", start.AfterClose)
 	// After a terminated run, AfterFailure starts again.
-	if _, err := start("terminated", "wait", app.AfterFailure); err != nil {
+	if _, err := begin("terminated", "wait", start.AfterFailure); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.TerminateWorkflow(ctx, "terminated", "", "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := start("terminated", "wait", app.AfterFailure); err != nil {
+	if _, err := begin("terminated", "wait", start.AfterFailure); err != nil {
 		t.Errorf("AfterFailure after a terminated run: %v", err)
 	}
-	if _, err := app.StartOnce(ctx, nil, app.Start{ID: "x"}); err == nil || errors.Is(err, app.ErrTaken) {
+	if _, err := start.Once(ctx, nil, start.Run{ID: "x"}); err == nil || errors.Is(err, start.ErrTaken) {
 		t.Errorf("without a client: %v", err)
 	}
 }

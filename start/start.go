@@ -1,7 +1,7 @@
-// Package app holds termgoal's operations apart from HTTP: what the pages, the JSON API and the
-// activities do with Temporal and the store. It starts with starting processes; the rest of the
-// operations move here from api/ step by step (README, "Layout").
-package app
+// Package start starts termgoal's workflows, each exactly once: a deterministic workflow ID, a
+// refused conflict with an open run, and a reuse policy for closed ones. The pages, the JSON
+// API, the campaign activity and the restart of a halted process all start through Once.
+package start
 
 import (
 	"context"
@@ -32,23 +32,23 @@ var reusePolicies = map[Reuse]enumspb.WorkflowIdReusePolicy{
 	AfterClose:   enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 }
 
-// ErrTaken is StartOnce's answer when the ID has an open run, or a closed one that reuse does
+// ErrTaken is Once's answer when the ID has an open run, or a closed one that reuse does
 // not let go.
-var ErrTaken = errors.New("app: the workflow ID is taken")
+var ErrTaken = errors.New("start: the workflow ID is taken")
 
-// Start names a run to start: workflow type Workflow with Input under ID on Queue.
-type Start struct {
+// Run names a run to start: workflow type Workflow with Input under ID on Queue.
+type Run struct {
 	ID, Queue, Workflow string
 	Input               any
 	Reuse               Reuse
 }
 
-// StartOnce starts s unless its ID is taken (ErrTaken): never beside an open run, and after a
+// Once starts s unless its ID is taken (ErrTaken): never beside an open run, and after a
 // closed one only as s.Reuse allows. A request repeated after a timeout therefore starts
 // nothing twice. Other errors are Temporal's.
-func StartOnce(ctx context.Context, c client.Client, s Start) (client.WorkflowRun, error) {
+func Once(ctx context.Context, c client.Client, s Run) (client.WorkflowRun, error) {
 	if c == nil {
-		return nil, errors.New("app: no Temporal client configured")
+		return nil, errors.New("start: no Temporal client configured")
 	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                                       s.ID,
