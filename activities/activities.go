@@ -5,11 +5,13 @@ package activities
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/metrics"
 	"termgoal/notify"
 	"termgoal/postgres"
 )
@@ -22,12 +24,17 @@ type Activities struct {
 	Notifier *notify.Notifier
 	// Temporal starts the processes of a campaign (campaign.go).
 	Temporal client.Client
+	// Metrics times the read-model writes; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // Apply writes a workflow's Change to the read model. The store skips a change ID it has seen, so
 // a retry after a timeout writes nothing twice.
 func (a *Activities) Apply(ctx context.Context, c termgoal.Change) error {
-	return domain(a.Store.Apply(ctx, c))
+	t0 := time.Now()
+	err := a.Store.Apply(ctx, c)
+	a.Metrics.ObserveWrite(time.Since(t0))
+	return domain(err)
 }
 
 // errorDetail travels as the details of a domain error, in the JSON shape of

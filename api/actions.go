@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/metrics"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -70,11 +71,11 @@ func (h *Handler) actFromRequest(c *gin.Context, processID, action string) {
 // the actor's and the key's (updateID), so a repeated key never applies the action twice and
 // another person's key is not theirs; the key is bound to the request it first came with
 // (claimKey). An empty key gets a random one. Web pages call it too.
-func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (workflows.ActionResult, error) {
-	var res workflows.ActionResult
+func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (res workflows.ActionResult, err error) {
 	if _, ok := workflows.Actions[action]; !ok {
 		return res, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
 	}
+	defer func() { h.cfg.Metrics.CountAction(action, outcome(err)) }()
 	if h.temporal == nil {
 		return res, errors.New("no Temporal client configured")
 	}
@@ -99,7 +100,8 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 			return res, err
 		}
 	}
-	return res, h.update(ctx, processID, action, id, input, &res)
+	err = h.update(ctx, processID, action, id, input, &res)
+	return res, err
 }
 
 // updateID scopes a client's Idempotency-Key to the account that sent it (0: not signed in):
@@ -194,15 +196,17 @@ func (h *Handler) actionError(ctx context.Context, processID string, err error) 
 	return unavailableOr(err)
 }
 
-// unavailableOr maps a timeout or an unreachable Temporal to EUNAVAILABLE: the outcome is
-// unknown, and the caller should retry with the same Idempotency-Key.
+// unavailableOr maps a timeout, an unreachable or an overloaded Temporal (too many updates of
+// one workflow in flight) to EUNAVAILABLE: the outcome is unknown, and the caller should retry
+// with the same Idempotency-Key.
 func unavailableOr(err error) error {
 	var unavail *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded
 	var canceled *serviceerror.Canceled
+	var exhausted *serviceerror.ResourceExhausted
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
-		errors.As(err, &unavail), errors.As(err, &deadline), errors.As(err, &canceled):
+		errors.As(err, &unavail), errors.As(err, &deadline), errors.As(err, &canceled), errors.As(err, &exhausted):
 		return errUnknownOutcome()
 	}
 	return err
@@ -257,4 +261,17 @@ func (h *Handler) prepare(ctx context.Context, actor *termgoal.Actor, processID,
 		*to = termgoal.Actor{AccountID: acc.ID, Name: acc.DisplayName}
 	}
 	return nil
+}
+
+// outcome names how an action ended, for the metrics.
+func outcome(err error) string {
+	switch code := termgoal.ErrorCode(err); code {
+	case "":
+		return metrics.Applied
+	case termgoal.EUNAVAILABLE:
+		return metrics.Unknown
+	case termgoal.EINTERNAL:
+		return metrics.Failed
+	}
+	return metrics.Refused
 }

@@ -124,7 +124,8 @@ func TestActionOutcomes(t *testing.T) {
 	f.errCode("POST", url+"?lang=en", f.aTok, `{"choice":"for"}`, 403)
 
 	// Unknown outcome.
-	for _, err := range []error{context.DeadlineExceeded, serviceerror.NewUnavailable("down"), serviceerror.NewDeadlineExceeded("slow")} {
+	for _, err := range []error{context.DeadlineExceeded, serviceerror.NewUnavailable("down"), serviceerror.NewDeadlineExceeded("slow"),
+		serviceerror.NewResourceExhausted(0, "too many outstanding updates")} {
 		fake.err = err
 		e = f.errCode("POST", url+"?lang=en", f.aTok, `{"choice":"for"}`, 503)
 		if e.Error.Code != "unavailable" || !strings.Contains(e.Error.Message, "same Idempotency-Key") {

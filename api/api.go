@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
+	"termgoal/metrics"
 	"termgoal/postgres"
 )
 
@@ -31,6 +32,7 @@ type Config struct {
 	// 100.
 	ObjectionsPerAddress int
 	ObjectionsPerNotice  int
+	Metrics              *metrics.Metrics // nil records nothing
 	Now                  func() time.Time
 }
 

@@ -29,6 +29,7 @@ func (h *Handler) requestLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	status := c.Writer.Status()
+	h.cfg.Metrics.ObserveHTTP(c.FullPath(), c.Request.Method, status, time.Since(start))
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"termgoal"
 	"termgoal/api"
 	"termgoal/devenv"
+	"termgoal/metrics"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
 	"termgoal/worker"
@@ -26,13 +28,14 @@ import (
 
 // sys is one running termgoal: store, Temporal, worker and HTTP server.
 type sys struct {
-	t      testing.TB
-	store  *postgres.Store
-	client client.Client
-	worker *worker.Worker
-	srv    *httptest.Server
-	tokens map[string]string
-	ids    map[string]int64
+	t       testing.TB
+	store   *postgres.Store
+	client  client.Client
+	worker  *worker.Worker
+	srv     *httptest.Server
+	metrics *metrics.Metrics
+	tokens  map[string]string
+	ids     map[string]int64
 }
 
 // start runs a whole termgoal for one test: its own database and its own Temporal dev server,
@@ -52,6 +55,7 @@ type options struct {
 func startWith(t testing.TB, o options) *sys {
 	t.Helper()
 	s := &sys{t: t, store: postgrestest.New(t), tokens: map[string]string{}, ids: map[string]int64{}}
+	s.metrics = metrics.New(s.store)
 	root, err := devenv.Root()
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +72,8 @@ func startWith(t testing.TB, o options) *sys {
 	t.Cleanup(c.Close)
 	s.client = c
 	s.startWorker()
-	cfg := api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ActionTimeout: 10 * time.Second}
+	cfg := api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
+		Metrics: s.metrics}
 	if o.api != nil {
 		o.api(&cfg)
 	}
@@ -83,7 +88,7 @@ func startWith(t testing.TB, o options) *sys {
 }
 
 func (s *sys) startWorker() {
-	s.worker = worker.New(s.client, s.store)
+	s.worker = worker.NewWithNotifier(s.client, s.store, nil, s.metrics)
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}

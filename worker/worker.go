@@ -8,6 +8,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal/activities"
+	"termgoal/metrics"
 	"termgoal/notify"
 	"termgoal/postgres"
 	"termgoal/workflows"
@@ -28,17 +29,17 @@ type Worker struct {
 // activities are registered too: the workflows call them with nil-receiver method references,
 // which the SDK resolves through this registration.
 func New(c client.Client, store *postgres.Store) *Worker {
-	return NewWithNotifier(c, store, nil)
+	return NewWithNotifier(c, store, nil, nil)
 }
 
 // NewWithNotifier is New with the notifier that sends email and webhooks (nil: in-app and
-// webhooks only).
-func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier) *Worker {
+// webhooks only) and the metrics the activities record (nil: none).
+func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier, m *metrics.Metrics) *Worker {
 	w := &Worker{}
 	for _, queue := range []string{workflows.TaskQueue, workflows.CampaignTaskQueue} {
 		q := sdkworker.New(c, queue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
 		workflows.Register(q)
-		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c})
+		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c, Metrics: m})
 		w.workers = append(w.workers, q)
 	}
 	return w

@@ -24,6 +24,7 @@ var variables = []variable{
 	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "the Temporal UI, linked from each process page"},
 	{"HTTP_ADDR", "127.0.0.1:8080", "where serve listens"},
 	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
+	{"METRICS_ADDR", "(none; dev: 127.0.0.1:9464)", "where serve and worker answer GET /metrics (Prometheus), a listener of its own for operators only"},
 	{"SECURE_COOKIES", "", "1 behind TLS: cookies get the Secure flag, HSTS is sent"},
 	{"APP_URL", "http:// + HTTP_ADDR", "the app's external URL, for links in emails and webhooks"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
@@ -49,6 +50,7 @@ type config struct {
 	TemporalUI    string // TEMPORAL_UI_URL: linked from the process page
 	HTTPAddr      string // HTTP_ADDR: where serve listens
 	HealthAddr    string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
+	MetricsAddr   string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
 	SecureCookies bool   // SECURE_COOKIES=1 behind TLS
 	AppURL        string // APP_URL: the app's external URL, for links in emails and webhooks
 }
@@ -61,6 +63,7 @@ func configFromEnv() config {
 		TemporalUI:    cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
 		HTTPAddr:      cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
 		HealthAddr:    cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
+		MetricsAddr:   os.Getenv("METRICS_ADDR"),
 		SecureCookies: os.Getenv("SECURE_COOKIES") == "1",
 		AppURL:        os.Getenv("APP_URL"),
 	}

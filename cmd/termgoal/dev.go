@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"termgoal/devenv"
+	"termgoal/metrics"
 	"termgoal/postgres"
 )
 
@@ -62,7 +64,16 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer c.Close()
-	w, err := startWorker(ctx, cfg, s, c)
+	m := metrics.New(s)
+	stopMetrics, err := serveMetrics(cmp.Or(cfg.MetricsAddr, "127.0.0.1:9464"), m, log)
+	if err != nil {
+		// 9464 is taken: any free port will do for a developer's run.
+		if stopMetrics, err = serveMetrics("127.0.0.1:0", m, log); err != nil {
+			return err
+		}
+	}
+	defer stopMetrics()
+	w, err := startWorker(ctx, cfg, s, c, m)
 	if err != nil {
 		return err
 	}
@@ -79,7 +90,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 	}
 	printBanner(ln.Addr().String(), cfg.TemporalUI, seeded)
-	return serveHTTP(ctx, ln, cfg, s, c, log)
+	return serveHTTP(ctx, ln, cfg, s, c, log, m)
 }
 
 func printBanner(addr, temporalUI string, seeded bool) {

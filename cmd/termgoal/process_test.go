@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,7 +47,7 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(stopTemporal)
-	ports := make([]int, 2)
+	ports := make([]int, 4)
 	for i := range ports {
 		if ports[i], err = devenv.FreePort(); err != nil {
 			t.Fatal(err)
@@ -55,9 +56,10 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 	serveAddr, workerAddr := fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("127.0.0.1:%d", ports[1])
 	env := append(os.Environ(), "DATABASE_URL="+pg.URL("termgoal"), "TEMPORAL_ADDRESS="+temporal,
 		"HTTP_ADDR="+serveAddr, "WORKER_HEALTH_ADDR="+workerAddr)
+	metricsAddr := map[string]string{"serve": fmt.Sprintf("127.0.0.1:%d", ports[2]), "worker": fmt.Sprintf("127.0.0.1:%d", ports[3])}
 	run := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
-		cmd.Env, cmd.Stdout, cmd.Stderr = env, t.Output(), t.Output()
+		cmd.Env, cmd.Stdout, cmd.Stderr = append(slices.Clone(env), "METRICS_ADDR="+metricsAddr[args[0]]), t.Output(), t.Output()
 		return cmd
 	}
 	if err := run("migrate").Run(); err != nil {
@@ -91,6 +93,21 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 	for _, addr := range []string{serveAddr, workerAddr} {
 		waitStatus("http://"+addr+"/readyz", http.StatusOK)
 		waitStatus("http://"+addr+"/healthz", http.StatusOK)
+	}
+	// Each serves its metrics on a listener of its own; the public one does not.
+	for name, series := range map[string]string{"serve": "termgoal_http_request_duration_seconds_count", "worker": "termgoal_read_model_write_seconds_count"} {
+		res, err := http.Get("http://" + metricsAddr[name] + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), series) || !strings.Contains(string(body), "termgoal_read_model_scrape_errors 0") {
+			t.Errorf("%s /metrics: %d, no %s", name, res.StatusCode, series)
+		}
+	}
+	if got := status("http://" + serveAddr + "/metrics"); got != http.StatusNotFound {
+		t.Errorf("the public listener answers /metrics with %d", got)
 	}
 	if err := pg.Stop(); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"termgoal/api"
+	"termgoal/metrics"
 	"termgoal/postgres"
 	"termgoal/worker"
 )
@@ -65,7 +66,14 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	health := &http.Server{Handler: api.Health(s, c, log), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = health.Serve(ln) }()
-	w, err := startWorker(ctx, cfg, s, c)
+	m := metrics.New(s)
+	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
+	if err != nil {
+		health.Close()
+		return err
+	}
+	defer stopMetrics()
+	w, err := startWorker(ctx, cfg, s, c, m)
 	if err != nil {
 		health.Close()
 		return err
@@ -79,12 +87,12 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 
 // startWorker starts the worker with the notifier of the environment and creates the
 // schedules it serves when they are missing.
-func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Client) (*worker.Worker, error) {
+func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Client, m *metrics.Metrics) (*worker.Worker, error) {
 	n, err := notifier(cfg)
 	if err != nil {
 		return nil, err
 	}
-	w := worker.NewWithNotifier(c, s, n)
+	w := worker.NewWithNotifier(c, s, n, m)
 	if err := w.Start(); err != nil {
 		return nil, err
 	}
@@ -105,7 +113,32 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, ln, cfg, s, c, log)
+	m := metrics.New(s)
+	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
+	return serveHTTP(ctx, ln, cfg, s, c, log, m)
+}
+
+// serveMetrics serves m at GET /metrics on addr, a listener of its own that only operators
+// reach (never the public one); "" serves nothing. stop closes it.
+func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("metrics", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }, nil
 }
 
 // newServer bounds how long a client may hold a connection: headers within 10 s, the whole
@@ -123,8 +156,8 @@ func newServer(h http.Handler) *http.Server {
 }
 
 // serveHTTP serves the web pages and the API until ctx ends, then shuts down gracefully.
-func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger) error {
-	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, SecureCookies: cfg.SecureCookies})
+func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger, m *metrics.Metrics) error {
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, SecureCookies: cfg.SecureCookies, Metrics: m})
 	if err != nil {
 		return err
 	}
