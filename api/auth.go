@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (h *Handler) loadCaller(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		c.Set(ctxAccount, acc)
+		h.setCaller(c, acc)
 		c.Set(ctxToken, sum[:])
 		c.Next()
 		return
@@ -95,10 +96,16 @@ func (h *Handler) loadCaller(c *gin.Context) {
 			h.fail(c, err)
 			return
 		default:
-			c.Set(ctxAccount, acc)
+			h.setCaller(c, acc)
 		}
 	}
 	c.Next()
+}
+
+// setCaller makes acc the request's caller, and its id part of every line the request logs.
+func (h *Handler) setCaller(c *gin.Context, acc *termgoal.Account) {
+	c.Set(ctxAccount, acc)
+	c.Request = c.Request.WithContext(withLogAttrs(c.Request.Context(), slog.Int64("account_id", acc.ID)))
 }
 
 // requireAuth answers 401 to an anonymous caller.

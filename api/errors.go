@@ -54,7 +54,7 @@ type ErrorDetail struct {
 func (h *Handler) Problem(c *gin.Context, err error) (code string, status int, message string) {
 	var e *termgoal.Error
 	if !errors.As(err, &e) || e.Code == termgoal.EINTERNAL || statusOf[e.Code] == 0 {
-		h.log.ErrorContext(c.Request.Context(), "internal error", "request_id", RequestID(c), "err", err.Error())
+		h.log.ErrorContext(c.Request.Context(), "internal error", "err", err.Error())
 		return termgoal.EINTERNAL, http.StatusInternalServerError, T(c, "error.internal", nil)
 	}
 	return e.Code, statusOf[e.Code], MessageOf(c, e)

@@ -19,6 +19,8 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+
+	"termgoal/api"
 )
 
 // command is one subcommand of the binary.
@@ -54,7 +56,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// JSON for the production commands, text for a developer's `dev`; each line of a request
+	// carries its request and account ids (api.ContextLogHandler).
+	var lh slog.Handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	if os.Args[1] == "dev" {
+		lh = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	}
+	log := slog.New(api.ContextLogHandler(lh))
 	if err := commands[i].run(ctx, configFromEnv(), log); err != nil {
 		fmt.Fprintln(os.Stderr, "termgoal:", err)
 		os.Exit(1)
