@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"termgoal/metrics"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	composetypes "github.com/compose-spec/compose-go/v2/types"
@@ -230,12 +233,12 @@ func TestKubernetes(t *testing.T) {
 
 // kinds are the objects deploy/k8s may hold, by apiVersion and kind.
 var kinds = map[string]func() any{
-	"v1/ConfigMap":                          func() any { return &corev1.ConfigMap{} },
-	"v1/Secret":                             func() any { return &corev1.Secret{} },
-	"v1/Service":                            func() any { return &corev1.Service{} },
-	"apps/v1/Deployment":                    func() any { return &appsv1.Deployment{} },
-	"batch/v1/Job":                          func() any { return &batchv1.Job{} },
-	"policy/v1/PodDisruptionBudget":         func() any { return &policyv1.PodDisruptionBudget{} },
+	"v1/ConfigMap":                           func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                              func() any { return &corev1.Secret{} },
+	"v1/Service":                             func() any { return &corev1.Service{} },
+	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
+	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
+	"policy/v1/PodDisruptionBudget":          func() any { return &policyv1.PodDisruptionBudget{} },
 	"autoscaling/v2/HorizontalPodAutoscaler": func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
 }
 
@@ -478,7 +481,7 @@ func TestBrokenCopiesFail(t *testing.T) {
 		"compose: an invalid key":     checkCompose(b, replace(read(t, "compose.yaml"), "    restart: unless-stopped", "    restarts: unless-stopped"), env),
 		"compose: an unknown variable": checkCompose(b, replace(read(t, "compose.yaml"), "      WORKER_HEALTH_ADDR: 0.0.0.0:8081",
 			"      WORKER_HEALTH: 0.0.0.0:8081"), env),
-		"Dockerfile: a root image": checkDockerfile(b, replace(read(t, "Dockerfile"), "static-debian12:nonroot", "static-debian12")),
+		"Dockerfile: a root image":       checkDockerfile(b, replace(read(t, "Dockerfile"), "static-debian12:nonroot", "static-debian12")),
 		"Dockerfile: a shell entrypoint": checkDockerfile(b, replace(read(t, "Dockerfile"), `ENTRYPOINT ["/termgoal"]`, `ENTRYPOINT /termgoal`)),
 		"helm: the chart's own database": checkHelmValues(replace(read(t, "helm/temporal-values.yaml"), "postgresql:\n  enabled: false", "postgresql:\n  enabled: true")),
 	} {
@@ -486,5 +489,112 @@ func TestBrokenCopiesFail(t *testing.T) {
 			t.Errorf("%s: the check passes", name)
 		}
 		t.Logf("%s: %v", name, errors.Join(errs...))
+	}
+}
+
+// alertRules is the Prometheus rule file's shape, decoded strictly.
+type alertRules struct {
+	Groups []struct {
+		Name  string `json:"name"`
+		Rules []struct {
+			Alert       string            `json:"alert"`
+			Expr        string            `json:"expr"`
+			For         string            `json:"for,omitempty"`
+			Labels      map[string]string `json:"labels,omitempty"`
+			Annotations map[string]string `json:"annotations,omitempty"`
+		} `json:"rules"`
+	} `json:"groups"`
+}
+
+// grafanaDashboard is the part of Grafana's dashboard model the test reads.
+type grafanaDashboard struct {
+	Title  string `json:"title"`
+	UID    string `json:"uid"`
+	Panels []struct {
+		Title   string `json:"title"`
+		Targets []struct {
+			Expr string `json:"expr"`
+		} `json:"targets"`
+	} `json:"panels"`
+}
+
+var seriesName = regexp.MustCompile(`\btermgoal_[a-z_]+`)
+
+// checkExprs reports a PromQL expression that uses a termgoal series the binary does not
+// export, or none at all, or brackets that do not pair.
+func checkExprs(where string, exprs []string) []error {
+	var errs []error
+	for _, e := range exprs {
+		names := seriesName.FindAllString(e, -1)
+		if len(names) == 0 {
+			errs = append(errs, fmt.Errorf("%s: %q uses no termgoal series", where, e))
+		}
+		for _, n := range names {
+			if !slices.Contains(metrics.SeriesNames(), n) {
+				errs = append(errs, fmt.Errorf("%s: %q uses %s, which termgoal does not export", where, e, n))
+			}
+		}
+		for _, pair := range []string{"()", "[]", "{}"} {
+			if strings.Count(e, pair[:1]) != strings.Count(e, pair[1:]) {
+				errs = append(errs, fmt.Errorf("%s: %q has unpaired %s", where, e, pair))
+			}
+		}
+	}
+	return errs
+}
+
+func checkAlerts(file []byte) []error {
+	var r alertRules
+	if err := yaml.UnmarshalStrict(file, &r); err != nil {
+		return []error{fmt.Errorf("alerts.yaml: %w", err)}
+	}
+	var errs []error
+	var exprs []string
+	for _, g := range r.Groups {
+		for _, rule := range g.Rules {
+			if rule.Alert == "" || rule.Labels["severity"] == "" || rule.Annotations["summary"] == "" {
+				errs = append(errs, fmt.Errorf("alerts.yaml: rule %q needs a name, a severity and a summary", rule.Alert))
+			}
+			exprs = append(exprs, rule.Expr)
+		}
+	}
+	if len(exprs) < 3 {
+		errs = append(errs, fmt.Errorf("alerts.yaml: %d rules", len(exprs)))
+	}
+	return append(errs, checkExprs("alerts.yaml", exprs)...)
+}
+
+func checkDashboard(file []byte) []error {
+	var d grafanaDashboard
+	if err := json.Unmarshal(file, &d); err != nil {
+		return []error{fmt.Errorf("grafana-dashboard.json: %w", err)}
+	}
+	var exprs []string
+	for _, p := range d.Panels {
+		for _, t := range p.Targets {
+			exprs = append(exprs, t.Expr)
+		}
+	}
+	if d.UID == "" || len(exprs) < 5 {
+		return []error{fmt.Errorf("grafana-dashboard.json: uid %q, %d queries", d.UID, len(exprs))}
+	}
+	return checkExprs("grafana-dashboard.json", exprs)
+}
+
+func TestMonitoring(t *testing.T) {
+	errs := append(checkAlerts(read(t, "monitoring/alerts.yaml")), checkDashboard(read(t, "monitoring/grafana-dashboard.json"))...)
+	if len(errs) > 0 {
+		t.Error(errors.Join(errs...))
+	}
+	for name, errs := range map[string][]error{
+		"an alert on a series that does not exist": checkAlerts(bytes.Replace(read(t, "monitoring/alerts.yaml"),
+			[]byte("termgoal_tasks_overdue)"), []byte("termgoal_tasks_late)"), 1)),
+		"a misspelt rule field": checkAlerts(bytes.Replace(read(t, "monitoring/alerts.yaml"), []byte("    for: 10m"), []byte("    fore: 10m"), 1)),
+		"a panel on a series that does not exist": checkDashboard(bytes.Replace(read(t, "monitoring/grafana-dashboard.json"),
+			[]byte("termgoal_actions_total"), []byte("termgoal_action_total"), 1)),
+	} {
+		if len(errs) == 0 {
+			t.Errorf("%s: the check passes", name)
+		}
 	}
 }

@@ -26,6 +26,27 @@ const (
 	Failed  = "failed"  // an internal error (500)
 )
 
+// The names of termgoal's own series (dashboards and alert rules in deploy/ use no others).
+const (
+	HTTPDuration    = "termgoal_http_request_duration_seconds"
+	ActionsTotal    = "termgoal_actions_total"
+	WriteDuration   = "termgoal_read_model_write_seconds"
+	TasksOpen       = "termgoal_tasks_open"
+	TasksOverdue    = "termgoal_tasks_overdue"
+	CampaignStarted = "termgoal_campaign_processes_started"
+	ReadModelErrors = "termgoal_read_model_scrape_errors"
+)
+
+// SeriesNames lists every series name termgoal exports, the histograms' _bucket, _sum and
+// _count included.
+func SeriesNames() []string {
+	var names []string
+	for _, h := range []string{HTTPDuration, WriteDuration} {
+		names = append(names, h+"_bucket", h+"_sum", h+"_count")
+	}
+	return append(names, ActionsTotal, TasksOpen, TasksOverdue, CampaignStarted, ReadModelErrors)
+}
+
 // Metrics are one process's series. A nil *Metrics records nothing.
 type Metrics struct {
 	registry *prometheus.Registry
@@ -39,14 +60,14 @@ func New(s *postgres.Store) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		http: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "termgoal_http_request_duration_seconds", Help: "HTTP requests by route template, method and status.",
+			Name: HTTPDuration, Help: "HTTP requests by route template, method and status.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method", "status"}),
 		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "termgoal_actions_total", Help: "Actions on processes by name and outcome (applied, refused, unknown, failed).",
+			Name: ActionsTotal, Help: "Actions on processes by name and outcome (applied, refused, unknown, failed).",
 		}, []string{"action", "outcome"}),
 		writes: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "termgoal_read_model_write_seconds", Help: "Time to write one workflow change to the read model.",
+			Name: WriteDuration, Help: "Time to write one workflow change to the read model.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}),
 	}
@@ -91,10 +112,10 @@ func (m *Metrics) ObserveWrite(d time.Duration) {
 type readModel struct{ store *postgres.Store }
 
 var (
-	tasksOpen    = prometheus.NewDesc("termgoal_tasks_open", "Open tasks by the depth of their org in the tree (1: the root).", []string{"level"}, nil)
-	tasksOverdue = prometheus.NewDesc("termgoal_tasks_overdue", "Open tasks past their due date, by org depth.", []string{"level"}, nil)
-	campaignDone = prometheus.NewDesc("termgoal_campaign_processes_started", "Processes a running campaign has started so far.", []string{"campaign", "kind"}, nil)
-	scrapeErrors = prometheus.NewDesc("termgoal_read_model_scrape_errors", "1 when the read model's gauges could not be read at this scrape.", nil, nil)
+	tasksOpen    = prometheus.NewDesc(TasksOpen, "Open tasks by the depth of their org in the tree (1: the root).", []string{"level"}, nil)
+	tasksOverdue = prometheus.NewDesc(TasksOverdue, "Open tasks past their due date, by org depth.", []string{"level"}, nil)
+	campaignDone = prometheus.NewDesc(CampaignStarted, "Processes a running campaign has started so far.", []string{"campaign", "kind"}, nil)
+	scrapeErrors = prometheus.NewDesc(ReadModelErrors, "1 when the read model's gauges could not be read at this scrape.", nil, nil)
 )
 
 func (r *readModel) Describe(ch chan<- *prometheus.Desc) {
