@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.temporal.io/sdk/client"
 
 	"termgoal/metrics"
@@ -107,7 +108,10 @@ func (h *Handler) wrap() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeRawError(w, r, http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
 	}))
-	return bodyDeadline(h.cfg.BodyTimeout, securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine))))
+	// The request's span is outermost (a no-op unless tracing is set up: package tracing);
+	// requestLog names it after the route.
+	return otelhttp.NewHandler(bodyDeadline(h.cfg.BodyTimeout, securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine)))),
+		"HTTP request")
 }
 
 // contentSecurityPolicy allows only the app's own scripts, styles and images.

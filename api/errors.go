@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"termgoal"
 )
@@ -64,6 +65,9 @@ func (h *Handler) Problem(c *gin.Context, err error) (code string, status int, m
 // handler chain.
 func (h *Handler) fail(c *gin.Context, err error) {
 	code, status, msg := h.Problem(c, err)
+	if sc := trace.SpanContextFromContext(c.Request.Context()); sc.IsValid() {
+		c.Header("X-Trace-ID", sc.TraceID().String()) // to find the failed request in the traces
+	}
 	if status == http.StatusTooManyRequests {
 		c.Header("Retry-After", "300")
 	}

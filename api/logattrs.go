@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
-// Every log line written during a request carries the request's id and, once known, its
-// caller's account id, whoever writes it: requestLog and loadCaller put them into the request's
+// Every log line written during a request carries the request's id, its trace's id when it is
+// traced, and, once known, its caller's account id, whoever writes it: requestLog and loadCaller put them into the request's
 // context, and ContextLogHandler adds them to each record logged with that context. Logs hold
 // no personal data beyond these ids.
 
@@ -32,6 +34,9 @@ type ctxHandler struct{ slog.Handler }
 func (h ctxHandler) Handle(ctx context.Context, r slog.Record) error {
 	if attrs, ok := ctx.Value(logAttrsKey{}).([]slog.Attr); ok {
 		r.AddAttrs(attrs...)
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		r.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
 	}
 	return h.Handler.Handle(ctx, r)
 }

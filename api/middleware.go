@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.opentelemetry.io/otel/trace"
 
 	"termgoal"
 )
@@ -31,6 +32,9 @@ func (h *Handler) requestLog(c *gin.Context) {
 	c.Next()
 	status := c.Writer.Status()
 	h.cfg.Metrics.ObserveHTTP(c.FullPath(), c.Request.Method, status, time.Since(start))
+	if route := c.FullPath(); route != "" {
+		trace.SpanFromContext(c.Request.Context()).SetName(c.Request.Method + " " + route)
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

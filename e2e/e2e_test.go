@@ -50,6 +50,7 @@ func start(t testing.TB) *sys {
 type options struct {
 	dynamicConfig []string
 	api           func(*api.Config)
+	client        func(*client.Options) // e.g. the tracing interceptor
 }
 
 func startWith(t testing.TB, o options) *sys {
@@ -65,7 +66,11 @@ func startWith(t testing.TB, o options) *sys {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	c, err := client.Dial(client.Options{HostPort: hostPort, Logger: quietLogger()})
+	co := client.Options{HostPort: hostPort, Logger: quietLogger()}
+	if o.client != nil {
+		o.client(&co)
+	}
+	c, err := client.Dial(co)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"termgoal/api"
+	"termgoal/tracing"
 )
 
 // command is one subcommand of the binary.
@@ -63,7 +64,14 @@ func main() {
 		lh = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	}
 	log := slog.New(api.ContextLogHandler(lh))
-	if err := commands[i].run(ctx, configFromEnv(), log); err != nil {
+	shutdown, err := tracing.Setup(ctx, "termgoal-"+os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "termgoal: tracing:", err)
+		os.Exit(1)
+	}
+	err = commands[i].run(ctx, configFromEnv(), log)
+	_ = shutdown(context.Background()) // flush the last spans
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "termgoal:", err)
 		os.Exit(1)
 	}

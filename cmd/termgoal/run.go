@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdklog "go.temporal.io/sdk/log"
 
 	"termgoal/api"
 	"termgoal/metrics"
 	"termgoal/postgres"
+	"termgoal/tracing"
 	"termgoal/worker"
 )
 
@@ -25,11 +27,18 @@ func openStore(ctx context.Context, cfg config) (*postgres.Store, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL)
 }
 
+// dialTemporal dials the Temporal frontend with the tracing interceptor, which the worker built
+// on the client inherits.
 func dialTemporal(cfg config, log *slog.Logger) (client.Client, error) {
+	tracer, err := tracing.Interceptor()
+	if err != nil {
+		return nil, err
+	}
 	return client.Dial(client.Options{
-		HostPort:  cfg.TemporalAddr,
-		Namespace: cfg.Namespace,
-		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal")),
+		HostPort:     cfg.TemporalAddr,
+		Namespace:    cfg.Namespace,
+		Logger:       sdklog.NewStructuredLogger(log.With("component", "temporal")),
+		Interceptors: []interceptor.ClientInterceptor{tracer},
 	})
 }
 
