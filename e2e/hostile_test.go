@@ -99,7 +99,13 @@ func TestObjectionFloodLeavesTheProcessActionable(t *testing.T) {
 	if got := s.auditCount(t, p, "objection_filed"); got != n {
 		t.Fatalf("objection_filed %d times, want %d", got, n)
 	}
-	runs, first := s.runsOf(t, p)
+	// The list of runs (Temporal's visibility) catches up with the newest run a moment later.
+	var runs []enums.WorkflowExecutionStatus
+	var first string
+	waitFor(t, func() bool {
+		runs, first = s.runsOf(t, p)
+		return len(runs) >= 2 && runs[0] == enums.WORKFLOW_EXECUTION_STATUS_RUNNING
+	})
 	if len(runs) < 2 || runs[0] != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		t.Fatalf("runs %v: the goal setting should have continued as new and be running", runs)
 	}
@@ -175,7 +181,9 @@ func TestHaltedProcessIsShownAndRestarted(t *testing.T) {
 			t.Errorf("audit %v: want one %s", acts, want)
 		}
 	}
-	if runs, _ := s.runsOf(t, p); len(runs) != 2 || runs[0] != enums.WORKFLOW_EXECUTION_STATUS_RUNNING || runs[1] != enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
+	var runs []enums.WorkflowExecutionStatus
+	waitFor(t, func() bool { runs, _ = s.runsOf(t, p); return len(runs) == 2 })
+	if len(runs) != 2 || runs[0] != enums.WORKFLOW_EXECUTION_STATUS_RUNNING || runs[1] != enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
 		t.Errorf("runs %v", runs)
 	}
 }

@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -14,6 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.temporal.io/sdk/client"
+	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 
 	"termgoal/postgres"
 )
@@ -145,4 +150,19 @@ func (r *readModel) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(campaignDone, prometheus.GaugeValue, float64(c.Started), c.ID, c.Kind)
 	}
 	ch <- prometheus.MustNewConstMetric(scrapeErrors, prometheus.GaugeValue, failed)
+}
+
+// Temporal returns a handler for the Temporal SDK's own metrics (task latencies, pollers,
+// schedule-to-start times, …), for the client's options: they are exported through this
+// registry, named temporal_*. A failure to record one is logged, never fatal.
+func (m *Metrics) Temporal(log *slog.Logger) (client.MetricsHandler, error) {
+	exp, err := otelprom.New(otelprom.WithRegisterer(m.registry), otelprom.WithoutScopeInfo(), otelprom.WithoutTargetInfo())
+	if err != nil {
+		return nil, err
+	}
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exp))
+	return temporalotel.NewMetricsHandler(temporalotel.MetricsHandlerOptions{
+		Meter:   mp.Meter("temporal-sdk-go"),
+		OnError: func(err error) { log.Warn("temporal metric", "err", err.Error()) },
+	}), nil
 }

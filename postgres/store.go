@@ -43,10 +43,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(5)
-	// Recycle connections so a failover or a pgbouncer restart is picked up without a restart.
-	db.SetConnMaxLifetime(30 * time.Minute)
+	limitPool(db)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -54,8 +51,20 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
-// New wraps an open database, e.g. one a test helper created.
-func New(db *sql.DB) *Store { return &Store{db: db} }
+// New wraps an open database, e.g. one a test helper created, with the same pool limits.
+func New(db *sql.DB) *Store {
+	limitPool(db)
+	return &Store{db: db}
+}
+
+// limitPool bounds the connections one process holds: a burst of requests waits for a free
+// connection rather than taking the server's last ones (tests share one server).
+func limitPool(db *sql.DB) {
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(5)
+	// Recycle connections so a failover or a pgbouncer restart is picked up without a restart.
+	db.SetConnMaxLifetime(30 * time.Minute)
+}
 
 // DB returns the underlying pool.
 func (s *Store) DB() *sql.DB { return s.db }

@@ -59,12 +59,12 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := postgres.Migrate(ctx, s.DB()); err != nil {
 		return err
 	}
-	c, err := dialTemporal(cfg, log)
+	m := metrics.New(s)
+	c, err := dialTemporal(cfg, log, m)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	m := metrics.New(s)
 	stopMetrics, err := serveMetrics(cmp.Or(cfg.MetricsAddr, "127.0.0.1:9464"), m, log)
 	if err != nil {
 		// 9464 is taken: any free port will do for a developer's run.

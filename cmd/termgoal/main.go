@@ -38,6 +38,7 @@ var commands = []command{
 	{"worker", "run the Temporal worker, with /healthz and /readyz on WORKER_HEALTH_ADDR", runWorker},
 	{"migrate", "apply the database migrations", func(ctx context.Context, cfg config, _ *slog.Logger) error { return runMigrate(ctx, cfg) }},
 	{"seed", "load the demo organization into an empty database", runSeed},
+	{"reconcile", "compare every running process's read model with its workflow and list what differs (changes nothing)", runReconcile},
 	{"env", "list the environment variables termgoal reads", func(context.Context, config, *slog.Logger) error { printVariables(os.Stdout); return nil }},
 }
 
@@ -80,8 +81,8 @@ func main() {
 func usage(w io.Writer) {
 	fmt.Fprint(w, "usage: termgoal <command>\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.what)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.what)
 	}
-	fmt.Fprintf(w, "  %-8s %s\n", "help", "show this list")
+	fmt.Fprintf(w, "  %-9s %s\n", "help", "show this list")
 	fmt.Fprint(w, "\nConfiguration comes from the environment only: termgoal env lists it.\n")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -102,9 +103,17 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != 200 || !strings.Contains(string(body), series) || !strings.Contains(string(body), "termgoal_read_model_scrape_errors 0") {
-			t.Errorf("%s /metrics: %d, no %s", name, res.StatusCode, series)
+		if res.StatusCode != 200 || !strings.Contains(string(body), series) || !strings.Contains(string(body), "termgoal_read_model_scrape_errors 0") ||
+			!strings.Contains(string(body), "\ntemporal_") {
+			t.Errorf("%s /metrics: %d, no %s or no Temporal SDK series", name, res.StatusCode, series)
 		}
+	}
+	// The read model of an empty system agrees with Temporal.
+	reconcile := run("reconcile")
+	var out bytes.Buffer
+	reconcile.Stdout = &out
+	if err := reconcile.Run(); err != nil || !strings.Contains(out.String(), "agrees") {
+		t.Errorf("termgoal reconcile: %v %s", err, out.String())
 	}
 	if got := status("http://" + serveAddr + "/metrics"); got != http.StatusNotFound {
 		t.Errorf("the public listener answers /metrics with %d", got)

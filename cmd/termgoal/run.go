@@ -14,6 +14,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"termgoal/api"
+	"termgoal/app"
 	"termgoal/metrics"
 	"termgoal/postgres"
 	"termgoal/tracing"
@@ -27,31 +28,39 @@ func openStore(ctx context.Context, cfg config) (*postgres.Store, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL)
 }
 
-// dialTemporal dials the Temporal frontend with the tracing interceptor, which the worker built
-// on the client inherits.
-func dialTemporal(cfg config, log *slog.Logger) (client.Client, error) {
+// dialTemporal dials the Temporal frontend with the tracing interceptor and, with m, the SDK's
+// metrics exported through m; the worker built on the client inherits both.
+func dialTemporal(cfg config, log *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	tracer, err := tracing.Interceptor()
 	if err != nil {
 		return nil, err
 	}
-	return client.Dial(client.Options{
+	o := client.Options{
 		HostPort:     cfg.TemporalAddr,
 		Namespace:    cfg.Namespace,
 		Logger:       sdklog.NewStructuredLogger(log.With("component", "temporal")),
 		Interceptors: []interceptor.ClientInterceptor{tracer},
-	})
+	}
+	if m != nil {
+		if o.MetricsHandler, err = m.Temporal(log); err != nil {
+			return nil, err
+		}
+	}
+	return client.Dial(o)
 }
 
-// connect opens the store and dials Temporal; close releases both.
-func connect(ctx context.Context, cfg config, log *slog.Logger) (s *postgres.Store, c client.Client, close func(), err error) {
+// connect opens the store, makes the process's metrics on it and dials Temporal with them;
+// close releases the store and the client.
+func connect(ctx context.Context, cfg config, log *slog.Logger) (s *postgres.Store, c client.Client, m *metrics.Metrics, close func(), err error) {
 	if s, err = openStore(ctx, cfg); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	if c, err = dialTemporal(cfg, log); err != nil {
+	m = metrics.New(s)
+	if c, err = dialTemporal(cfg, log, m); err != nil {
 		s.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return s, c, func() { c.Close(); s.Close() }, nil
+	return s, c, m, func() { c.Close(); s.Close() }, nil
 }
 
 func runMigrate(ctx context.Context, cfg config) error {
@@ -63,8 +72,30 @@ func runMigrate(ctx context.Context, cfg config) error {
 	return postgres.Migrate(ctx, s.DB())
 }
 
+// runReconcile prints what differs between the read model of the running processes and their
+// workflows, and fails when anything does.
+func runReconcile(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, c, _, closeAll, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	diffs, err := app.Reconcile(ctx, s, c)
+	for _, d := range diffs {
+		fmt.Println(d)
+	}
+	if err != nil {
+		return err
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("%d differences between the read model and the workflows", len(diffs))
+	}
+	fmt.Println("the read model agrees with every running workflow")
+	return nil
+}
+
 func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, c, closeAll, err := connect(ctx, cfg, log)
+	s, c, m, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -75,7 +106,6 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	health := &http.Server{Handler: api.Health(s, c, log), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = health.Serve(ln) }()
-	m := metrics.New(s)
 	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
 	if err != nil {
 		health.Close()
@@ -113,7 +143,7 @@ func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Cl
 }
 
 func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, c, closeAll, err := connect(ctx, cfg, log)
+	s, c, m, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -122,7 +152,6 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	m := metrics.New(s)
 	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
 	if err != nil {
 		ln.Close()

@@ -43,7 +43,7 @@ var demoUsers = []demoUser{
 
 // runSeed loads the demo data into the database of DATABASE_URL.
 func runSeed(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, c, closeAll, err := connect(ctx, cfg, log)
+	s, c, _, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
