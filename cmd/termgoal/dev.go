@@ -65,14 +65,14 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer c.Close()
-	stopMetrics, err := serveMetrics(cmp.Or(cfg.MetricsAddr, "127.0.0.1:9464"), m, log)
+	mln, err := net.Listen("tcp", cmp.Or(cfg.MetricsAddr, "127.0.0.1:9464"))
 	if err != nil {
 		// 9464 is taken: any free port will do for a developer's run.
-		if stopMetrics, err = serveMetrics("127.0.0.1:0", m, log); err != nil {
+		if mln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			return err
 		}
 	}
-	defer stopMetrics()
+	defer serveMetricsOn(mln, m, log)()
 	w, err := startWorker(ctx, cfg, s, c, m)
 	if err != nil {
 		return err
@@ -89,16 +89,17 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 			return err
 		}
 	}
-	printBanner(ln.Addr().String(), cfg.TemporalUI, seeded)
+	printBanner(ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), seeded)
 	return serveHTTP(ctx, ln, cfg, s, c, log, m)
 }
 
-func printBanner(addr, temporalUI string, seeded bool) {
+func printBanner(addr, temporalUI, metricsAddr string, seeded bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\ntermgoal is running. Ctrl-C stops everything; the data stays in .data/.\n\n")
 	fmt.Fprintf(&b, "  app:          http://%s/\n", addr)
 	fmt.Fprintf(&b, "  API document: http://%s/api/v1/openapi.json\n", addr)
-	fmt.Fprintf(&b, "  Temporal UI:  %s\n\n", temporalUI)
+	fmt.Fprintf(&b, "  Temporal UI:  %s\n", temporalUI)
+	fmt.Fprintf(&b, "  metrics:      http://%s/metrics\n\n", metricsAddr)
 	if seeded {
 		fmt.Fprintf(&b, "  demo data loaded.\n")
 	}

@@ -171,12 +171,17 @@ func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (stop func(
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
+	return serveMetricsOn(ln, m, log), nil
+}
+
+// serveMetricsOn serves m at GET /metrics on ln; the result closes it.
+func serveMetricsOn(ln net.Listener, m *metrics.Metrics, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("metrics", "addr", ln.Addr().String())
-	return func() { _ = srv.Close() }, nil
+	return func() { _ = srv.Close() }
 }
 
 // newServer bounds how long a client may hold a connection: headers within 10 s, the whole
