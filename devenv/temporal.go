@@ -97,10 +97,22 @@ type Temporal struct {
 // It returns once the frontend serves the default namespace. Server output
 // goes to log (nil: discarded). The server also ends if this process dies.
 // dynamicConfig are extra key=value settings of the server's dynamic config.
+//
+// The ports are free when chosen but may be taken by someone else before the server binds
+// them (tests start servers side by side): then it tries again on other ports, up to 3 times.
 func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig ...string) (*Temporal, error) {
 	if log == nil {
 		log = io.Discard
 	}
+	for attempt := 1; ; attempt++ {
+		t, err := startTemporal(ctx, cli, dbFile, log, dynamicConfig)
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
+			return t, err
+		}
+	}
+}
+
+func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig []string) (*Temporal, error) {
 	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
