@@ -123,9 +123,18 @@ func TestObjectionFloodLeavesTheProcessActionable(t *testing.T) {
 	if c, _ := one["content"].(string); !strings.HasPrefix(c, "第 ") || len([]rune(c)) < 400 {
 		t.Fatalf("objection content %q", c)
 	}
-	// The superior still acts: every objection dismissed, the notice goes on.
+	// The superior still acts: every objection dismissed, the notice goes on. A resolution that
+	// meets the run moving to its next one answers 503 and is sent again with its key.
 	for i := 1; i <= n; i++ {
-		s.act("sup", p, "resolve_objection", map[string]any{"seq": i, "upheld": false, "reason": "不成立"}, fmt.Sprintf("resolve-%d", i), 200)
+		body, key := map[string]any{"seq": i, "upheld": false, "reason": "不成立"}, fmt.Sprintf("resolve-%d", i)
+		r := s.do("sup", "POST", "/api/v1/processes/"+p+"/actions/resolve_objection", body, key)
+		for try := 0; r.status == http.StatusServiceUnavailable && try < 100; try++ {
+			time.Sleep(100 * time.Millisecond)
+			r = s.do("sup", "POST", "/api/v1/processes/"+p+"/actions/resolve_objection", body, key)
+		}
+		if r.status != http.StatusOK {
+			t.Fatalf("resolving objection %d: %d %s", i, r.status, r.raw)
+		}
 	}
 	if got := s.auditCount(t, p, "objection_dismissed"); got != n {
 		t.Fatalf("objection_dismissed %d times", got)
