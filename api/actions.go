@@ -94,12 +94,12 @@ func (h *Handler) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 	if err := h.prepare(ctx, &actor, processID, action, input); err != nil {
 		return res, err
 	}
-	input.SetActor(actor)
 	if key != "" {
 		if err := h.claimKey(ctx, processID, id, action, input); err != nil {
 			return res, err
 		}
 	}
+	input.SetActor(actor)
 	err = h.update(ctx, processID, action, id, input, &res)
 	return res, err
 }
@@ -111,18 +111,12 @@ func updateID(actor termgoal.Actor, key string) string {
 }
 
 // claimKey binds update id to what it asks: the action and the input without its actor (whose
-// address may change between retries). The same key with another request answers 422.
+// address may change between retries; the update ID names the account). The same key with
+// another request answers 422. It runs before Act sets the actor it sends.
 func (h *Handler) claimKey(ctx context.Context, processID, id, action string, input workflows.ActionInput) error {
+	input.SetActor(termgoal.Actor{})
 	b, err := json.Marshal(input)
 	if err != nil {
-		return err
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	delete(fields, "actor")
-	if b, err = json.Marshal(fields); err != nil { // map keys in order
 		return err
 	}
 	sum := sha256.Sum256(b)

@@ -18,30 +18,34 @@ import (
 // nothing but up or down.
 func Health(s *postgres.Store, c client.Client, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeHealth(w, http.StatusOK, map[string]string{"process": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		checks, status := map[string]string{"postgres": "ok", "temporal": "ok"}, http.StatusOK
-		fail := func(name string, err error) {
-			log.WarnContext(ctx, "not ready", "check", name, "err", err.Error())
-			checks[name], status = "unavailable", http.StatusServiceUnavailable
-		}
-		if s == nil {
-			fail("postgres", errNotConfigured)
-		} else if err := s.DB().PingContext(ctx); err != nil {
-			fail("postgres", err)
-		}
-		if c == nil {
-			fail("temporal", errNotConfigured)
-		} else if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-			fail("temporal", err)
-		}
-		writeHealth(w, status, checks)
-	})
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) { readyz(w, r, s, c, log) })
 	return mux
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	writeHealth(w, http.StatusOK, map[string]string{"process": "ok"})
+}
+
+func readyz(w http.ResponseWriter, r *http.Request, s *postgres.Store, c client.Client, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks, status := map[string]string{"postgres": "ok", "temporal": "ok"}, http.StatusOK
+	fail := func(name string, err error) {
+		log.WarnContext(ctx, "not ready", "check", name, "err", err.Error())
+		checks[name], status = "unavailable", http.StatusServiceUnavailable
+	}
+	if s == nil {
+		fail("postgres", errNotConfigured)
+	} else if err := s.DB().PingContext(ctx); err != nil {
+		fail("postgres", err)
+	}
+	if c == nil {
+		fail("temporal", errNotConfigured)
+	} else if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		fail("temporal", err)
+	}
+	writeHealth(w, status, checks)
 }
 
 type healthError string

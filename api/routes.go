@@ -20,10 +20,9 @@ func (h *Handler) routes() *gin.Engine {
 	r.HandleMethodNotAllowed = false
 	r.Use(h.requestLog, h.recovery, h.langMiddleware, h.refuseHostile, h.loadCaller)
 	r.NoRoute(notFound(h))
-	// Built per probe: tests set the Temporal client after the routes.
-	health := func(c *gin.Context) { Health(h.store, h.temporal, h.log).ServeHTTP(c.Writer, c.Request) }
-	r.GET("/healthz", health)
-	r.GET("/readyz", health)
+	r.GET("/healthz", gin.WrapF(healthz))
+	// The client is read at each probe: tests set it after the routes.
+	r.GET("/readyz", func(c *gin.Context) { readyz(c.Writer, c.Request, h.store, h.temporal, h.log) })
 	h.webRoutes(r) // the web pages (web.go), outside /api/v1
 
 	v1 := r.Group("/api/v1", noCache)

@@ -472,14 +472,7 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 		_, err = h.Act(ctx, Actor(c), proc.ID, action, key, in)
 	}
 	if err != nil {
-		code, status, _ := h.Problem(c, err)
-		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
-			h.webFail(c, err)
-			return
-		}
-		p := h.newPage(c, "web.process_title")
-		h.formError(c, p, form, err)
-		h.renderProcess(c, status, p)
+		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return
 	}
 	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
@@ -545,14 +538,7 @@ func (h *Handler) webRestart(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	if _, err := h.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
-		code, status, _ := h.Problem(c, err)
-		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
-			h.webFail(c, err)
-			return
-		}
-		p := h.newPage(c, "web.process_title")
-		h.formError(c, p, form, err)
-		h.renderProcess(c, status, p)
+		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return
 	}
 	h.flash(c, TL(Lang(c), "web.restarted", nil))

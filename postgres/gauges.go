@@ -1,9 +1,6 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // LevelCount is how many open tasks the orgs at one depth of the tree hold, and how many of
 // them are overdue (against today in China).
@@ -14,14 +11,11 @@ type LevelCount struct {
 
 // TaskCountsByLevel counts the open tasks by the depth of their org (1: the root).
 func (s *Store) TaskCountsByLevel(ctx context.Context) ([]LevelCount, error) {
-	return list(ctx, s.db, func(r scanner) (LevelCount, error) {
-		var c LevelCount
-		var level int
-		err := r.Scan(&level, &c.Open, &c.Overdue)
-		c.Level = fmt.Sprint(level)
+	return list(ctx, s.db, func(r scanner) (c LevelCount, err error) {
+		err = r.Scan(&c.Level, &c.Open, &c.Overdue)
 		return c, err
 	}, `
-		SELECT cardinality(string_to_array(trim(both '/' from o.path), '/')) AS level, count(*),
+		SELECT cardinality(string_to_array(trim(both '/' from o.path), '/'))::text AS level, count(*),
 			count(*) FILTER (WHERE t.due_on < (now() AT TIME ZONE 'Asia/Shanghai')::date)
 		FROM tasks t JOIN orgs o ON o.id = t.org_id
 		WHERE t.status = 'open' GROUP BY level ORDER BY level`)
@@ -35,11 +29,8 @@ type CampaignProgress struct {
 
 // RunningCampaignProgress lists the running campaigns with the processes each has started.
 func (s *Store) RunningCampaignProgress(ctx context.Context) ([]CampaignProgress, error) {
-	return list(ctx, s.db, func(r scanner) (CampaignProgress, error) {
-		var c CampaignProgress
-		var id int64
-		err := r.Scan(&id, &c.Kind, &c.Started)
-		c.ID = fmt.Sprint(id)
+	return list(ctx, s.db, func(r scanner) (c CampaignProgress, err error) {
+		err = r.Scan(&c.ID, &c.Kind, &c.Started)
 		return c, err
-	}, `SELECT id, kind, started FROM campaigns WHERE status = 'running' ORDER BY id`)
+	}, `SELECT id::text, kind, started FROM campaigns WHERE status = 'running' ORDER BY id`)
 }
