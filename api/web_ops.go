@@ -536,6 +536,10 @@ func (h *Handler) webRestart(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return
+	}
 	form := c.Request.PostForm
 	if _, err := h.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
