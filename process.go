@@ -124,10 +124,17 @@ type Process struct {
 }
 
 // Change is everything one workflow step or action writes to the read model, applied in one
-// transaction by one activity. ID makes it idempotent: an activity retried after a timeout
-// writes nothing the second time.
+// transaction. Seq, Base and Task key it (docs/architecture.md, "The write path"): Seq is the
+// process's change sequence once the change is made, Base the sequence of the write it builds
+// on, Task the history length of the workflow task that made it. A write repeated with the
+// same key changes nothing; one that builds on an earlier Base than the read model has undoes
+// what lies beyond it (a workflow task the server discarded); one from an older Task than the
+// last write is dropped.
 type Change struct {
 	ID          string         `json:"id"`
+	Seq         int            `json:"seq,omitempty"`
+	Base        int            `json:"base,omitempty"`
+	Task        int64          `json:"task,omitempty"`
 	At          time.Time      `json:"at"`
 	Process     Process        `json:"process"`
 	Actor       *Actor         `json:"actor,omitempty"`
@@ -147,6 +154,10 @@ type Change struct {
 	// DueOn, when set, is the new due date of the process's open tasks (a deadline extended or
 	// re-armed).
 	DueOn *time.Time `json:"due_on,omitempty"`
+	// OnlyOpen: Open lists every open task of the process. Tasks the read model shows open
+	// that are not listed are closed, listed ones it shows closed or lacks are opened (a
+	// repair, termgoal reconcile --repair).
+	OnlyOpen bool `json:"only_open,omitempty"`
 	// InForce marks the plan version that comes into force, and the term's goals with it.
 	InForce bool `json:"in_force,omitempty"`
 	// Appraisal is the appraisal's row as it now stands (self-assessment, result, appeal,

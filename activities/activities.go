@@ -37,6 +37,17 @@ func (a *Activities) Apply(ctx context.Context, c termgoal.Change) error {
 	return domain(err)
 }
 
+// ConfirmInput names a process and the change sequence its run has reached.
+type ConfirmInput struct {
+	ProcessID string `json:"process_id"`
+	Seq       int    `json:"seq"`
+}
+
+// Confirm confirms a closing run's writes (postgres.Store.Confirm).
+func (a *Activities) Confirm(ctx context.Context, in ConfirmInput) error {
+	return a.Store.Confirm(ctx, in.ProcessID, in.Seq)
+}
+
 // errorDetail travels as the details of a domain error, in the JSON shape of
 // workflows.RefusalDetail, so the workflow and the API can name the message in the caller's
 // language.

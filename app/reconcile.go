@@ -1,5 +1,5 @@
 // Package app holds termgoal's operations apart from HTTP, for the pages, the JSON API and the
-// command line. So far: reconciling the read model with the workflows; the rest of the
+// command line. So far: reconciling the read model with the workflows, and repairing it; the rest of the
 // operations move here from api/ step by step (README, "Layout").
 package app
 
@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"termgoal"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -82,3 +84,48 @@ func Reconcile(ctx context.Context, s *postgres.Store, c client.Client) ([]Diffe
 	}
 	return diffs, nil
 }
+
+// Repair makes the read model agree with the workflows where Reconcile found it does not: a
+// running workflow writes its process row and open tasks again (the resync update, audited as
+// read_model_repaired with reason), and a process whose workflow no longer runs is shown
+// halted, for an administrator to restart. It returns the processes it repaired.
+func Repair(ctx context.Context, s *postgres.Store, c client.Client, diffs []Difference, reason string) ([]string, error) {
+	var repaired []string
+	for _, d := range diffs {
+		if slices.Contains(repaired, d.ProcessID) {
+			continue
+		}
+		var err error
+		switch {
+		case d.What != "workflow":
+			err = resync(ctx, c, d.ProcessID, reason)
+		case slices.Contains(halts, d.Workflow):
+			err = s.HaltProcess(ctx, d.ProcessID, d.Workflow, time.Now())
+		default:
+			continue // completed, or not to be asked: left for a person to look at
+		}
+		if err != nil {
+			return repaired, fmt.Errorf("repair %s: %w", d.ProcessID, err)
+		}
+		repaired = append(repaired, d.ProcessID)
+	}
+	return repaired, nil
+}
+
+// halts are the ways a workflow ends without its process reaching its end (postgres.HaltProcess).
+var halts = []string{"terminated", "failed", "timed_out", "canceled"}
+
+func resync(ctx context.Context, c client.Client, processID, reason string) error {
+	in := workflows.ReasonInput{Acting: workflows.Acting{Actor: Operator}, Reason: reason}
+	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: processID, UpdateName: workflows.UpdateResync, Args: []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, nil)
+}
+
+// Operator is the actor of what the command line does (termgoal reconcile --repair).
+var Operator = termgoal.Actor{Name: "termgoal reconcile", Admin: true}

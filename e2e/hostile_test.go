@@ -226,7 +226,7 @@ func TestIdempotencyKeyIsBoundToActorAndRequest(t *testing.T) {
 
 // TestReconcileFindsWhatTheReadModelLost: on a real server, the read model of running
 // processes agrees with their workflows; a lost task, a wrong step and a terminated workflow
-// are each reported, and nothing is changed.
+// are each reported, and nothing is changed until a repair is asked for; then all is repaired.
 func TestReconcileFindsWhatTheReadModelLost(t *testing.T) {
 	s := start(t)
 	s.setup()
@@ -267,5 +267,92 @@ func TestReconcileFindsWhatTheReadModelLost(t *testing.T) {
 	}
 	if p2, _ := s.store.Process(ctx, q); p2.Step != "draft" {
 		t.Errorf("reconcile changed the read model: %s", p2.Step)
+	}
+
+	// A write lost outright (the rows gone, as after a database crash) is found too; the
+	// repair has each running workflow write its read model again, and shows the terminated
+	// one halted. Afterwards nothing differs, and the inboxes are back.
+	lost := s.toCommittee(t, village(nil))
+	if _, err := db.Exec(`DELETE FROM tasks WHERE process_id = $1 AND status = 'open'`, lost); err != nil {
+		t.Fatal(err)
+	}
+	s.expectInbox("mem1", lost)
+	diffs, err = app.Reconcile(ctx, s.store, s.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repaired, err := app.Repair(ctx, s.store, s.client, diffs, "after the test's crash")
+	if err != nil || len(repaired) != 4 {
+		t.Fatalf("repaired %v: %v", repaired, err)
+	}
+	if diffs, err := app.Reconcile(ctx, s.store, s.client); err != nil || len(diffs) != 0 {
+		t.Fatalf("after the repair: %v %v", diffs, err)
+	}
+	s.expectInbox("mem1", lost, "vote")
+	s.expectInbox("sup", p, "approve")
+	if h, _ := s.store.Process(ctx, r); h.Status != "halted" {
+		t.Errorf("the terminated process after the repair: %s", h.Status)
+	}
+	if n := s.auditCount(t, lost, "read_model_repaired"); n != 1 {
+		t.Errorf("%d repair lines in the audit log", n)
+	}
+	// The repaired process goes on as before.
+	s.act("mem1", lost, "vote", map[string]any{"choice": "for"}, "", 200)
+	s.expectInbox("mem1", lost)
+}
+
+// TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow: on a real server, 20 clients
+// decide one approval task of each of four processes at once, approving and returning, so that
+// most decisions are refused by the workflow and workflow tasks meet updates in flight (the
+// case where the server discards a task whose write reached the read model). Exactly one
+// decision per process succeeds, one decision line is in the audit log, and the read model
+// agrees with each workflow's state.
+func TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow(t *testing.T) {
+	s := start(t)
+	s.setup()
+	var procs []string
+	for range 4 {
+		procs = append(procs, s.toApproval(t, village(nil)))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := map[string]int{}
+	for _, p := range procs {
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				action, body := "approve", map[string]any{"comment": "同意"}
+				if i%2 == 1 {
+					action, body = "return", map[string]any{"comment": "再议"}
+				}
+				st := http.StatusServiceUnavailable
+				for try := 0; st == http.StatusServiceUnavailable && try < 50; try++ {
+					if try > 0 {
+						time.Sleep(time.Duration(20+i) * time.Millisecond)
+					}
+					st = s.do("sup", "POST", "/api/v1/processes/"+p+"/actions/"+action, body, fmt.Sprintf("d-%d", i)).status
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				switch st {
+				case http.StatusOK:
+					ok[p]++
+				case http.StatusConflict:
+				default:
+					t.Errorf("%s %s answered %d", p, action, st)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, p := range procs {
+		decided := s.auditCount(t, p, "approved") + s.auditCount(t, p, "returned")
+		if ok[p] != 1 || decided != 1 {
+			t.Errorf("%s: %d decisions succeeded, %d in the audit log", p, ok[p], decided)
+		}
+	}
+	if diffs, err := app.Reconcile(context.Background(), s.store, s.client); err != nil || len(diffs) != 0 {
+		t.Fatalf("the read model differs from the workflows: %v %v", diffs, err)
 	}
 }

@@ -21,7 +21,19 @@ func auditChange(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		a.Detail = map[string]any{}
 	}
 	a.Detail["step"], a.Detail["version"] = c.Process.Step, c.Process.Version
-	return insertAudit(ctx, tx, a)
+	if c.Seq == 0 {
+		return insertAudit(ctx, tx, a)
+	}
+	// A sequenced change's line stays unconfirmed until a later workflow task builds on it.
+	detail, err := jsonObject(a.Detail)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO audit_log (at, actor_id, actor_name, ip, action, process_id, term_id, detail, change_seq, change_task, confirmed)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false)`,
+		a.At, nullIfZero(a.ActorID), a.ActorName, a.IP, a.Action, a.ProcessID, nullIfZero(a.TermID), detail, c.Seq, c.Task)
+	return err
 }
 
 func insertAudit(ctx context.Context, q querier, a termgoal.Audit) error {

@@ -4,26 +4,26 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 
 	"termgoal"
 )
 
-// Apply writes a workflow's Change to the read model in one transaction. The change ID is
-// recorded first: when it is already there (an activity retried after a timeout, or a replayed
-// local activity) nothing else is written, so every change lands exactly once.
+// Apply writes a workflow's Change to the read model in one transaction, keyed by the
+// process's change sequence (see termgoal.Change): a write is applied once, a discarded
+// workflow task's writes are undone by the next write that builds on an earlier sequence, and a
+// late write of an older task is dropped. A change without a sequence (seed data, tests) is
+// applied once by its ID.
 func (s *Store) Apply(ctx context.Context, c termgoal.Change) error {
 	if c.ID == "" || c.Process.ID == "" {
 		return invalid("change.id", "a change needs its ID and its process")
 	}
 	return s.inTx(ctx, "apply change "+c.ID, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO applied_changes (id) VALUES ($1) ON CONFLICT DO NOTHING`, c.ID)
-		if err != nil {
+		apply, err := keyChange(ctx, tx, &c)
+		if err != nil || !apply {
 			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil || n == 0 {
-			return err // n == 0: applied before
 		}
 		// In foreign-key order: the process first, a notice before its objections.
 		for _, write := range []func(context.Context, *sql.Tx, termgoal.Change) error{
@@ -36,6 +36,82 @@ func (s *Store) Apply(ctx context.Context, c termgoal.Change) error {
 			}
 		}
 		return nil
+	})
+}
+
+// keyChange decides, under the process row's lock, whether c is to be written, and prepares the
+// transaction for it: it undoes what a discarded workflow task wrote beyond c.Base, confirms
+// what earlier tasks wrote up to it, and names the change to the journal triggers.
+func keyChange(ctx context.Context, tx *sql.Tx, c *termgoal.Change) (bool, error) {
+	if c.Seq == 0 {
+		res, err := tx.ExecContext(ctx, `INSERT INTO applied_changes (id) VALUES ($1) ON CONFLICT DO NOTHING`, c.ID)
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		return n == 1, err
+	}
+	var seq int
+	var task int64
+	err := tx.QueryRowContext(ctx, `SELECT seq, task FROM processes WHERE id = $1 FOR UPDATE`, c.Process.ID).Scan(&seq, &task)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	switch {
+	case seq == c.Seq && task == c.Task:
+		return false, nil // written before: an activity retried after a timeout
+	case seq >= c.Seq && task > c.Task:
+		// A task that timed out and was retried elsewhere: the retry has written this far. (Only
+		// when the read model is this far: a new run's history, and its task numbers, start
+		// again from the beginning.)
+		return false, nil
+	case seq > c.Base:
+		// A workflow task wrote this far and was discarded: its rows are undone.
+		if _, err := tx.ExecContext(ctx, `SELECT undo_changes($1, $2)`, c.Process.ID, c.Base); err != nil {
+			return false, err
+		}
+	case seq < c.Base:
+		// Never seen: a write the workflow made is missing. This one brings the process row back
+		// in line; the audit line says so.
+		c.Detail = maps.Clone(c.Detail)
+		if c.Detail == nil {
+			c.Detail = map[string]any{}
+		}
+		c.Detail["read_model_gap"] = []int{seq, c.Base}
+	}
+	_, err = tx.ExecContext(ctx, `
+		WITH confirmed AS (
+			UPDATE audit_log SET confirmed = true
+			WHERE process_id = $1 AND NOT confirmed AND change_seq <= $2 AND change_task < $3),
+		forgotten AS (DELETE FROM change_journal WHERE process_id = $1 AND seq <= $2 AND task < $3)
+		SELECT set_config('termgoal.process', $1, true), set_config('termgoal.seq', $4::text, true),
+			set_config('termgoal.task', $3::text, true)`,
+		c.Process.ID, c.Base, c.Task, c.Seq)
+	return true, err
+}
+
+// Confirm confirms what the run of process id wrote up to seq and undoes anything beyond it. A
+// run calls it through a regular activity as it closes or continues as new, once its last
+// workflow task is in history: nothing later will build on those writes.
+func (s *Store) Confirm(ctx context.Context, id string, seq int) error {
+	return s.inTx(ctx, "confirm "+id, func(tx *sql.Tx) error {
+		var at int
+		err := tx.QueryRowContext(ctx, `SELECT seq FROM processes WHERE id = $1 FOR UPDATE`, id).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if at > seq {
+			if _, err := tx.ExecContext(ctx, `SELECT undo_changes($1, $2)`, id, seq); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `
+			WITH confirmed AS (UPDATE audit_log SET confirmed = true WHERE process_id = $1 AND NOT confirmed AND change_seq <= $2)
+			DELETE FROM change_journal WHERE process_id = $1 AND seq <= $2`, id, seq)
+		return err
 	})
 }
 
@@ -61,14 +137,14 @@ func putProcess(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO processes (id, kind, term_id, org_id, step, status, version, deadline_on, step_due_on, state, started_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		INSERT INTO processes (id, kind, term_id, org_id, step, status, version, deadline_on, step_due_on, state, started_at, updated_at, seq, task)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (id) DO UPDATE SET step = EXCLUDED.step, status = EXCLUDED.status, version = EXCLUDED.version,
 			deadline_on = EXCLUDED.deadline_on, step_due_on = EXCLUDED.step_due_on, state = EXCLUDED.state,
-			updated_at = EXCLUDED.updated_at
-		WHERE processes.updated_at <= EXCLUDED.updated_at`,
+			updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, task = EXCLUDED.task
+		WHERE processes.updated_at <= EXCLUDED.updated_at OR EXCLUDED.seq > 0`,
 		p.ID, p.Kind, p.TermID, p.OrgID, p.Step, p.Status, p.Version, dateArg(p.DeadlineOn), optDateArg(p.StepDueOn),
-		state, p.StartedAt, c.At)
+		state, p.StartedAt, c.At, c.Seq, c.Task)
 	return err
 }
 

@@ -285,3 +285,89 @@ func TestHaltAndResume(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyUndoesADiscardedTask: a workflow task writes an approval from inside the task and
+// the server discards the task; the task that replaces it applies another decision on the same
+// sequence. The read model then holds only what the surviving task wrote: no "approved" line,
+// no task the approval opened, the step the return moved to. With writes keyed by change ID
+// alone both decisions would stay.
+func TestApplyUndoesADiscardedTask(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	sup := account(t, s, "sup", nil)
+	holder := account(t, s, "holder", &w.person.ID)
+	keyed := func(id string, minutes int, step termgoal.Step, action string, seq, base int, task int64) termgoal.Change {
+		c := w.change(id, minutes, step, action)
+		c.Seq, c.Base, c.Task = seq, base, task
+		return c
+	}
+	c := keyed("goal-1/c/1", 0, termgoal.StepApproval, "started", 1, 0, 3)
+	c.Open = []termgoal.Task{task("goal-1-1", sup, "2026-03-16")}
+	must(t, s.Apply(ctx, c))
+
+	// The discarded task: sup approves; the approval task is done, the notice task opened.
+	approved := keyed("goal-1/u/a/2", 5, termgoal.StepNotice, "approved", 2, 1, 10)
+	approved.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "approved"}}
+	approved.Open = []termgoal.Task{task("goal-1-2", sup, "2026-03-20")}
+	approved.StepRecord = &termgoal.StepRecord{Seq: 1, Step: termgoal.StepApproval, Outcome: "approved"}
+	must(t, s.Apply(ctx, approved))
+
+	// The task that replaces it returns the draft instead, on the same sequence.
+	returned := keyed("goal-1/u/b/2", 6, termgoal.StepDraft, "returned", 2, 1, 14)
+	returned.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "returned"}}
+	returned.Open = []termgoal.Task{task("goal-1-3", holder, "2026-03-20")}
+	returned.StepRecord = &termgoal.StepRecord{Seq: 1, Step: termgoal.StepApproval, Outcome: "returned"}
+	must(t, s.Apply(ctx, returned))
+	must(t, s.Apply(ctx, approved)) // the discarded task's write retried late: dropped
+
+	want := func(step termgoal.Step, open string, actions ...string) {
+		t.Helper()
+		p, err := s.Process(ctx, "goal-1")
+		must(t, err)
+		tasks, err := s.OpenTasks(ctx, "goal-1")
+		must(t, err)
+		var ids []string
+		for _, t := range tasks {
+			ids = append(ids, t.ID)
+		}
+		audit, _, err := s.Audit(ctx, postgres.AuditFilter{ProcessID: "goal-1"})
+		must(t, err)
+		var got []string
+		for _, a := range audit {
+			got = append(got, a.Action)
+		}
+		if p.Step != step || fmt.Sprint(ids) != open || fmt.Sprint(got) != fmt.Sprint(actions) {
+			t.Errorf("step %s, open tasks %v, audit %v; want %s, %s, %v", p.Step, ids, got, step, open, actions)
+		}
+	}
+	want(termgoal.StepDraft, "[goal-1-3]", "started", "returned")
+	first, err := s.Task(ctx, "goal-1-1")
+	must(t, err)
+	if first.Outcome != "returned" {
+		t.Errorf("the decided task's outcome: %q", first.Outcome)
+	}
+	wantCode(t, errOf(s.Task(ctx, "goal-1-2")), termgoal.ENOTFOUND)
+	records, err := s.StepRecords(ctx, "goal-1")
+	must(t, err)
+	if len(records) != 1 || records[0].Outcome != "returned" {
+		t.Errorf("StepRecords = %+v", records)
+	}
+
+	// The next task builds on the return: the lines so far are confirmed and can no longer be
+	// undone, nor deleted by anyone.
+	next := keyed("goal-1/u/c/3", 7, termgoal.StepDraft, "draft_saved", 3, 2, 20)
+	must(t, s.Apply(ctx, next))
+	want(termgoal.StepDraft, "[goal-1-3]", "started", "returned", "draft_saved")
+	if _, err := s.DB().Exec(`DELETE FROM audit_log WHERE process_id = 'goal-1' AND action = 'returned'`); err == nil {
+		t.Error("a confirmed audit line was deleted")
+	}
+
+	// A phantom beyond what the run closed with (a discarded last task): Confirm undoes it.
+	phantom := keyed("goal-1/u/d/4", 8, termgoal.StepConsultation, "submitted", 4, 3, 25)
+	phantom.Close = []termgoal.TaskClose{{ID: "goal-1-3", Status: termgoal.TaskDone, Outcome: "submitted"}}
+	must(t, s.Apply(ctx, phantom))
+	must(t, s.Confirm(ctx, "goal-1", 3))
+	want(termgoal.StepDraft, "[goal-1-3]", "started", "returned", "draft_saved")
+}
+
+func errOf[T any](_ T, err error) error { return err }

@@ -18,6 +18,9 @@ import (
 // openTasks inserts the change's new tasks; a task ID already present is left alone, since
 // task IDs are deterministic per process.
 func openTasks(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
+	if c.OnlyOpen {
+		return onlyOpen(ctx, tx, c)
+	}
 	for _, t := range c.Open {
 		if t.ProcessID == "" {
 			t.ProcessID = c.Process.ID
@@ -41,6 +44,34 @@ func openTasks(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 			INSERT INTO tasks (id, process_id, term_id, org_id, step, kind, account_id, status, due_on, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
 			t.ID, t.ProcessID, t.TermID, t.OrgID, t.Step, t.Kind, t.AccountID, t.Status, dateArg(t.DueOn), t.CreatedAt)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// onlyOpen makes c.Open the process's open tasks: others open are closed, listed ones are
+// opened again (or written, if the read model lost them).
+func onlyOpen(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
+	ids := make([]string, len(c.Open))
+	for i, t := range c.Open {
+		ids[i] = t.ID
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE tasks SET status = $3, outcome = 'read_model_repaired', done_at = $4
+		WHERE process_id = $1 AND status = 'open' AND NOT id = ANY($2)`,
+		c.Process.ID, pq.Array(ids), termgoal.TaskClosed, c.At)
+	if err != nil {
+		return err
+	}
+	for _, t := range c.Open {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO tasks (id, process_id, term_id, org_id, step, kind, account_id, status, due_on, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9)
+			ON CONFLICT (id) DO UPDATE SET status = 'open', outcome = '', done_at = NULL, account_id = EXCLUDED.account_id,
+				due_on = EXCLUDED.due_on, step = EXCLUDED.step`,
+			t.ID, c.Process.ID, c.Process.TermID, c.Process.OrgID, c.Process.Step, t.Kind, t.AccountID, dateArg(t.DueOn), c.At)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ func (w *goalWF) registerAdmin(ctx workflow.Context) error {
 		action(ctx, w, UpdateMoveTo, checkMoveTo, w.moveTo),
 		action(ctx, w, UpdateCancel, checkCancel, w.cancel),
 		action(ctx, w, UpdateRemind, checkRemind, w.remind),
+		action(ctx, w, UpdateResync, checkResync, w.resync),
 	)
 }
 
@@ -126,4 +127,19 @@ func (w *goalWF) remind(ctx workflow.Context, s *GoalState, in ReasonInput) (*Go
 	}
 	w.notify(ctx, s, "reminder", s.acting(), map[string]any{"reason": in.Reason})
 	return s, ActionResult{}, nil
+}
+
+// checkResync lets an operator's repair through on any process still running.
+func checkResync(s *GoalState, in ReasonInput) error { return admin(s, in.Actor, in.Reason) }
+
+// resync writes the process's read model again as the state stands: the process row, and its
+// open tasks exactly (termgoal reconcile --repair, for what a database crash or a lost write
+// left behind). It changes nothing in the process; the audit line says who repaired and why.
+func (w *goalWF) resync(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "read_model_repaired", map[string]any{"reason": in.Reason})
+	c.OnlyOpen = true
+	for _, t := range s.Tasks {
+		c.Open = append(c.Open, termgoal.Task{ID: t.ID, Kind: t.Kind, AccountID: t.AccountID, DueOn: s.StepDueOn})
+	}
+	return s, ActionResult{}, w.apply(ctx, s, c)
 }

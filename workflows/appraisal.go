@@ -47,7 +47,7 @@ type AnnualResult struct {
 
 // Appraisal runs one appraisal of a term.
 func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {
-	w := &goalWF{s: in.State}
+	w := newRun(ctx, in.State)
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}

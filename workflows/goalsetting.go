@@ -42,6 +42,7 @@ type GoalState struct {
 	Holders   []termgoal.Actor    `json:"holders"` // who drafts and answers for the holder
 	Tasks     []openTask          `json:"tasks"`
 	Seq       int                 `json:"seq"`     // task and change counter
+	Written   int                 `json:"written"` // Seq as of the last read-model write
 	Round     int                 `json:"round"`   // draft rounds: a return starts a new one
 	Version   int                 `json:"version"` // latest plan version
 	Items     []termgoal.PlanItem `json:"items"`
@@ -78,7 +79,8 @@ type GoalState struct {
 type openTask struct {
 	ID        string `json:"id"`
 	AccountID int64  `json:"account_id"`
-	Ref       int    `json:"ref,omitempty"` // the objection a resolve task is for
+	Kind      string `json:"kind,omitempty"` // as in the read model; empty in states from before it was kept
+	Ref       int    `json:"ref,omitempty"`  // the objection a resolve task is for
 }
 
 // GoalResult is what a finished goal-setting process returns.
@@ -102,12 +104,22 @@ type goalWF struct {
 	// steps, so objections piling up during a notice could grow its history to Temporal's
 	// limit. draining: the run is about to continue as new and refuses new updates.
 	compact, draining bool
+	// localWrite: the read model is written inside the workflow task (a local activity), not
+	// by a regular activity after it (runs started before the "local-write" version).
+	localWrite bool
+}
+
+// newRun starts a run on state (nil for a new process). The "local-write" version is read once,
+// at the start of the run, so the whole run writes one way.
+func newRun(ctx workflow.Context, state *GoalState) *goalWF {
+	v := workflow.GetVersion(ctx, "local-write", workflow.DefaultVersion, 1)
+	return &goalWF{s: state, localWrite: v >= 1}
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
 // review, committee vote, superior approval, congress, public notice, filing and pledges.
 func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) {
-	w := &goalWF{s: in.State}
+	w := newRun(ctx, in.State)
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -151,6 +163,9 @@ func (w *goalWF) loop(ctx workflow.Context) (GoalResult, error) {
 			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 				return GoalResult{}, err
 			}
+			if err := w.confirm(ctx); err != nil {
+				return GoalResult{}, err
+			}
 			name, in := Resume(w.s)
 			return GoalResult{}, workflow.NewContinueAsNewError(ctx, name, in)
 		}
@@ -159,7 +174,17 @@ func (w *goalWF) loop(ctx workflow.Context) (GoalResult, error) {
 	if err := workflow.Await(ctx, func() bool { return w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return GoalResult{}, err
 	}
-	return GoalResult{Step: w.s.Step, Version: w.s.Version}, nil
+	return GoalResult{Step: w.s.Step, Version: w.s.Version}, w.confirm(ctx)
+}
+
+// confirm is the durable end of a run's local writes: a regular activity runs only once the
+// workflow task that scheduled it is in history, so everything the run wrote up to here is
+// confirmed and anything a discarded task left beyond it is undone.
+func (w *goalWF) confirm(ctx workflow.Context) error {
+	if !w.localWrite {
+		return nil
+	}
+	return workflow.ExecuteActivity(withWrite(ctx), a.Confirm, activities.ConfirmInput{ProcessID: w.s.ProcessID, Seq: w.s.Written}).Get(ctx, nil)
 }
 
 // Resume returns the workflow type and the input of a new run that carries on from state s:

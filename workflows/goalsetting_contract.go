@@ -63,6 +63,9 @@ const (
 	UpdateMoveTo   = "move_to_step"
 	UpdateCancel   = "cancel"
 	UpdateRemind   = "remind"
+	// UpdateResync writes the read model again from the workflow's state (termgoal reconcile
+	// --repair); it is not an action of the API.
+	UpdateResync = "resync"
 )
 
 // QueryState is the query that returns the workflow's GoalState.

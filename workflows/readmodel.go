@@ -107,7 +107,7 @@ func (w *goalWF) openTasksFor(s *GoalState, c *termgoal.Change, who []termgoal.A
 			Step: s.Step, Kind: kind, AccountID: p.AccountID, Status: termgoal.TaskOpen, DueOn: s.StepDueOn, CreatedAt: c.At,
 		}
 		c.Open = append(c.Open, t)
-		s.Tasks = append(s.Tasks, openTask{ID: t.ID, AccountID: p.AccountID, Ref: ref})
+		s.Tasks = append(s.Tasks, openTask{ID: t.ID, AccountID: p.AccountID, Kind: kind, Ref: ref})
 	}
 }
 
@@ -134,18 +134,29 @@ func (w *goalWF) closeTaskOf(s *GoalState, c *termgoal.Change, acc int64, outcom
 	w.closeTasks(s, c, func(t openTask) bool { return t.AccountID == acc }, termgoal.TaskDone, outcome)
 }
 
-// apply writes c with the process row as s now stands.
-// The write is a regular activity, not a local one: a regular activity runs only once the
-// workflow task that scheduled it is in history. A local activity runs inside the task, and
-// when the server discards that task (updates arriving while it is in flight can make it do
-// so) the write would stay in PostgreSQL while the replayed task applies another update in
-// its place: two "approved" rows for one approval. The reads below stay local.
+// apply writes c with the process row as s now stands, keyed by the change sequence
+// (termgoal.Change). The write is a local activity: it runs inside the workflow task, so the
+// action's answer waits for no second round trip to the server. Should the server discard the
+// task (updates arriving while it is in flight can make it do so), the rows it wrote are undone
+// by the next write, which builds on the sequence before them; confirm closes the run. Runs
+// started before the "local-write" version write through a regular activity, as they did.
 func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) error {
 	c.Process = w.process(s)
 	if s.Appraisal != nil {
 		c.Appraisal = s.record(appraisalStatus(s.Step), c.At)
 	}
-	return workflow.ExecuteActivity(withWrite(ctx), a.Apply, c).Get(ctx, nil)
+	c.Seq, c.Base, c.Task = s.Seq, s.Written, int64(workflow.GetInfo(ctx).GetCurrentHistoryLength())
+	var f workflow.Future
+	if w.localWrite {
+		f = workflow.ExecuteLocalActivity(withLocal(ctx), a.Apply, c)
+	} else {
+		f = workflow.ExecuteActivity(withWrite(ctx), a.Apply, c)
+	}
+	if err := f.Get(ctx, nil); err != nil {
+		return err
+	}
+	s.Written = s.Seq
+	return nil
 }
 
 // quickRetry retries the short read-model activities fast, then less often.

@@ -34,7 +34,7 @@ var reportFlows = map[string]string{
 
 // Report runs one report of a term.
 func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
-	w := &goalWF{s: in.State}
+	w := newRun(ctx, in.State)
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -73,8 +76,15 @@ func runMigrate(ctx context.Context, cfg config) error {
 }
 
 // runReconcile prints what differs between the read model of the running processes and their
-// workflows, and fails when anything does.
+// workflows, and fails when anything does. With --repair it repairs what differs (app.Repair)
+// and checks again.
 func runReconcile(ctx context.Context, cfg config, log *slog.Logger) error {
+	flags := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	repair := flags.Bool("repair", false, "repair the differences: running workflows write their read model again, ended ones are shown halted")
+	reason := flags.String("reason", "read model repaired by termgoal reconcile", "the reason the audit log records for a repair")
+	if err := flags.Parse(os.Args[2:]); err != nil {
+		return err
+	}
 	s, c, _, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -86,6 +96,19 @@ func runReconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	if err != nil {
 		return err
+	}
+	if len(diffs) > 0 && *repair {
+		repaired, err := app.Repair(ctx, s, c, diffs, *reason)
+		fmt.Printf("repaired %d processes: %s\n", len(repaired), strings.Join(repaired, " "))
+		if err != nil {
+			return err
+		}
+		if diffs, err = app.Reconcile(ctx, s, c); err != nil {
+			return err
+		}
+		for _, d := range diffs {
+			fmt.Println("still:", d)
+		}
 	}
 	if len(diffs) > 0 {
 		return fmt.Errorf("%d differences between the read model and the workflows", len(diffs))
