@@ -299,6 +299,7 @@ func TestReconcileFindsWhatTheReadModelLost(t *testing.T) {
 	// The repaired process goes on as before.
 	s.act("mem1", lost, "vote", map[string]any{"choice": "for"}, "", 200)
 	s.expectInbox("mem1", lost)
+	s.saveHistory(t, lost, "goalsetting_local_write_resync")
 }
 
 // TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow: on a real server, 20 clients
@@ -355,4 +356,5 @@ func TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow(t *testing.T) {
 	if diffs, err := app.Reconcile(context.Background(), s.store, s.client); err != nil || len(diffs) != 0 {
 		t.Fatalf("the read model differs from the workflows: %v %v", diffs, err)
 	}
+	s.saveHistory(t, procs[0], "goalsetting_local_write_concurrent")
 }
