@@ -19,7 +19,19 @@ const (
 	EINVALID      = "invalid"      // 422: well-formed but invalid
 	EUNAVAILABLE  = "unavailable"  // 503: the outcome is unknown; retry with the same key
 	EINTERNAL     = "internal"     // 500
+	// ETOOMANY refuses after too many attempts (sign-in brute force, ballot codes, objections
+	// from one address): 429.
+	ETOOMANY = "too_many_requests"
 )
+
+// IsCode reports whether code is one of the codes above.
+func IsCode(code string) bool {
+	switch code {
+	case EMALFORMED, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID, EUNAVAILABLE, EINTERNAL, ETOOMANY:
+		return true
+	}
+	return false
+}
 
 // Error is a domain error. Key names a message in the catalogs of api/i18n; Args fill its
 // placeholders, so the message reaches each user in their own language. Message is the English

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,7 +25,7 @@ type accountRequest struct {
 // grants, which need an administrator of the org (addGrant).
 func (h *Handler) createAccount(c *gin.Context) {
 	if !isAnyAdmin(Caller(c)) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	var req accountRequest

@@ -64,7 +64,7 @@ func overTheWire(err error) error {
 func TestActionOutcomes(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	pid := "goalsetting-term-1"
 	url := "/api/v1/processes/" + pid + "/actions/" + workflows.UpdateVote
 
@@ -172,7 +172,7 @@ func TestActionOutcomes(t *testing.T) {
 func TestStartGoalSetting(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: f.tmpl.ID}
 	term.Start, term.End = mustDay("2026-01-10"), mustDay("2030-01-09")
 	var got termgoal.Term

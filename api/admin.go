@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -52,7 +53,7 @@ func (h *Handler) auditLog(c *gin.Context) {
 		allowed = isAdmin(acc, path)
 	}
 	if !allowed {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	items, total, err := h.store.Audit(ctx, f)
@@ -101,7 +102,7 @@ func (h *Handler) calendarYears(c *gin.Context) {
 // may, as the calendar serves every org.
 func (h *Handler) putCalendarYear(c *gin.Context) {
 	if !isRootAdmin(Caller(c)) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	year, err := strconv.Atoi(c.Param("year"))

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -44,7 +45,7 @@ func (h *Handler) startAmendment(c *gin.Context) {
 func (h *Handler) StartAmendment(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, t *termgoal.Term, path, reason string) (string, error) {
 	switch {
 	case !h.mayAmend(acc, t, path):
-		return "", errForbidden()
+		return "", app.ErrForbidden()
 	case strings.TrimSpace(reason) == "":
 		return "", termgoal.Errorf(termgoal.EINVALID, "amendment.reason", "say why the plan must change")
 	case t.Status != "goals_in_force":

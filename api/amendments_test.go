@@ -16,7 +16,7 @@ import (
 func TestStartAmendment(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: f.tmpl.ID}
 	term.Start, term.End = mustDay("2026-01-10"), mustDay("2030-01-09")
 	var got termgoal.Term
@@ -60,7 +60,7 @@ func TestStartAmendment(t *testing.T) {
 func TestWebAmend(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	w := f.planWorld()
 	path := fmt.Sprintf("/terms/%d", w.term.ID)
 	if body, _ := f.page("GET", path, f.a1Tok, 200); !strings.Contains(body, `id="amend"`) {

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.temporal.io/sdk/client"
 
+	"termgoal/app"
 	"termgoal/metrics"
 	"termgoal/postgres"
 )
@@ -43,6 +44,7 @@ type Handler struct {
 	cfg      Config
 	store    *postgres.Store
 	temporal client.Client
+	ops      *app.Service // the operations the pages and the JSON handlers call
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	signins  *limiter
@@ -96,6 +98,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		signins:  newLimiter(signinAttempts, signinWindow, cfg.Now),
 		ballots:  newLimiter(ballotAttempts, signinWindow, cfg.Now),
 	}
+	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
+		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now})
 	h.sessions = newSessions(cfg)
 	h.engine = h.routes()
 	return h, nil

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/start"
 	"termgoal/workflows"
@@ -94,7 +95,7 @@ func (h *Handler) AppraisalView(c *gin.Context, id string) (*AppraisalView, erro
 		return nil, err
 	}
 	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		return nil, cmpErr(err, errForbidden())
+		return nil, cmpErr(err, app.ErrForbidden())
 	}
 	v := &AppraisalView{Appraisal: a, Process: p}
 	if v.Sheets, err = h.store.ScoreSheets(ctx, id); err != nil {
@@ -154,7 +155,7 @@ func (h *Handler) StartAppraisal(c *gin.Context, req AppraisalRequest) (string, 
 		return "", err
 	}
 	if !isAdmin(Caller(c), path) {
-		return "", errForbidden()
+		return "", app.ErrForbidden()
 	}
 	var id string
 	switch req.Kind {
@@ -207,7 +208,7 @@ func (h *Handler) start(ctx context.Context, s start.Run, taken func() error) (c
 		return nil, taken()
 	}
 	if err != nil {
-		return nil, unavailableOr(err)
+		return nil, app.UnavailableOr(err)
 	}
 	return run, nil
 }

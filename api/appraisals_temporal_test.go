@@ -47,8 +47,8 @@ func withTemporal(t *testing.T, f *fixture) client.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	f.h.temporal = c
-	f.h.cfg.ActionTimeout = 10 * time.Second
+	f.h.setTemporal(c)
+	f.h.ops.ActionTimeout = 10 * time.Second
 	return c
 }
 
@@ -127,7 +127,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	// The same ballot sent again under its update ID is the same update: counted once.
 	var res workflows.ActionResult
 	hash := codeHash(codes.Codes[0])
-	err := f.h.update(ctx, id, workflows.UpdateCastBallot, hash, &workflows.BallotInput{CodeHash: hash, Group: termgoal.RaterPublic, Score: 70}, &res)
+	err := f.h.ops.Update(ctx, id, workflows.UpdateCastBallot, hash, &workflows.BallotInput{CodeHash: hash, Group: termgoal.RaterPublic, Score: 70}, &res)
 	if err != nil || ballots() != before+1 {
 		t.Errorf("a retried ballot: %v, %d ballots", err, ballots())
 	}

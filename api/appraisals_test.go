@@ -89,7 +89,7 @@ func (f *fixture) seedAppraisal(id string, term termgoal.Term, minutes int, step
 func TestBallotCodes(t *testing.T) {
 	f := newFixture(t)
 	rec := &recordingTemporal{}
-	f.h.temporal = rec
+	f.h.setTemporal(rec)
 	tpl := f.ballotTemplate()
 	term := f.appraisalTerm(f.a1, tpl, 0)
 	id := workflows.AppraisalID(term.ID, 2025)
@@ -173,7 +173,7 @@ func TestBallotCodes(t *testing.T) {
 		f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: "BBBBBBBBBB", Score: ptr(50)}, 404)
 	}
 	e = f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(50)}, 429)
-	if e.Error.Code != ETOOMANY {
+	if e.Error.Code != termgoal.ETOOMANY {
 		t.Errorf("limit: %+v", e)
 	}
 	// A closed appraisal issues no codes.
@@ -297,7 +297,7 @@ func TestAppraisalsAndResultsInUse(t *testing.T) {
 func TestStartAppraisal(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	term := f.appraisalTerm(f.a1, f.ballotTemplate(), 0)
 	req := AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2025}
 	f.errCode("POST", "/api/v1/appraisals", f.a1Tok, req, 403)
@@ -338,7 +338,7 @@ func TestHandoverAndFollow(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	rec := &recordingTemporal{}
-	f.h.temporal = rec
+	f.h.setTemporal(rec)
 	var leaver, successor termgoal.Person
 	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "张三", Gender: "male"}, 201, &leaver)
 	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "李四", Gender: "female"}, 201, &successor)
@@ -377,7 +377,7 @@ func TestHandoverAndFollow(t *testing.T) {
 
 	// Following the term.
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	follow := fmt.Sprintf("/api/v1/terms/%d/follow", term.ID)
 	f.errCode("POST", follow, f.a1Tok, nil, 403)
 	var out struct {
@@ -460,7 +460,7 @@ func (f *fixture) seedTask(id string, term termgoal.Term, kind string, step term
 func TestWebAppraisalTaskForms(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	term := f.appraisalTerm(f.a1, f.ballotTemplate(), 0)
 	f.planInForce(term)
 	holder := f.accounts["holderA1"].ID

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -131,7 +132,7 @@ func (h *Handler) getAttachment(c *gin.Context) {
 		return
 	}
 	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		h.fail(c, cmpErr(err, errForbidden()))
+		h.fail(c, cmpErr(err, app.ErrForbidden()))
 		return
 	}
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))

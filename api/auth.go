@@ -123,7 +123,7 @@ func (h *Handler) requireAuth(c *gin.Context) {
 func (h *Handler) SignIn(ctx context.Context, username, password string) (*termgoal.Account, error) {
 	key := limiterKey(username)
 	if h.signins.blocked(key) {
-		return nil, termgoal.Errorf(ETOOMANY, "auth.too_many_attempts",
+		return nil, termgoal.Errorf(termgoal.ETOOMANY, "auth.too_many_attempts",
 			"too many failed sign-ins for this user; wait 5 minutes and try again", "minutes", 5)
 	}
 	acc, hash, err := h.store.AccountByUsername(ctx, strings.TrimSpace(username))

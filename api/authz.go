@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -96,7 +97,7 @@ func (h *Handler) adminOfReferenced(c *gin.Context, orgID int64, unknownKey stri
 		return false
 	}
 	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return false
 	}
 	return true

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -119,7 +120,7 @@ func (h *Handler) IssueBallotCodes(c *gin.Context, processID string, req BallotC
 		return nil, err
 	}
 	if !isAdmin(Caller(c), path) {
-		return nil, errForbidden()
+		return nil, app.ErrForbidden()
 	}
 	if !termgoal.IsAppraisal(p.Kind) || p.Status != "running" {
 		return nil, termgoal.Errorf(termgoal.ECONFLICT, "ballot.not_open", "ballot codes are issued for a running appraisal only")
@@ -188,7 +189,7 @@ func (h *Handler) CastBallot(c *gin.Context, req BallotRequest) error {
 	ctx := c.Request.Context()
 	ip := "ip:" + c.ClientIP()
 	if h.ballots.blocked(ip) {
-		return termgoal.Errorf(ETOOMANY, "ballot.too_many_attempts", "too many invalid codes from this address; wait 5 minutes", "minutes", 5)
+		return termgoal.Errorf(termgoal.ETOOMANY, "ballot.too_many_attempts", "too many invalid codes from this address; wait 5 minutes", "minutes", 5)
 	}
 	code := normalizeCode(req.Code)
 	switch {
@@ -214,5 +215,5 @@ func (h *Handler) CastBallot(c *gin.Context, req BallotRequest) error {
 	}
 	in := &workflows.BallotInput{CodeHash: hash, Group: group, Score: *req.Score}
 	var res workflows.ActionResult
-	return h.update(ctx, processID, workflows.UpdateCastBallot, hash, in, &res)
+	return h.ops.Update(ctx, processID, workflows.UpdateCastBallot, hash, in, &res)
 }

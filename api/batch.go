@@ -189,7 +189,7 @@ func (h *Handler) batch(c *gin.Context, action, key string, ids []string, input 
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, errs[i] = h.Act(ctx, actor, id, action, batchKey(key, action, id), input())
+			_, errs[i] = h.ops.Act(ctx, actor, id, action, batchKey(key, action, id), input())
 		}()
 	}
 	wg.Wait()

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -79,7 +80,7 @@ func (f *fixture) batchPost(path, token, key string, body any, want int) BatchRe
 func TestBatchRemind(t *testing.T) {
 	f := newFixture(t)
 	rec := &recordingTemporal{}
-	f.h.temporal = rec
+	f.h.setTemporal(rec)
 	// Under a: one overdue at the draft, one at approval due far ahead, one completed; under
 	// b: one overdue, outside adminA's scope.
 	f.seedProcess("gs-overdue", f.a1, termgoal.StepDraft, "running", "2020-01-10")
@@ -114,7 +115,7 @@ func TestBatchRemind(t *testing.T) {
 	for i, id := range []string{"gs-approval", "gs-overdue"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReasonInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("K1", "remind", id)) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("K1", "remind", id)) ||
 			in == nil || in.Reason != "请尽快办理" || !in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
@@ -172,7 +173,7 @@ func TestBatchRemind(t *testing.T) {
 func TestBatchReassign(t *testing.T) {
 	f := newFixture(t)
 	rec := &recordingTemporal{}
-	f.h.temporal = rec
+	f.h.setTemporal(rec)
 	f.account("old", termgoal.RoleHolder, f.a1.ID)
 	f.account("new", termgoal.RoleHolder, f.a1.ID)
 	old, nw := f.accounts["old"].ID, f.accounts["new"].ID
@@ -212,14 +213,14 @@ func TestBatchReassign(t *testing.T) {
 	for i, id := range []string{"gs-1", "gs-2"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReassignInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", "reassign", id)) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", "reassign", id)) ||
 			in == nil || in.From != old || in.To != (termgoal.Actor{AccountID: nw, Name: "new 姓名"}) || in.Reason != "调岗" ||
 			!in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
 	}
 	// The same key for a remind never collides with the reassign's update IDs.
-	if updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", workflows.UpdateRemind, "gs-1")) == got[0].UpdateID {
+	if app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", workflows.UpdateRemind, "gs-1")) == got[0].UpdateID {
 		t.Error("remind and reassign share an update ID")
 	}
 

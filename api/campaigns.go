@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -82,7 +83,7 @@ func (h *Handler) StartCampaign(c *gin.Context, req CampaignRequest) (*termgoal.
 		return nil, err
 	}
 	if !isAdmin(Caller(c), path) {
-		return nil, errForbidden()
+		return nil, app.ErrForbidden()
 	}
 	if req.Name == "" || len([]rune(req.Name)) > 200 {
 		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.name", "a campaign needs a name of at most 200 characters")
@@ -159,7 +160,7 @@ func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, err
 		return nil, "", err
 	}
 	if !isAdmin(Caller(c), path) {
-		return nil, "", errForbidden()
+		return nil, "", app.ErrForbidden()
 	}
 	return camp, path, nil
 }

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -49,7 +50,7 @@ func (r startedRun) GetRunID() string { return "run-" + r.id }
 func TestCampaigns(t *testing.T) {
 	f := newFixture(t)
 	tmp := &startingTemporal{}
-	f.h.temporal = tmp
+	f.h.setTemporal(tmp)
 	const path = "/api/v1/campaigns"
 	req := CampaignRequest{Name: "2026年换届", OrgID: f.a.ID, Kind: "goal_setting"}
 
@@ -169,7 +170,7 @@ func TestCampaigns(t *testing.T) {
 	res := f.batchPost(one+"/remind", f.aTok, "C1", CampaignRemindRequest{Reason: "请尽快制定目标"}, 200)
 	got := tmp.take()
 	if res.Done != 1 || len(got) != 1 || got[0].WorkflowID != "gs-overdue" || got[0].UpdateName != workflows.UpdateRemind ||
-		got[0].UpdateID != updateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("C1", workflows.UpdateRemind, "gs-overdue")) {
+		got[0].UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("C1", workflows.UpdateRemind, "gs-overdue")) {
 		t.Errorf("remind %+v %+v", res, got)
 	}
 
@@ -204,7 +205,7 @@ func (f *fixture) formPost(path, token string, form url.Values, want int) (strin
 func TestWebCampaigns(t *testing.T) {
 	f := newFixture(t)
 	tmp := &startingTemporal{}
-	f.h.temporal = tmp
+	f.h.setTemporal(tmp)
 
 	body, _ := f.page("GET", "/campaigns", f.aTok, 200)
 	for _, want := range []string{`id="nav-campaigns"`, `id="campaign-form"`, `<option value="` + fmt.Sprint(f.a1.ID) + `"`, `id="no-campaigns"`} {

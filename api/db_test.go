@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
 
 	"termgoal"
 	"termgoal/postgres"
@@ -164,7 +165,7 @@ func TestSignInBruteForceLimit(t *testing.T) {
 		f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: "guess"}, 401)
 	}
 	e := f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: testPassword}, 429)
-	if e.Error.Code != ETOOMANY {
+	if e.Error.Code != termgoal.ETOOMANY {
 		t.Errorf("code %q", e.Error.Code)
 	}
 	f.token("adminA", testPassword, 200) // other users are not affected
@@ -522,3 +523,7 @@ func TestSelfCheckNotice(t *testing.T) {
 		}
 	}
 }
+
+// setTemporal gives the handler and its operations a Temporal client (a fake, or a dev
+// server's).
+func (h *Handler) setTemporal(c client.Client) { h.temporal, h.ops.Temporal = c, c }

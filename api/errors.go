@@ -11,10 +11,6 @@ import (
 	"termgoal"
 )
 
-// ETOOMANY is the code of a refusal after too many attempts (sign-in brute force, S6). It is
-// the API's own: no domain rule produces it.
-const ETOOMANY = "too_many_requests"
-
 // statusOf is the one table from error codes to HTTP statuses.
 var statusOf = map[string]int{
 	termgoal.EMALFORMED:    http.StatusBadRequest,
@@ -23,7 +19,7 @@ var statusOf = map[string]int{
 	termgoal.ENOTFOUND:     http.StatusNotFound,
 	termgoal.ECONFLICT:     http.StatusConflict,
 	termgoal.EINVALID:      http.StatusUnprocessableEntity,
-	ETOOMANY:               http.StatusTooManyRequests,
+	termgoal.ETOOMANY:      http.StatusTooManyRequests,
 	ETOOLARGE:              http.StatusRequestEntityTooLarge,
 	ETIMEOUT:               http.StatusRequestTimeout,
 	termgoal.EUNAVAILABLE:  http.StatusServiceUnavailable,
@@ -119,10 +115,6 @@ func writeRawError(w http.ResponseWriter, r *http.Request, status int, code, key
 }
 
 // Shorthands for errors the handlers raise.
-
-func errForbidden() error {
-	return termgoal.Errorf(termgoal.EFORBIDDEN, "error.forbidden", "you are not allowed to do this")
-}
 
 func errUnauthorized() error {
 	return termgoal.Errorf(termgoal.EUNAUTHORIZED, "error.unauthorized", "sign in first")

@@ -18,7 +18,7 @@ import (
 func TestErrorStatusTable(t *testing.T) {
 	want := map[string]int{
 		termgoal.EMALFORMED: 400, termgoal.EUNAUTHORIZED: 401, termgoal.EFORBIDDEN: 403, termgoal.ENOTFOUND: 404,
-		termgoal.ECONFLICT: 409, termgoal.EINVALID: 422, ETOOMANY: 429, termgoal.EUNAVAILABLE: 503, termgoal.EINTERNAL: 500,
+		termgoal.ECONFLICT: 409, termgoal.EINVALID: 422, termgoal.ETOOMANY: 429, termgoal.EUNAVAILABLE: 503, termgoal.EINTERNAL: 500,
 		"made_up": 500,
 	}
 	for code, status := range want {

@@ -85,7 +85,7 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 
 // keyPatterns find the message keys the code base uses: domain errors and validator refusals.
 var keyPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`Errorf\(\s*(?:termgoal\.)?(?:E[A-Z]+|ETOOMANY),\s*"([a-z_]+\.[a-z_.]+)"`),
+	regexp.MustCompile(`Errorf\(\s*(?:termgoal\.)?(?:E[A-Z]+|termgoal.ETOOMANY),\s*"([a-z_]+\.[a-z_.]+)"`),
 	regexp.MustCompile(`\b(?:invalid|conflict)\(\s*"([a-z_]+\.[a-z_.]+)"`),
 	regexp.MustCompile(`key, msg = termgoal\.E[A-Z]+, "([a-z_.]+)"`),
 }
@@ -162,7 +162,7 @@ func TestUIVocabularyIsTranslated(t *testing.T) {
 	for _, p := range termgoal.Pledges {
 		keys = append(keys, "pledges."+p)
 	}
-	for _, code := range []string{"malformed", "unauthorized", "forbidden", "not_found", "conflict", "invalid", "unavailable", "internal", ETOOMANY} {
+	for _, code := range []string{"malformed", "unauthorized", "forbidden", "not_found", "conflict", "invalid", "unavailable", "internal", termgoal.ETOOMANY} {
 		keys = append(keys, "error."+code)
 	}
 	for _, lang := range Langs {

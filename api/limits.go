@@ -1,9 +1,6 @@
 package api
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -14,8 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/postgres"
-	"termgoal/workflows"
 )
 
 // Limits at the edge (issue 16): nothing a request carries reaches the store or a workflow
@@ -116,36 +111,4 @@ func bodyError(read error, otherwise error) error {
 		return termgoal.Errorf(ETIMEOUT, "error.request_timeout", "the request body did not arrive in time")
 	}
 	return otherwise
-}
-
-// keepObjection keeps an objection's content out of the workflow (its history and its state
-// would otherwise grow with whatever the public sends): the content is stored in PostgreSQL
-// under an ID derived from the process, the update key and the content, and the input carries
-// only that ID. A retry with the same key stores nothing new. An address may file
-// ObjectionsPerAddress objections on a notice in 24 hours, everyone together
-// ObjectionsPerNotice; beyond that the answer is 429.
-func (h *Handler) keepObjection(ctx context.Context, actor termgoal.Actor, processID, key string, in *workflows.FileObjectionInput) error {
-	in.TextID = ""
-	if strings.TrimSpace(in.Content) == "" {
-		return nil // the workflow refuses it
-	}
-	sum := sha256.Sum256([]byte(processID + "\x00" + key + "\x00" + in.Content))
-	t := postgres.Text{ID: hex.EncodeToString(sum[:]), ProcessID: processID, Content: in.Content, IP: actor.IP, At: h.cfg.Now()}
-	fromIP, total, err := h.store.TextCounts(ctx, t.ID, processID, t.IP, t.At.Add(-24*time.Hour))
-	if err != nil {
-		return err
-	}
-	switch {
-	case fromIP >= h.cfg.ObjectionsPerAddress:
-		return termgoal.Errorf(ETOOMANY, "notice.too_many_from_address",
-			"you have filed the most objections allowed on this notice today", "max", h.cfg.ObjectionsPerAddress)
-	case total >= h.cfg.ObjectionsPerNotice:
-		return termgoal.Errorf(ETOOMANY, "notice.too_many", "this notice has received the most objections allowed today; try again tomorrow",
-			"max", h.cfg.ObjectionsPerNotice)
-	}
-	if err := h.store.PutText(ctx, t); err != nil {
-		return err
-	}
-	in.TextID, in.Content = t.ID, ""
-	return nil
 }

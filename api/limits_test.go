@@ -74,7 +74,7 @@ func (f *fixture) send(method, target, token, contentType, body string) *httptes
 func TestHostileTextIsRefusedBeforeTheWorkflow(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	objection := "/api/v1/notices/goalsetting-term-1/objections"
 	for name, tc := range map[string]struct {
 		body   string
@@ -120,8 +120,8 @@ func TestHostileTextIsRefusedBeforeTheWorkflow(t *testing.T) {
 func TestObjectionTextStaysOutOfTheWorkflow(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
-	f.h.cfg.ObjectionsPerAddress, f.h.cfg.ObjectionsPerNotice = 2, 3
+	f.h.setTemporal(fake)
+	f.h.ops.ObjectionsPerAddress, f.h.ops.ObjectionsPerNotice = 2, 3
 	pid := "goalsetting-term-9"
 	f.seedProcess(pid, f.a1, termgoal.StepNotice, "running", "2026-03-01")
 	objection := "/api/v1/notices/" + pid + "/objections"
@@ -158,7 +158,7 @@ func TestObjectionTextStaysOutOfTheWorkflow(t *testing.T) {
 	file("10.0.0.1", "k4", `{"content":"第三条"}`, 429)
 	file("10.0.0.2", "k3", `{"content":"另一个地址"}`, 200)
 	e := f.errCode("POST", objection+"?lang=en", "", `{"content":"第四条"}`, 429)
-	if e.Error.Code != ETOOMANY || !strings.Contains(e.Error.Message, "3") {
+	if e.Error.Code != termgoal.ETOOMANY || !strings.Contains(e.Error.Message, "3") {
 		t.Errorf("the notice's cap: %+v", e)
 	}
 	var n int
@@ -219,7 +219,7 @@ func fillStrings(v reflect.Value, s string) {
 func TestHostileInputOnEveryRoute(t *testing.T) {
 	f := newFixture(t)
 	fake := &fakeTemporal{}
-	f.h.temporal = fake
+	f.h.setTemporal(fake)
 	before := f.rowCounts()
 	skip := map[string]bool{
 		"/api/v1/auth/logout": true, "/logout": true, // they end the session, as they should

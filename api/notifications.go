@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/notify"
 	"termgoal/postgres"
 )
@@ -193,7 +194,7 @@ func (h *Handler) listWebhooks(c *gin.Context) {
 		roots = scopeRoots(&termgoal.Account{Grants: adminGrants(acc)})
 	}
 	if len(roots) == 0 || !isAdmin(acc, roots[0]) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	var all []WebhookView
@@ -280,7 +281,7 @@ func (h *Handler) deleteWebhook(c *gin.Context) {
 		return
 	}
 	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	if err := h.store.DeleteWebhook(ctx, id); err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,7 +45,7 @@ func (h *Handler) createOrg(c *gin.Context) {
 	o := termgoal.Org{ParentID: req.ParentID, Name: strings.TrimSpace(req.Name), Type: req.Type}
 	if req.ParentID == nil {
 		if !isRootAdmin(acc) {
-			h.fail(c, errForbidden())
+			h.fail(c, app.ErrForbidden())
 			return
 		}
 	} else {
@@ -57,7 +58,7 @@ func (h *Handler) createOrg(c *gin.Context) {
 			return
 		}
 		if !isAdmin(acc, parent.Path) {
-			h.fail(c, errForbidden())
+			h.fail(c, app.ErrForbidden())
 			return
 		}
 	}
@@ -90,7 +91,7 @@ func (h *Handler) readableOrg(c *gin.Context) (*termgoal.Org, bool) {
 		return nil, false
 	}
 	if !canSee(Caller(c), o.Path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}
 	return o, true

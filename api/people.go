@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,7 +15,7 @@ import (
 
 func (h *Handler) listPeople(c *gin.Context) {
 	if !isAnyAdmin(Caller(c)) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	limit, offset, ok := h.paging(c)
@@ -31,7 +32,7 @@ func (h *Handler) listPeople(c *gin.Context) {
 
 func (h *Handler) createPerson(c *gin.Context) {
 	if !isAnyAdmin(Caller(c)) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	var p termgoal.Person
@@ -63,7 +64,7 @@ func (h *Handler) getPerson(c *gin.Context) {
 	}
 	acc := Caller(c)
 	if !isAnyAdmin(acc) && (acc.PersonID == nil || *acc.PersonID != id) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	p, err := h.store.Person(c.Request.Context(), id)

@@ -58,6 +58,7 @@ func (f *fixture) planWorld() planWorld {
 	apply("v2", w.amd, "plan_amendment", time.Date(2026, 6, 1, 9, 0, 0, 0, cst), 2, "draft", "草稿")
 	apply("v3", w.amd, "plan_amendment", time.Date(2026, 6, 15, 16, 0, 0, 0, cst), 3, "in_force", "调整后收入")
 	f.h.cfg.Now = func() time.Time { return time.Date(2026, 7, 1, 9, 0, 0, 0, cst) }
+	f.h.ops.Now = f.h.cfg.Now
 	return w
 }
 
@@ -146,6 +147,7 @@ func TestWebTerm(t *testing.T) {
 
 	// Before anything came into force.
 	f.h.cfg.Now = func() time.Time { return time.Date(2026, 3, 2, 23, 0, 0, 0, cst) }
+	f.h.ops.Now = f.h.cfg.Now
 	body, _ = f.page("GET", path, f.a1Tok, 200)
 	if !strings.Contains(body, `id="no-plan-in-force"`) {
 		t.Error("term page before the goals came into force shows a plan")

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -38,7 +39,7 @@ func (h *Handler) processOf(c *gin.Context) (*termgoal.Process, error) {
 		return nil, err
 	}
 	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		return nil, cmpErr(err, errForbidden())
+		return nil, cmpErr(err, app.ErrForbidden())
 	}
 	return p, nil
 }
@@ -68,7 +69,7 @@ func (h *Handler) getProcess(c *gin.Context) {
 // ProcessView loads the read model of process p for its page. The caller has checked access.
 func (h *Handler) ProcessView(ctx context.Context, p *termgoal.Process) (*ProcessView, error) {
 	v := &ProcessView{Process: p}
-	err := h.checkHalted(ctx, p)
+	err := h.ops.CheckHalted(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -99,7 +100,7 @@ func (h *Handler) CreateCampaignSchedule(c *gin.Context, req CampaignScheduleReq
 		return nil, err
 	}
 	if !isAdmin(Caller(c), org.Path) {
-		return nil, errForbidden()
+		return nil, app.ErrForbidden()
 	}
 	switch {
 	case !slices.Contains(ScheduleKinds, req.Kind):
@@ -136,7 +137,7 @@ func (h *Handler) CreateCampaignSchedule(c *gin.Context, req CampaignScheduleReq
 		return nil, termgoal.Errorf(termgoal.ECONFLICT, "schedule.exists", "this organization already has a schedule of this kind")
 	}
 	if err != nil {
-		return nil, unavailableOr(err)
+		return nil, app.UnavailableOr(err)
 	}
 	s := &CampaignSchedule{ID: id, OrgID: org.ID, OrgName: org.Name, Kind: req.Kind, Month: req.Month, Day: req.Day}
 	return s, h.appendAudit(c, termgoal.Audit{Action: "campaign_schedule_created", Detail: map[string]any{
@@ -166,13 +167,13 @@ func (h *Handler) CampaignSchedules(c *gin.Context) ([]CampaignSchedule, error) 
 	}
 	it, err := h.temporal.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 500})
 	if err != nil {
-		return nil, unavailableOr(err)
+		return nil, app.UnavailableOr(err)
 	}
 	out := []CampaignSchedule{}
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
-			return nil, unavailableOr(err)
+			return nil, app.UnavailableOr(err)
 		}
 		orgID, kind, ok := parseScheduleID(e.ID)
 		if !ok {
@@ -241,7 +242,7 @@ func (h *Handler) DeleteCampaignSchedule(c *gin.Context, id string) error {
 		return err
 	}
 	if !isAdmin(Caller(c), path) {
-		return errForbidden()
+		return app.ErrForbidden()
 	}
 	if h.temporal == nil {
 		return errors.New("no Temporal client configured")
@@ -251,7 +252,7 @@ func (h *Handler) DeleteCampaignSchedule(c *gin.Context, id string) error {
 		return errScheduleNotFound()
 	}
 	if err != nil {
-		return unavailableOr(err)
+		return app.UnavailableOr(err)
 	}
 	return h.appendAudit(c, termgoal.Audit{Action: "campaign_schedule_deleted", Detail: map[string]any{"schedule_id": id, "org_id": orgID}})
 }

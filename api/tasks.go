@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -131,7 +132,7 @@ func (h *Handler) getTask(c *gin.Context) {
 			return
 		}
 		if !isAdmin(acc, path) {
-			h.fail(c, errForbidden())
+			h.fail(c, app.ErrForbidden())
 			return
 		}
 	}

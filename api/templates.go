@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,7 +42,7 @@ func (h *Handler) getTemplate(c *gin.Context) {
 // templateBody decodes and validates a template body for a root administrator.
 func (h *Handler) templateBody(c *gin.Context) (*termgoal.Template, bool) {
 	if !isRootAdmin(Caller(c)) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}
 	var t termgoal.Template

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -49,7 +50,7 @@ func (h *Handler) adminTerm(c *gin.Context) (*termgoal.Term, bool) {
 		return nil, false
 	}
 	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}
 	return t, true
@@ -120,7 +121,7 @@ func (h *Handler) Handover(c *gin.Context, t *termgoal.Term, req HandoverRequest
 		key = randomHex(16)
 	}
 	var res workflows.HandoverResult
-	err = h.update(ctx, workflows.TermID(t.ID), workflows.UpdateHandover, key, in, &res)
+	err = h.ops.Update(ctx, workflows.TermID(t.ID), workflows.UpdateHandover, key, in, &res)
 	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
 		// No term workflow runs: nothing would carry the handover out.
 		err = termgoal.Errorf(termgoal.ECONFLICT, "handover.not_followed", "the term is not being followed: follow it first")

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -110,7 +111,7 @@ func (h *Handler) readablePerson(c *gin.Context) (*termgoal.Person, []postgres.H
 	allowed := isRootAdmin(acc) || acc.PersonID != nil && *acc.PersonID == id ||
 		slices.ContainsFunc(terms, func(t postgres.HeldTerm) bool { return canSee(acc, t.OrgPath) })
 	if !allowed {
-		return nil, nil, errForbidden()
+		return nil, nil, app.ErrForbidden()
 	}
 	return p, terms, nil
 }
@@ -248,7 +249,7 @@ func (h *Handler) getTermRulesReport(c *gin.Context) {
 		return
 	}
 	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	items, total, err := h.termRulesReport(ctx, Lang(c), path, asOf, limit, offset)
@@ -273,7 +274,7 @@ func (h *Handler) getTermRulesPolicy(c *gin.Context) {
 func (h *Handler) putTermRulesPolicy(c *gin.Context) {
 	acc := Caller(c)
 	if !isRootAdmin(acc) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	var p termgoal.Policy

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -52,7 +53,7 @@ func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
 		return nil, false
 	}
 	if !canSee(acc, path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}
 	return []string{path}, true
@@ -140,7 +141,7 @@ func (h *Handler) termAccess(ctx context.Context, acc *termgoal.Account, id int6
 			return t, path, nil
 		}
 	}
-	return nil, "", errForbidden()
+	return nil, "", app.ErrForbidden()
 }
 
 func (h *Handler) getTerm(c *gin.Context) {
@@ -157,7 +158,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 		return
 	}
 	if !isAdmin(Caller(c), path) {
-		h.fail(c, errForbidden())
+		h.fail(c, app.ErrForbidden())
 		return
 	}
 	if t.ProcessID != "" {
@@ -178,7 +179,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		h.fail(c, unavailableOr(err))
+		h.fail(c, app.UnavailableOr(err))
 		return
 	}
 	if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,7 +51,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, errForbidden())
+		h.webFail(c, app.ErrForbidden())
 		return
 	}
 	d := campaignsData{Kinds: CampaignKinds, Year: h.Today().Year() - 1}

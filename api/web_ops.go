@@ -469,7 +469,7 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 		key, err = formKey(form)
 	}
 	if err == nil {
-		_, err = h.Act(ctx, Actor(c), proc.ID, action, key, in)
+		_, err = h.ops.Act(ctx, Actor(c), proc.ID, action, key, in)
 	}
 	if err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
@@ -541,7 +541,7 @@ func (h *Handler) webRestart(c *gin.Context) {
 		return
 	}
 	form := c.Request.PostForm
-	if _, err := h.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
+	if _, err := h.ops.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return
 	}

@@ -130,7 +130,7 @@ func (h *Handler) webObjection(c *gin.Context) {
 	id := c.Param("process_id")
 	key, kerr := formKey(form)
 	if kerr == nil {
-		_, kerr = h.Act(c.Request.Context(), actor, id, workflows.UpdateFileObjection, key, in)
+		_, kerr = h.ops.Act(c.Request.Context(), actor, id, workflows.UpdateFileObjection, key, in)
 	}
 	if kerr != nil {
 		p := h.newPage(c, "web.notices_title")

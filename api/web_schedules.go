@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 )
@@ -32,7 +33,7 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, errForbidden())
+		h.webFail(c, app.ErrForbidden())
 		return
 	}
 	d := schedulesData{Kinds: ScheduleKinds}

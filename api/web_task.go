@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -100,7 +101,7 @@ func (h *Handler) loadTask(c *gin.Context) (*termgoal.Task, bool) {
 			return nil, false
 		}
 		if !isAdmin(acc, path) {
-			h.webFail(c, errForbidden())
+			h.webFail(c, app.ErrForbidden())
 			return nil, false
 		}
 	}
@@ -289,7 +290,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 	case !taskAllows(t, action):
 		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
 	case t.AccountID != Caller(c).ID:
-		err = errForbidden()
+		err = app.ErrForbidden()
 	}
 	var in workflows.ActionInput
 	if err == nil {
@@ -300,7 +301,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		key, err = formKey(form)
 	}
 	if err == nil {
-		_, err = h.Act(c.Request.Context(), Actor(c), t.ProcessID, action, key, in)
+		_, err = h.ops.Act(c.Request.Context(), Actor(c), t.ProcessID, action, key, in)
 	}
 	if err != nil {
 		code, status, _ := h.Problem(c, err)

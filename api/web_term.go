@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"termgoal/app"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -113,7 +114,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Values) (string, error)) {
 	t, path, err := h.pageTerm(c)
 	if err == nil && !isAdmin(Caller(c), path) {
-		err = errForbidden()
+		err = app.ErrForbidden()
 	}
 	if err != nil {
 		h.webFail(c, err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"termgoal/app"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,7 +57,7 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, errForbidden())
+		h.webFail(c, app.ErrForbidden())
 		return
 	}
 	d := termRulesData{OrgID: orgs[0].ID}
@@ -82,7 +83,7 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 		return
 	}
 	if !isAdmin(acc, path) {
-		h.webFail(c, errForbidden())
+		h.webFail(c, app.ErrForbidden())
 		return
 	}
 	page, limit, offset := webPaging(c)

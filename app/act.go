@@ -1,0 +1,266 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"termgoal"
+	"termgoal/metrics"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+// Act applies action to process processID as actor and waits for the outcome: applied (the
+// read model already shows it), refused (a *termgoal.Error with the validator's code, key and
+// arguments), or unknown (EUNAVAILABLE: retry with the same key). The Temporal update ID is
+// the actor's and the key's (updateID), so a repeated key never applies the action twice and
+// another person's key is not theirs; the key is bound to the request it first came with
+// (claimKey). An empty key gets a random one. Web pages call it too.
+func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (res workflows.ActionResult, err error) {
+	if _, ok := workflows.Actions[action]; !ok {
+		return res, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	}
+	defer func() { s.Metrics.CountAction(action, outcome(err)) }()
+	if s.Temporal == nil {
+		return res, errNoTemporal
+	}
+	id := randomID()
+	if key != "" {
+		id = UpdateID(actor, key)
+	}
+	if err := termgoal.CheckText(input); err != nil {
+		return res, err
+	}
+	if o, ok := input.(*workflows.FileObjectionInput); ok {
+		if err := s.keepObjection(ctx, actor, processID, id, o); err != nil {
+			return res, err
+		}
+	}
+	if err := s.prepare(ctx, &actor, processID, action, input); err != nil {
+		return res, err
+	}
+	if key != "" {
+		if err := s.claimKey(ctx, processID, id, action, input); err != nil {
+			return res, err
+		}
+	}
+	input.SetActor(actor)
+	err = s.Update(ctx, processID, action, id, input, &res)
+	return res, err
+}
+
+// UpdateID scopes a client's Idempotency-Key to the account that sent it (0: not signed in):
+// one member reusing another's key gets an update of their own.
+func UpdateID(actor termgoal.Actor, key string) string {
+	return fmt.Sprintf("a%d:%s", actor.AccountID, key)
+}
+
+// claimKey binds update id to what it asks: the action and the input without its actor (whose
+// address may change between retries; the update ID names the account). The same key with
+// another request answers 422. It runs before Act sets the actor it sends.
+func (s *Service) claimKey(ctx context.Context, processID, id, action string, input workflows.ActionInput) error {
+	input.SetActor(termgoal.Actor{})
+	b, err := json.Marshal(input)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	return s.Store.ClaimKey(ctx, processID, id, action, sum[:])
+}
+
+// update sends update action with input to workflow processID under update ID key and waits
+// for its outcome, as Act does once it has checked and completed the input. Act's callers
+// reach only the actions of workflows.Actions; a few handlers (an anonymous ballot, a
+// handover on the term's workflow) call update directly after their own checks. The update's
+// result is decoded into out.
+func (s *Service) Update(ctx context.Context, processID, action, key string, input, out any) error {
+	if s.Temporal == nil {
+		return errNoTemporal
+	}
+	if err := termgoal.CheckText(input); err != nil {
+		return err // Act checked it; the callers of update that bypass Act did not
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
+	defer cancel()
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   processID,
+		UpdateID:     key,
+		UpdateName:   action,
+		Args:         []any{input},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, out)
+	}
+	if err != nil {
+		return s.actionError(ctx, processID, err)
+	}
+	return nil
+}
+
+// actionError maps what Temporal answered to a domain error.
+func (s *Service) actionError(ctx context.Context, processID string, err error) error {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		if termgoal.IsCode(ae.Type()) && ae.Type() != termgoal.EINTERNAL {
+			var d workflows.RefusalDetail
+			if ae.HasDetails() {
+				_ = ae.Details(&d)
+			}
+			return &termgoal.Error{Code: ae.Type(), Key: d.Key, Args: d.Args, Message: ae.Message()}
+		}
+		return err
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		// The workflow does not exist, or it has closed: the read model says which.
+		p, perr := s.Store.Process(context.WithoutCancel(ctx), processID)
+		switch {
+		case termgoal.ErrorCode(perr) == termgoal.ENOTFOUND:
+			return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
+		case perr != nil:
+			return perr
+		}
+		if err := s.CheckHalted(context.WithoutCancel(ctx), p); err != nil {
+			return err
+		}
+		switch p.Status {
+		case "running":
+			return errUnknownOutcome()
+		case postgres.StatusHalted:
+			return errHalted(p)
+		}
+		return termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
+	}
+	return UnavailableOr(err)
+}
+
+// unavailableOr maps a timeout, an unreachable or an overloaded Temporal (too many updates of
+// one workflow in flight) to EUNAVAILABLE: the outcome is unknown, and the caller should retry
+// with the same Idempotency-Key.
+func UnavailableOr(err error) error {
+	var unavail *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	var exhausted *serviceerror.ResourceExhausted
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		errors.As(err, &unavail), errors.As(err, &deadline), errors.As(err, &canceled), errors.As(err, &exhausted):
+		return errUnknownOutcome()
+	}
+	return err
+}
+
+func errUnknownOutcome() error {
+	return termgoal.Errorf(termgoal.EUNAVAILABLE, "action.unknown_outcome",
+		"no worker answered in time; the outcome is unknown: retry with the same Idempotency-Key")
+}
+
+// adminAware are the actions whose rules depend on whether the actor administers the
+// process's org (A3, and the participants' comment, copy, urge and remove-signer).
+var adminAware = map[string]bool{
+	workflows.UpdateReassign: true, workflows.UpdateExtend: true, workflows.UpdateMoveTo: true,
+	workflows.UpdateCancel: true, workflows.UpdateRemind: true, workflows.UpdateUrge: true,
+	workflows.UpdateComment: true, workflows.UpdateCopy: true, workflows.UpdateRemoveSigner: true,
+	workflows.UpdateCloseScoring: true,
+}
+
+// prepare completes an action's input from the database before the workflow sees it: whether
+// the actor administers the process's org (the body can never claim it), and the names of the
+// accounts it targets (an unknown account is refused with 422 and changes nothing).
+func (s *Service) prepare(ctx context.Context, actor *termgoal.Actor, processID, action string, input workflows.ActionInput) error {
+	actor.Admin = false
+	if adminAware[action] && actor.AccountID != 0 {
+		p, err := s.Store.Process(ctx, processID)
+		if err != nil {
+			return err
+		}
+		path, err := s.orgPath(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		acc, err := s.Store.Account(ctx, actor.AccountID)
+		if err != nil {
+			return err
+		}
+		actor.Admin = acc.Can(termgoal.RoleAdmin, path)
+	}
+	t, ok := input.(workflows.Targeted)
+	if !ok {
+		return nil
+	}
+	for _, to := range t.Targets() {
+		acc, err := s.Store.Account(ctx, to.AccountID)
+		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+			return termgoal.Errorf(termgoal.EINVALID, "target.unknown", "no such account", "id", to.AccountID)
+		}
+		if err != nil {
+			return err
+		}
+		*to = termgoal.Actor{AccountID: acc.ID, Name: acc.DisplayName}
+	}
+	return nil
+}
+
+// outcome names how an action ended, for the metrics.
+func outcome(err error) string {
+	switch code := termgoal.ErrorCode(err); code {
+	case "":
+		return metrics.Applied
+	case termgoal.EUNAVAILABLE:
+		return metrics.Unknown
+	case termgoal.EINTERNAL:
+		return metrics.Failed
+	}
+	return metrics.Refused
+}
+
+// keepObjection keeps an objection's content out of the workflow (its history and its state
+// would otherwise grow with whatever the public sends): the content is stored in PostgreSQL
+// under an ID derived from the process, the update key and the content, and the input carries
+// only that ID. A retry with the same key stores nothing new. An address may file
+// ObjectionsPerAddress objections on a notice in 24 hours, everyone together
+// ObjectionsPerNotice; beyond that the answer is 429.
+func (s *Service) keepObjection(ctx context.Context, actor termgoal.Actor, processID, key string, in *workflows.FileObjectionInput) error {
+	in.TextID = ""
+	if strings.TrimSpace(in.Content) == "" {
+		return nil // the workflow refuses it
+	}
+	sum := sha256.Sum256([]byte(processID + "\x00" + key + "\x00" + in.Content))
+	t := postgres.Text{ID: hex.EncodeToString(sum[:]), ProcessID: processID, Content: in.Content, IP: actor.IP, At: s.Now()}
+	fromIP, total, err := s.Store.TextCounts(ctx, t.ID, processID, t.IP, t.At.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	switch {
+	case fromIP >= s.ObjectionsPerAddress:
+		return termgoal.Errorf(termgoal.ETOOMANY, "notice.too_many_from_address",
+			"you have filed the most objections allowed on this notice today", "max", s.ObjectionsPerAddress)
+	case total >= s.ObjectionsPerNotice:
+		return termgoal.Errorf(termgoal.ETOOMANY, "notice.too_many", "this notice has received the most objections allowed today; try again tomorrow",
+			"max", s.ObjectionsPerNotice)
+	}
+	if err := s.Store.PutText(ctx, t); err != nil {
+		return err
+	}
+	in.TextID, in.Content = t.ID, ""
+	return nil
+}
+
+// randomID is the update ID of an action sent without an Idempotency-Key.
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
