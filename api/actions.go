@@ -13,6 +13,21 @@ import (
 // validKey bounds an Idempotency-Key to printable ASCII of a sane length.
 var validKey = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 
+// errBadKey refuses an Idempotency-Key, sent as a header or with a form, that is not 1 to 200
+// printable ASCII characters.
+func errBadKey() error {
+	return termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters")
+}
+
+// headerKey returns the request's Idempotency-Key ("" when it has none).
+func headerKey(c *gin.Context) (string, error) {
+	key := c.GetHeader("Idempotency-Key")
+	if key != "" && !validKey.MatchString(key) {
+		return "", errBadKey()
+	}
+	return key, nil
+}
+
 // postAction applies a human action to a process (T3, T7).
 func (h *Handler) postAction(c *gin.Context) {
 	h.actFromRequest(c, c.Param("id"), c.Param("action"))
@@ -32,9 +47,9 @@ func (h *Handler) actFromRequest(c *gin.Context, processID, action string) {
 		h.fail(c, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action"))
 		return
 	}
-	key := c.GetHeader("Idempotency-Key")
-	if key != "" && !validKey.MatchString(key) {
-		h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters"))
+	key, err := headerKey(c)
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	in := newInput()

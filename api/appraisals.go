@@ -7,14 +7,11 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/client"
 
 	"termgoal"
 	"termgoal/app"
@@ -176,7 +173,7 @@ func (h *Handler) StartAppraisal(c *gin.Context, req AppraisalRequest) (string, 
 	}
 	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: Actor(c)}
 	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
-	if _, err := h.start(ctx, run, errAppraisalExists); err != nil {
+	if _, err := h.ops.Start(ctx, run, errAppraisalExists); err != nil {
 		return "", err
 	}
 	return id, h.appendAudit(c, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
@@ -198,26 +195,4 @@ func (h *Handler) needPlanInForce(ctx context.Context, termID int64) error {
 
 func errAppraisalExists() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
-}
-
-// start starts s once (start.Once): a taken ID answers taken(), a Temporal that does not
-// answer EUNAVAILABLE.
-func (h *Handler) start(ctx context.Context, s start.Run, taken func() error) (client.WorkflowRun, error) {
-	run, err := start.Once(ctx, h.temporal, s)
-	if errors.Is(err, start.ErrTaken) {
-		return nil, taken()
-	}
-	if err != nil {
-		return nil, app.UnavailableOr(err)
-	}
-	return run, nil
-}
-
-// parseDay reads a YYYY-MM-DD date.
-func parseDay(s, key string) (time.Time, error) {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, termgoal.Errorf(termgoal.EINVALID, key, "the date must be written YYYY-MM-DD")
-	}
-	return d, nil
 }

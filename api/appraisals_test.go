@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -344,13 +345,13 @@ func TestHandoverAndFollow(t *testing.T) {
 	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "李四", Gender: "female"}, 201, &successor)
 	term := f.appraisalTerm(f.a1, f.tmpl, leaver.ID)
 	path := fmt.Sprintf("/api/v1/terms/%d/handover", term.ID)
-	req := HandoverRequest{ToPersonID: successor.ID, On: "2026-06-30", Reason: "调任"}
+	req := app.HandoverRequest{ToPersonID: successor.ID, On: "2026-06-30", Reason: "调任"}
 
 	f.errCode("POST", path, f.a1Tok, req, 403)
 	f.errCode("POST", path, f.no, req, 403)
 	f.errCode("POST", path, "", req, 401)
 	f.errCode("POST", "/api/v1/terms/99999/handover", f.aTok, req, 404)
-	for _, bad := range []HandoverRequest{{On: "2026-06-30", Reason: "x"}, {ToPersonID: leaver.ID, On: "2026-06-30", Reason: "x"},
+	for _, bad := range []app.HandoverRequest{{On: "2026-06-30", Reason: "x"}, {ToPersonID: leaver.ID, On: "2026-06-30", Reason: "x"},
 		{ToPersonID: 99999, On: "2026-06-30", Reason: "x"}, {ToPersonID: successor.ID, On: "30/06/2026", Reason: "x"},
 		{ToPersonID: successor.ID, On: "2030-01-01", Reason: "x"}, {ToPersonID: successor.ID, On: "2026-06-30", Reason: " "}} {
 		f.errCode("POST", path, f.aTok, bad, 422)

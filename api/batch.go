@@ -159,9 +159,9 @@ func (h *Handler) batchStart(c *gin.Context, req any, orgID *int64, reason *stri
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason"))
 		return "", false
 	}
-	key := c.GetHeader("Idempotency-Key")
-	if key != "" && !validKey.MatchString(key) {
-		h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters"))
+	key, err := headerKey(c)
+	if err != nil {
+		h.fail(c, err)
 		return "", false
 	}
 	if key == "" {

@@ -133,7 +133,7 @@ func parseID(s string) (int64, error) {
 func (h *Handler) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgPath string, initiator termgoal.Actor) (CampaignRun, error) {
 	run := CampaignRun{WorkflowID: workflows.CampaignID(camp.ID)}
 	in := workflows.CampaignInput{CampaignID: camp.ID, Kind: camp.Kind, Year: camp.Year, OrgPath: orgPath, Initiator: initiator}
-	we, err := h.start(ctx, start.Run{ID: run.WorkflowID, Queue: workflows.CampaignTaskQueue, Workflow: workflows.CampaignWorkflowName,
+	we, err := h.ops.Start(ctx, start.Run{ID: run.WorkflowID, Queue: workflows.CampaignTaskQueue, Workflow: workflows.CampaignWorkflowName,
 		Input: in, Reuse: start.AfterClose}, func() error {
 		return termgoal.Errorf(termgoal.ECONFLICT, "campaign.running", "the campaign is still running")
 	})

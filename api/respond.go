@@ -117,11 +117,5 @@ func (h *Handler) audit(c *gin.Context, a termgoal.Audit) bool {
 
 // appendAudit writes a by the request's caller, at now, from the caller's address.
 func (h *Handler) appendAudit(c *gin.Context, a termgoal.Audit) error {
-	actor := Actor(c)
-	a.At = h.cfg.Now()
-	a.ActorID, a.ActorName, a.IP = actor.AccountID, actor.Name, actor.IP
-	if a.ActorName == "" {
-		a.ActorName = "anonymous"
-	}
-	return h.store.AppendAudit(c.Request.Context(), a)
+	return h.ops.Audit(c.Request.Context(), Actor(c), a)
 }

@@ -154,7 +154,7 @@ func formKey(form map[string][]string) (string, error) {
 		key = v[0]
 	}
 	if !validKey.MatchString(key) {
-		return "", termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters")
+		return "", errBadKey()
 	}
 	return key, nil
 }

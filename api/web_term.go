@@ -90,7 +90,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	d.MayAmend = t.Status == "goals_in_force" && h.mayAmend(Caller(c), t, path)
+	d.MayAmend = t.Status == "goals_in_force" && app.MayAmend(Caller(c), t, path)
 	if d.Progress, err = h.store.ProgressReports(ctx, t.ID); err != nil {
 		h.webFail(c, err)
 		return
@@ -137,7 +137,7 @@ func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Va
 // webFollowTerm starts the term's workflow from the term page.
 func (h *Handler) webFollowTerm(c *gin.Context) {
 	h.termForm(c, func(t *termgoal.Term, _ url.Values) (string, error) {
-		_, err := h.FollowTerm(c, t)
+		_, err := h.ops.FollowTerm(c.Request.Context(), Caller(c), Actor(c), t)
 		return T(c, "web.term_followed", nil), err
 	})
 }
@@ -150,7 +150,7 @@ func (h *Handler) webHandover(c *gin.Context) {
 			return "", err
 		}
 		to, _ := strconv.ParseInt(strings.TrimSpace(form.Get("to_person_id")), 10, 64)
-		_, err = h.Handover(c, t, HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
+		_, err = h.ops.Handover(c.Request.Context(), Caller(c), Actor(c), t, app.HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
 		return T(c, "web.handed_over", nil), err
 	})
 }
@@ -167,18 +167,13 @@ func (h *Handler) webStartAppraisal(c *gin.Context) {
 // webAmend starts an amendment from the term page and opens its process.
 func (h *Handler) webAmend(c *gin.Context) {
 	ctx := c.Request.Context()
-	t, path, err := h.pageTerm(c)
+	t, _, err := h.pageTerm(c)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	reason := c.PostForm("reason")
-	pid, err := h.StartAmendment(ctx, Caller(c), Actor(c), t, path, reason)
+	pid, err := h.ops.StartAmendment(ctx, Caller(c), Actor(c), t, c.PostForm("reason"))
 	if err != nil {
-		h.webFail(c, err)
-		return
-	}
-	if err := h.appendAudit(c, termgoal.Audit{Action: "amendment_started", TermID: t.ID, ProcessID: pid, Detail: map[string]any{"reason": reason}}); err != nil {
 		h.webFail(c, err)
 		return
 	}
