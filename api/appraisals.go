@@ -16,8 +16,6 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/postgres"
-	"termgoal/start"
-	"termgoal/workflows"
 )
 
 // AppraisalKinds are the appraisals an administrator starts by hand; a handover's appraisal
@@ -33,13 +31,6 @@ type AppraisalView struct {
 	Appraisal *termgoal.AppraisalRecord `json:"appraisal"`
 	Process   *termgoal.Process         `json:"process"`
 	Sheets    []termgoal.ScoreSheet     `json:"sheets"`
-}
-
-// AppraisalRequest starts one appraisal of a term by hand.
-type AppraisalRequest struct {
-	TermID int64  `json:"term_id"`
-	Kind   string `json:"kind"`
-	Year   int    `json:"year"`
 }
 
 // intQuery reads an optional numeric query parameter (0 when absent); anything else is malformed.
@@ -123,76 +114,14 @@ func (h *Handler) listResults(c *gin.Context) {
 
 // createAppraisal starts one appraisal of a term by hand (an administrator of the term's org).
 func (h *Handler) createAppraisal(c *gin.Context) {
-	var req AppraisalRequest
+	var req app.AppraisalRequest
 	if !h.bind(c, &req) {
 		return
 	}
-	id, err := h.StartAppraisal(c, req)
+	id, err := h.ops.StartAppraisal(c.Request.Context(), Caller(c), Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"process_id": id})
-}
-
-// StartAppraisal checks req and the caller's grant, starts the appraisal under its
-// deterministic ID and audits it. An appraisal that exists already (started by hand, by a
-// campaign or by the term's workflow) is a conflict.
-func (h *Handler) StartAppraisal(c *gin.Context, req AppraisalRequest) (string, error) {
-	ctx := c.Request.Context()
-	t, err := h.store.Term(ctx, req.TermID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "appraisal.term_unknown", "the term does not exist")
-	}
-	if err != nil {
-		return "", err
-	}
-	path, err := h.orgPath(ctx, t.OrgID)
-	if err != nil {
-		return "", err
-	}
-	if !isAdmin(Caller(c), path) {
-		return "", app.ErrForbidden()
-	}
-	var id string
-	switch req.Kind {
-	case termgoal.AppraisalAnnual:
-		if req.Year < t.Start.Year() || req.Year > t.End.Year() {
-			return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.year", "the year must fall within the term",
-				"from", t.Start.Year(), "to", t.End.Year())
-		}
-		id = workflows.AppraisalID(t.ID, req.Year)
-	case termgoal.AppraisalTermEnd:
-		req.Year = t.End.Year()
-		id = workflows.TermEndID(t.ID)
-	default:
-		return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.kind", "kind must be annual_appraisal or term_end_appraisal", "kind", req.Kind)
-	}
-	if err := h.needPlanInForce(ctx, t.ID); err != nil {
-		return "", err
-	}
-	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: Actor(c)}
-	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
-	if _, err := h.ops.Start(ctx, run, errAppraisalExists); err != nil {
-		return "", err
-	}
-	return id, h.appendAudit(c, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
-		Detail: map[string]any{"kind": req.Kind, "year": req.Year}})
-}
-
-// needPlanInForce refuses an appraisal of a term whose goals never came into force: the
-// workflow would have nothing to appraise.
-func (h *Handler) needPlanInForce(ctx context.Context, termID int64) error {
-	versions, err := h.store.PlanVersions(ctx, termID)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(versions, func(v termgoal.PlanVersion) bool { return v.InForceFrom != nil }) {
-		return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.no_plan", "the term has no plan in force to appraise")
-	}
-	return nil
-}
-
-func errAppraisalExists() error {
-	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
 }

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/devenv"
 	"termgoal/postgres"
 	"termgoal/worker"
@@ -77,7 +78,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	term := f.appraisalTerm(f.a1, f.ballotTemplate(), 0)
 	f.planInForce(term)
 
-	req := AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2025}
+	req := app.AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2025}
 	var out struct {
 		ProcessID string `json:"process_id"`
 	}

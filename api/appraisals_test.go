@@ -300,7 +300,7 @@ func TestStartAppraisal(t *testing.T) {
 	fake := &fakeTemporal{}
 	f.h.setTemporal(fake)
 	term := f.appraisalTerm(f.a1, f.ballotTemplate(), 0)
-	req := AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2025}
+	req := app.AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2025}
 	f.errCode("POST", "/api/v1/appraisals", f.a1Tok, req, 403)
 	f.errCode("POST", "/api/v1/appraisals", f.no, req, 403)
 	e := f.errCode("POST", "/api/v1/appraisals", f.aTok, req, 409)
@@ -308,7 +308,7 @@ func TestStartAppraisal(t *testing.T) {
 		t.Errorf("no plan: %+v", e)
 	}
 	f.planInForce(term)
-	for _, bad := range []AppraisalRequest{{TermID: 99999, Kind: termgoal.AppraisalAnnual, Year: 2025}, {TermID: term.ID, Kind: "monthly", Year: 2025},
+	for _, bad := range []app.AppraisalRequest{{TermID: 99999, Kind: termgoal.AppraisalAnnual, Year: 2025}, {TermID: term.ID, Kind: "monthly", Year: 2025},
 		{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2024}, {TermID: term.ID, Kind: termgoal.AppraisalAnnual}} {
 		f.errCode("POST", "/api/v1/appraisals", f.aTok, bad, 422)
 	}
@@ -321,7 +321,7 @@ func TestStartAppraisal(t *testing.T) {
 		in.TermID != term.ID || in.Kind != termgoal.AppraisalAnnual || in.Year != 2025 || in.Initiator.AccountID != f.accounts["adminA"].ID {
 		t.Errorf("started %+v %+v %+v", out, fake.started, in)
 	}
-	f.do("POST", "/api/v1/appraisals", f.aTok, AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalTermEnd}, 201, &out)
+	f.do("POST", "/api/v1/appraisals", f.aTok, app.AppraisalRequest{TermID: term.ID, Kind: termgoal.AppraisalTermEnd}, 201, &out)
 	if out.ProcessID != workflows.TermEndID(term.ID) || fake.startArg.(workflows.AppraisalInput).Year != 2027 {
 		t.Errorf("term end %+v %+v", out, fake.startArg)
 	}

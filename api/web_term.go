@@ -159,7 +159,7 @@ func (h *Handler) webHandover(c *gin.Context) {
 func (h *Handler) webStartAppraisal(c *gin.Context) {
 	h.termForm(c, func(t *termgoal.Term, form url.Values) (string, error) {
 		year, _ := strconv.Atoi(strings.TrimSpace(form.Get("year")))
-		_, err := h.StartAppraisal(c, AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
+		_, err := h.ops.StartAppraisal(c.Request.Context(), Caller(c), Actor(c), app.AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
 		return T(c, "web.appraisal_started", nil), err
 	})
 }

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"termgoal"
+	"termgoal/start"
+	"termgoal/workflows"
+)
+
+// AppraisalRequest starts one appraisal of a term by hand.
+type AppraisalRequest struct {
+	TermID int64  `json:"term_id"`
+	Kind   string `json:"kind"`
+	Year   int    `json:"year"`
+}
+
+// StartAppraisal starts the appraisal req names as actor, an administrator of the term's org
+// (acc), under its deterministic ID, and audits it. An appraisal that exists already (started
+// by hand, by a campaign or by the term's workflow) is a conflict.
+func (s *Service) StartAppraisal(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, req AppraisalRequest) (string, error) {
+	t, err := s.Store.Term(ctx, req.TermID)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		err = termgoal.Errorf(termgoal.EINVALID, "appraisal.term_unknown", "the term does not exist")
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := s.adminOf(ctx, acc, t.OrgID); err != nil {
+		return "", err
+	}
+	var id string
+	switch req.Kind {
+	case termgoal.AppraisalAnnual:
+		if req.Year < t.Start.Year() || req.Year > t.End.Year() {
+			return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.year", "the year must fall within the term",
+				"from", t.Start.Year(), "to", t.End.Year())
+		}
+		id = workflows.AppraisalID(t.ID, req.Year)
+	case termgoal.AppraisalTermEnd:
+		req.Year = t.End.Year()
+		id = workflows.TermEndID(t.ID)
+	default:
+		return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.kind", "kind must be annual_appraisal or term_end_appraisal", "kind", req.Kind)
+	}
+	if err := s.needPlanInForce(ctx, t.ID); err != nil {
+		return "", err
+	}
+	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: actor}
+	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
+	if _, err := s.Start(ctx, run, errAppraisalExists); err != nil {
+		return "", err
+	}
+	return id, s.Audit(ctx, actor, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
+		Detail: map[string]any{"kind": req.Kind, "year": req.Year}})
+}
+
+// needPlanInForce refuses an appraisal of a term whose goals never came into force: the
+// workflow would have nothing to appraise.
+func (s *Service) needPlanInForce(ctx context.Context, termID int64) error {
+	versions, err := s.Store.PlanVersions(ctx, termID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(versions, func(v termgoal.PlanVersion) bool { return v.InForceFrom != nil }) {
+		return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.no_plan", "the term has no plan in force to appraise")
+	}
+	return nil
+}
+
+func errAppraisalExists() error {
+	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
+}
