@@ -1,14 +1,9 @@
 package api
 
-// Campaigns (P7): an administrator starts one process for every term of an org subtree that
-// has none (goal setting after a general election, 换届). The row lives in PostgreSQL; the work
-// is the Campaign workflow, a page of terms per activity, each process under its term's
-// deterministic workflow ID, so running a campaign again starts nothing twice.
+// Campaigns (P7): the JSON handlers of app.Service's campaign operations.
 
 import (
-	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -16,39 +11,12 @@ import (
 
 	"termgoal"
 	"termgoal/app"
-	"termgoal/start"
-	"termgoal/workflows"
 )
-
-// CampaignKinds are the processes a campaign can start: goal setting (the default) and the
-// annual appraisal of a year.
-var CampaignKinds = []string{"goal_setting", termgoal.AppraisalAnnual}
-
-// Campaign years an appraisal campaign may appraise.
-const (
-	minCampaignYear = 2000
-	maxCampaignYear = 2100
-)
-
-// CampaignRequest starts a campaign over the subtree of OrgID. Kind is goal_setting when
-// empty; an annual_appraisal campaign needs the Year it appraises.
-type CampaignRequest struct {
-	Name  string `json:"name"`
-	OrgID int64  `json:"org_id"`
-	Kind  string `json:"kind"`
-	Year  int    `json:"year,omitempty"`
-}
 
 // CampaignView is a campaign with its progress.
 type CampaignView struct {
 	Campaign *termgoal.Campaign        `json:"campaign"`
 	Progress termgoal.CampaignProgress `json:"progress"`
-}
-
-// CampaignRun names the workflow run a campaign's (re)start began.
-type CampaignRun struct {
-	WorkflowID string `json:"workflow_id"`
-	RunID      string `json:"run_id"`
 }
 
 // CampaignRemindRequest reminds the campaign's laggards.
@@ -58,65 +26,17 @@ type CampaignRemindRequest struct {
 
 // createCampaign records the campaign and starts its workflow.
 func (h *Handler) createCampaign(c *gin.Context) {
-	var req CampaignRequest
+	var req app.CampaignRequest
 	if !h.bind(c, &req) {
 		return
 	}
-	camp, err := h.StartCampaign(c, req)
+	camp, err := h.ops.StartCampaign(c.Request.Context(), Caller(c), Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, camp)
 }
-
-// StartCampaign validates req, checks the caller administers its org, records the campaign,
-// starts its workflow and audits it.
-func (h *Handler) StartCampaign(c *gin.Context, req CampaignRequest) (*termgoal.Campaign, error) {
-	ctx := c.Request.Context()
-	req.Name = strings.TrimSpace(req.Name)
-	path, err := h.orgPath(ctx, req.OrgID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "campaign.org_unknown", "the organization does not exist")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !isAdmin(Caller(c), path) {
-		return nil, app.ErrForbidden()
-	}
-	if req.Name == "" || len([]rune(req.Name)) > 200 {
-		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.name", "a campaign needs a name of at most 200 characters")
-	}
-	if req.Kind == "" {
-		req.Kind = "goal_setting"
-	}
-	if !isCampaignKind(req.Kind) {
-		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.kind", "a campaign starts goal_setting or annual_appraisal", "kind", req.Kind)
-	}
-	switch {
-	case req.Kind == termgoal.AppraisalAnnual && (req.Year < minCampaignYear || req.Year > maxCampaignYear):
-		return nil, termgoal.Errorf(termgoal.EINVALID, "campaign.year", "an annual appraisal campaign needs the year it appraises",
-			"min", minCampaignYear, "max", maxCampaignYear)
-	case req.Kind != termgoal.AppraisalAnnual:
-		req.Year = 0
-	}
-	camp := &termgoal.Campaign{Name: req.Name, Kind: req.Kind, Year: req.Year, OrgID: req.OrgID, CreatedBy: Caller(c).DisplayName}
-	if err := h.store.CreateCampaign(ctx, camp); err != nil {
-		return nil, err
-	}
-	// Audited before the start: a start that fails leaves a recorded campaign to run again.
-	if err := h.appendAudit(c, termgoal.Audit{Action: "campaign_started", Detail: map[string]any{
-		"campaign_id": camp.ID, "name": camp.Name, "kind": camp.Kind, "year": camp.Year, "org_id": camp.OrgID}}); err != nil {
-		return nil, err
-	}
-	if _, err := h.runCampaign(ctx, camp, path, Actor(c)); err != nil {
-		return nil, err
-	}
-	return h.store.Campaign(ctx, camp.ID)
-}
-
-func isCampaignKind(k string) bool { return slices.Contains(CampaignKinds, k) }
 
 // parseID reads a positive numeric ID; anything else is an unknown one (404).
 func parseID(s string) (int64, error) {
@@ -125,23 +45,6 @@ func parseID(s string) (int64, error) {
 		return 0, errNotFound()
 	}
 	return id, nil
-}
-
-// runCampaign starts a new run of the campaign's workflow. A run still going is a conflict; a
-// finished one may run again: its processes have deterministic IDs and linked terms are
-// skipped, so the new run starts only what is missing.
-func (h *Handler) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgPath string, initiator termgoal.Actor) (CampaignRun, error) {
-	run := CampaignRun{WorkflowID: workflows.CampaignID(camp.ID)}
-	in := workflows.CampaignInput{CampaignID: camp.ID, Kind: camp.Kind, Year: camp.Year, OrgPath: orgPath, Initiator: initiator}
-	we, err := h.ops.Start(ctx, start.Run{ID: run.WorkflowID, Queue: workflows.CampaignTaskQueue, Workflow: workflows.CampaignWorkflowName,
-		Input: in, Reuse: start.AfterClose}, func() error {
-		return termgoal.Errorf(termgoal.ECONFLICT, "campaign.running", "the campaign is still running")
-	})
-	if err != nil {
-		return run, err
-	}
-	run.RunID = we.GetRunID()
-	return run, nil
 }
 
 // adminCampaign loads campaign :id and checks the caller administers its org.
@@ -168,29 +71,17 @@ func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, err
 // rerunCampaign runs campaign :id again: terms added since get their process, and none is
 // started twice.
 func (h *Handler) rerunCampaign(c *gin.Context) {
-	camp, path, err := h.adminCampaign(c)
+	camp, _, err := h.adminCampaign(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	run, err := h.RerunCampaign(c, camp, path)
+	run, err := h.ops.RerunCampaign(c.Request.Context(), Caller(c), Actor(c), camp)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, run)
-}
-
-// RerunCampaign starts a new run of camp and audits it.
-func (h *Handler) RerunCampaign(c *gin.Context, camp *termgoal.Campaign, path string) (CampaignRun, error) {
-	run, err := h.runCampaign(c.Request.Context(), camp, path, Actor(c))
-	if err != nil {
-		return run, err
-	}
-	if err := h.store.ReopenCampaign(c.Request.Context(), camp.ID); err != nil {
-		return run, err
-	}
-	return run, h.appendAudit(c, termgoal.Audit{Action: "campaign_rerun", Detail: map[string]any{"campaign_id": camp.ID, "run_id": run.RunID}})
 }
 
 // listCampaigns answers the campaigns on the orgs the caller administers, newest first.

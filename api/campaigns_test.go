@@ -52,7 +52,7 @@ func TestCampaigns(t *testing.T) {
 	tmp := &startingTemporal{}
 	f.h.setTemporal(tmp)
 	const path = "/api/v1/campaigns"
-	req := CampaignRequest{Name: "2026年换届", OrgID: f.a.ID, Kind: "goal_setting"}
+	req := app.CampaignRequest{Name: "2026年换届", OrgID: f.a.ID, Kind: "goal_setting"}
 
 	// Authorization and validation start nothing.
 	f.errCode("POST", path, f.a1Tok, req, 403)
@@ -101,11 +101,11 @@ func TestCampaigns(t *testing.T) {
 		in.CampaignID != camp.ID || in.OrgPath != f.a.Path || in.Initiator.AccountID != f.accounts["adminA"].ID {
 		t.Errorf("start %+v %+v", o, in)
 	}
-	f.do("POST", path, f.rootTok, CampaignRequest{Name: "b", OrgID: f.b.ID, Kind: "goal_setting"}, 201, nil)
+	f.do("POST", path, f.rootTok, app.CampaignRequest{Name: "b", OrgID: f.b.ID, Kind: "goal_setting"}, 201, nil)
 
 	// An annual appraisal campaign of a year: its kind and year go to the workflow.
 	var appr termgoal.Campaign
-	f.do("POST", path, f.rootTok, CampaignRequest{Name: "2026年度考核", OrgID: f.b.ID, Kind: termgoal.AppraisalAnnual, Year: 2026}, 201, &appr)
+	f.do("POST", path, f.rootTok, app.CampaignRequest{Name: "2026年度考核", OrgID: f.b.ID, Kind: termgoal.AppraisalAnnual, Year: 2026}, 201, &appr)
 	if in := tmp.inputs[len(tmp.inputs)-1]; appr.Kind != termgoal.AppraisalAnnual || appr.Year != 2026 ||
 		in.Kind != termgoal.AppraisalAnnual || in.Year != 2026 || in.CampaignID != appr.ID || in.OrgPath != f.b.Path {
 		t.Errorf("appraisal campaign %+v, input %+v", appr, in)
@@ -154,7 +154,7 @@ func TestCampaigns(t *testing.T) {
 	f.errCode("GET", path+"/abc", f.aTok, nil, 404)
 
 	// Run again: a new run of the same workflow ID; while one runs, a conflict.
-	var run CampaignRun
+	var run app.CampaignRun
 	f.do("POST", one+"/rerun", f.aTok, nil, 202, &run)
 	if run.WorkflowID != workflows.CampaignID(camp.ID) || run.RunID == "" || len(tmp.starts) != 4 || tmp.inputs[3].CampaignID != camp.ID {
 		t.Errorf("rerun %+v %+v", run, tmp.starts)

@@ -54,7 +54,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, app.ErrForbidden())
 		return
 	}
-	d := campaignsData{Kinds: CampaignKinds, Year: h.Today().Year() - 1}
+	d := campaignsData{Kinds: app.CampaignKinds, Year: h.Today().Year() - 1}
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
@@ -79,11 +79,11 @@ func (h *Handler) webStartCampaign(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	orgID, _ := strconv.ParseInt(form.Get("org_id"), 10, 64)
-	req := CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")}
+	req := app.CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")}
 	if req.Kind == termgoal.AppraisalAnnual {
 		req.Year, _ = strconv.Atoi(strings.TrimSpace(form.Get("year")))
 	}
-	camp, err := h.StartCampaign(c, req)
+	camp, err := h.ops.StartCampaign(c.Request.Context(), Caller(c), Actor(c), req)
 	if err != nil {
 		h.refuseForm(c, form, err, "web.campaigns_title", func(status int, p *webPage) { h.renderCampaigns(c, status, p) })
 		return
@@ -151,7 +151,7 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 			msg = T(c, "web.campaign_reminded", map[string]any{"done": res.Done, "failed": len(res.Failed)})
 		}
 	case "rerun":
-		if _, err = h.RerunCampaign(c, camp, path); err == nil {
+		if _, err = h.ops.RerunCampaign(c.Request.Context(), Caller(c), Actor(c), camp); err == nil {
 			msg = T(c, "web.campaign_rerun", nil)
 		}
 	default:
