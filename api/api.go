@@ -38,8 +38,8 @@ type Config struct {
 	Now                  func() time.Time
 }
 
-// Handler holds what every route handler needs. Web pages added to this package hang their
-// handlers off it too.
+// Handler holds what every route handler needs: JSON handlers and web pages decode the request,
+// call an operation of ops (package app) and answer.
 type Handler struct {
 	cfg      Config
 	store    *postgres.Store

@@ -90,24 +90,24 @@ func TestBatchRemind(t *testing.T) {
 	const path = "/api/v1/admin/remind"
 
 	// Authorization and validation change nothing.
-	f.errCode("POST", path, f.a1Tok, BatchRemindRequest{OrgID: f.a1.ID, Reason: "催"}, 403)
-	f.errCode("POST", path, f.aTok, BatchRemindRequest{OrgID: f.b.ID, Reason: "催"}, 403)
-	f.errCode("POST", path, f.aTok, BatchRemindRequest{OrgID: f.root.ID, Reason: "催"}, 403)
-	f.errCode("POST", path, f.no, BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 403)
-	f.errCode("POST", path, f.aTok, BatchRemindRequest{OrgID: 99999, Reason: "催"}, 422)
-	e := f.errCode("POST", path, f.aTok, BatchRemindRequest{OrgID: f.a.ID, Reason: "  "}, 422)
+	f.errCode("POST", path, f.a1Tok, app.BatchRemindRequest{OrgID: f.a1.ID, Reason: "催"}, 403)
+	f.errCode("POST", path, f.aTok, app.BatchRemindRequest{OrgID: f.b.ID, Reason: "催"}, 403)
+	f.errCode("POST", path, f.aTok, app.BatchRemindRequest{OrgID: f.root.ID, Reason: "催"}, 403)
+	f.errCode("POST", path, f.no, app.BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 403)
+	f.errCode("POST", path, f.aTok, app.BatchRemindRequest{OrgID: 99999, Reason: "催"}, 422)
+	e := f.errCode("POST", path, f.aTok, app.BatchRemindRequest{OrgID: f.a.ID, Reason: "  "}, 422)
 	if e.Error.Message != "批量操作须填写理由。" {
 		t.Errorf("no reason: %+v", e)
 	}
-	f.errCode("POST", path, f.aTok, BatchRemindRequest{OrgID: f.a.ID, Reason: "催", Step: "nap"}, 422)
+	f.errCode("POST", path, f.aTok, app.BatchRemindRequest{OrgID: f.a.ID, Reason: "催", Step: "nap"}, 422)
 	f.errCode("POST", path, f.aTok, `{"org_id":1,"reason":"x","all":true}`, 400)
-	f.errCode("POST", path, "", BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 401)
+	f.errCode("POST", path, "", app.BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 401)
 	if got := rec.take(); len(got) != 0 {
 		t.Fatalf("refused batches acted: %+v", got)
 	}
 
 	// Every running process under a, each under a key derived from the batch's.
-	res := f.batchPost(path, f.aTok, "K1", BatchRemindRequest{OrgID: f.a.ID, Reason: "请尽快办理"}, 200)
+	res := f.batchPost(path, f.aTok, "K1", app.BatchRemindRequest{OrgID: f.a.ID, Reason: "请尽快办理"}, 200)
 	got := rec.take()
 	if res.Done != 2 || len(res.Failed) != 0 || len(got) != 2 {
 		t.Fatalf("remind all: %+v %+v", res, got)
@@ -115,29 +115,29 @@ func TestBatchRemind(t *testing.T) {
 	for i, id := range []string{"gs-approval", "gs-overdue"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReasonInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("K1", "remind", id)) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateRemind || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, app.BatchKey("K1", "remind", id)) ||
 			in == nil || in.Reason != "请尽快办理" || !in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
 	}
 	// Sent again with the same key: the same update IDs, which Temporal applies once.
-	f.batchPost(path, f.aTok, "K1", BatchRemindRequest{OrgID: f.a.ID, Reason: "请尽快办理"}, 200)
+	f.batchPost(path, f.aTok, "K1", app.BatchRemindRequest{OrgID: f.a.ID, Reason: "请尽快办理"}, 200)
 	again := rec.take()
 	if len(again) != 2 || again[0].UpdateID != got[0].UpdateID || again[1].UpdateID != got[1].UpdateID {
 		t.Errorf("retried batch keys %+v", again)
 	}
 
 	// Only overdue; only a step.
-	res = f.batchPost(path, f.aTok, "K2", BatchRemindRequest{OrgID: f.a.ID, OverdueOnly: true, Reason: "逾期"}, 200)
+	res = f.batchPost(path, f.aTok, "K2", app.BatchRemindRequest{OrgID: f.a.ID, OverdueOnly: true, Reason: "逾期"}, 200)
 	if got := rec.take(); res.Done != 1 || len(got) != 1 || got[0].WorkflowID != "gs-overdue" {
 		t.Errorf("overdue only: %+v %+v", res, got)
 	}
-	res = f.batchPost(path, f.aTok, "", BatchRemindRequest{OrgID: f.a.ID, Step: termgoal.StepApproval, Reason: "审定"}, 200)
+	res = f.batchPost(path, f.aTok, "", app.BatchRemindRequest{OrgID: f.a.ID, Step: termgoal.StepApproval, Reason: "审定"}, 200)
 	if got := rec.take(); res.Done != 1 || len(got) != 1 || got[0].WorkflowID != "gs-approval" || len(got[0].UpdateID) < 32 {
 		t.Errorf("step: %+v %+v", res, got)
 	}
 	// The root admin reaches b too.
-	res = f.batchPost(path, f.rootTok, "K3", BatchRemindRequest{OrgID: f.root.ID, OverdueOnly: true, Reason: "逾期"}, 200)
+	res = f.batchPost(path, f.rootTok, "K3", app.BatchRemindRequest{OrgID: f.root.ID, OverdueOnly: true, Reason: "逾期"}, 200)
 	if got := rec.take(); res.Done != 2 || len(got) != 2 || got[0].WorkflowID != "gs-b" {
 		t.Errorf("root: %+v %+v", res, got)
 	}
@@ -145,7 +145,7 @@ func TestBatchRemind(t *testing.T) {
 	// A refusal is reported per process, translated; the others still go.
 	rec.refuse = map[string]error{"gs-approval": overTheWire(temporal.NewNonRetryableApplicationError("closed", termgoal.ECONFLICT, nil,
 		workflows.RefusalDetail{Key: "process.closed"}))}
-	res = f.batchPost(path, f.aTok, "K4", BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 200)
+	res = f.batchPost(path, f.aTok, "K4", app.BatchRemindRequest{OrgID: f.a.ID, Reason: "催"}, 200)
 	if res.Done != 1 || len(res.Failed) != 1 || res.Failed[0] != (BatchFailure{ProcessID: "gs-approval", Code: "conflict", Message: "流程已结束。"}) {
 		t.Errorf("partial: %+v", res)
 	}
@@ -182,7 +182,7 @@ func TestBatchReassign(t *testing.T) {
 	f.seedProcess("gs-3", f.a1, termgoal.StepDraft, "running", "2099-01-10", nw)
 	f.seedProcess("gs-b", f.b, termgoal.StepDraft, "running", "2099-01-10", old)
 	const path = "/api/v1/admin/reassign"
-	req := BatchReassignRequest{From: old, To: nw, OrgID: f.a.ID, Reason: "调岗"}
+	req := app.BatchReassignRequest{From: old, To: nw, OrgID: f.a.ID, Reason: "调岗"}
 
 	// Authorization and validation change nothing.
 	f.errCode("POST", path, f.a1Tok, req, 403)
@@ -213,14 +213,14 @@ func TestBatchReassign(t *testing.T) {
 	for i, id := range []string{"gs-1", "gs-2"} {
 		u := got[i]
 		in, _ := u.Args[0].(*workflows.ReassignInput)
-		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", "reassign", id)) ||
+		if u.WorkflowID != id || u.UpdateName != workflows.UpdateReassign || u.UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, app.BatchKey("R1", "reassign", id)) ||
 			in == nil || in.From != old || in.To != (termgoal.Actor{AccountID: nw, Name: "new 姓名"}) || in.Reason != "调岗" ||
 			!in.Actor.Admin || in.Actor.AccountID != f.accounts["adminA"].ID {
 			t.Errorf("update %d: %+v %+v", i, u, in)
 		}
 	}
 	// The same key for a remind never collides with the reassign's update IDs.
-	if app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("R1", workflows.UpdateRemind, "gs-1")) == got[0].UpdateID {
+	if app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, app.BatchKey("R1", workflows.UpdateRemind, "gs-1")) == got[0].UpdateID {
 		t.Error("remind and reassign share an update ID")
 	}
 

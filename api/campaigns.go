@@ -5,7 +5,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -118,7 +117,7 @@ func (h *Handler) getCampaign(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p, err := h.store.CampaignProgress(c.Request.Context(), camp, h.Today())
+	p, err := h.store.CampaignProgress(c.Request.Context(), camp, h.ops.Today())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -127,44 +126,17 @@ func (h *Handler) getCampaign(c *gin.Context) {
 }
 
 // remindCampaign reminds the assignees of every overdue process of the campaign's kind under
-// its org, as a batch remind (batch.go): one remind per process under an update ID from the
+// its org, as a batch remind: one remind per process under an update ID from the
 // Idempotency-Key, audited once as campaign_remind.
 func (h *Handler) remindCampaign(c *gin.Context) {
-	camp, path, err := h.adminCampaign(c)
+	camp, _, err := h.adminCampaign(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	var req CampaignRemindRequest
-	orgID := camp.OrgID
-	key, ok := h.batchStart(c, &req, &orgID, &req.Reason)
-	if !ok {
-		return
+	if key, ok := h.batchRequest(c, &req); ok {
+		b, err := h.ops.RemindCampaign(c.Request.Context(), Caller(c), Actor(c), camp, key, req.Reason)
+		h.batchAnswer(c, b, err)
 	}
-	res, err := h.RemindCampaign(c, camp, path, key, req.Reason)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
-
-// RemindCampaign reminds camp's overdue processes with reason under batch key key.
-func (h *Handler) RemindCampaign(c *gin.Context, camp *termgoal.Campaign, path, key, reason string) (BatchResult, error) {
-	today, reason := h.Today(), strings.TrimSpace(reason)
-	ids, errs, err := h.remindUnder(c, key, path, reason, func(p *termgoal.Process) bool {
-		return p.Kind == camp.Kind && overdue(p, today) && (camp.Year == 0 || appraisalYear(p) == camp.Year)
-	})
-	if err != nil {
-		return BatchResult{}, err
-	}
-	return h.batchOutcome(c, "campaign_remind", ids, errs, map[string]any{
-		"campaign_id": camp.ID, "org_id": camp.OrgID, "reason": reason})
-}
-
-// appraisalYear is the year an appraisal process appraises, from its state.
-func appraisalYear(p *termgoal.Process) int {
-	return stateValue[struct {
-		Year int `json:"year"`
-	}](p.State, "appraisal").Year
 }

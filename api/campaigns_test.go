@@ -170,7 +170,7 @@ func TestCampaigns(t *testing.T) {
 	res := f.batchPost(one+"/remind", f.aTok, "C1", CampaignRemindRequest{Reason: "请尽快制定目标"}, 200)
 	got := tmp.take()
 	if res.Done != 1 || len(got) != 1 || got[0].WorkflowID != "gs-overdue" || got[0].UpdateName != workflows.UpdateRemind ||
-		got[0].UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, batchKey("C1", workflows.UpdateRemind, "gs-overdue")) {
+		got[0].UpdateID != app.UpdateID(termgoal.Actor{AccountID: f.accounts["adminA"].ID}, app.BatchKey("C1", workflows.UpdateRemind, "gs-overdue")) {
 		t.Errorf("remind %+v %+v", res, got)
 	}
 

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,16 +11,8 @@ import (
 	"termgoal/postgres"
 )
 
-// chinaTime is the zone due dates are counted in: they are working days on the mainland China
-// calendar.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// Today returns the current date in China as a civil date (midnight UTC), as due dates are
-// stored.
-func (h *Handler) Today() time.Time {
-	y, m, d := h.cfg.Now().In(chinaTime).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// chinaTime is the zone due dates are counted in (app.ChinaTime).
+var chinaTime = app.ChinaTime
 
 // inbox answers a page of the caller's inbox (T1) with its total: ?box=todo|done|cc (or the
 // older ?status=open|done), ?overdue=true, ?due_within=N days, ?process_id=, ?step=,
@@ -60,7 +51,7 @@ func (h *Handler) inbox(c *gin.Context) {
 // does not know (422).
 func (h *Handler) inboxQuery(c *gin.Context) (postgres.InboxFilter, error) {
 	f := postgres.InboxFilter{AccountID: Caller(c).ID, Box: c.Query("box"), ProcessID: c.Query("process_id"),
-		Step: termgoal.Step(c.Query("step")), Sort: c.Query("sort"), Today: h.Today()}
+		Step: termgoal.Step(c.Query("step")), Sort: c.Query("sort"), Today: h.ops.Today()}
 	if status := c.Query("status"); status != "" && f.Box == "" {
 		switch status {
 		case termgoal.TaskOpen:
@@ -109,7 +100,7 @@ type TaskCounts struct {
 
 // taskCounts answers the counts of the caller's inbox for a menu badge and the tabs.
 func (h *Handler) taskCounts(c *gin.Context) {
-	n, err := h.store.InboxCounts(c.Request.Context(), Caller(c).ID, h.Today())
+	n, err := h.store.InboxCounts(c.Request.Context(), Caller(c).ID, h.ops.Today())
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -23,7 +23,7 @@ func inboxFixture(t *testing.T) (*fixture, *termgoal.Account, map[string]termgoa
 	f := newFixture(t)
 	ctx := context.Background()
 	me := f.accounts["nobody"]
-	today := f.h.Today()
+	today := f.h.ops.Today()
 	now := time.Now()
 	procs := map[string]termgoal.Process{}
 	for i, org := range []termgoal.Org{f.a1, f.b} {
@@ -224,7 +224,7 @@ func TestWebInbox(t *testing.T) {
 	if !strings.Contains(body, `class="copy is-unread" data-process="p2"`) || !strings.Contains(body, "请阅") || !strings.Contains(body, "adminA 姓名") {
 		t.Errorf("cc: %s", body)
 	}
-	n, err := f.store.InboxCounts(context.Background(), me.ID, f.h.Today())
+	n, err := f.store.InboxCounts(context.Background(), me.ID, f.h.ops.Today())
 	if err != nil || n.CC != 0 {
 		t.Errorf("unread copies after the cc box = %+v, %v", n, err)
 	}
@@ -235,7 +235,7 @@ func TestWebInbox(t *testing.T) {
 	// Paging keeps the filters.
 	for i := range 25 {
 		c := termgoal.Change{ID: "more-" + itoa(int64(i)), At: time.Now(), Action: "x", Process: procs["p1"],
-			Open: []termgoal.Task{{ID: "m" + itoa(int64(i)), Kind: "draft", AccountID: me.ID, DueOn: f.h.Today().AddDate(0, 0, -5)}}}
+			Open: []termgoal.Task{{ID: "m" + itoa(int64(i)), Kind: "draft", AccountID: me.ID, DueOn: f.h.ops.Today().AddDate(0, 0, -5)}}}
 		if err := f.store.Apply(context.Background(), c); err != nil {
 			t.Fatal(err)
 		}

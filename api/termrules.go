@@ -82,7 +82,7 @@ func (h *Handler) dateQuery(c *gin.Context, name string) (time.Time, bool) {
 
 func (h *Handler) parseDay(c *gin.Context, name, v string) (time.Time, bool) {
 	if v == "" {
-		return h.Today(), true
+		return h.ops.Today(), true
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {

@@ -234,7 +234,7 @@ func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
 	p.Title = p.T(titleKey)
 	if p.Account != nil {
 		ctx := c.Request.Context()
-		if open, overdue, err := h.store.InboxCount(ctx, p.Account.ID, h.Today()); err == nil {
+		if open, overdue, err := h.store.InboxCount(ctx, p.Account.ID, h.ops.Today()); err == nil {
 			p.Counts = &TaskCounts{Open: open, Overdue: overdue}
 		}
 		if n, err := h.store.UnreadCount(ctx, p.Account.ID); err == nil {

@@ -54,7 +54,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, app.ErrForbidden())
 		return
 	}
-	d := campaignsData{Kinds: app.CampaignKinds, Year: h.Today().Year() - 1}
+	d := campaignsData{Kinds: app.CampaignKinds, Year: h.ops.Today().Year() - 1}
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
@@ -103,7 +103,7 @@ func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	prog, err := h.store.CampaignProgress(c.Request.Context(), camp, h.Today())
+	prog, err := h.store.CampaignProgress(c.Request.Context(), camp, h.ops.Today())
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -126,7 +126,7 @@ func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
 // webCampaignAct reminds the campaign's laggards (action=remind, under the form's key) or
 // runs it again (action=rerun).
 func (h *Handler) webCampaignAct(c *gin.Context) {
-	camp, path, err := h.adminCampaign(c)
+	camp, _, err := h.adminCampaign(c)
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -140,15 +140,10 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 	switch form.Get("action") {
 	case "remind":
 		var key string
-		if strings.TrimSpace(form.Get("reason")) == "" {
-			err = termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason")
-		} else {
-			key, err = formKey(form)
-		}
-		if err == nil {
-			var res BatchResult
-			res, err = h.RemindCampaign(c, camp, path, key, form.Get("reason"))
-			msg = T(c, "web.campaign_reminded", map[string]any{"done": res.Done, "failed": len(res.Failed)})
+		if key, err = formKey(form); err == nil {
+			var b app.Batch
+			b, err = h.ops.RemindCampaign(c.Request.Context(), Caller(c), Actor(c), camp, key, form.Get("reason"))
+			msg = T(c, "web.campaign_reminded", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()})
 		}
 	case "rerun":
 		if _, err = h.ops.RerunCampaign(c.Request.Context(), Caller(c), Actor(c), camp); err == nil {

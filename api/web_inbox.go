@@ -88,7 +88,7 @@ func (h *Handler) webInbox(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
-	if d.Counts, err = h.store.InboxCounts(ctx, acc.ID, h.Today()); err != nil {
+	if d.Counts, err = h.store.InboxCounts(ctx, acc.ID, h.ops.Today()); err != nil {
 		h.webFail(c, err)
 		return
 	}

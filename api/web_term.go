@@ -60,7 +60,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	today := h.Today()
+	today := h.ops.Today()
 	d := termPageData{Term: t, Today: today.Format(time.DateOnly), Years: t.Years()}
 	if t.PersonID != nil {
 		d.PersonID = *t.PersonID

@@ -102,7 +102,7 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 // webDay parses a YYYY-MM-DD form value; empty is today.
 func (h *Handler) webDay(v string) (time.Time, error) {
 	if v == "" {
-		return h.Today(), nil
+		return h.ops.Today(), nil
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {

@@ -1,0 +1,225 @@
+package app
+
+// Batch administration (A3): remind or reassign over every matching process of an org
+// subtree the actor administers. Each process gets its own action through Act, as if the
+// administrator had acted on it alone, so each is authorized, validated and audited by its
+// workflow; the batch itself is audited once more with its counts.
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"termgoal"
+	"termgoal/postgres"
+	"termgoal/workflows"
+)
+
+// batchParallel bounds the actions a batch has in flight at once.
+const batchParallel = 8
+
+// ChinaTime is the zone due dates are counted in: they are working days on the mainland China
+// calendar.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// Today returns the current date in China as a civil date (midnight UTC), as due dates are
+// stored.
+func (s *Service) Today() time.Time {
+	y, m, d := s.Now().In(ChinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// BatchRemindRequest selects the running processes to remind.
+type BatchRemindRequest struct {
+	OrgID       int64         `json:"org_id"`
+	Step        termgoal.Step `json:"step,omitempty"`
+	OverdueOnly bool          `json:"overdue_only"` // only processes whose step was due before today
+	Reason      string        `json:"reason"`
+}
+
+// BatchReassignRequest moves every open task of one account under an org to another.
+type BatchReassignRequest struct {
+	From   int64  `json:"from"`
+	To     int64  `json:"to"`
+	OrgID  int64  `json:"org_id"`
+	Reason string `json:"reason"`
+}
+
+// Batch is what a batch did: the processes it acted on and each one's error (nil: applied;
+// EUNAVAILABLE: unknown, send the batch again with the same key).
+type Batch struct {
+	IDs  []string
+	Errs []error
+}
+
+// Done counts the processes that took the action.
+func (b Batch) Done() int {
+	n := 0
+	for _, err := range b.Errs {
+		if err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// batchAdmin checks what every batch needs: acc administers the org (refused before anything
+// about the request is revealed) and a reason.
+func (s *Service) batchAdmin(ctx context.Context, acc *termgoal.Account, orgID int64, reason string) (string, error) {
+	path, err := s.orgPath(ctx, orgID)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		err = termgoal.Errorf(termgoal.EINVALID, "batch.org_unknown", "the organization does not exist")
+	}
+	if err != nil {
+		return "", err
+	}
+	if !acc.Can(termgoal.RoleAdmin, path) {
+		return "", ErrForbidden()
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason")
+	}
+	return path, nil
+}
+
+// BatchRemind reminds, as actor, the assignees of every running process under the org,
+// optionally only at one step or only where the step is overdue, under update IDs derived
+// from key (empty: a random one).
+func (s *Service) BatchRemind(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, req BatchRemindRequest, key string) (Batch, error) {
+	path, err := s.batchAdmin(ctx, acc, req.OrgID, req.Reason)
+	if err != nil {
+		return Batch{}, err
+	}
+	if req.Step != "" && !slices.Contains(termgoal.GoalSteps, req.Step) {
+		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "batch.step", "unknown step", "step", string(req.Step))
+	}
+	today, reason := s.Today(), strings.TrimSpace(req.Reason)
+	b, err := s.remindUnder(ctx, actor, key, path, reason, func(p *termgoal.Process) bool {
+		return (req.Step == "" || p.Step == req.Step) && (!req.OverdueOnly || Overdue(p, today))
+	})
+	if err != nil {
+		return b, err
+	}
+	return b, s.auditBatch(ctx, actor, "batch_remind", b, map[string]any{
+		"org_id": req.OrgID, "step": string(req.Step), "overdue_only": req.OverdueOnly, "reason": reason})
+}
+
+// RemindCampaign reminds, as actor, an administrator of the campaign's org (acc), the
+// assignees of every overdue process of camp's kind (and year) under its org, with reason
+// under batch key key, audited once as campaign_remind.
+func (s *Service) RemindCampaign(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, camp *termgoal.Campaign, key, reason string) (Batch, error) {
+	path, err := s.batchAdmin(ctx, acc, camp.OrgID, reason)
+	if err != nil {
+		return Batch{}, err
+	}
+	today, reason := s.Today(), strings.TrimSpace(reason)
+	b, err := s.remindUnder(ctx, actor, key, path, reason, func(p *termgoal.Process) bool {
+		return p.Kind == camp.Kind && Overdue(p, today) && (camp.Year == 0 || appraisalYear(p) == camp.Year)
+	})
+	if err != nil {
+		return b, err
+	}
+	return b, s.auditBatch(ctx, actor, "campaign_remind", b, map[string]any{
+		"campaign_id": camp.ID, "org_id": camp.OrgID, "reason": reason})
+}
+
+// appraisalYear is the year an appraisal process appraises, from its state.
+func appraisalYear(p *termgoal.Process) int {
+	a, _ := p.State["appraisal"].(map[string]any)
+	y, _ := a["year"].(float64)
+	return int(y)
+}
+
+// Overdue reports whether p's current step was due before today.
+func Overdue(p *termgoal.Process, today time.Time) bool {
+	return p.StepDueOn != nil && p.StepDueOn.Before(today)
+}
+
+// remindUnder reminds, with reason, the assignees of every running process under the org at
+// path that match accepts, under update IDs derived from key.
+func (s *Service) remindUnder(ctx context.Context, actor termgoal.Actor, key, path, reason string, match func(*termgoal.Process) bool) (Batch, error) {
+	procs, _, err := s.Store.Processes(ctx, path, 0, 0)
+	if err != nil {
+		return Batch{}, err
+	}
+	var ids []string
+	for i := range procs {
+		if procs[i].Status == "running" && match(&procs[i]) {
+			ids = append(ids, procs[i].ID)
+		}
+	}
+	return s.batch(ctx, actor, workflows.UpdateRemind, key, ids, func() workflows.ActionInput {
+		return &workflows.ReasonInput{Reason: reason}
+	}), nil
+}
+
+// BatchReassign moves, as actor, every open task of account req.From in processes under the
+// org to req.To.
+func (s *Service) BatchReassign(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, req BatchReassignRequest, key string) (Batch, error) {
+	if _, err := s.batchAdmin(ctx, acc, req.OrgID, req.Reason); err != nil {
+		return Batch{}, err
+	}
+	if req.From == 0 || req.To == 0 || req.From == req.To {
+		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "batch.accounts", "name two different accounts: from and to")
+	}
+	for _, id := range []int64{req.From, req.To} {
+		_, err := s.Store.Account(ctx, id)
+		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+			err = termgoal.Errorf(termgoal.EINVALID, "batch.account_unknown", "no such account", "id", id)
+		}
+		if err != nil {
+			return Batch{}, err
+		}
+	}
+	tasks, _, err := s.Store.Inbox(ctx, postgres.InboxFilter{AccountID: req.From, Box: termgoal.BoxTodo, OrgID: req.OrgID})
+	if err != nil {
+		return Batch{}, err
+	}
+	var ids []string
+	for _, t := range tasks {
+		if !slices.Contains(ids, t.ProcessID) {
+			ids = append(ids, t.ProcessID)
+		}
+	}
+	reason := strings.TrimSpace(req.Reason)
+	b := s.batch(ctx, actor, workflows.UpdateReassign, key, ids, func() workflows.ActionInput {
+		return &workflows.ReassignInput{From: req.From, To: termgoal.Actor{AccountID: req.To}, Reason: reason}
+	})
+	return b, s.auditBatch(ctx, actor, "batch_reassign", b, map[string]any{
+		"org_id": req.OrgID, "from": req.From, "to": req.To, "reason": reason})
+}
+
+// BatchKey is the update ID of one process's action in a batch: the same batch key gives the
+// same ID, so a batch sent again applies at most once per process, and the action's name in
+// it keeps a remind and a reassign sent with one key apart.
+func BatchKey(key, action, processID string) string {
+	return "batch/" + action + "/" + key + "/" + processID
+}
+
+// batch runs action on each process with a few in flight at once.
+func (s *Service) batch(ctx context.Context, actor termgoal.Actor, action, key string, ids []string, input func() workflows.ActionInput) Batch {
+	if key == "" {
+		key = randomID()
+	}
+	b := Batch{IDs: ids, Errs: make([]error, len(ids))}
+	sem := make(chan struct{}, batchParallel)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			_, b.Errs[i] = s.Act(ctx, actor, id, action, BatchKey(key, action, id), input())
+		}()
+	}
+	wg.Wait()
+	return b
+}
+
+// auditBatch audits the batch once with its counts.
+func (s *Service) auditBatch(ctx context.Context, actor termgoal.Actor, action string, b Batch, detail map[string]any) error {
+	detail["matched"], detail["done"], detail["failed"] = len(b.IDs), b.Done(), len(b.IDs)-b.Done()
+	return s.Audit(ctx, actor, termgoal.Audit{Action: action, Detail: detail})
+}
