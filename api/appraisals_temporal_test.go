@@ -148,13 +148,13 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(10)}, 409) // the ballot is closed
 
 	// Campaign schedules.
-	sreq := CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 3, Day: 15}
+	sreq := app.CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 3, Day: 15}
 	f.errCode("POST", "/api/v1/campaign-schedules", f.a1Tok, sreq, 403)
-	f.errCode("POST", "/api/v1/campaign-schedules", f.aTok, CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 2, Day: 29}, 422)
-	f.errCode("POST", "/api/v1/campaign-schedules", f.aTok, CampaignScheduleRequest{OrgID: f.a.ID, Kind: "goal_setting", Month: 2, Day: 1}, 422)
-	var s CampaignSchedule
+	f.errCode("POST", "/api/v1/campaign-schedules", f.aTok, app.CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 2, Day: 29}, 422)
+	f.errCode("POST", "/api/v1/campaign-schedules", f.aTok, app.CampaignScheduleRequest{OrgID: f.a.ID, Kind: "goal_setting", Month: 2, Day: 1}, 422)
+	var s app.CampaignSchedule
 	f.do("POST", "/api/v1/campaign-schedules", f.aTok, sreq, 201, &s)
-	sid := CampaignScheduleID(f.a.ID, termgoal.AppraisalAnnual)
+	sid := app.CampaignScheduleID(f.a.ID, termgoal.AppraisalAnnual)
 	if s.ID != sid || s.Month != 3 || s.Day != 15 || s.OrgName != "a" {
 		t.Errorf("schedule %+v", s)
 	}
@@ -172,7 +172,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	if next := d.Info.NextActionTimes; len(next) == 0 || next[0].In(chinaTime).Hour() != 9 || next[0].In(chinaTime).Day() != 15 {
 		t.Errorf("next runs %v", next)
 	}
-	var l List[CampaignSchedule]
+	var l List[app.CampaignSchedule]
 	eventually(t, "the schedule in the list", func() bool {
 		f.do("GET", "/api/v1/campaign-schedules", f.aTok, nil, 200, &l)
 		return l.Total == 1

@@ -1,86 +1,21 @@
 package api
 
-// Campaign schedules (P7): a Temporal Schedule per org and kind starts the org's annual
-// appraisal campaign on a day of each year, at 09:00 in China. The schedule is the record: its
-// ID names the org and the kind, its calendar the day, so there is no table to keep in step.
-// Each run makes the year's campaign once (the workflow's EnsureCampaign) and starts the
-// appraisals under their deterministic IDs.
-
 import (
-	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
-	"termgoal"
 	"termgoal/app"
-	"termgoal/workflows"
 )
 
-// Campaign schedules run at scheduleHour in scheduleTimeZone.
-const (
-	scheduleIDPrefix = "campaign-schedule-"
-	scheduleTimeZone = "Asia/Shanghai"
-	scheduleHour     = 9
-)
-
-// ScheduleKinds are the campaigns a schedule can start.
-var ScheduleKinds = []string{termgoal.AppraisalAnnual}
-
-// CampaignScheduleRequest creates a yearly campaign schedule for an org.
-type CampaignScheduleRequest struct {
-	OrgID int64  `json:"org_id"`
-	Kind  string `json:"kind"`
-	Month int    `json:"month"`
-	Day   int    `json:"day"`
-}
-
-// CampaignSchedule is a schedule as the API shows it.
-type CampaignSchedule struct {
-	ID      string      `json:"id"`
-	OrgID   int64       `json:"org_id"`
-	OrgName string      `json:"org_name,omitempty"`
-	Kind    string      `json:"kind"`
-	Month   int         `json:"month"`
-	Day     int         `json:"day"`
-	Paused  bool        `json:"paused"`
-	NextRun []time.Time `json:"next_runs,omitempty"`
-}
-
-// CampaignScheduleID is the ID of the schedule of an org and kind.
-func CampaignScheduleID(orgID int64, kind string) string {
-	return fmt.Sprintf("%s%d-%s", scheduleIDPrefix, orgID, kind)
-}
-
-// parseScheduleID reads the org and the kind out of a schedule ID.
-func parseScheduleID(id string) (int64, string, bool) {
-	rest, ok := strings.CutPrefix(id, scheduleIDPrefix)
-	if !ok {
-		return 0, "", false
-	}
-	org, kind, ok := strings.Cut(rest, "-")
-	n, err := strconv.ParseInt(org, 10, 64)
-	if !ok || err != nil || n <= 0 || !slices.Contains(ScheduleKinds, kind) {
-		return 0, "", false
-	}
-	return n, kind, true
-}
+// The JSON handlers of campaign schedules (P7; app.Service.CreateCampaignSchedule and the rest).
 
 func (h *Handler) createCampaignSchedule(c *gin.Context) {
-	var req CampaignScheduleRequest
+	var req app.CampaignScheduleRequest
 	if !h.bind(c, &req) {
 		return
 	}
-	s, err := h.CreateCampaignSchedule(c, req)
+	s, err := h.ops.CreateCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -88,68 +23,12 @@ func (h *Handler) createCampaignSchedule(c *gin.Context) {
 	c.JSON(http.StatusCreated, s)
 }
 
-// CreateCampaignSchedule checks req and the caller's grant on the org, creates the schedule
-// and audits it. One schedule per org and kind: a second is a conflict.
-func (h *Handler) CreateCampaignSchedule(c *gin.Context, req CampaignScheduleRequest) (*CampaignSchedule, error) {
-	ctx := c.Request.Context()
-	org, err := h.store.Org(ctx, req.OrgID)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		err = termgoal.Errorf(termgoal.EINVALID, "campaign.org_unknown", "the organization does not exist")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !isAdmin(Caller(c), org.Path) {
-		return nil, app.ErrForbidden()
-	}
-	switch {
-	case !slices.Contains(ScheduleKinds, req.Kind):
-		return nil, termgoal.Errorf(termgoal.EINVALID, "schedule.kind", "a schedule starts annual_appraisal campaigns", "kind", req.Kind)
-	case req.Month < 1 || req.Month > 12 || req.Day < 1 || req.Day > 28:
-		return nil, termgoal.Errorf(termgoal.EINVALID, "schedule.day", "the month is 1 to 12 and the day 1 to 28")
-	}
-	if h.temporal == nil {
-		return nil, errors.New("no Temporal client configured")
-	}
-	id := CampaignScheduleID(org.ID, req.Kind)
-	in := workflows.CampaignInput{Kind: req.Kind, ScheduleID: id, OrgID: org.ID, OrgPath: org.Path, Initiator: Actor(c)}
-	_, err = h.temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID: id,
-		Spec: client.ScheduleSpec{
-			Calendars: []client.ScheduleCalendarSpec{{
-				Month: []client.ScheduleRange{{Start: req.Month}}, DayOfMonth: []client.ScheduleRange{{Start: req.Day}},
-				Hour: []client.ScheduleRange{{Start: scheduleHour}}, Minute: []client.ScheduleRange{{Start: 0}}, Second: []client.ScheduleRange{{Start: 0}},
-			}},
-			TimeZoneName: scheduleTimeZone,
-		},
-		Action: &client.ScheduleWorkflowAction{
-			ID:        id, // the schedule appends the start time
-			Workflow:  workflows.CampaignWorkflowName,
-			TaskQueue: workflows.CampaignTaskQueue,
-			Args:      []any{in},
-		},
-		// A campaign still starting its appraisals is not doubled; one missed while the
-		// server was down still runs within a week.
-		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
-		CatchupWindow: 7 * 24 * time.Hour,
-	})
-	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil, termgoal.Errorf(termgoal.ECONFLICT, "schedule.exists", "this organization already has a schedule of this kind")
-	}
-	if err != nil {
-		return nil, app.UnavailableOr(err)
-	}
-	s := &CampaignSchedule{ID: id, OrgID: org.ID, OrgName: org.Name, Kind: req.Kind, Month: req.Month, Day: req.Day}
-	return s, h.appendAudit(c, termgoal.Audit{Action: "campaign_schedule_created", Detail: map[string]any{
-		"schedule_id": id, "org_id": org.ID, "kind": req.Kind, "month": req.Month, "day": req.Day}})
-}
-
 func (h *Handler) listCampaignSchedules(c *gin.Context) {
 	limit, offset, ok := h.paging(c)
 	if !ok {
 		return
 	}
-	all, err := h.CampaignSchedules(c)
+	all, err := h.ops.CampaignSchedules(c.Request.Context(), Caller(c))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -157,106 +36,10 @@ func (h *Handler) listCampaignSchedules(c *gin.Context) {
 	list(c, pageOf(all, limit, offset), len(all))
 }
 
-// CampaignSchedules lists the campaign schedules of the orgs the caller administers, by ID.
-// Temporal's schedule list is eventually consistent: a schedule created a moment ago may show
-// a moment later.
-func (h *Handler) CampaignSchedules(c *gin.Context) ([]CampaignSchedule, error) {
-	ctx := c.Request.Context()
-	if h.temporal == nil {
-		return nil, errors.New("no Temporal client configured")
-	}
-	it, err := h.temporal.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 500})
-	if err != nil {
-		return nil, app.UnavailableOr(err)
-	}
-	out := []CampaignSchedule{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			return nil, app.UnavailableOr(err)
-		}
-		orgID, kind, ok := parseScheduleID(e.ID)
-		if !ok {
-			continue
-		}
-		org, err := h.store.Org(ctx, orgID)
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !isAdmin(Caller(c), org.Path) {
-			continue
-		}
-		s := CampaignSchedule{ID: e.ID, OrgID: orgID, OrgName: org.Name, Kind: kind, Paused: e.Paused, NextRun: e.NextActionTimes}
-		spec := e.Spec
-		if spec == nil || len(spec.Calendars) == 0 {
-			if d, err := h.temporal.ScheduleClient().GetHandle(ctx, e.ID).Describe(ctx); err == nil {
-				spec = d.Schedule.Spec
-			}
-		}
-		s.Month, s.Day = calendarDay(spec)
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b CampaignSchedule) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-// calendarDay reads the month and day of a schedule's first calendar.
-func calendarDay(spec *client.ScheduleSpec) (month, day int) {
-	if spec == nil || len(spec.Calendars) == 0 {
-		return 0, 0
-	}
-	cal := spec.Calendars[0]
-	if len(cal.Month) > 0 {
-		month = cal.Month[0].Start
-	}
-	if len(cal.DayOfMonth) > 0 {
-		day = cal.DayOfMonth[0].Start
-	}
-	return month, day
-}
-
 func (h *Handler) deleteCampaignSchedule(c *gin.Context) {
-	if err := h.DeleteCampaignSchedule(c, c.Param("id")); err != nil {
+	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), c.Param("id")); err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// DeleteCampaignSchedule deletes schedule id (an administrator of its org); the campaigns it
-// made stay.
-func (h *Handler) DeleteCampaignSchedule(c *gin.Context, id string) error {
-	ctx := c.Request.Context()
-	orgID, _, ok := parseScheduleID(id)
-	if !ok {
-		return errScheduleNotFound()
-	}
-	path, err := h.orgPath(ctx, orgID)
-	if isNotFound(err) {
-		return errScheduleNotFound()
-	}
-	if err != nil {
-		return err
-	}
-	if !isAdmin(Caller(c), path) {
-		return app.ErrForbidden()
-	}
-	if h.temporal == nil {
-		return errors.New("no Temporal client configured")
-	}
-	err = h.temporal.ScheduleClient().GetHandle(ctx, id).Delete(ctx)
-	if errors.As(err, new(*serviceerror.NotFound)) {
-		return errScheduleNotFound()
-	}
-	if err != nil {
-		return app.UnavailableOr(err)
-	}
-	return h.appendAudit(c, termgoal.Audit{Action: "campaign_schedule_deleted", Detail: map[string]any{"schedule_id": id, "org_id": orgID}})
-}
-
-func errScheduleNotFound() error {
-	return termgoal.Errorf(termgoal.ENOTFOUND, "schedule.not_found", "no such campaign schedule")
 }

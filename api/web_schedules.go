@@ -15,7 +15,7 @@ import (
 // schedulesData is the schedules page.
 type schedulesData struct {
 	Orgs   []orgOption
-	Items  []CampaignSchedule
+	Items  []app.CampaignSchedule
 	Kinds  []string
 	Months []int
 	Days   []int
@@ -36,7 +36,7 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, app.ErrForbidden())
 		return
 	}
-	d := schedulesData{Kinds: ScheduleKinds}
+	d := schedulesData{Kinds: app.ScheduleKinds}
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
@@ -46,7 +46,7 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 		}
 		d.Days = append(d.Days, i)
 	}
-	if d.Items, err = h.CampaignSchedules(c); err != nil {
+	if d.Items, err = h.ops.CampaignSchedules(c.Request.Context(), Caller(c)); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -65,7 +65,7 @@ func (h *Handler) webCreateSchedule(c *gin.Context) {
 		n, _ := strconv.Atoi(strings.TrimSpace(form.Get(name)))
 		return n
 	}
-	_, err := h.CreateCampaignSchedule(c, CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
+	_, err := h.ops.CreateCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), app.CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
 	if err != nil {
 		h.refuseForm(c, form, err, "web.schedules_title", func(status int, p *webPage) { h.renderSchedules(c, status, p) })
 		return
@@ -76,7 +76,7 @@ func (h *Handler) webCreateSchedule(c *gin.Context) {
 
 // webDeleteSchedule deletes schedule :id.
 func (h *Handler) webDeleteSchedule(c *gin.Context) {
-	if err := h.DeleteCampaignSchedule(c, c.Param("id")); err != nil {
+	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), c.Param("id")); err != nil {
 		h.webFail(c, err)
 		return
 	}
