@@ -44,11 +44,11 @@ func (h *Handler) createAccount(c *gin.Context) {
 	case a.DisplayName == "":
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.display_name", "the account needs a display name"))
 		return
-	case len([]rune(req.Password)) < MinPasswordLength || len(req.Password) > 1024:
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.password", "the password needs at least 8 characters", "min", MinPasswordLength))
+	case len([]rune(req.Password)) < app.MinPasswordLength || len(req.Password) > 1024:
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.password", "the password needs at least 8 characters", "min", app.MinPasswordLength))
 		return
 	}
-	hash, err := HashPassword(req.Password)
+	hash, err := app.HashPassword(req.Password)
 	if err != nil {
 		h.fail(c, err)
 		return

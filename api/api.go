@@ -47,8 +47,6 @@ type Handler struct {
 	ops      *app.Service // the operations the pages and the JSON handlers call
 	log      *slog.Logger
 	sessions *scs.SessionManager
-	signins  *limiter
-	ballots  *limiter // failed ballot codes per address
 	engine   *gin.Engine
 }
 
@@ -95,8 +93,6 @@ func newHandler(cfg Config) (*Handler, error) {
 		store:    cfg.Store,
 		temporal: cfg.Temporal,
 		log:      cfg.Log,
-		signins:  newLimiter(signinAttempts, signinWindow, cfg.Now),
-		ballots:  newLimiter(ballotAttempts, signinWindow, cfg.Now),
 	}
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
 		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now})

@@ -100,34 +100,34 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 		t.Fatalf("after the self-assessment %+v", v)
 	}
 
-	var codes BallotCodes
-	f.do("POST", "/api/v1/processes/"+id+"/ballot-codes", f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 2}, 201, &codes)
+	var codes app.BallotCodes
+	f.do("POST", "/api/v1/processes/"+id+"/ballot-codes", f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 2}, 201, &codes)
 	ballots := func() int {
 		p, err := f.store.Process(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return int(stateValue[map[string]any](p.State, "appraisal")["ballots"].(float64))
+		return int(app.StateValue[map[string]any](p.State, "appraisal")["ballots"].(float64))
 	}
 	before := ballots() // the holder's own score
-	f.do("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[0], Score: ptr(70)}, 200, nil)
+	f.do("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[0], Score: ptr(70)}, 200, nil)
 	if n := ballots(); n != before+1 {
 		t.Errorf("ballots %d, want %d", n, before+1)
 	}
-	if _, _, used, err := f.store.BallotCode(ctx, codeHash(codes.Codes[0])); err != nil || !used {
+	if _, _, used, err := f.store.BallotCode(ctx, app.CodeHash(codes.Codes[0])); err != nil || !used {
 		t.Errorf("the code is not used up: %v %v", used, err)
 	}
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[0], Score: ptr(10)}, 409)
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: "ZZZZZZZZZZ", Score: ptr(10)}, 404)
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[0], Score: ptr(10)}, 409)
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: "ZZZZZZZZZZ", Score: ptr(10)}, 404)
 	if n := ballots(); n != before+1 {
 		t.Errorf("a refused ballot counted: %d", n)
 	}
-	if _, _, used, _ := f.store.BallotCode(ctx, codeHash(codes.Codes[1])); used {
+	if _, _, used, _ := f.store.BallotCode(ctx, app.CodeHash(codes.Codes[1])); used {
 		t.Error("the other code was used")
 	}
 	// The same ballot sent again under its update ID is the same update: counted once.
 	var res workflows.ActionResult
-	hash := codeHash(codes.Codes[0])
+	hash := app.CodeHash(codes.Codes[0])
 	err := f.h.ops.Update(ctx, id, workflows.UpdateCastBallot, hash, &workflows.BallotInput{CodeHash: hash, Group: termgoal.RaterPublic, Score: 70}, &res)
 	if err != nil || ballots() != before+1 {
 		t.Errorf("a retried ballot: %v, %d ballots", err, ballots())
@@ -145,7 +145,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	if v.Process.Step != termgoal.StepResult {
 		t.Errorf("after closing the scoring: %s", v.Process.Step)
 	}
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(10)}, 409) // the ballot is closed
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[1], Score: ptr(10)}, 409) // the ballot is closed
 
 	// Campaign schedules.
 	sreq := app.CampaignScheduleRequest{OrgID: f.a.ID, Kind: termgoal.AppraisalAnnual, Month: 3, Day: 15}

@@ -97,17 +97,17 @@ func TestBallotCodes(t *testing.T) {
 	f.seedAppraisal(id, term, 0, termgoal.StepScoring, "running", termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "running"})
 	path := "/api/v1/processes/" + id + "/ballot-codes"
 
-	f.errCode("POST", path, f.a1Tok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 403)
-	f.errCode("POST", path, "", BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 401)
-	f.errCode("POST", path, f.aTok, BallotCodesRequest{Group: termgoal.RaterSuperior, Count: 3}, 422) // a named group
-	f.errCode("POST", path, f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 0}, 422)
-	f.errCode("POST", path, f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 501}, 422)
-	f.errCode("POST", "/api/v1/processes/nope/ballot-codes", f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 404)
-	var codes BallotCodes
-	f.do("POST", path, f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 201, &codes)
+	f.errCode("POST", path, f.a1Tok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 403)
+	f.errCode("POST", path, "", app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 401)
+	f.errCode("POST", path, f.aTok, app.BallotCodesRequest{Group: termgoal.RaterSuperior, Count: 3}, 422) // a named group
+	f.errCode("POST", path, f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 0}, 422)
+	f.errCode("POST", path, f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 501}, 422)
+	f.errCode("POST", "/api/v1/processes/nope/ballot-codes", f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 404)
+	var codes app.BallotCodes
+	f.do("POST", path, f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 201, &codes)
 	seen := map[string]bool{}
 	for _, c := range codes.Codes {
-		if len(c) != ballotCodeLen || strings.Trim(c, ballotAlphabet) != "" || seen[c] {
+		if len(c) != app.BallotCodeLen || strings.Trim(c, app.BallotAlphabet) != "" || seen[c] {
 			t.Errorf("code %q", c)
 		}
 		seen[c] = true
@@ -125,7 +125,7 @@ func TestBallotCodes(t *testing.T) {
 	var receipt BallotReceipt
 	f.do("POST", "/api/v1/ballots", "", map[string]any{"code": typed, "score": 85}, 200, &receipt)
 	got := rec.take()
-	hash := codeHash(codes.Codes[0])
+	hash := app.CodeHash(codes.Codes[0])
 	in, _ := got[0].Args[0].(*workflows.BallotInput)
 	if !receipt.Counted || len(got) != 1 || got[0].WorkflowID != id || got[0].UpdateName != workflows.UpdateCastBallot || got[0].UpdateID != hash ||
 		in == nil || in.CodeHash != hash || in.Group != termgoal.RaterPublic || in.Score != 85 || in.Actor != (termgoal.Actor{}) {
@@ -140,22 +140,22 @@ func TestBallotCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	e := f.errCode("POST", "/api/v1/ballots?lang=en", "", BallotRequest{Code: codes.Codes[0], Score: ptr(60.0)}, 409)
+	e := f.errCode("POST", "/api/v1/ballots?lang=en", "", app.BallotRequest{Code: codes.Codes[0], Score: ptr(60.0)}, 409)
 	if !strings.Contains(e.Error.Message, "already been used") {
 		t.Errorf("used: %+v", e)
 	}
-	e = f.errCode("POST", "/api/v1/ballots?lang=en", "", BallotRequest{Code: "AAAAAAAAAA", Score: ptr(60.0)}, 404)
+	e = f.errCode("POST", "/api/v1/ballots?lang=en", "", app.BallotRequest{Code: "AAAAAAAAAA", Score: ptr(60.0)}, 404)
 	if e.Error.Message != "This code is not valid." {
 		t.Errorf("unknown: %+v", e)
 	}
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(101)}, 422)
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1]}, 422)
-	f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: " ", Score: ptr(50)}, 422)
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[1], Score: ptr(101)}, 422)
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[1]}, 422)
+	f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: " ", Score: ptr(50)}, 422)
 	f.errCode("POST", "/api/v1/ballots", "", `{"code":"X","score":50,"voter":"me"}`, 400)
 	if got := rec.take(); len(got) != 0 {
 		t.Errorf("refused ballots reached the workflow: %+v", got)
 	}
-	if _, _, used, err := f.store.BallotCode(context.Background(), codeHash(codes.Codes[1])); err != nil || used {
+	if _, _, used, err := f.store.BallotCode(context.Background(), app.CodeHash(codes.Codes[1])); err != nil || used {
 		t.Errorf("an unused code changed: %v %v", used, err)
 	}
 
@@ -170,16 +170,16 @@ func TestBallotCodes(t *testing.T) {
 
 	// Guessing codes is limited per address: 2 failures so far, 8 more, then 429 even for a
 	// good code.
-	for range ballotAttempts - 2 {
-		f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: "BBBBBBBBBB", Score: ptr(50)}, 404)
+	for range app.BallotAttempts - 2 {
+		f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: "BBBBBBBBBB", Score: ptr(50)}, 404)
 	}
-	e = f.errCode("POST", "/api/v1/ballots", "", BallotRequest{Code: codes.Codes[1], Score: ptr(50)}, 429)
+	e = f.errCode("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[1], Score: ptr(50)}, 429)
 	if e.Error.Code != termgoal.ETOOMANY {
 		t.Errorf("limit: %+v", e)
 	}
 	// A closed appraisal issues no codes.
 	f.seedAppraisal(id, term, 90, termgoal.StepArchived, "completed", termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "archived"})
-	f.errCode("POST", path, f.aTok, BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 409)
+	f.errCode("POST", path, f.aTok, app.BallotCodesRequest{Group: termgoal.RaterPublic, Count: 3}, 409)
 }
 
 func ptr(v float64) *float64 { return &v }

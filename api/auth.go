@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -118,35 +117,6 @@ func (h *Handler) requireAuth(c *gin.Context) {
 	c.Next()
 }
 
-// SignIn checks a username and password under the brute-force limit. Web pages call it, then
-// StartSession.
-func (h *Handler) SignIn(ctx context.Context, username, password string) (*termgoal.Account, error) {
-	key := limiterKey(username)
-	if h.signins.blocked(key) {
-		return nil, termgoal.Errorf(termgoal.ETOOMANY, "auth.too_many_attempts",
-			"too many failed sign-ins for this user; wait 5 minutes and try again", "minutes", 5)
-	}
-	acc, hash, err := h.store.AccountByUsername(ctx, strings.TrimSpace(username))
-	if err != nil && termgoal.ErrorCode(err) != termgoal.ENOTFOUND {
-		return nil, err
-	}
-	if err != nil {
-		CheckPassword(dummyHash, password) // same time as a real check
-		h.signins.fail(key)
-		return nil, errBadCredentials()
-	}
-	if !CheckPassword(hash, password) {
-		h.signins.fail(key)
-		return nil, errBadCredentials()
-	}
-	h.signins.reset(key)
-	return acc, nil
-}
-
-func errBadCredentials() error {
-	return termgoal.Errorf(termgoal.EUNAUTHORIZED, "auth.bad_credentials", "wrong username or password")
-}
-
 // StartSession signs the browser in as acc, with a fresh session token (no fixation).
 func (h *Handler) StartSession(c *gin.Context, acc *termgoal.Account) error {
 	ctx := c.Request.Context()
@@ -181,7 +151,7 @@ func (h *Handler) createToken(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	acc, err := h.SignIn(ctx, req.Username, req.Password)
+	acc, err := h.ops.SignIn(ctx, req.Username, req.Password)
 	if err != nil {
 		h.fail(c, err)
 		return

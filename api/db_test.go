@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
 )
@@ -44,7 +45,7 @@ type fixture struct {
 
 const testPassword = "password123"
 
-var testHash, _ = HashPassword(testPassword)
+var testHash, _ = app.HashPassword(testPassword)
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -161,7 +162,7 @@ func TestTokenSignInAndLogout(t *testing.T) {
 
 func TestSignInBruteForceLimit(t *testing.T) {
 	f := newFixture(t)
-	for range signinAttempts {
+	for range app.SignInAttempts {
 		f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: "guess"}, 401)
 	}
 	e := f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: testPassword}, 429)
@@ -174,7 +175,7 @@ func TestSignInBruteForceLimit(t *testing.T) {
 func TestSessionSignIn(t *testing.T) {
 	f := newFixture(t)
 	f.h.engine.POST("/test-login", func(c *gin.Context) {
-		acc, err := f.h.SignIn(c.Request.Context(), "adminA", testPassword)
+		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword)
 		if err == nil {
 			err = f.h.StartSession(c, acc)
 		}

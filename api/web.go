@@ -308,7 +308,7 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 		return
 	}
 	form := c.Request.PostForm
-	acc, err := h.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
+	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
 	if err != nil {
 		_, status, msg := h.Problem(c, err)
 		p := h.newPage(c, "web.login_title")

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,7 +27,7 @@ type appraisalPageData struct {
 	Ballots      int // ballots and named sheets counted so far
 	Admin        bool
 	BallotGroups []string // the template's groups that take ballots, for the codes form
-	Issued       *BallotCodes
+	Issued       *app.BallotCodes
 }
 
 // webAppraisal shows appraisal :id to whoever may read its process.
@@ -34,7 +35,7 @@ func (h *Handler) webAppraisal(c *gin.Context) {
 	h.renderAppraisal(c, http.StatusOK, h.newPage(c, "web.appraisal_title"), nil)
 }
 
-func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued *BallotCodes) {
+func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued *app.BallotCodes) {
 	ctx := c.Request.Context()
 	v, err := h.AppraisalView(c, c.Param("id"))
 	if err != nil {
@@ -50,7 +51,7 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 		h.webFail(c, err)
 		return
 	}
-	d.Ballots = stateValue[struct {
+	d.Ballots = app.StateValue[struct {
 		Ballots int `json:"ballots"`
 	}](v.Process.State, "appraisal").Ballots
 	path, err := h.orgPath(ctx, v.Appraisal.OrgID)
@@ -60,7 +61,7 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	}
 	d.Admin = isAdmin(Caller(c), path)
 	if d.Admin && v.Process.Status == "running" {
-		cfg, err := h.appraisalConfig(ctx, v.Process)
+		cfg, err := h.ops.AppraisalConfig(ctx, v.Process)
 		if err != nil {
 			h.webFail(c, err)
 			return
@@ -85,7 +86,7 @@ func (h *Handler) webBallotCodes(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	n, _ := strconv.Atoi(strings.TrimSpace(form.Get("count")))
-	codes, err := h.IssueBallotCodes(c, c.Param("id"), BallotCodesRequest{Group: form.Get("group"), Count: n})
+	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), Caller(c), Actor(c), c.Param("id"), app.BallotCodesRequest{Group: form.Get("group"), Count: n})
 	p := h.newPage(c, "web.appraisal_title")
 	if err != nil {
 		status, ok := h.webFormRefused(c, err)
@@ -150,7 +151,7 @@ func (h *Handler) webCastBallot(c *gin.Context) {
 		return
 	}
 	form := c.Request.PostForm
-	req := BallotRequest{Code: form.Get("code")}
+	req := app.BallotRequest{Code: form.Get("code")}
 	if s := strings.TrimSpace(form.Get("score")); s != "" {
 		if v, err := strconv.ParseFloat(s, 64); err == nil {
 			req.Score = &v
@@ -159,7 +160,7 @@ func (h *Handler) webCastBallot(c *gin.Context) {
 			*req.Score = math.NaN() // refused as out of range
 		}
 	}
-	if err := h.CastBallot(c, req); err != nil {
+	if err := h.ops.CastBallot(c.Request.Context(), c.ClientIP(), req); err != nil {
 		code, status, _ := h.Problem(c, err)
 		if code == termgoal.EINTERNAL {
 			h.webFail(c, err)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -73,7 +74,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 	if d.Items, err = h.planOf(ctx, term.ID, p.Version); err != nil {
 		return nil, err
 	}
-	cfg, err := h.appraisalConfig(ctx, p)
+	cfg, err := h.ops.AppraisalConfig(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 		}
 		return d, nil
 	}
-	report := stateValue[struct {
+	report := app.StateValue[struct {
 		Year int `json:"year"`
 	}](p.State, "report")
 	d.Year, d.Progress = report.Year, termgoal.IsProgress(p.Kind)
@@ -111,7 +112,7 @@ func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *apprai
 	case !isNotFound(err):
 		return err
 	}
-	st := stateValue[struct {
+	st := app.StateValue[struct {
 		Year       int                      `json:"year"`
 		RaterScore *float64                 `json:"rater_score"`
 		Annual     []workflows.AnnualResult `json:"annual"`
@@ -136,7 +137,7 @@ func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *apprai
 			termgoal.OutcomeNonLeading, termgoal.OutcomeRetireEarly, termgoal.OutcomeRemove}
 	}
 	d.AppealOpen = p.Step == termgoal.StepFeedback && (d.Record == nil || d.Record.Appeal == nil) &&
-		!stateValue[bool](p.State, "window_over")
+		!app.StateValue[bool](p.State, "window_over")
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"termgoal"
 	"termgoal/api"
+	"termgoal/app"
 	"termgoal/devenv"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
@@ -125,7 +126,7 @@ func (s *browserSys) setup(t *testing.T, c client.Client) {
 		{"sup2", "周处长", termgoal.RoleSuperior, dept.ID},
 		{"adm", "陈管理员", termgoal.RoleAdmin, county.ID},
 	} {
-		hash, err := api.HashPassword("secret-" + u.name)
+		hash, err := app.HashPassword("secret-" + u.name)
 		must(err)
 		acc := &termgoal.Account{Username: u.name, DisplayName: u.display, Lang: ""}
 		must(s.store.CreateAccount(ctx, acc, hash))

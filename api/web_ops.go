@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -189,7 +190,7 @@ type signerView struct {
 // has ended is left out (the timeline tells it); who added a signer or delegated is named from
 // the signers, else from their account (a seat since transferred).
 func (h *Handler) signersOf(ctx context.Context, p *termgoal.Process) []signerView {
-	raw := stateValue[[]workflows.Signer](p.State, "signers")
+	raw := app.StateValue[[]workflows.Signer](p.State, "signers")
 	name := func(id int64) string {
 		for _, g := range raw {
 			if g.Actor.AccountID == id {
@@ -230,7 +231,7 @@ func openDelegation(signers []signerView, acc int64) *signerView {
 
 // stepsBefore lists the steps of the process's template before step.
 func stepsBefore(p *termgoal.Process, step termgoal.Step) []termgoal.Step {
-	steps := stateValue[[]termgoal.Step](p.State, "steps")
+	steps := app.StateValue[[]termgoal.Step](p.State, "steps")
 	if i := slices.Index(steps, step); i >= 0 {
 		return steps[:i]
 	}
@@ -350,7 +351,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 			seats++
 		}
 	}
-	d.Tally = stateValue[*termgoal.Tally](proc.State, "last_tally")
+	d.Tally = app.StateValue[*termgoal.Tally](proc.State, "last_tally")
 	if d.Tally == nil && len(v.Votes) > 0 {
 		round := 0
 		for _, vt := range v.Votes {
@@ -398,7 +399,7 @@ type processPageOps struct {
 func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *termgoal.Process, term *termgoal.Term) (processPageOps, error) {
 	d := processPageOps{Signers: h.signersOf(ctx, p), Running: p.Status == "running"}
 	if p.Status == postgres.StatusHalted {
-		d.Halted, _ = stateValue[map[string]any](p.State, "halted")["status"].(string)
+		d.Halted, _ = app.StateValue[map[string]any](p.State, "halted")["status"].(string)
 		path, err := h.orgPath(ctx, p.OrgID)
 		d.CanRestart = err == nil && isAdmin(acc, path)
 		return d, err
@@ -430,7 +431,7 @@ func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *t
 				d.OpenSigners = append(d.OpenSigners, g)
 			}
 		}
-		for _, s := range stateValue[[]termgoal.Step](p.State, "steps") {
+		for _, s := range app.StateValue[[]termgoal.Step](p.State, "steps") {
 			if s != p.Step {
 				d.Steps = append(d.Steps, s)
 			}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,17 +43,6 @@ func newPager(base string, page, total int) pager {
 		p.Next = base + sep + "page=" + strconv.Itoa(page+1)
 	}
 	return p
-}
-
-// stateValue decodes one entry of a process's state (a JSON object in the read model).
-func stateValue[T any](state map[string]any, key string) T {
-	var v T
-	if raw, ok := state[key]; ok && raw != nil {
-		if b, err := json.Marshal(raw); err == nil {
-			_ = json.Unmarshal(b, &v)
-		}
-	}
-	return v
 }
 
 // noticesData is the list of open notices.

@@ -127,9 +127,9 @@ func (s *Service) RemindCampaign(ctx context.Context, acc *termgoal.Account, act
 
 // appraisalYear is the year an appraisal process appraises, from its state.
 func appraisalYear(p *termgoal.Process) int {
-	a, _ := p.State["appraisal"].(map[string]any)
-	y, _ := a["year"].(float64)
-	return int(y)
+	return StateValue[struct {
+		Year int `json:"year"`
+	}](p.State, "appraisal").Year
 }
 
 // Overdue reports whether p's current step was due before today.

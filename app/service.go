@@ -28,6 +28,9 @@ type Service struct {
 	ObjectionsPerAddress int
 	ObjectionsPerNotice  int
 	Now                  func() time.Time
+
+	signins *limiter // failed sign-ins per username
+	ballots *limiter // failed ballot codes per address
 }
 
 // New returns the service with the defaults filled in.
@@ -47,6 +50,8 @@ func New(s Service) *Service {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	s.signins = newLimiter(SignInAttempts, signInWindow, func() time.Time { return s.Now() })
+	s.ballots = newLimiter(BallotAttempts, signInWindow, func() time.Time { return s.Now() })
 	return &s
 }
 

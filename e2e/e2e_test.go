@@ -19,6 +19,7 @@ import (
 
 	"termgoal"
 	"termgoal/api"
+	"termgoal/app"
 	"termgoal/devenv"
 	"termgoal/metrics"
 	"termgoal/postgres"
@@ -192,7 +193,7 @@ func (s *sys) setup() {
 	if err := s.store.CreateOrg(ctx, root); err != nil {
 		s.t.Fatal(err)
 	}
-	hash, err := api.HashPassword("secret-admin")
+	hash, err := app.HashPassword("secret-admin")
 	if err != nil {
 		s.t.Fatal(err)
 	}

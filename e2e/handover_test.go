@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"termgoal"
-	"termgoal/api"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -38,7 +38,7 @@ func TestHandoverMovesOpenTasks(t *testing.T) {
 		if err := s.store.CreatePerson(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		hash, err := api.HashPassword("secret-" + name)
+		hash, err := app.HashPassword("secret-" + name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
-	"termgoal/api"
+	"termgoal/app"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -81,7 +81,7 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		}
 		orgs[o.key] = org
 	}
-	hash, err := api.HashPassword(demoPassword)
+	hash, err := app.HashPassword(demoPassword)
 	if err != nil {
 		return false, err
 	}

@@ -1,4 +1,4 @@
-package api
+package app
 
 import (
 	"strings"
@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// Sign-in brute-force limit (S6): at most signinAttempts failures per username within
-// signinWindow. The count lives in memory, per API process; that bounds a guesser to a few
+// Sign-in brute-force limit (S6): at most SignInAttempts failures per username within
+// signInWindow. The count lives in memory, per API process; that bounds a guesser to a few
 // attempts per window per replica, which is what the rule is for.
 const (
-	signinAttempts = 5
-	signinWindow   = 5 * time.Minute
+	SignInAttempts = 5
+	signInWindow   = 5 * time.Minute
 	limiterMaxKeys = 100_000
 )
 
