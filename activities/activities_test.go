@@ -181,15 +181,15 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("Deadline = %s, want %s", due.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 
-	_, err = deadline("2026-12-28", 10)
+	_, err = deadline("2027-12-28", 10)
 	wantDomainError(t, err, termgoal.EINVALID, "calendar.year_unknown")
 
-	// Once an administrator enters 2027, the same question has an answer, at once.
-	must(t, f.store.AddCalendarYear(ctx, 2027, []postgres.CalendarDay{{Day: day("2027-01-01"), Name: "New Year"}}))
-	due, err = deadline("2026-12-28", 10)
+	// Once an administrator enters 2028, the same question has an answer, at once.
+	must(t, f.store.AddCalendarYear(ctx, 2028, []postgres.CalendarDay{{Day: day("2028-01-03"), Name: "New Year"}}))
+	due, err = deadline("2027-12-28", 10)
 	must(t, err)
-	if want := day("2027-01-12"); !due.Equal(want) {
-		t.Errorf("Deadline into 2027 = %s, want %s", due.Format(time.DateOnly), want.Format(time.DateOnly))
+	if want := day("2028-01-12"); !due.Equal(want) {
+		t.Errorf("Deadline into 2028 = %s, want %s", due.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 }
 

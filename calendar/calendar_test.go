@@ -41,19 +41,34 @@ var official2026 = []struct {
 
 func TestKnownYears(t *testing.T) {
 	got := calendar.New(nil, nil).KnownYears()
-	// lunar-go 1.4.6 ships 2002..2026; its first entries (2001-12-29/30) are make-up days for
+	// lunar-go 1.4.7 ships 2002..2027; its first entries (2001-12-29/30) are make-up days for
 	// New Year 2002 and don't make 2001 known.
 	var want []int
-	for y := 2002; y <= 2026; y++ {
+	for y := 2002; y <= 2027; y++ {
 		want = append(want, y)
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("KnownYears() = %v, want %v", got, want)
 	}
 
-	got = calendar.New(nil, []int{2027, 2026}).KnownYears()
-	if got[len(got)-1] != 2027 || len(got) != len(want)+1 {
-		t.Fatalf("KnownYears() with admin 2027 = %v", got)
+	got = calendar.New(nil, []int{2028, 2027}).KnownYears()
+	if got[len(got)-1] != 2028 || len(got) != len(want)+1 {
+		t.Fatalf("KnownYears() with admin 2028 = %v", got)
+	}
+}
+
+// TestShipped2027: the official 2027 schedule ships with lunar-go 1.4.7, so deadlines of
+// processes started in December 2026 reach into January 2027: Spring Festival off from
+// Feb 5 (Fri) to Feb 13, Jan 31 and Feb 14 (Sundays) worked instead.
+func TestShipped2027(t *testing.T) {
+	c := calendar.New(nil, nil)
+	for d, want := range map[time.Time]bool{
+		day(2027, 1, 1): false, day(2027, 1, 4): true, day(2027, 1, 31): true,
+		day(2027, 2, 5): false, day(2027, 2, 13): false, day(2027, 2, 14): true, day(2027, 2, 15): true,
+	} {
+		if got, err := c.IsWorkingDay(d); err != nil || got != want {
+			t.Errorf("IsWorkingDay(%s) = %v, %v; want %v", d.Format(time.DateOnly), got, err, want)
+		}
 	}
 }
 
@@ -186,12 +201,12 @@ func TestUnknownYear(t *testing.T) {
 		call func() error
 		year int
 	}{
-		{"IsWorkingDay", func() error { _, err := c.IsWorkingDay(day(2027, 1, 4)); return err }, 2027},
+		{"IsWorkingDay", func() error { _, err := c.IsWorkingDay(day(2028, 1, 4)); return err }, 2028},
 		{"IsWorkingDay before the data", func() error { _, err := c.IsWorkingDay(day(2001, 6, 1)); return err }, 2001},
-		// Dec 31 counts; Jan 1 2027 is the first day the count can't answer for.
-		{"AddWorkingDays into 2027", func() error { _, err := c.AddWorkingDays(day(2026, 12, 30), 2); return err }, 2027},
-		{"WorkingDaysBetween into 2027", func() error { _, err := c.WorkingDaysBetween(day(2026, 12, 1), day(2027, 1, 8)); return err }, 2027},
-		{"Days", func() error { _, err := c.Days(2027); return err }, 2027},
+		// Dec 31 counts; Jan 1 2028 is the first day the count can't answer for.
+		{"AddWorkingDays into 2028", func() error { _, err := c.AddWorkingDays(day(2027, 12, 30), 2); return err }, 2028},
+		{"WorkingDaysBetween into 2028", func() error { _, err := c.WorkingDaysBetween(day(2027, 12, 1), day(2028, 1, 8)); return err }, 2028},
+		{"Days", func() error { _, err := c.Days(2028); return err }, 2028},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,19 +224,19 @@ func TestUnknownYear(t *testing.T) {
 		})
 	}
 
-	// One day short of the new year still answers: the error comes from reaching 2027, not from
+	// One day short of the new year still answers: the error comes from reaching 2028, not from
 	// looking at it.
-	if got, err := c.AddWorkingDays(day(2026, 12, 30), 1); err != nil || !got.Equal(day(2026, 12, 31)) {
-		t.Errorf("AddWorkingDays(2026-12-30, 1) = %v, %v", got, err)
+	if got, err := c.AddWorkingDays(day(2027, 12, 30), 1); err != nil || !got.Equal(day(2027, 12, 31)) {
+		t.Errorf("AddWorkingDays(2027-12-30, 1) = %v, %v", got, err)
 	}
 }
 
 func TestAdminYear(t *testing.T) {
 	c := calendar.New([]calendar.Day{
-		{Date: day(2027, 1, 1), Name: "元旦"},
-		{Date: day(2027, 2, 8), Name: "春节"},
-		{Date: day(2027, 2, 20), Working: true, Name: "春节"},
-	}, []int{2027})
+		{Date: day(2028, 1, 3), Name: "元旦"},
+		{Date: day(2028, 1, 26), Name: "春节"},
+		{Date: day(2028, 2, 5), Working: true, Name: "春节"},
+	}, []int{2028})
 
 	t.Run("counting", func(t *testing.T) {
 		tests := []struct {
@@ -229,9 +244,9 @@ func TestAdminYear(t *testing.T) {
 			n     int
 			want  time.Time
 		}{
-			{day(2026, 12, 31), 1, day(2027, 1, 4)}, // Jan 1 (Fri) admin holiday, then the weekend
-			{day(2027, 2, 5), 1, day(2027, 2, 9)},   // Feb 8 (Mon) admin holiday
-			{day(2027, 2, 19), 1, day(2027, 2, 20)}, // Feb 20 (Sat) admin make-up day
+			{day(2027, 12, 31), 1, day(2028, 1, 4)}, // the weekend, then Jan 3 (Mon) admin holiday
+			{day(2028, 1, 25), 1, day(2028, 1, 27)}, // Jan 26 (Wed) admin holiday
+			{day(2028, 2, 4), 1, day(2028, 2, 5)},   // Feb 5 (Sat) admin make-up day
 		}
 		for _, tt := range tests {
 			got, err := c.AddWorkingDays(tt.start, tt.n)
@@ -242,7 +257,7 @@ func TestAdminYear(t *testing.T) {
 	})
 
 	t.Run("days", func(t *testing.T) {
-		days, err := c.Days(2027)
+		days, err := c.Days(2028)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,16 +265,16 @@ func TestAdminYear(t *testing.T) {
 		for _, d := range days {
 			got = append(got, d.Date.Format(time.DateOnly))
 		}
-		want := []string{"2027-01-01", "2027-02-08", "2027-02-20"}
+		want := []string{"2028-01-03", "2028-01-26", "2028-02-05"}
 		if !slices.Equal(got, want) {
-			t.Errorf("Days(2027) = %v, want %v", got, want)
+			t.Errorf("Days(2028) = %v, want %v", got, want)
 		}
 	})
 
-	t.Run("2028 still unknown", func(t *testing.T) {
-		_, err := c.AddWorkingDays(day(2027, 12, 30), 5)
+	t.Run("2029 still unknown", func(t *testing.T) {
+		_, err := c.AddWorkingDays(day(2028, 12, 28), 5)
 		var e *termgoal.Error
-		if !errors.As(err, &e) || e.Key != "calendar.year_unknown" || e.Args["year"] != 2028 {
+		if !errors.As(err, &e) || e.Key != "calendar.year_unknown" || e.Args["year"] != 2029 {
 			t.Errorf("err = %v, want calendar.year_unknown for 2028", err)
 		}
 	})

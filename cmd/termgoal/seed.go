@@ -106,13 +106,6 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 	if err := s.CreateTemplate(ctx, tpl); err != nil {
 		return false, err
 	}
-	// The 2027 holiday schedule is not published yet; a provisional year keeps the demo's
-	// deadlines computable in December. An administrator corrects it on the calendar page.
-	if err := s.AddCalendarYear(ctx, 2027, []postgres.CalendarDay{
-		{Day: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Name: "元旦（演示，非官方）"},
-	}); err != nil {
-		return false, err
-	}
 	start := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
 	admin := actors["admin"]
 	for _, key := range []string{"qingshan", "chengdong", "taoyuan"} {
