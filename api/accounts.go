@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 var validUsername = regexp.MustCompile(`^[A-Za-z0-9._@-]{3,64}$`)
@@ -24,7 +24,7 @@ type accountRequest struct {
 // createAccount adds a local account; any administrator may, but roles come only through
 // grants, which need an administrator of the org (addGrant).
 func (h *Handler) createAccount(c *gin.Context) {
-	if !isAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

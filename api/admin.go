@@ -43,14 +43,14 @@ func (h *Handler) auditLog(c *gin.Context) {
 		}
 		orgID = t.OrgID
 	}
-	allowed := isRootAdmin(acc)
+	allowed := app.IsRootAdmin(acc)
 	if orgID != 0 {
-		path, err := h.orgPath(ctx, orgID)
+		path, err := h.ops.OrgPath(ctx, orgID)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		allowed = isAdmin(acc, path)
+		allowed = app.IsAdmin(acc, path)
 	}
 	if !allowed {
 		h.fail(c, app.ErrForbidden())
@@ -101,7 +101,7 @@ func (h *Handler) calendarYears(c *gin.Context) {
 // putCalendarYear replaces the corrections of one year; only an administrator of a root org
 // may, as the calendar serves every org.
 func (h *Handler) putCalendarYear(c *gin.Context) {
-	if !isRootAdmin(Caller(c)) {
+	if !app.IsRootAdmin(Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

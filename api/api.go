@@ -95,7 +95,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		log:      cfg.Log,
 	}
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
-		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now})
+		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL})
 	h.sessions = newSessions(cfg)
 	h.engine = h.routes()
 	return h, nil

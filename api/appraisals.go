@@ -78,12 +78,9 @@ func (h *Handler) AppraisalView(c *gin.Context, id string) (*AppraisalView, erro
 	if err != nil {
 		return nil, err
 	}
-	p, err := h.store.Process(ctx, id)
+	p, err := h.ops.VisibleProcess(ctx, Caller(c), id)
 	if err != nil {
 		return nil, err
-	}
-	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		return nil, cmpErr(err, app.ErrForbidden())
 	}
 	v := &AppraisalView{Appraisal: a, Process: p}
 	if v.Sheets, err = h.store.ScoreSheets(ctx, id); err != nil {

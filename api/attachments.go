@@ -17,7 +17,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -126,13 +125,8 @@ func (h *Handler) getAttachment(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p, err := h.store.Process(ctx, a.ProcessID)
-	if err != nil {
+	if _, err := h.ops.VisibleProcess(ctx, Caller(c), a.ProcessID); err != nil {
 		h.fail(c, err)
-		return
-	}
-	if ok, err := h.canSeeProcess(ctx, Caller(c), p); err != nil || !ok {
-		h.fail(c, cmpErr(err, app.ErrForbidden()))
 		return
 	}
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -136,7 +137,7 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("download: %d %v %q", w.Code, w.Header(), w.Body.String())
 	}
 
-	var view ProcessView
+	var view app.ProcessView
 	f.do("GET", "/api/v1/processes/"+p.ID, f.aTok, nil, 200, &view)
 	if len(view.Attachments) != 5 {
 		t.Errorf("process view attachments %+v", view.Attachments)

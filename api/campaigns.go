@@ -57,11 +57,11 @@ func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	path, err := h.orgPath(ctx, camp.OrgID)
+	path, err := h.ops.OrgPath(ctx, camp.OrgID)
 	if err != nil {
 		return nil, "", err
 	}
-	if !isAdmin(Caller(c), path) {
+	if !app.IsAdmin(Caller(c), path) {
 		return nil, "", app.ErrForbidden()
 	}
 	return camp, path, nil
@@ -89,7 +89,7 @@ func (h *Handler) listCampaigns(c *gin.Context) {
 	if !ok {
 		return
 	}
-	items, total, err := pagedAcross(adminRoots(Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+	items, total, err := pagedAcross(app.AdminRoots(Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {
@@ -97,17 +97,6 @@ func (h *Handler) listCampaigns(c *gin.Context) {
 		return
 	}
 	list(c, items, total)
-}
-
-// adminRoots returns the org subtrees a administers, each once.
-func adminRoots(a *termgoal.Account) []string {
-	var admin termgoal.Account
-	for _, g := range a.Grants {
-		if g.Role == termgoal.RoleAdmin {
-			admin.Grants = append(admin.Grants, g)
-		}
-	}
-	return scopeRoots(&admin)
 }
 
 // getCampaign answers campaign :id with its progress today.

@@ -385,7 +385,7 @@ func TestTermsProcessesAndTasks(t *testing.T) {
 	}
 	f.errCode("POST", path+"/goal-setting", f.aTok, nil, 409)
 
-	var view ProcessView
+	var view app.ProcessView
 	f.do("GET", "/api/v1/processes/"+pid, f.no, nil, 200, &view) // the assignee
 	if view.Process.Step != termgoal.StepDraft || len(view.OpenTasks) != 1 || view.TemporalURL != "http://ui/namespaces/default/workflows/"+pid {
 		t.Errorf("view %+v", view)

@@ -184,16 +184,16 @@ func (h *Handler) listWebhooks(c *gin.Context) {
 			h.fail(c, termgoal.Errorf(termgoal.EMALFORMED, "paging.not_number", "org_id must be a number", "name", "org_id"))
 			return
 		}
-		path, err := h.orgPath(ctx, id)
+		path, err := h.ops.OrgPath(ctx, id)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
 		roots = []string{path}
 	} else {
-		roots = scopeRoots(&termgoal.Account{Grants: adminGrants(acc)})
+		roots = app.ScopeRoots(&termgoal.Account{Grants: adminGrants(acc)})
 	}
-	if len(roots) == 0 || !isAdmin(acc, roots[0]) {
+	if len(roots) == 0 || !app.IsAdmin(acc, roots[0]) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -275,12 +275,12 @@ func (h *Handler) deleteWebhook(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	path, err := h.orgPath(ctx, w.OrgID)
+	path, err := h.ops.OrgPath(ctx, w.OrgID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if !isAdmin(Caller(c), path) {
+	if !app.IsAdmin(Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

@@ -3,11 +3,11 @@ package api
 import (
 	"net/http"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // listOrgs answers the orgs the caller's grants cover, ordered by path.
@@ -17,7 +17,7 @@ func (h *Handler) listOrgs(c *gin.Context) {
 		return
 	}
 	var all []termgoal.Org
-	for _, root := range scopeRoots(Caller(c)) {
+	for _, root := range app.ScopeRoots(Caller(c)) {
 		orgs, err := h.store.Orgs(c.Request.Context(), root)
 		if err != nil {
 			h.fail(c, err)
@@ -44,7 +44,7 @@ func (h *Handler) createOrg(c *gin.Context) {
 	ctx, acc := c.Request.Context(), Caller(c)
 	o := termgoal.Org{ParentID: req.ParentID, Name: strings.TrimSpace(req.Name), Type: req.Type}
 	if req.ParentID == nil {
-		if !isRootAdmin(acc) {
+		if !app.IsRootAdmin(acc) {
 			h.fail(c, app.ErrForbidden())
 			return
 		}
@@ -57,7 +57,7 @@ func (h *Handler) createOrg(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		if !isAdmin(acc, parent.Path) {
+		if !app.IsAdmin(acc, parent.Path) {
 			h.fail(c, app.ErrForbidden())
 			return
 		}
@@ -90,7 +90,7 @@ func (h *Handler) readableOrg(c *gin.Context) (*termgoal.Org, bool) {
 		h.fail(c, err)
 		return nil, false
 	}
-	if !canSee(Caller(c), o.Path) {
+	if !app.CanSee(Caller(c), o.Path) {
 		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}

@@ -3,18 +3,18 @@ package api
 import (
 	"net/http"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // People belong to no org, and they are personal data: only administrators list and add
 // them; anyone may read the person their own account stands for.
 
 func (h *Handler) listPeople(c *gin.Context) {
-	if !isAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -31,7 +31,7 @@ func (h *Handler) listPeople(c *gin.Context) {
 }
 
 func (h *Handler) createPerson(c *gin.Context) {
-	if !isAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -63,7 +63,7 @@ func (h *Handler) getPerson(c *gin.Context) {
 		return
 	}
 	acc := Caller(c)
-	if !isAnyAdmin(acc) && (acc.PersonID == nil || *acc.PersonID != id) {
+	if !app.IsAnyAdmin(acc) && (acc.PersonID == nil || *acc.PersonID != id) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

@@ -117,12 +117,12 @@ func (h *Handler) getTask(c *gin.Context) {
 		return
 	}
 	if t.AccountID != acc.ID {
-		path, err := h.orgPath(ctx, t.OrgID)
+		path, err := h.ops.OrgPath(ctx, t.OrgID)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		if !isAdmin(acc, path) {
+		if !app.IsAdmin(acc, path) {
 			h.fail(c, app.ErrForbidden())
 			return
 		}

@@ -2,11 +2,11 @@ package api
 
 import (
 	"net/http"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // Templates configure goal setting for every org (A5): any signed-in user reads them, an
@@ -41,7 +41,7 @@ func (h *Handler) getTemplate(c *gin.Context) {
 
 // templateBody decodes and validates a template body for a root administrator.
 func (h *Handler) templateBody(c *gin.Context) (*termgoal.Template, bool) {
-	if !isRootAdmin(Caller(c)) {
+	if !app.IsRootAdmin(Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}

@@ -108,8 +108,8 @@ func (h *Handler) readablePerson(c *gin.Context) (*termgoal.Person, []postgres.H
 	if err != nil {
 		return nil, nil, err
 	}
-	allowed := isRootAdmin(acc) || acc.PersonID != nil && *acc.PersonID == id ||
-		slices.ContainsFunc(terms, func(t postgres.HeldTerm) bool { return canSee(acc, t.OrgPath) })
+	allowed := app.IsRootAdmin(acc) || acc.PersonID != nil && *acc.PersonID == id ||
+		slices.ContainsFunc(terms, func(t postgres.HeldTerm) bool { return app.CanSee(acc, t.OrgPath) })
 	if !allowed {
 		return nil, nil, app.ErrForbidden()
 	}
@@ -243,12 +243,12 @@ func (h *Handler) getTermRulesReport(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	path, err := h.orgPath(ctx, orgID)
+	path, err := h.ops.OrgPath(ctx, orgID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if !isAdmin(Caller(c), path) {
+	if !app.IsAdmin(Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -273,7 +273,7 @@ func (h *Handler) getTermRulesPolicy(c *gin.Context) {
 // putTermRulesPolicy replaces the policy (every field; the store validates the ranges).
 func (h *Handler) putTermRulesPolicy(c *gin.Context) {
 	acc := Caller(c)
-	if !isRootAdmin(acc) {
+	if !app.IsRootAdmin(acc) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

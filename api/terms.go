@@ -41,18 +41,18 @@ func listScoped[T any](h *Handler, c *gin.Context, fetch func(ctx context.Contex
 func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
 	acc := Caller(c)
 	if c.Query("org_id") == "" {
-		return scopeRoots(acc), true
+		return app.ScopeRoots(acc), true
 	}
 	id, ok := h.idQuery(c, "org_id")
 	if !ok {
 		return nil, false
 	}
-	path, err := h.orgPath(c.Request.Context(), id)
+	path, err := h.ops.OrgPath(c.Request.Context(), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
 	}
-	if !canSee(acc, path) {
+	if !app.CanSee(acc, path) {
 		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}
@@ -107,41 +107,12 @@ func (h *Handler) readableTerm(c *gin.Context) (*termgoal.Term, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	t, path, err := h.termAccess(c.Request.Context(), Caller(c), id)
+	t, path, err := h.ops.TermAccess(c.Request.Context(), Caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, "", false
 	}
 	return t, path, true
-}
-
-// termAccess loads term id and its org path for acc: readable with a grant covering its org,
-// or by whoever may see one of its processes (an assignee of its goal setting or of an
-// amendment).
-func (h *Handler) termAccess(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, string, error) {
-	t, err := h.store.Term(ctx, id)
-	if err != nil {
-		return nil, "", err
-	}
-	path, err := h.orgPath(ctx, t.OrgID)
-	if err != nil {
-		return nil, "", err
-	}
-	if canSee(acc, path) {
-		return t, path, nil
-	}
-	procs, err := h.store.ProcessesOfTerm(ctx, t.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	for i := range procs {
-		if ok, err := h.canSeeProcess(ctx, acc, &procs[i]); err != nil {
-			return nil, "", err
-		} else if ok {
-			return t, path, nil
-		}
-	}
-	return nil, "", app.ErrForbidden()
 }
 
 func (h *Handler) getTerm(c *gin.Context) {
@@ -157,7 +128,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if !isAdmin(Caller(c), path) {
+	if !app.IsAdmin(Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

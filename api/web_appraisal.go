@@ -12,11 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // appraisalPageData is the appraisal page.
@@ -54,12 +54,12 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	d.Ballots = app.StateValue[struct {
 		Ballots int `json:"ballots"`
 	}](v.Process.State, "appraisal").Ballots
-	path, err := h.orgPath(ctx, v.Appraisal.OrgID)
+	path, err := h.ops.OrgPath(ctx, v.Appraisal.OrgID)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	d.Admin = isAdmin(Caller(c), path)
+	d.Admin = app.IsAdmin(Caller(c), path)
 	if d.Admin && v.Process.Status == "running" {
 		cfg, err := h.ops.AppraisalConfig(ctx, v.Process)
 		if err != nil {
@@ -120,7 +120,7 @@ func (h *Handler) webResults(c *gin.Context) {
 	}
 	year, _ := strconv.Atoi(c.Query("year"))
 	page, limit, offset := webPaging(c)
-	items, total, err := pagedAcross(scopeRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.AppraisalRecord, int, error) {
+	items, total, err := pagedAcross(app.ScopeRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.AppraisalRecord, int, error) {
 		return h.store.ResultsInUse(c.Request.Context(), root, year, use, l, o)
 	})
 	if err != nil {

@@ -10,11 +10,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // campaignsData is the list page.
@@ -59,7 +59,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
 	page, limit, offset := webPaging(c)
-	items, total, err := pagedAcross(adminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+	items, total, err := pagedAcross(app.AdminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {

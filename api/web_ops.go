@@ -290,7 +290,7 @@ func (h *Handler) taskOps(ctx context.Context, acc *termgoal.Account, t *termgoa
 		}
 	}
 	if d.Can[workflows.UpdateTransfer] || d.Can[workflows.UpdateCopy] {
-		path, err := h.orgPath(ctx, p.OrgID)
+		path, err := h.ops.OrgPath(ctx, p.OrgID)
 		if err != nil {
 			return d, err
 		}
@@ -303,7 +303,7 @@ func (h *Handler) taskOps(ctx context.Context, acc *termgoal.Account, t *termgoa
 
 // processData is the process page (A2).
 type processData struct {
-	*ProcessView
+	*app.ProcessView
 	Years     []int
 	Latest    *termgoal.PlanVersion
 	Tally     *termgoal.Tally
@@ -329,7 +329,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	v, err := h.ProcessView(ctx, proc)
+	v, err := h.ops.ProcessView(ctx, proc)
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -400,18 +400,18 @@ func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *t
 	d := processPageOps{Signers: h.signersOf(ctx, p), Running: p.Status == "running"}
 	if p.Status == postgres.StatusHalted {
 		d.Halted, _ = app.StateValue[map[string]any](p.State, "halted")["status"].(string)
-		path, err := h.orgPath(ctx, p.OrgID)
-		d.CanRestart = err == nil && isAdmin(acc, path)
+		path, err := h.ops.OrgPath(ctx, p.OrgID)
+		d.CanRestart = err == nil && app.IsAdmin(acc, path)
 		return d, err
 	}
 	if !d.Running {
 		return d, nil
 	}
-	path, err := h.orgPath(ctx, p.OrgID)
+	path, err := h.ops.OrgPath(ctx, p.OrgID)
 	if err != nil {
 		return d, err
 	}
-	d.IsAdmin = isAdmin(acc, path)
+	d.IsAdmin = app.IsAdmin(acc, path)
 	holder := acc.Can(termgoal.RoleHolder, path)
 	if term.HolderKind == termgoal.HolderPerson && term.PersonID != nil {
 		holder = acc.PersonID != nil && *acc.PersonID == *term.PersonID

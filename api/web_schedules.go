@@ -7,9 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
+
+	"termgoal/app"
 )
 
 // schedulesData is the schedules page.

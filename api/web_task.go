@@ -95,12 +95,12 @@ func (h *Handler) loadTask(c *gin.Context) (*termgoal.Task, bool) {
 		return nil, false
 	}
 	if t.AccountID != acc.ID {
-		path, err := h.orgPath(ctx, t.OrgID)
+		path, err := h.ops.OrgPath(ctx, t.OrgID)
 		if err != nil {
 			h.webFail(c, err)
 			return nil, false
 		}
-		if !isAdmin(acc, path) {
+		if !app.IsAdmin(acc, path) {
 			h.webFail(c, app.ErrForbidden())
 			return nil, false
 		}

@@ -9,12 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"termgoal/app"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // termPageData is the term page.
@@ -44,7 +44,7 @@ func (h *Handler) pageTerm(c *gin.Context) (*termgoal.Term, string, error) {
 	if err != nil || id <= 0 {
 		return nil, "", errNotFound()
 	}
-	return h.termAccess(c.Request.Context(), Caller(c), id)
+	return h.ops.TermAccess(c.Request.Context(), Caller(c), id)
 }
 
 // webTerm shows term :id.
@@ -101,7 +101,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	case len(d.Versions) > 0:
 		d.Items = d.Versions[0].Items
 	}
-	d.Admin = isAdmin(Caller(c), path)
+	d.Admin = app.IsAdmin(Caller(c), path)
 	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
 	d.AppraisalKinds = AppraisalKinds
 	p.Title = t.HolderName + " · " + p.Title
@@ -113,7 +113,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 // the page again with msg; refused, the page again with the reason and what was sent.
 func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Values) (string, error)) {
 	t, path, err := h.pageTerm(c)
-	if err == nil && !isAdmin(Caller(c), path) {
+	if err == nil && !app.IsAdmin(Caller(c), path) {
 		err = app.ErrForbidden()
 	}
 	if err != nil {

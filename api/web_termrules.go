@@ -8,16 +8,16 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"termgoal/app"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 )
 
 // AnyAdmin reports whether the caller administers some org: the header links the report.
-func (p *webPage) AnyAdmin() bool { return p.Account != nil && isAnyAdmin(p.Account) }
+func (p *webPage) AnyAdmin() bool { return p.Account != nil && app.IsAnyAdmin(p.Account) }
 
 // termRulesData is the report page.
 type termRulesData struct {
@@ -37,7 +37,7 @@ func (h *Handler) adminOrgs(c *gin.Context, acc *termgoal.Account) ([]termgoal.O
 		}
 	}
 	var out []termgoal.Org
-	for _, root := range scopeRoots(&admin) {
+	for _, root := range app.ScopeRoots(&admin) {
 		orgs, err := h.store.Orgs(c.Request.Context(), root)
 		if err != nil {
 			return nil, err
@@ -77,12 +77,12 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 	}
 	d.AsOf = asOf.Format(time.DateOnly)
 	ctx := c.Request.Context()
-	path, err := h.orgPath(ctx, d.OrgID)
+	path, err := h.ops.OrgPath(ctx, d.OrgID)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	if !isAdmin(acc, path) {
+	if !app.IsAdmin(acc, path) {
 		h.webFail(c, app.ErrForbidden())
 		return
 	}

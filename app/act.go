@@ -186,7 +186,7 @@ func (s *Service) prepare(ctx context.Context, actor *termgoal.Actor, processID,
 		if err != nil {
 			return err
 		}
-		path, err := s.orgPath(ctx, p.OrgID)
+		path, err := s.OrgPath(ctx, p.OrgID)
 		if err != nil {
 			return err
 		}

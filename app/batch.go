@@ -68,7 +68,7 @@ func (b Batch) Done() int {
 // batchAdmin checks what every batch needs: acc administers the org (refused before anything
 // about the request is revealed) and a reason.
 func (s *Service) batchAdmin(ctx context.Context, acc *termgoal.Account, orgID int64, reason string) (string, error) {
-	path, err := s.orgPath(ctx, orgID)
+	path, err := s.OrgPath(ctx, orgID)
 	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
 		err = termgoal.Errorf(termgoal.EINVALID, "batch.org_unknown", "the organization does not exist")
 	}

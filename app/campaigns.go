@@ -44,7 +44,7 @@ type CampaignRun struct {
 // starts its workflow as actor and audits it.
 func (s *Service) StartCampaign(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, req CampaignRequest) (*termgoal.Campaign, error) {
 	req.Name = strings.TrimSpace(req.Name)
-	path, err := s.orgPath(ctx, req.OrgID)
+	path, err := s.OrgPath(ctx, req.OrgID)
 	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
 		err = termgoal.Errorf(termgoal.EINVALID, "campaign.org_unknown", "the organization does not exist")
 	}
@@ -88,7 +88,7 @@ func (s *Service) StartCampaign(ctx context.Context, acc *termgoal.Account, acto
 // RerunCampaign starts a new run of camp as actor, an administrator of its org (acc), and
 // audits it: terms added since get their process, and none is started twice.
 func (s *Service) RerunCampaign(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, camp *termgoal.Campaign) (CampaignRun, error) {
-	path, err := s.orgPath(ctx, camp.OrgID)
+	path, err := s.OrgPath(ctx, camp.OrgID)
 	if err != nil {
 		return CampaignRun{}, err
 	}

@@ -195,7 +195,7 @@ func (s *Service) DeleteCampaignSchedule(ctx context.Context, acc *termgoal.Acco
 	if !ok {
 		return errScheduleNotFound()
 	}
-	path, err := s.orgPath(ctx, orgID)
+	path, err := s.OrgPath(ctx, orgID)
 	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
 		return errScheduleNotFound()
 	}

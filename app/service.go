@@ -28,6 +28,7 @@ type Service struct {
 	ObjectionsPerAddress int
 	ObjectionsPerNotice  int
 	Now                  func() time.Time
+	TemporalUIURL        string // the Temporal UI, linked from process pages
 
 	signins *limiter // failed sign-ins per username
 	ballots *limiter // failed ballot codes per address
@@ -57,8 +58,8 @@ func New(s Service) *Service {
 
 var errNoTemporal = errors.New("no Temporal client configured")
 
-// orgPath returns the path of org id.
-func (s *Service) orgPath(ctx context.Context, id int64) (string, error) {
+// OrgPath returns the path of org id.
+func (s *Service) OrgPath(ctx context.Context, id int64) (string, error) {
 	o, err := s.Store.Org(ctx, id)
 	if err != nil {
 		return "", err
@@ -68,7 +69,7 @@ func (s *Service) orgPath(ctx context.Context, id int64) (string, error) {
 
 // adminOf checks that acc administers the org id.
 func (s *Service) adminOf(ctx context.Context, acc *termgoal.Account, id int64) error {
-	path, err := s.orgPath(ctx, id)
+	path, err := s.OrgPath(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -138,7 +138,7 @@ func ParseDay(s, key string) (time.Time, error) {
 // the superior approves it; a term has one process running at a time. It returns the new
 // process's ID and audits the start.
 func (s *Service) StartAmendment(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, t *termgoal.Term, reason string) (string, error) {
-	path, err := s.orgPath(ctx, t.OrgID)
+	path, err := s.OrgPath(ctx, t.OrgID)
 	if err != nil {
 		return "", err
 	}

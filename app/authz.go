@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"termgoal"
+)
+
+// Authorization (S2). A grant covers its org and the subtree under it (the org path is a
+// prefix). Admin writes need RoleAdmin on the target org; reads need any grant covering the
+// org, or an open task in the process being read.
+
+// CanSee reports whether any grant of a covers the org at path.
+func CanSee(a *termgoal.Account, path string) bool {
+	for _, g := range a.Grants {
+		if g.OrgPath != "" && strings.HasPrefix(path, g.OrgPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAdmin reports whether a administers the org at path.
+func IsAdmin(a *termgoal.Account, path string) bool { return a.Can(termgoal.RoleAdmin, path) }
+
+// IsAnyAdmin reports whether a administers some org.
+func IsAnyAdmin(a *termgoal.Account) bool {
+	return slices.ContainsFunc(a.Grants, func(g termgoal.Grant) bool { return g.Role == termgoal.RoleAdmin })
+}
+
+// IsRootAdmin reports whether a administers a root org: the only scope for what belongs to no
+// org (templates, the calendar, root orgs).
+func IsRootAdmin(a *termgoal.Account) bool {
+	return slices.ContainsFunc(a.Grants, func(g termgoal.Grant) bool {
+		return g.Role == termgoal.RoleAdmin && strings.Count(g.OrgPath, "/") == 2
+	})
+}
+
+// ScopeRoots returns the org paths a's grants cover, without paths already inside another.
+func ScopeRoots(a *termgoal.Account) []string {
+	var paths []string
+	for _, g := range a.Grants {
+		if g.OrgPath != "" {
+			paths = append(paths, g.OrgPath)
+		}
+	}
+	slices.Sort(paths) // a parent sorts before its subtree
+	var roots []string
+	for _, p := range paths {
+		if len(roots) == 0 || !strings.HasPrefix(p, roots[len(roots)-1]) {
+			roots = append(roots, p)
+		}
+	}
+	return roots
+}
+
+// CanSeeProcess reports whether a may read the process: a grant covering its org, or an open
+// task of the process assigned to a.
+func (s *Service) CanSeeProcess(ctx context.Context, a *termgoal.Account, p *termgoal.Process) (bool, error) {
+	org, err := s.Store.Org(ctx, p.OrgID)
+	if err != nil {
+		return false, err
+	}
+	if CanSee(a, org.Path) {
+		return true, nil
+	}
+	tasks, err := s.Store.OpenTasks(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(tasks, func(t termgoal.Task) bool { return t.AccountID == a.ID }), nil
+}
+
+// AdminRoots returns the org subtrees a administers, each once.
+func AdminRoots(a *termgoal.Account) []string {
+	var admin termgoal.Account
+	for _, g := range a.Grants {
+		if g.Role == termgoal.RoleAdmin {
+			admin.Grants = append(admin.Grants, g)
+		}
+	}
+	return ScopeRoots(&admin)
+}

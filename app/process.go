@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"termgoal"
+	"termgoal/postgres"
+)
+
+// ProcessView is everything the process page shows (A2).
+type ProcessView struct {
+	Process      *termgoal.Process      `json:"process"`
+	Term         *termgoal.Term         `json:"term"`
+	PlanVersions []termgoal.PlanVersion `json:"plan_versions"`
+	Steps        []termgoal.StepRecord  `json:"steps"`
+	Opinions     []termgoal.Opinion     `json:"opinions"`
+	Reviews      []termgoal.Review      `json:"reviews"`
+	Votes        []termgoal.Vote        `json:"votes"`
+	Notice       *termgoal.Notice       `json:"notice,omitempty"`
+	Objections   []termgoal.Objection   `json:"objections"`
+	OpenTasks    []termgoal.Task        `json:"open_tasks"`
+	Attachments  []postgres.Attachment  `json:"attachments"` // without their bytes
+	TemporalURL  string                 `json:"temporal_url,omitempty"`
+}
+
+// VisibleProcess loads process id and checks that acc may see it (CanSeeProcess).
+func (s *Service) VisibleProcess(ctx context.Context, acc *termgoal.Account, id string) (*termgoal.Process, error) {
+	p, err := s.Store.Process(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.CanSeeProcess(ctx, acc, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrForbidden()
+	}
+	return p, nil
+}
+
+// ProcessView loads the read model of process p for its page and its JSON; the caller has
+// checked access (VisibleProcess).
+func (s *Service) ProcessView(ctx context.Context, p *termgoal.Process) (*ProcessView, error) {
+	v := &ProcessView{Process: p}
+	err := s.CheckHalted(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if v.Term, err = s.Store.Term(ctx, p.TermID); err != nil {
+		return nil, err
+	}
+	if v.PlanVersions, err = s.Store.PlanVersions(ctx, p.TermID); err != nil {
+		return nil, err
+	}
+	if v.Steps, err = s.Store.StepRecords(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.Opinions, err = s.Store.Opinions(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.Reviews, err = s.Store.Reviews(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.Votes, err = s.Store.Votes(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	n, err := s.Store.Notice(ctx, p.ID)
+	switch termgoal.ErrorCode(err) {
+	case "":
+		v.Notice = n
+	case termgoal.ENOTFOUND:
+	default:
+		return nil, err
+	}
+	if v.Objections, err = s.Store.Objections(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.OpenTasks, err = s.Store.OpenTasks(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if v.Attachments, _, err = s.Store.Attachments(ctx, p.ID, 0, 0); err != nil {
+		return nil, err
+	}
+	if s.TemporalUIURL != "" {
+		v.TemporalURL = strings.TrimRight(s.TemporalUIURL, "/") + "/namespaces/default/workflows/" + p.ID
+	}
+	return v, nil
+}
+
+// TermAccess loads term id and its org path for acc: readable with a grant covering its org,
+// or by whoever may see one of its processes (an assignee of its goal setting or of an
+// amendment).
+func (s *Service) TermAccess(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, string, error) {
+	t, err := s.Store.Term(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := s.OrgPath(ctx, t.OrgID)
+	if err != nil {
+		return nil, "", err
+	}
+	if CanSee(acc, path) {
+		return t, path, nil
+	}
+	procs, err := s.Store.ProcessesOfTerm(ctx, t.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range procs {
+		if ok, err := s.CanSeeProcess(ctx, acc, &procs[i]); err != nil {
+			return nil, "", err
+		} else if ok {
+			return t, path, nil
+		}
+	}
+	return nil, "", ErrForbidden()
+}
