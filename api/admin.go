@@ -12,56 +12,39 @@ import (
 	"termgoal/postgres"
 )
 
-// auditLog answers the audit log of a process or a term to an administrator of its org; the
-// whole log needs an administrator of a root org.
+// auditLog answers a page of the audit log (app.Service.AuditLog): ?process_id=, ?term_id=,
+// ?action=, ?actor_id=, ?actor= (part of a name), ?from= and ?to= (YYYY-MM-DD, China days,
+// both included), ?order=newest (default: oldest first).
 func (h *Handler) auditLog(c *gin.Context) {
 	limit, offset, ok := h.paging(c)
 	if !ok {
 		return
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
-	f := postgres.AuditFilter{ProcessID: c.Query("process_id"), Limit: limit, Offset: offset}
-	if c.Query("term_id") != "" {
-		if f.TermID, ok = h.idQuery(c, "term_id"); !ok {
-			return
-		}
-	}
-	var orgID int64
-	switch {
-	case f.ProcessID != "":
-		p, err := h.store.Process(ctx, f.ProcessID)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		orgID = p.OrgID
-	case f.TermID != 0:
-		t, err := h.store.Term(ctx, f.TermID)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		orgID = t.OrgID
-	}
-	allowed := app.IsRootAdmin(acc)
-	if orgID != 0 {
-		path, err := h.ops.OrgPath(ctx, orgID)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		allowed = app.IsAdmin(acc, path)
-	}
-	if !allowed {
-		h.fail(c, app.ErrForbidden())
+	f, err := auditQuery(c).Filter()
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
-	items, total, err := h.store.Audit(ctx, f)
+	f.Limit, f.Offset, f.NewestFirst = limit, offset, c.Query("order") == "newest"
+	for name, id := range map[string]*int64{"term_id": &f.TermID, "actor_id": &f.ActorID} {
+		if c.Query(name) != "" {
+			if *id, ok = h.idQuery(c, name); !ok {
+				return
+			}
+		}
+	}
+	items, total, err := h.ops.AuditLog(c.Request.Context(), Caller(c), f)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	list(c, items, total)
+}
+
+// auditQuery reads the audit log's filter from the query, for the API and the page.
+func auditQuery(c *gin.Context) app.AuditQuery {
+	return app.AuditQuery{ProcessID: c.Query("process_id"), Action: c.Query("action"), Actor: c.Query("actor"),
+		From: c.Query("from"), To: c.Query("to")}
 }
 
 // idQuery reads a numeric query parameter; anything else is malformed.

@@ -28,7 +28,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules"}
+	"appraisal", "results", "ballot", "schedules", "audit"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -144,6 +144,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/appraisals/:id", h.webAppraisal)
 	p.POST("/appraisals/:id/ballot-codes", h.webBallotCodes)
 	p.GET("/results", h.webResults)
+	p.GET("/audit", h.webAuditLog)
 	p.GET("/campaigns", h.webCampaigns)
 	p.POST("/campaigns", h.webStartCampaign)
 	p.GET("/campaigns/:id", h.webCampaign)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"maps"
+	"strings"
 	"time"
 
 	"termgoal"
+
+	"github.com/lib/pq"
 )
 
 // auditChange writes the audit line of a change: who did what to which process, with the step
@@ -70,17 +73,55 @@ func scanAudit(r scanner) (termgoal.Audit, error) {
 type AuditFilter struct {
 	ProcessID string
 	TermID    int64
-	Limit     int // <= 0: all
-	Offset    int
+	// OrgPaths, when set, keep the lines of the processes and terms of those orgs' subtrees
+	// (an administrator's scope); lines of neither (sign-ins, campaigns) are then left out.
+	OrgPaths []string
+	Action   string
+	ActorID  int64
+	Actor    string    // part of the actor's name, any case
+	Since    time.Time // lines at or after it (zero: from the first)
+	Before   time.Time // lines before it (zero: to the last)
+	// NewestFirst orders the newest line first, as the audit page reads; else oldest first,
+	// as a process timeline reads.
+	NewestFirst bool
+	Limit       int // <= 0: all
+	Offset      int
 }
 
-// Audit returns a page of audit lines oldest first, as a process timeline reads, and how many
-// match.
+// Audit returns a page of the audit lines f selects and how many match.
 func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]termgoal.Audit, int, error) {
+	order := "a.id"
+	if f.NewestFirst {
+		order = "a.id DESC"
+	}
+	scope := []string{}
+	for _, p := range f.OrgPaths {
+		scope = append(scope, p+"%")
+	}
 	return page(ctx, s.db, scanAudit,
-		`id, at, COALESCE(actor_id, 0), actor_name, ip, action, COALESCE(process_id, ''), COALESCE(term_id, 0), detail`,
-		`audit_log WHERE ($1::text = '' OR process_id = $1) AND ($2::bigint = 0 OR term_id = $2)`,
-		`id`, f.Limit, f.Offset, f.ProcessID, f.TermID)
+		`a.id, a.at, COALESCE(a.actor_id, 0), a.actor_name, a.ip, a.action, COALESCE(a.process_id, ''), COALESCE(a.term_id, 0), a.detail`,
+		`audit_log a WHERE ($1::text = '' OR a.process_id = $1) AND ($2::bigint = 0 OR a.term_id = $2)
+			AND ($3::text = '' OR a.action = $3) AND ($4::bigint = 0 OR a.actor_id = $4)
+			AND ($5::text = '' OR a.actor_name ILIKE '%' || $5 || '%')
+			AND ($6::timestamptz IS NULL OR a.at >= $6) AND ($7::timestamptz IS NULL OR a.at < $7)
+			AND (cardinality($8::text[]) = 0
+				OR EXISTS (SELECT 1 FROM processes p JOIN orgs o ON o.id = p.org_id WHERE p.id = a.process_id AND o.path LIKE ANY($8))
+				OR EXISTS (SELECT 1 FROM terms t JOIN orgs o ON o.id = t.org_id WHERE t.id = a.term_id AND o.path LIKE ANY($8)))`,
+		order, f.Limit, f.Offset, f.ProcessID, f.TermID, f.Action, f.ActorID, likeEscape(f.Actor),
+		timeArg(f.Since), timeArg(f.Before), pq.Array(scope))
+}
+
+// likeEscape escapes the wildcards of a LIKE pattern.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// timeArg is t, or NULL for the zero time.
+func timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }
 
 // nullIfEmpty stores "" as NULL.

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -32,4 +33,47 @@ func TestAuditIsAppendOnly(t *testing.T) {
 	if _, total, _ := s.Audit(ctx, postgres.AuditFilter{}); total != 2 {
 		t.Errorf("audit rows = %d after refused changes, want 2", total)
 	}
+}
+
+// TestAuditFilters: the audit page's filters (action, actor, time) and an administrator's
+// scope (the org subtrees of their grants: lines of processes and terms there, nothing else).
+func TestAuditFilters(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	other := termgoal.Org{ParentID: &w.county.ID, Name: "Other town", Type: termgoal.OrgAgency}
+	must(t, s.CreateOrg(ctx, &other))
+	otherTerm := termgoal.Term{OrgID: other.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
+	must(t, s.CreateTerm(ctx, &otherTerm))
+	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")
+	must(t, s.Apply(ctx, c)) // a system line on the village's process, at t0
+	for _, a := range []termgoal.Audit{
+		{ActorID: 7, ActorName: "王_管理员", Action: "term_created", TermID: w.term.ID},
+		{ActorID: 8, ActorName: "Li Admin", Action: "term_created", TermID: otherTerm.ID},
+		{ActorID: 7, ActorName: "王_管理员", Action: "signed_in"},
+	} {
+		must(t, s.AppendAudit(ctx, a))
+	}
+	want := func(f postgres.AuditFilter, actions ...string) {
+		t.Helper()
+		lines, total, err := s.Audit(ctx, f)
+		must(t, err)
+		var got []string
+		for _, l := range lines {
+			got = append(got, l.Action+"/"+l.ActorName)
+		}
+		if total != len(actions) || fmt.Sprint(got) != fmt.Sprint(actions) {
+			t.Errorf("Audit(%+v) = %v (%d), want %v", f, got, total, actions)
+		}
+	}
+	want(postgres.AuditFilter{NewestFirst: true}, "signed_in/王_管理员", "term_created/Li Admin", "term_created/王_管理员", "started/system")
+	want(postgres.AuditFilter{Action: "term_created"}, "term_created/王_管理员", "term_created/Li Admin")
+	want(postgres.AuditFilter{ActorID: 7}, "term_created/王_管理员", "signed_in/王_管理员")
+	want(postgres.AuditFilter{Actor: "admin"}, "term_created/Li Admin")
+	want(postgres.AuditFilter{Actor: "_"}, "term_created/王_管理员", "signed_in/王_管理员") // a wildcard taken literally
+	want(postgres.AuditFilter{Before: t0.Add(time.Minute)}, "started/system")
+	want(postgres.AuditFilter{Since: t0.Add(time.Minute)}, "term_created/王_管理员", "term_created/Li Admin", "signed_in/王_管理员")
+	want(postgres.AuditFilter{OrgPaths: []string{w.town.Path}}, "started/system", "term_created/王_管理员")
+	want(postgres.AuditFilter{OrgPaths: []string{w.town.Path, other.Path}}, "started/system", "term_created/王_管理员", "term_created/Li Admin")
+	want(postgres.AuditFilter{OrgPaths: []string{other.Path}, ProcessID: "goal-1"})
 }

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/app"
+)
+
+// auditData is the audit log page (A1): the lines an administrator may read, newest first.
+type auditData struct {
+	Query   app.AuditQuery
+	Items   []termgoal.Audit
+	Pager   pager
+	Actions []string // the actions the filter offers
+}
+
+// auditActions are the actions the catalogs name (audit_actions.*), sorted.
+var auditActions = sync.OnceValue(func() []string {
+	var catalog map[string]string
+	if b, err := catalogFS.ReadFile("i18n/" + DefaultLang + ".json"); err == nil {
+		_ = json.Unmarshal(b, &catalog)
+	}
+	var actions []string
+	for k := range catalog {
+		if a, ok := strings.CutPrefix(k, "audit_actions."); ok {
+			actions = append(actions, a)
+		}
+	}
+	slices.Sort(actions)
+	return actions
+})
+
+// webAuditLog shows the audit log the caller may read (app.Service.AuditLog), filtered by
+// process, action, actor and dates, a page at a time.
+func (h *Handler) webAuditLog(c *gin.Context) {
+	q := auditQuery(c)
+	f, err := q.Filter()
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	page, limit, offset := webPaging(c)
+	f.Limit, f.Offset, f.NewestFirst = limit, offset, true
+	items, total, err := h.ops.AuditLog(c.Request.Context(), Caller(c), f)
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	query := url.Values{}
+	for k, v := range map[string]string{"process_id": q.ProcessID, "action": q.Action, "actor": q.Actor, "from": q.From, "to": q.To} {
+		if v != "" {
+			query.Set(k, v)
+		}
+	}
+	p := h.newPage(c, "web.audit_title")
+	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: auditActions()}
+	h.render(c, http.StatusOK, "audit", p)
+}
