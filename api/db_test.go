@@ -392,8 +392,12 @@ func TestTermsProcessesAndTasks(t *testing.T) {
 
 	var view app.ProcessView
 	f.do("GET", "/api/v1/processes/"+pid, f.no, nil, 200, &view) // the assignee
-	if view.Process.Step != termgoal.StepDraft || len(view.OpenTasks) != 1 || view.TemporalURL != "http://ui/namespaces/default/workflows/"+pid {
+	if view.Process.Step != termgoal.StepDraft || len(view.OpenTasks) != 1 || view.TemporalURL != "" {
 		t.Errorf("view %+v", view)
+	}
+	f.do("GET", "/api/v1/processes/"+pid, f.aTok, nil, 200, &view) // an administrator: the Temporal UI too
+	if view.TemporalURL != "http://ui/namespaces/default/workflows/"+pid {
+		t.Errorf("the administrator's view links %q", view.TemporalURL)
 	}
 	f.do("GET", path, f.no, nil, 200, nil) // the term, through the task
 	f.errCode("GET", "/api/v1/processes/nope", f.aTok, nil, 404)

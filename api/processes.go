@@ -30,7 +30,7 @@ func (h *Handler) getProcess(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := h.ops.ProcessView(c.Request.Context(), p)
+	v, err := h.ops.ProcessView(c.Request.Context(), Caller(c), p)
 	if err != nil {
 		h.fail(c, err)
 		return

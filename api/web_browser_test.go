@@ -428,10 +428,17 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
 	b.open("/processes/" + process)
 	expectText(t, "process page", b.body(), "公示", "发展村集体经济", "第 1 版", "赞成 1", "提交目标方案", "审定通过", "王书记", "李部长", "周处长")
+	if linked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("document.querySelector('#temporal-link') !== null")); err != nil || linked {
+		t.Errorf("the superior sees the Temporal UI link (%v)", err)
+	}
+	b.screenshot("/tmp/termgoal_process.png")
+	b.logout()
+	// The administrator of the county sees the link into the Temporal UI.
+	b.login("adm")
+	b.open("/processes/" + process)
 	if href := b.attr("#temporal-link", "href"); !strings.HasSuffix(href, "/namespaces/default/workflows/"+process) {
 		t.Errorf("temporal link %q", href)
 	}
-	b.screenshot("/tmp/termgoal_process.png")
 	b.logout()
 
 	// The public notice needs no sign-in and takes an anonymous objection.

@@ -329,7 +329,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	v, err := h.ops.ProcessView(ctx, proc)
+	v, err := h.ops.ProcessView(ctx, Caller(c), proc)
 	if err != nil {
 		h.webFail(c, err)
 		return

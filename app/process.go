@@ -20,8 +20,9 @@ type ProcessView struct {
 	Notice       *termgoal.Notice       `json:"notice,omitempty"`
 	Objections   []termgoal.Objection   `json:"objections"`
 	OpenTasks    []termgoal.Task        `json:"open_tasks"`
-	Attachments  []postgres.Attachment  `json:"attachments"` // without their bytes
-	TemporalURL  string                 `json:"temporal_url,omitempty"`
+	Attachments  []postgres.Attachment  `json:"attachments"`            // without their bytes
+	TemporalURL  string                 `json:"temporal_url,omitempty"` // for an administrator of the process's org
+
 }
 
 // VisibleProcess loads process id and checks that acc may see it (CanSeeProcess).
@@ -40,9 +41,10 @@ func (s *Service) VisibleProcess(ctx context.Context, acc *termgoal.Account, id 
 	return p, nil
 }
 
-// ProcessView loads the read model of process p for its page and its JSON; the caller has
-// checked access (VisibleProcess).
-func (s *Service) ProcessView(ctx context.Context, p *termgoal.Process) (*ProcessView, error) {
+// ProcessView loads the read model of process p for its page and its JSON, as acc sees it (the
+// link into the Temporal UI only for an administrator of its org); the caller has checked
+// access (VisibleProcess).
+func (s *Service) ProcessView(ctx context.Context, acc *termgoal.Account, p *termgoal.Process) (*ProcessView, error) {
 	v := &ProcessView{Process: p}
 	err := s.CheckHalted(ctx, p)
 	if err != nil {
@@ -83,7 +85,11 @@ func (s *Service) ProcessView(ctx context.Context, p *termgoal.Process) (*Proces
 	if v.Attachments, _, err = s.Store.Attachments(ctx, p.ID, 0, 0); err != nil {
 		return nil, err
 	}
-	if s.TemporalUIURL != "" {
+	path, err := s.OrgPath(ctx, p.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if s.TemporalUIURL != "" && IsAdmin(acc, path) {
 		v.TemporalURL = strings.TrimRight(s.TemporalUIURL, "/") + "/namespaces/default/workflows/" + p.ID
 	}
 	return v, nil

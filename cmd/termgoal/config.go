@@ -21,7 +21,7 @@ var variables = []variable{
 	{"DATABASE_URL", "(required; dev starts its own)", "PostgreSQL URL for lib/pq"},
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
-	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "the Temporal UI, linked from each process page"},
+	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "the Temporal UI, linked from each process page for administrators of its org"},
 	{"HTTP_ADDR", "127.0.0.1:8080", "where serve listens"},
 	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
 	{"METRICS_ADDR", "(none; dev: 127.0.0.1:9464)", "where serve and worker answer GET /metrics (Prometheus), a listener of its own for operators only"},
