@@ -2,14 +2,39 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/postgres"
 )
 
-// listProcesses answers the processes in the caller's scope, or under ?org_id=.
-func (h *Handler) listProcesses(c *gin.Context) { listScoped(h, c, h.store.Processes) }
+// listProcesses answers the processes in the caller's scope, or under ?org_id=, newest first,
+// with their org's and holder's names: ?holder= (part of a name), ?kind=, ?step=, ?status=,
+// ?overdue=true.
+func (h *Handler) listProcesses(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	roots, ok := h.listScope(c)
+	if !ok {
+		return
+	}
+	if len(roots) == 0 {
+		list(c, []postgres.ProcessRow{}, 0) // no grant: nothing to list
+		return
+	}
+	items, total, err := h.ops.ProcessList(c.Request.Context(), Caller(c), postgres.ProcessFilter{OrgPaths: roots,
+		Holder: strings.TrimSpace(c.Query("holder")), Kind: c.Query("kind"), Step: termgoal.Step(c.Query("step")),
+		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", Limit: limit, Offset: offset})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, items, total)
+}
 
 // processOf loads the process of the path's :id and checks the caller may see it.
 func (h *Handler) processOf(c *gin.Context) (*termgoal.Process, error) {

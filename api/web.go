@@ -28,7 +28,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -127,6 +127,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/inbox", h.webInbox)
 	p.GET("/tasks/:id", h.webTask)
 	p.POST("/tasks/:id/act", h.webTaskAct)
+	p.GET("/processes", h.webProcesses)
 	p.GET("/processes/:id", h.webProcess)
 	p.POST("/processes/:id/act", h.webProcessAct)
 	p.POST("/processes/:id/restart", h.webRestart)

@@ -22,21 +22,27 @@ type auditData struct {
 	Actions []string // the actions the filter offers
 }
 
-// auditActions are the actions the catalogs name (audit_actions.*), sorted.
-var auditActions = sync.OnceValue(func() []string {
-	var catalog map[string]string
+// defaultCatalog is the default language's catalog, for the lists of names the filters offer.
+var defaultCatalog = sync.OnceValue(func() map[string]string {
+	var m map[string]string
 	if b, err := catalogFS.ReadFile("i18n/" + DefaultLang + ".json"); err == nil {
-		_ = json.Unmarshal(b, &catalog)
+		_ = json.Unmarshal(b, &m)
 	}
-	var actions []string
-	for k := range catalog {
-		if a, ok := strings.CutPrefix(k, "audit_actions."); ok {
-			actions = append(actions, a)
+	return m
+})
+
+// catalogNames lists, sorted, the names the catalogs translate under prefix (the actions of
+// "audit_actions.", the steps of "steps.").
+func catalogNames(prefix string) []string {
+	var names []string
+	for k := range defaultCatalog() {
+		if n, ok := strings.CutPrefix(k, prefix); ok {
+			names = append(names, n)
 		}
 	}
-	slices.Sort(actions)
-	return actions
-})
+	slices.Sort(names)
+	return names
+}
 
 // webAuditLog shows the audit log the caller may read (app.Service.AuditLog), filtered by
 // process, action, actor and dates, a page at a time.
@@ -61,6 +67,6 @@ func (h *Handler) webAuditLog(c *gin.Context) {
 		}
 	}
 	p := h.newPage(c, "web.audit_title")
-	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: auditActions()}
+	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: catalogNames("audit_actions.")}
 	h.render(c, http.StatusOK, "audit", p)
 }

@@ -123,3 +123,20 @@ func (s *Service) TermAccess(ctx context.Context, acc *termgoal.Account, id int6
 	}
 	return nil, "", ErrForbidden()
 }
+
+// ProcessList answers the page of processes f selects within what acc's grants cover (A2):
+// under f.OrgPaths, each of which acc must see, or else everywhere acc sees.
+func (s *Service) ProcessList(ctx context.Context, acc *termgoal.Account, f postgres.ProcessFilter) ([]postgres.ProcessRow, int, error) {
+	for _, p := range f.OrgPaths {
+		if !CanSee(acc, p) {
+			return nil, 0, ErrForbidden()
+		}
+	}
+	if len(f.OrgPaths) == 0 {
+		if f.OrgPaths = ScopeRoots(acc); len(f.OrgPaths) == 0 {
+			return nil, 0, ErrForbidden()
+		}
+	}
+	f.Today = s.Today()
+	return s.Store.ProcessList(ctx, f)
+}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"time"
 
 	"termgoal"
+
+	"github.com/lib/pq"
 )
 
 // Apply writes a workflow's Change to the read model in one transaction, keyed by the
@@ -210,4 +213,48 @@ func (s *Store) RunningProcesses(ctx context.Context) ([]termgoal.Process, error
 // ProcessesOfTerm lists a term's processes, its goal setting and its amendments, oldest first.
 func (s *Store) ProcessesOfTerm(ctx context.Context, termID int64) ([]termgoal.Process, error) {
 	return list(ctx, s.db, scanProcess, `SELECT `+processCols+` FROM processes p WHERE p.term_id = $1 ORDER BY p.started_at, p.id`, termID)
+}
+
+// ProcessFilter selects a page of the process list (A2): the processes under OrgPaths (an
+// administrator's scope) that match every field set.
+type ProcessFilter struct {
+	OrgPaths []string
+	Kind     string
+	Step     termgoal.Step
+	Status   string
+	Holder   string // part of the holder's or the org's name, any case
+	// Overdue keeps running processes whose step was due before Today.
+	Overdue bool
+	Today   time.Time
+	Limit   int
+	Offset  int
+}
+
+// ProcessRow is a process in the list, with the names it is known by.
+type ProcessRow struct {
+	termgoal.Process
+	OrgName    string `json:"org_name"`
+	HolderName string `json:"holder_name"`
+	Overdue    bool   `json:"overdue"`
+}
+
+// ProcessList answers a page of the processes f selects, newest first, and how many match.
+func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow, int, error) {
+	scope := []string{}
+	for _, p := range f.OrgPaths {
+		scope = append(scope, p+"%")
+	}
+	return page(ctx, s.db, func(r scanner) (ProcessRow, error) {
+		var p ProcessRow
+		err := r.Scan(&p.ID, &p.Kind, &p.TermID, &p.OrgID, &p.Step, &p.Status, &p.Version, date{&p.DeadlineOn},
+			optDate{&p.StepDueOn}, &p.StartedAt, &p.UpdatedAt, jsonInto{&p.State}, &p.OrgName, &p.HolderName, &p.Overdue)
+		return p, err
+	}, processCols+`, o.name, COALESCE(pe.name, o.name), COALESCE(p.status = 'running' AND p.step_due_on < $7, false)`,
+		`processes p JOIN orgs o ON o.id = p.org_id LEFT JOIN terms tm ON tm.id = p.term_id LEFT JOIN people pe ON pe.id = tm.person_id
+		WHERE o.path LIKE ANY($1) AND ($2::text = '' OR p.kind = $2) AND ($3::text = '' OR p.step = $3)
+			AND ($4::text = '' OR p.status = $4)
+			AND ($5::text = '' OR o.name ILIKE '%' || $5 || '%' OR pe.name ILIKE '%' || $5 || '%')
+			AND (NOT $6 OR (p.status = 'running' AND p.step_due_on < $7))`,
+		`p.started_at DESC, p.id`, f.Limit, f.Offset, pq.Array(scope), f.Kind, string(f.Step), f.Status, likeEscape(f.Holder),
+		f.Overdue, dateArg(f.Today))
 }

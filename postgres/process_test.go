@@ -371,3 +371,50 @@ func TestApplyUndoesADiscardedTask(t *testing.T) {
 }
 
 func errOf[T any](_ T, err error) error { return err }
+
+// TestProcessList: the administrator's process list, scoped to org subtrees and filtered by
+// kind, step, status, holder name and overdue.
+func TestProcessList(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	other := termgoal.Org{ParentID: &w.county.ID, Name: "Hill village", Type: termgoal.OrgVillage}
+	must(t, s.CreateOrg(ctx, &other))
+	otherTerm := termgoal.Term{OrgID: other.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
+	must(t, s.CreateTerm(ctx, &otherTerm))
+	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started") // due 2026-03-16
+	must(t, s.Apply(ctx, c))
+	c = w.change("goal-2/c/1", 5, termgoal.StepNotice, "started")
+	c.Process.ID, c.Process.TermID, c.Process.OrgID = "goal-2", otherTerm.ID, other.ID
+	later := day("2026-04-30")
+	c.Process.StepDueOn = &later
+	must(t, s.Apply(ctx, c))
+
+	want := func(f postgres.ProcessFilter, ids ...string) {
+		t.Helper()
+		f.Today = day("2026-04-01")
+		rows, total, err := s.ProcessList(ctx, f)
+		must(t, err)
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.ID+"/"+r.HolderName+"/"+fmt.Sprint(r.Overdue))
+		}
+		if total != len(ids) || fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("ProcessList(%+v) = %v (%d), want %v", f, got, total, ids)
+		}
+	}
+	all := []string{w.county.Path}
+	want(postgres.ProcessFilter{OrgPaths: all}, "goal-1/Li Wei/true", "goal-2/Hill village/false") // started together: by ID
+	want(postgres.ProcessFilter{OrgPaths: []string{w.town.Path}}, "goal-1/Li Wei/true")
+	want(postgres.ProcessFilter{OrgPaths: all, Step: termgoal.StepNotice}, "goal-2/Hill village/false")
+	want(postgres.ProcessFilter{OrgPaths: all, Overdue: true}, "goal-1/Li Wei/true")
+	want(postgres.ProcessFilter{OrgPaths: all, Holder: "li w"}, "goal-1/Li Wei/true")
+	want(postgres.ProcessFilter{OrgPaths: all, Holder: "hill"}, "goal-2/Hill village/false")
+	want(postgres.ProcessFilter{OrgPaths: all, Status: "completed"})
+	c = w.change("goal-3/c/1", 9, termgoal.StepInForce, "in_force") // completed, no step due
+	c.Process.ID, c.Process.Status, c.Process.StepDueOn = "goal-3", "completed", nil
+	must(t, s.Apply(ctx, c))
+	want(postgres.ProcessFilter{OrgPaths: all, Status: "completed"}, "goal-3/Li Wei/false")
+	want(postgres.ProcessFilter{OrgPaths: all, Kind: "appraisal"})
+	want(postgres.ProcessFilter{})
+}
