@@ -128,6 +128,7 @@ func (h *Handler) webRoutes(r *gin.Engine) {
 	p.GET("/tasks/:id", h.webTask)
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes", h.webProcesses)
+	p.POST("/processes/batch", h.webProcessesBatch)
 	p.GET("/processes/:id", h.webProcess)
 	p.POST("/processes/:id/act", h.webProcessAct)
 	p.POST("/processes/:id/restart", h.webRestart)

@@ -3,48 +3,95 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
 // processesData is the process list (A2): the processes the caller's grants cover, newest
-// first, with filters.
+// first, with filters, and for an administrator the batch over the running ones it matches.
 type processesData struct {
 	Holder, Kind, Step, Status string
 	Overdue                    bool
+	Query                      string // the filters, for the pager and the batch form's return
 	Items                      []postgres.ProcessRow
 	Pager                      pager
 	Kinds, Steps, Statuses     []string // what the filters offer
+	Admin                      bool
+	Running                    int // the running processes a batch would touch
+}
+
+// processFilter reads the list's filters from q (the query, or a batch form), and the filters set, for links.
+func processFilter(q url.Values) (postgres.ProcessFilter, url.Values) {
+	f := postgres.ProcessFilter{Holder: strings.TrimSpace(q.Get("holder")), Kind: q.Get("kind"), Step: termgoal.Step(q.Get("step")),
+		Status: q.Get("status"), Overdue: q.Get("overdue") == "1"}
+	kept := url.Values{}
+	for k, v := range map[string]string{"holder": f.Holder, "kind": f.Kind, "step": string(f.Step), "status": f.Status} {
+		if v != "" {
+			kept.Set(k, v)
+		}
+	}
+	if f.Overdue {
+		kept.Set("overdue", "1")
+	}
+	return f, kept
+}
+
+// renderProcesses renders the process list the filters in q select, with status.
+func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.Values) {
+	f, kept := processFilter(q)
+	d := processesData{Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
+		Kinds: catalogNames("process_kinds."), Steps: catalogNames("steps."), Statuses: catalogNames("process_status."),
+		Admin: app.IsAnyAdmin(Caller(c))}
+	page, limit, offset := webPaging(c)
+	f.Limit, f.Offset = limit, offset
+	ctx := c.Request.Context()
+	items, total, err := h.ops.ProcessList(ctx, Caller(c), f)
+	if err == nil && d.Admin {
+		var running []string
+		running, err = h.ops.RunningMatches(ctx, Caller(c), f)
+		d.Running = len(running)
+	}
+	if err != nil {
+		h.webFail(c, err)
+		return
+	}
+	d.Items, d.Pager = items, newPager("/processes?"+d.Query, page, total)
+	p.Data = d
+	h.render(c, status, "processes", p)
 }
 
 // webProcesses shows the process list (app.Service.ProcessList), filtered by holder, kind,
 // step, status and overdue, a page at a time.
 func (h *Handler) webProcesses(c *gin.Context) {
-	d := processesData{Holder: strings.TrimSpace(c.Query("holder")), Kind: c.Query("kind"), Step: c.Query("step"),
-		Status: c.Query("status"), Overdue: c.Query("overdue") == "1",
-		Kinds: catalogNames("process_kinds."), Steps: catalogNames("steps."), Statuses: catalogNames("process_status.")}
-	page, limit, offset := webPaging(c)
-	items, total, err := h.ops.ProcessList(c.Request.Context(), Caller(c), postgres.ProcessFilter{Holder: d.Holder, Kind: d.Kind,
-		Step: termgoal.Step(d.Step), Status: d.Status, Overdue: d.Overdue, Limit: limit, Offset: offset})
-	if err != nil {
-		h.webFail(c, err)
+	h.renderProcesses(c, http.StatusOK, h.newPage(c, "web.processes_title"), c.Request.URL.Query())
+}
+
+// webProcessesBatch reminds, or extends the step deadline of, every running process the
+// list's filters match (app.Service.BatchOver), with a reason, under the form's key.
+func (h *Handler) webProcessesBatch(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
 		return
 	}
-	query := url.Values{}
-	for k, v := range map[string]string{"holder": d.Holder, "kind": d.Kind, "step": d.Step, "status": d.Status} {
-		if v != "" {
-			query.Set(k, v)
-		}
+	form := c.Request.PostForm
+	key, err := formKey(form)
+	var b app.Batch
+	if err == nil {
+		f, _ := processFilter(form)
+		days, _ := strconv.Atoi(strings.TrimSpace(form.Get("days")))
+		b, err = h.ops.BatchOver(c.Request.Context(), Caller(c), Actor(c), f, form.Get("action"), days, form.Get("reason"), key)
 	}
-	if d.Overdue {
-		query.Set("overdue", "1")
+	if err != nil {
+		h.refuseForm(c, form, err, "web.processes_title", func(status int, p *webPage) { h.renderProcesses(c, status, p, form) })
+		return
 	}
-	d.Items, d.Pager = items, newPager("/processes?"+query.Encode(), page, total)
-	p := h.newPage(c, "web.processes_title")
-	p.Data = d
-	h.render(c, http.StatusOK, "processes", p)
+	h.flash(c, T(c, "web.batch_done", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()}))
+	_, kept := processFilter(form)
+	c.Redirect(http.StatusSeeOther, "/processes?"+kept.Encode())
 }

@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"termgoal"
 	"termgoal/postgres"
+	"termgoal/workflows"
 )
 
 // TestProcessListPage: the process list shows what the caller's grants cover, never another
@@ -66,5 +68,67 @@ func TestProcessListPage(t *testing.T) {
 	f.do("GET", "/api/v1/processes", f.no, nil, 200, &late)
 	if late.Total != 0 {
 		t.Errorf("without a grant: %+v", late)
+	}
+}
+
+// TestProcessListBatch: an administrator reminds, or extends the deadline of, every running
+// process the list's filters match, with a reason and after seeing how many it touches; each
+// process gets its own action, and the batch is audited once. A refused batch acts on nothing
+// and shows the form again.
+func TestProcessListBatch(t *testing.T) {
+	f := newFixture(t)
+	rec := &recordingTemporal{}
+	f.h.setTemporal(rec)
+	ctx := context.Background()
+	for _, id := range []string{"gs-late", "gs-late-2"} {
+		term := f.appraisalTerm(f.a1, f.tmpl, 0)
+		due := mustDay("2026-01-05")
+		if err := f.store.Apply(ctx, termgoal.Change{ID: id + "/c/1", At: time.Now(), Action: "started",
+			Process: termgoal.Process{ID: id, Kind: "goal_setting", TermID: term.ID, OrgID: f.a1.ID, Step: termgoal.StepApproval,
+				Status: "running", DeadlineOn: due, StepDueOn: &due, StartedAt: time.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body, _ := f.page("GET", "/processes?overdue=1", f.aTok, 200)
+	if !strings.Contains(body, `id="batch-form"`) || !strings.Contains(body, "2 个") {
+		t.Fatalf("the batch form does not say how many it touches: %s", body)
+	}
+	if body, _ := f.page("GET", "/processes", f.a1Tok, 200); strings.Contains(body, `id="batch-form"`) {
+		t.Error("a holder is offered the batch")
+	}
+
+	form := url.Values{"key": {"B1"}, "overdue": {"1"}, "action": {"remind"}, "reason": {" "}}
+	body, _ = f.formPost("/processes/batch", f.aTok, form, 422)
+	if !strings.Contains(body, `id="batch-form"`) {
+		t.Errorf("a refused batch does not show the form again: %s", body)
+	}
+	form.Set("reason", "请尽快办理")
+	f.formPost("/processes/batch", f.a1Tok, form, 403)
+	form.Set("action", "extend_deadline")
+	f.formPost("/processes/batch", f.aTok, form, 422) // no days
+	if got := rec.take(); len(got) != 0 {
+		t.Fatalf("refused batches acted: %+v", got)
+	}
+
+	form.Set("action", "remind")
+	if _, loc := f.formPost("/processes/batch", f.aTok, form, 303); loc != "/processes?overdue=1" {
+		t.Errorf("back to %q", loc)
+	}
+	got := rec.take()
+	if len(got) != 2 || got[0].WorkflowID != "gs-late" || got[0].UpdateName != workflows.UpdateRemind {
+		t.Fatalf("reminded %+v", got)
+	}
+	form.Set("action", "extend_deadline")
+	form.Set("days", "3")
+	form.Set("key", "B2")
+	f.formPost("/processes/batch", f.aTok, form, 303)
+	got = rec.take()
+	if in, _ := got[0].Args[0].(*workflows.ExtendInput); len(got) != 2 || in == nil || in.Days != 3 || in.Reason != "请尽快办理" || !in.Actor.Admin {
+		t.Fatalf("extended %+v", got)
+	}
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit?action=batch_extend_deadline", f.rootTok, nil, 200, &audit)
+	if audit.Total != 1 || audit.Items[0].Detail["done"] != 2.0 || audit.Items[0].Detail["days"] != 3.0 {
+		t.Errorf("audit %+v", audit.Items)
 	}
 }

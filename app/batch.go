@@ -223,3 +223,50 @@ func (s *Service) auditBatch(ctx context.Context, actor termgoal.Actor, action s
 	detail["matched"], detail["done"], detail["failed"] = len(b.IDs), b.Done(), len(b.IDs)-b.Done()
 	return s.Audit(ctx, actor, termgoal.Audit{Action: action, Detail: detail})
 }
+
+// BatchOver applies action (remind or extend_deadline, by days working days) with reason, as
+// actor, to every running process of the list f selects (A2) under the orgs acc administers,
+// under update IDs derived from key, and audits the batch once as batch_<action>.
+func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, f postgres.ProcessFilter, action string, days int, reason, key string) (Batch, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case !IsAnyAdmin(acc):
+		return Batch{}, ErrForbidden()
+	case reason == "":
+		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason")
+	case action != workflows.UpdateRemind && action != workflows.UpdateExtend:
+		return Batch{}, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	case action == workflows.UpdateExtend && (days < 1 || days > 60):
+		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "extend.days", "a deadline is extended by 1 to 60 working days")
+	}
+	ids, err := s.RunningMatches(ctx, acc, f)
+	if err != nil {
+		return Batch{}, err
+	}
+	b := s.batch(ctx, actor, action, key, ids, func() workflows.ActionInput {
+		if action == workflows.UpdateExtend {
+			return &workflows.ExtendInput{Days: days, Reason: reason}
+		}
+		return &workflows.ReasonInput{Reason: reason}
+	})
+	detail := map[string]any{"holder": f.Holder, "kind": f.Kind, "step": string(f.Step), "overdue_only": f.Overdue, "reason": reason}
+	if action == workflows.UpdateExtend {
+		detail["days"] = days
+	}
+	return b, s.auditBatch(ctx, actor, "batch_"+action, b, detail)
+}
+
+// RunningMatches lists the running processes of the list f selects under the orgs acc
+// administers: what a batch over the list touches, for its confirmation.
+func (s *Service) RunningMatches(ctx context.Context, acc *termgoal.Account, f postgres.ProcessFilter) ([]string, error) {
+	f.OrgPaths, f.Status, f.Limit, f.Offset = AdminRoots(acc), "running", 0, 0
+	if len(f.OrgPaths) == 0 {
+		return nil, ErrForbidden()
+	}
+	rows, _, err := s.ProcessList(ctx, acc, f)
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, err
+}
