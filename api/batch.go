@@ -2,10 +2,13 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"termgoal"
 	"termgoal/app"
+	"termgoal/postgres"
 )
 
 // The JSON handlers of batch administration (A3; app.Service.BatchRemind, BatchReassign and
@@ -40,6 +43,28 @@ func (h *Handler) batchReassign(c *gin.Context) {
 	var req app.BatchReassignRequest
 	if key, ok := h.batchRequest(c, &req); ok {
 		b, err := h.ops.BatchReassign(c.Request.Context(), Caller(c), Actor(c), req, key)
+		h.batchAnswer(c, b, err)
+	}
+}
+
+// BatchOverRequest acts on every running process the process list's filters match (A2).
+type BatchOverRequest struct {
+	Holder  string        `json:"holder,omitempty"`
+	Kind    string        `json:"kind,omitempty"`
+	Step    termgoal.Step `json:"step,omitempty"`
+	Overdue bool          `json:"overdue,omitempty"`
+	Action  string        `json:"action"` // remind or extend_deadline
+	Days    int           `json:"days,omitempty"`
+	Reason  string        `json:"reason"`
+}
+
+// batchOver reminds, or extends the step deadline of, every running process the filters
+// match in the orgs the caller administers (app.Service.BatchOver).
+func (h *Handler) batchOver(c *gin.Context) {
+	var req BatchOverRequest
+	if key, ok := h.batchRequest(c, &req); ok {
+		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue}
+		b, err := h.ops.BatchOver(c.Request.Context(), Caller(c), Actor(c), f, req.Action, req.Days, req.Reason, key)
 		h.batchAnswer(c, b, err)
 	}
 }

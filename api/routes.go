@@ -106,6 +106,7 @@ func (h *Handler) routes() *gin.Engine {
 
 	a.POST("/admin/remind", h.batchRemind)
 	a.POST("/admin/reassign", h.batchReassign)
+	a.POST("/processes/batch", h.batchOver)
 	a.GET("/audit", h.auditLog)
 	a.GET("/calendar/years", h.calendarYears)
 	a.PUT("/calendar/years/:year", h.putCalendarYear)

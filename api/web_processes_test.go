@@ -126,6 +126,18 @@ func TestProcessListBatch(t *testing.T) {
 	if in, _ := got[0].Args[0].(*workflows.ExtendInput); len(got) != 2 || in == nil || in.Days != 3 || in.Reason != "请尽快办理" || !in.Actor.Admin {
 		t.Fatalf("extended %+v", got)
 	}
+	// The same over the API.
+	res := f.batchPost("/api/v1/processes/batch", f.aTok, "B3", BatchOverRequest{Overdue: true, Kind: "goal_setting", Action: "remind", Reason: "催"}, 200)
+	if got := rec.take(); res.Done != 2 || len(got) != 2 {
+		t.Errorf("over the API: %+v %+v", res, got)
+	}
+	f.batchPost("/api/v1/processes/batch", f.aTok, "B4", BatchOverRequest{Action: "extend_deadline", Days: 61, Reason: "x"}, 422)
+	f.batchPost("/api/v1/processes/batch", f.a1Tok, "B5", BatchOverRequest{Action: "remind", Reason: "x"}, 403)
+	f.batchPost("/api/v1/processes/batch", f.aTok, "B6", BatchOverRequest{Action: "cancel", Reason: "x"}, 404)
+	if got := rec.take(); len(got) != 0 {
+		t.Fatalf("refused batches acted: %+v", got)
+	}
+
 	var audit List[termgoal.Audit]
 	f.do("GET", "/api/v1/audit?action=batch_extend_deadline", f.rootTok, nil, 200, &audit)
 	if audit.Total != 1 || audit.Items[0].Detail["done"] != 2.0 || audit.Items[0].Detail["days"] != 3.0 {
