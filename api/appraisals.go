@@ -25,14 +25,6 @@ var AppraisalKinds = []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEn
 // ResultUses are the uses of archived results GET /results filters on, as the store names them.
 var ResultUses = []string{"advanced", "promotion", "improve", "rectify", "measure"}
 
-// AppraisalView is one appraisal: its record, its process and the named raters' sheets.
-// Anonymous ballots keep no sheet, so nothing here names who cast them.
-type AppraisalView struct {
-	Appraisal *termgoal.AppraisalRecord `json:"appraisal"`
-	Process   *termgoal.Process         `json:"process"`
-	Sheets    []termgoal.ScoreSheet     `json:"sheets"`
-}
-
 // intQuery reads an optional numeric query parameter (0 when absent); anything else is malformed.
 func (h *Handler) intQuery(c *gin.Context, name string) (int, bool) {
 	s := c.Query(name)
@@ -63,33 +55,12 @@ func (h *Handler) listAppraisals(c *gin.Context) {
 
 // getAppraisal answers appraisal :process_id to whoever may read its process.
 func (h *Handler) getAppraisal(c *gin.Context) {
-	v, err := h.AppraisalView(c, c.Param("process_id"))
+	v, err := h.ops.AppraisalView(c.Request.Context(), Caller(c), c.Param("process_id"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, v)
-}
-
-// AppraisalView loads appraisal id after checking the caller may read its process.
-func (h *Handler) AppraisalView(c *gin.Context, id string) (*AppraisalView, error) {
-	ctx := c.Request.Context()
-	a, err := h.store.Appraisal(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	p, err := h.ops.VisibleProcess(ctx, Caller(c), id)
-	if err != nil {
-		return nil, err
-	}
-	v := &AppraisalView{Appraisal: a, Process: p}
-	if v.Sheets, err = h.store.ScoreSheets(ctx, id); err != nil {
-		return nil, err
-	}
-	if v.Sheets == nil {
-		v.Sheets = []termgoal.ScoreSheet{}
-	}
-	return v, nil
 }
 
 // listResults answers the archived results in use (?use=), of ?year= under the caller's scope

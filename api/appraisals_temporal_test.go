@@ -94,7 +94,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 	self := map[string]any{"items": []map[string]any{{"no": 1, "actual": "12 万元", "evidence": "账目"}, {"no": 2, "actual": "全覆盖"}},
 		"summary": "全年完成", "proposed_grade": termgoal.GradeCompleted, "score": 95}
 	f.do("POST", "/api/v1/processes/"+id+"/actions/"+workflows.UpdateSelfAssess, f.a1Tok, self, 200, nil)
-	var v AppraisalView
+	var v app.AppraisalView
 	f.do("GET", "/api/v1/appraisals/"+id, f.aTok, nil, 200, &v)
 	if v.Process.Step != termgoal.StepScoring || v.Appraisal.Self == nil || v.Appraisal.Self.Proposed != termgoal.GradeCompleted {
 		t.Fatalf("after the self-assessment %+v", v)

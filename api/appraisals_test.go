@@ -229,7 +229,7 @@ func TestAppraisalsAndResultsInUse(t *testing.T) {
 	f.errCode("GET", "/api/v1/appraisals?year=x", f.rootTok, nil, 400)
 	f.errCode("GET", fmt.Sprintf("/api/v1/appraisals?org_id=%d", f.b.ID), f.aTok, nil, 403)
 
-	var v AppraisalView
+	var v app.AppraisalView
 	f.do("GET", "/api/v1/appraisals/appraisal-a-run", f.a1Tok, nil, 200, &v)
 	if v.Appraisal.Year != 2027 || v.Process.Step != termgoal.StepScoring || len(v.Sheets) != 1 || v.Sheets[0].Name != "李部长" || v.Sheets[0].Scores[1].Score != 80 {
 		t.Errorf("view %+v", v)

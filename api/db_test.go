@@ -489,7 +489,7 @@ func TestResultNotice(t *testing.T) {
 	if ns.Total != 1 || ns.Items[0].Kind != termgoal.AppraisalAnnual {
 		t.Errorf("notices %+v", ns)
 	}
-	var v NoticeView
+	var v app.NoticeView
 	raw := f.do("GET", "/api/v1/notices/"+pid, "", nil, 200, &v)
 	if v.Result == nil || v.Result.Grade != termgoal.GradeNotCompleted || v.Result.Score != 83.6 || v.Result.Reason != "台账不实" || len(v.Items) != 1 {
 		t.Errorf("notice %s", raw)
@@ -521,7 +521,7 @@ func TestSelfCheckNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v NoticeView
+	var v app.NoticeView
 	raw := f.do("GET", "/api/v1/notices/"+pid, "", nil, 200, &v)
 	if v.Report == nil || v.Report.Summary != "上半年自查" || len(v.Report.Lagging) != 1 || v.Result != nil {
 		t.Errorf("notice %s", raw)

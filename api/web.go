@@ -1,8 +1,8 @@
 package api
 
 // The web pages (T1, A2, P9, O5): server-rendered html/template pages next to the JSON API,
-// sharing its handlers' helpers (SignIn, Act, ProcessView, NoticeView, the authorization
-// checks). Templates and static files are embedded and parsed once at start-up. Every form
+// calling the same operations and views of app.Service (SignIn, Act, ProcessView, NoticeView,
+// the authorization checks). Templates and static files are embedded and parsed once at start-up. Every form
 // that changes something carries an idempotency key generated when the form is rendered, so a
 // double submit applies the action once (T7).
 

@@ -21,7 +21,7 @@ import (
 
 // appraisalPageData is the appraisal page.
 type appraisalPageData struct {
-	*AppraisalView
+	*app.AppraisalView
 	Term         *termgoal.Term
 	Items        []termgoal.PlanItem
 	Ballots      int // ballots and named sheets counted so far
@@ -37,7 +37,7 @@ func (h *Handler) webAppraisal(c *gin.Context) {
 
 func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued *app.BallotCodes) {
 	ctx := c.Request.Context()
-	v, err := h.AppraisalView(c, c.Param("id"))
+	v, err := h.ops.AppraisalView(c.Request.Context(), Caller(c), c.Param("id"))
 	if err != nil {
 		h.webFail(c, err)
 		return

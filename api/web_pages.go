@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/workflows"
 )
 
@@ -66,7 +67,7 @@ func (h *Handler) webNotices(c *gin.Context) {
 
 // noticeData is a public notice with its plan and the objection form.
 type noticeData struct {
-	*NoticeView
+	*app.NoticeView
 	Years []int
 }
 
@@ -76,7 +77,7 @@ func (h *Handler) webNotice(c *gin.Context) {
 }
 
 func (h *Handler) renderNotice(c *gin.Context, status int, p *webPage) {
-	v, err := h.NoticeView(c, c.Param("process_id"))
+	v, err := h.ops.NoticeView(c.Request.Context(), c.Param("process_id"))
 	if err != nil {
 		if isNotFound(err) {
 			err = termgoal.Errorf(termgoal.ENOTFOUND, "notice.not_found", "no such notice")
