@@ -24,7 +24,7 @@ import (
 // Act applies action to process processID as actor and waits for the outcome: applied (the
 // read model already shows it), refused (a *termgoal.Error with the validator's code, key and
 // arguments), or unknown (EUNAVAILABLE: retry with the same key). The Temporal update ID is
-// the actor's and the key's (updateID), so a repeated key never applies the action twice and
+// the actor's and the key's (UpdateID), so a repeated key never applies the action twice and
 // another person's key is not theirs; the key is bound to the request it first came with
 // (claimKey). An empty key gets a random one. Web pages call it too.
 func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (res workflows.ActionResult, err error) {
@@ -79,17 +79,17 @@ func (s *Service) claimKey(ctx context.Context, processID, id, action string, in
 	return s.Store.ClaimKey(ctx, processID, id, action, sum[:])
 }
 
-// update sends update action with input to workflow processID under update ID key and waits
-// for its outcome, as Act does once it has checked and completed the input. Act's callers
-// reach only the actions of workflows.Actions; a few handlers (an anonymous ballot, a
-// handover on the term's workflow) call update directly after their own checks. The update's
+// Update sends update action with input to workflow processID under update ID key and waits
+// for its outcome, as Act does once it has checked and completed the input. Act reaches only
+// the actions of workflows.Actions; a few operations (an anonymous ballot, a handover on the
+// term's workflow) call Update directly after their own checks. The update's
 // result is decoded into out.
 func (s *Service) Update(ctx context.Context, processID, action, key string, input, out any) error {
 	if s.Temporal == nil {
 		return errNoTemporal
 	}
 	if err := termgoal.CheckText(input); err != nil {
-		return err // Act checked it; the callers of update that bypass Act did not
+		return err // Act checked it; the callers of Update that bypass Act did not
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
 	defer cancel()
