@@ -70,20 +70,11 @@ func newHandler(cfg Config) (*Handler, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = slog.New(ContextLogHandler(cfg.Log.Handler()))
-	if cfg.ActionTimeout <= 0 {
-		cfg.ActionTimeout = 10 * time.Second
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = defaultBodyTimeout
-	}
-	if cfg.ObjectionsPerAddress <= 0 {
-		cfg.ObjectionsPerAddress = 5
-	}
-	if cfg.ObjectionsPerNotice <= 0 {
-		cfg.ObjectionsPerNotice = 100
 	}
 	if err := loadCatalogs(); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -167,4 +168,26 @@ func HasKey(lang, key string) bool {
 	l := i18n.NewLocalizer(bundle, lang)
 	_, tag, err := l.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: key})
 	return err == nil && normLang(tag.String()) == lang
+}
+
+// defaultCatalog is the default language's catalog, for the lists of names the filters offer.
+var defaultCatalog = sync.OnceValue(func() map[string]string {
+	var m map[string]string
+	if b, err := catalogFS.ReadFile("i18n/" + DefaultLang + ".json"); err == nil {
+		_ = json.Unmarshal(b, &m)
+	}
+	return m
+})
+
+// catalogNames lists, sorted, the names the catalogs translate under prefix (the actions of
+// "audit_actions.", the steps of "steps.").
+func catalogNames(prefix string) []string {
+	var names []string
+	for k := range defaultCatalog() {
+		if n, ok := strings.CutPrefix(k, prefix); ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

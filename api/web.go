@@ -279,6 +279,15 @@ func (h *Handler) webFail(c *gin.Context, err error) {
 	c.Abort()
 }
 
+// postForm parses the posted form; a malformed one is shown on the error page.
+func (h *Handler) postForm(c *gin.Context) (url.Values, bool) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.webFail(c, errMalformed(err))
+		return nil, false
+	}
+	return c.Request.PostForm, true
+}
+
 // flash leaves a message for the next page the browser shows.
 func (h *Handler) flash(c *gin.Context, msg string) {
 	h.sessions.Put(c.Request.Context(), sessionFlash, msg)
@@ -306,11 +315,10 @@ func (h *Handler) webLogin(c *gin.Context) {
 // webLoginPost signs in with a username and password (under the brute-force limit) and starts
 // a session; a refusal shows the form again with the reason.
 func (h *Handler) webLoginPost(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
 	if err != nil {
 		_, status, msg := h.Problem(c, err)
@@ -343,9 +351,7 @@ func (h *Handler) webLogout(c *gin.Context) {
 // webAudit appends a line to the audit log; a failure is logged, not shown: the user's
 // sign-in or sign-out has happened already.
 func (h *Handler) webAudit(c *gin.Context, action string) {
-	actor := Actor(c)
-	a := termgoal.Audit{At: h.cfg.Now(), ActorID: actor.AccountID, ActorName: actor.Name, IP: actor.IP, Action: action}
-	if err := h.store.AppendAudit(c.Request.Context(), a); err != nil {
+	if err := h.ops.Audit(c.Request.Context(), Actor(c), termgoal.Audit{Action: action}); err != nil {
 		h.log.ErrorContext(c.Request.Context(), "audit", "request_id", RequestID(c), "err", err.Error())
 	}
 }

@@ -80,11 +80,10 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 // webBallotCodes issues ballot codes from the appraisal page and shows them once, on the page
 // the answer renders (never stored, never redirected to).
 func (h *Handler) webBallotCodes(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	n, _ := strconv.Atoi(strings.TrimSpace(form.Get("count")))
 	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), Caller(c), Actor(c), c.Param("id"), app.BallotCodesRequest{Group: form.Get("group"), Count: n})
 	p := h.newPage(c, "web.appraisal_title")
@@ -146,11 +145,10 @@ func (h *Handler) webBallot(c *gin.Context) {
 
 // webCastBallot casts a ballot from the public form.
 func (h *Handler) webCastBallot(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	req := app.BallotRequest{Code: form.Get("code")}
 	if s := strings.TrimSpace(form.Get("score")); s != "" {
 		if v, err := strconv.ParseFloat(s, 64); err == nil {

@@ -1,12 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,28 +16,6 @@ type auditData struct {
 	Items   []termgoal.Audit
 	Pager   pager
 	Actions []string // the actions the filter offers
-}
-
-// defaultCatalog is the default language's catalog, for the lists of names the filters offer.
-var defaultCatalog = sync.OnceValue(func() map[string]string {
-	var m map[string]string
-	if b, err := catalogFS.ReadFile("i18n/" + DefaultLang + ".json"); err == nil {
-		_ = json.Unmarshal(b, &m)
-	}
-	return m
-})
-
-// catalogNames lists, sorted, the names the catalogs translate under prefix (the actions of
-// "audit_actions.", the steps of "steps.").
-func catalogNames(prefix string) []string {
-	var names []string
-	for k := range defaultCatalog() {
-		if n, ok := strings.CutPrefix(k, prefix); ok {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	return names
 }
 
 // webAuditLog shows the audit log the caller may read (app.Service.AuditLog), filtered by

@@ -73,11 +73,10 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 
 // webStartCampaign starts a campaign from the list page's form and opens its page.
 func (h *Handler) webStartCampaign(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	orgID, _ := strconv.ParseInt(form.Get("org_id"), 10, 64)
 	req := app.CampaignRequest{Name: form.Get("name"), OrgID: orgID, Kind: form.Get("kind")}
 	if req.Kind == termgoal.AppraisalAnnual {
@@ -131,11 +130,10 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	var msg string
 	switch form.Get("action") {
 	case "remind":

@@ -453,11 +453,10 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	action := form.Get("action")
 	var in workflows.ActionInput
 	if !slices.Contains(processOps, action) {
@@ -537,11 +536,10 @@ func (h *Handler) webRestart(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	if _, err := h.ops.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return

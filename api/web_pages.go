@@ -106,11 +106,10 @@ func (h *Handler) renderNotice(c *gin.Context, status int, p *webPage) {
 
 // webObjection files an objection; without sign-in it is always anonymous.
 func (h *Handler) webObjection(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	actor := Actor(c)
 	in := &workflows.FileObjectionInput{
 		Content:   strings.TrimSpace(form.Get("content")),

@@ -53,9 +53,7 @@ func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.
 	ctx := c.Request.Context()
 	items, total, err := h.ops.ProcessList(ctx, Caller(c), f)
 	if err == nil && d.Admin {
-		var running []string
-		running, err = h.ops.RunningMatches(ctx, Caller(c), f)
-		d.Running = len(running)
+		_, d.Running, err = h.ops.RunningMatches(ctx, Caller(c), f, 1)
 	}
 	if err != nil {
 		h.webFail(c, err)
@@ -75,11 +73,10 @@ func (h *Handler) webProcesses(c *gin.Context) {
 // webProcessesBatch reminds, or extends the step deadline of, every running process the
 // list's filters match (app.Service.BatchOver), with a reason, under the form's key.
 func (h *Handler) webProcessesBatch(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	key, err := formKey(form)
 	var b app.Batch
 	if err == nil {

@@ -57,11 +57,10 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 
 // webCreateSchedule adds a schedule from the page's form.
 func (h *Handler) webCreateSchedule(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	num := func(name string) int {
 		n, _ := strconv.Atoi(strings.TrimSpace(form.Get(name)))
 		return n

@@ -279,11 +279,10 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	action := form.Get("action")
 	var err error
 	switch {

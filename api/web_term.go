@@ -120,11 +120,10 @@ func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Va
 		h.webFail(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+	form, ok := h.postForm(c)
+	if !ok {
 		return
 	}
-	form := c.Request.PostForm
 	msg, err := do(t, form)
 	if err != nil {
 		h.refuseForm(c, form, err, "web.term_title", func(status int, p *webPage) { h.renderTerm(c, status, p) })

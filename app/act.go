@@ -56,7 +56,7 @@ func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		}
 	}
 	input.SetActor(actor)
-	err = s.Update(ctx, processID, action, id, input, &res)
+	err = s.update(ctx, processID, action, id, input, &res)
 	return res, err
 }
 
@@ -85,11 +85,16 @@ func (s *Service) claimKey(ctx context.Context, processID, id, action string, in
 // term's workflow) call Update directly after their own checks. The update's
 // result is decoded into out.
 func (s *Service) Update(ctx context.Context, processID, action, key string, input, out any) error {
+	if err := termgoal.CheckText(input); err != nil {
+		return err
+	}
+	return s.update(ctx, processID, action, key, input, out)
+}
+
+// update is Update for input already checked (Act checks it before anything is stored).
+func (s *Service) update(ctx context.Context, processID, action, key string, input, out any) error {
 	if s.Temporal == nil {
 		return errNoTemporal
-	}
-	if err := termgoal.CheckText(input); err != nil {
-		return err // Act checked it; the callers of Update that bypass Act did not
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
 	defer cancel()

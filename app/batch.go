@@ -239,7 +239,7 @@ func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor te
 	case action == workflows.UpdateExtend && (days < 1 || days > 60):
 		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "extend.days", "a deadline is extended by 1 to 60 working days")
 	}
-	ids, err := s.RunningMatches(ctx, acc, f)
+	ids, _, err := s.RunningMatches(ctx, acc, f, 0)
 	if err != nil {
 		return Batch{}, err
 	}
@@ -257,16 +257,17 @@ func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor te
 }
 
 // RunningMatches lists the running processes of the list f selects under the orgs acc
-// administers: what a batch over the list touches, for its confirmation.
-func (s *Service) RunningMatches(ctx context.Context, acc *termgoal.Account, f postgres.ProcessFilter) ([]string, error) {
-	f.OrgPaths, f.Status, f.Limit, f.Offset = AdminRoots(acc), "running", 0, 0
+// administers: what a batch over the list touches. With limit 1 it only counts them, for the
+// batch form's confirmation.
+func (s *Service) RunningMatches(ctx context.Context, acc *termgoal.Account, f postgres.ProcessFilter, limit int) ([]string, int, error) {
+	f.OrgPaths, f.Status, f.Limit, f.Offset, f.Today = AdminRoots(acc), "running", limit, 0, s.Today()
 	if len(f.OrgPaths) == 0 {
-		return nil, ErrForbidden()
+		return nil, 0, ErrForbidden()
 	}
-	rows, _, err := s.ProcessList(ctx, acc, f)
+	rows, total, err := s.Store.ProcessList(ctx, f)
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	return ids, err
+	return ids, total, err
 }

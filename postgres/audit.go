@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"termgoal"
-
 	"github.com/lib/pq"
+
+	"termgoal"
 )
 
 // auditChange writes the audit line of a change: who did what to which process, with the step
@@ -94,10 +94,6 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]termgoal.Audit, int
 	if f.NewestFirst {
 		order = "a.id DESC"
 	}
-	scope := []string{}
-	for _, p := range f.OrgPaths {
-		scope = append(scope, p+"%")
-	}
 	return page(ctx, s.db, scanAudit,
 		`a.id, a.at, COALESCE(a.actor_id, 0), a.actor_name, a.ip, a.action, COALESCE(a.process_id, ''), COALESCE(a.term_id, 0), a.detail`,
 		`audit_log a WHERE ($1::text = '' OR a.process_id = $1) AND ($2::bigint = 0 OR a.term_id = $2)
@@ -108,7 +104,17 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]termgoal.Audit, int
 				OR EXISTS (SELECT 1 FROM processes p JOIN orgs o ON o.id = p.org_id WHERE p.id = a.process_id AND o.path LIKE ANY($8))
 				OR EXISTS (SELECT 1 FROM terms t JOIN orgs o ON o.id = t.org_id WHERE t.id = a.term_id AND o.path LIKE ANY($8)))`,
 		order, f.Limit, f.Offset, f.ProcessID, f.TermID, f.Action, f.ActorID, likeEscape(f.Actor),
-		timeArg(f.Since), timeArg(f.Before), pq.Array(scope))
+		timeArg(f.Since), timeArg(f.Before), subtrees(f.OrgPaths))
+}
+
+// subtrees is the LIKE ANY argument matching the org paths under paths (an empty array, not
+// NULL, for none).
+func subtrees(paths []string) any {
+	patterns := make([]string, len(paths))
+	for i, p := range paths {
+		patterns[i] = p + "%"
+	}
+	return pq.Array(patterns)
 }
 
 // likeEscape escapes the wildcards of a LIKE pattern.

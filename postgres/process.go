@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"termgoal"
-
-	"github.com/lib/pq"
 )
 
 // Apply writes a workflow's Change to the read model in one transaction, keyed by the
@@ -240,10 +238,6 @@ type ProcessRow struct {
 
 // ProcessList answers a page of the processes f selects, newest first, and how many match.
 func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow, int, error) {
-	scope := []string{}
-	for _, p := range f.OrgPaths {
-		scope = append(scope, p+"%")
-	}
 	return page(ctx, s.db, func(r scanner) (ProcessRow, error) {
 		var p ProcessRow
 		err := r.Scan(&p.ID, &p.Kind, &p.TermID, &p.OrgID, &p.Step, &p.Status, &p.Version, date{&p.DeadlineOn},
@@ -255,6 +249,6 @@ func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow,
 			AND ($4::text = '' OR p.status = $4)
 			AND ($5::text = '' OR o.name ILIKE '%' || $5 || '%' OR pe.name ILIKE '%' || $5 || '%')
 			AND (NOT $6 OR (p.status = 'running' AND p.step_due_on < $7))`,
-		`p.started_at DESC, p.id`, f.Limit, f.Offset, pq.Array(scope), f.Kind, string(f.Step), f.Status, likeEscape(f.Holder),
+		`p.started_at DESC, p.id`, f.Limit, f.Offset, subtrees(f.OrgPaths), f.Kind, string(f.Step), f.Status, likeEscape(f.Holder),
 		f.Overdue, dateArg(f.Today))
 }
