@@ -33,7 +33,7 @@ func IsCode(code string) bool {
 	return false
 }
 
-// Error is a domain error. Key names a message in the catalogs of api/i18n; Args fill its
+// Error is a domain error. Key names a message in the catalogs of edge/i18n; Args fill its
 // placeholders, so the message reaches each user in their own language. Message is the English
 // text, for logs and for callers without a catalog.
 type Error struct {

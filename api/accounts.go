@@ -9,6 +9,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 )
 
 var validUsername = regexp.MustCompile(`^[A-Za-z0-9._@-]{3,64}$`)
@@ -24,7 +26,7 @@ type accountRequest struct {
 // createAccount adds a local account; any administrator may, but roles come only through
 // grants, which need an administrator of the org (addGrant).
 func (h *Handler) createAccount(c *gin.Context) {
-	if !app.IsAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(edge.Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -33,9 +35,9 @@ func (h *Handler) createAccount(c *gin.Context) {
 		return
 	}
 	a := termgoal.Account{Username: strings.TrimSpace(req.Username), DisplayName: strings.TrimSpace(req.DisplayName),
-		PersonID: req.PersonID, Lang: normLang(req.Lang)}
+		PersonID: req.PersonID, Lang: catalog.Norm(req.Lang)}
 	if a.Lang == "" {
-		a.Lang = DefaultLang
+		a.Lang = catalog.DefaultLang
 	}
 	switch {
 	case !validUsername.MatchString(a.Username):

@@ -2,28 +2,19 @@ package api
 
 import (
 	"net/http"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 	"termgoal/workflows"
 )
-
-// validKey bounds an Idempotency-Key to printable ASCII of a sane length.
-var validKey = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
-
-// errBadKey refuses an Idempotency-Key, sent as a header or with a form, that is not 1 to 200
-// printable ASCII characters.
-func errBadKey() error {
-	return termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters")
-}
 
 // headerKey returns the request's Idempotency-Key ("" when it has none).
 func headerKey(c *gin.Context) (string, error) {
 	key := c.GetHeader("Idempotency-Key")
-	if key != "" && !validKey.MatchString(key) {
-		return "", errBadKey()
+	if key != "" && !edge.ValidKey.MatchString(key) {
+		return "", edge.ErrBadKey()
 	}
 	return key, nil
 }
@@ -57,7 +48,7 @@ func (h *Handler) actFromRequest(c *gin.Context, processID, action string) {
 		h.fail(c, err)
 		return
 	}
-	actor := Actor(c)
+	actor := edge.Actor(c)
 	if obj, ok := in.(*workflows.FileObjectionInput); ok && actor.AccountID == 0 {
 		obj.Anonymous = true
 	}

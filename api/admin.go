@@ -9,6 +9,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -33,7 +34,7 @@ func (h *Handler) auditLog(c *gin.Context) {
 			}
 		}
 	}
-	items, total, err := h.ops.AuditLog(c.Request.Context(), Caller(c), f)
+	items, total, err := h.ops.AuditLog(c.Request.Context(), edge.Caller(c), f)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -84,7 +85,7 @@ func (h *Handler) calendarYears(c *gin.Context) {
 // putCalendarYear replaces the corrections of one year; only an administrator of a root org
 // may, as the calendar serves every org.
 func (h *Handler) putCalendarYear(c *gin.Context) {
-	if !app.IsRootAdmin(Caller(c)) {
+	if !app.IsRootAdmin(edge.Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -22,7 +24,7 @@ func (h *Handler) startAmendment(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	id, err := h.ops.StartAmendment(c.Request.Context(), Caller(c), Actor(c), t, req.Reason)
+	id, err := h.ops.StartAmendment(c.Request.Context(), edge.Caller(c), edge.Actor(c), t, req.Reason)
 	if err != nil {
 		h.fail(c, err)
 		return

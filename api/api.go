@@ -1,7 +1,8 @@
 // Package api serves termgoal over HTTP: the JSON API under /api/v1 (and, next to it, the web
-// pages). One Gin route table (routes.go), one table from error codes to HTTP statuses
-// (errors.go), response helpers that own the status code, messages in the caller's language
-// (i18n.go), and authentication by session cookie or bearer token (auth.go).
+// pages). One Gin route table (routes.go), response helpers that own the status code
+// (respond.go, errors.go), and authentication by session cookie or bearer token (auth.go). The
+// caller, the language and its catalogs and the table from error codes to HTTP statuses are
+// package edge's, shared with the pages.
 package api
 
 import (
@@ -16,6 +17,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/metrics"
 	"termgoal/postgres"
 )
@@ -69,14 +72,14 @@ func newHandler(cfg Config) (*Handler, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	cfg.Log = slog.New(ContextLogHandler(cfg.Log.Handler()))
+	cfg.Log = slog.New(edge.ContextLogHandler(cfg.Log.Handler()))
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = defaultBodyTimeout
 	}
-	if err := loadCatalogs(); err != nil {
+	if err := catalog.Load(); err != nil {
 		return nil, err
 	}
 	h := &Handler{

@@ -15,6 +15,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -55,7 +56,7 @@ func (h *Handler) listAppraisals(c *gin.Context) {
 
 // getAppraisal answers appraisal :process_id to whoever may read its process.
 func (h *Handler) getAppraisal(c *gin.Context) {
-	v, err := h.ops.AppraisalView(c.Request.Context(), Caller(c), c.Param("process_id"))
+	v, err := h.ops.AppraisalView(c.Request.Context(), edge.Caller(c), c.Param("process_id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -86,7 +87,7 @@ func (h *Handler) createAppraisal(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	id, err := h.ops.StartAppraisal(c.Request.Context(), Caller(c), Actor(c), req)
+	id, err := h.ops.StartAppraisal(c.Request.Context(), edge.Caller(c), edge.Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -83,7 +84,7 @@ func (h *Handler) saveAttachment(c *gin.Context, p *termgoal.Process) (*postgres
 	if err != nil {
 		return nil, err
 	}
-	actor := Actor(c)
+	actor := edge.Actor(c)
 	a := &postgres.Attachment{ProcessID: p.ID, Step: step, AccountID: actor.AccountID, AccountName: actor.Name,
 		Filename: name, ContentType: ct, Data: data}
 	audit := termgoal.Audit{At: h.cfg.Now(), ActorID: actor.AccountID, ActorName: actor.Name, IP: actor.IP,
@@ -125,7 +126,7 @@ func (h *Handler) getAttachment(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if _, err := h.ops.VisibleProcess(ctx, Caller(c), a.ProcessID); err != nil {
+	if _, err := h.ops.VisibleProcess(ctx, edge.Caller(c), a.ProcessID); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -159,7 +160,7 @@ func TestAttachments(t *testing.T) {
 
 	// Too big: refused with a translated message, nothing stored.
 	big := append(bytes.Repeat([]byte("a"), maxAttachment), 'b')
-	var e ErrorBody
+	var e edge.ErrorBody
 	f.upload(url, f.aTok, "big.txt", big, nil, 422, &e)
 	if e.Error.Code != termgoal.EINVALID || e.Error.Message != "附件不能超过 10 MiB。" {
 		t.Errorf("too big: %+v", e)

@@ -4,10 +4,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"termgoal/edge"
 
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
@@ -22,8 +23,6 @@ const (
 	sessionIdle     = 30 * time.Minute
 	sessionLifetime = 12 * time.Hour
 	tokenLifetime   = 12 * time.Hour
-	sessionAccount  = "account_id"
-	ctxAccount      = "account"
 	ctxToken        = "token_hash"
 )
 
@@ -42,23 +41,6 @@ func newSessions(cfg Config) *scs.SessionManager {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
 	return sm
-}
-
-// Caller returns the signed-in account, or nil for an anonymous request.
-func Caller(c *gin.Context) *termgoal.Account {
-	if v, ok := c.Get(ctxAccount); ok {
-		return v.(*termgoal.Account)
-	}
-	return nil
-}
-
-// Actor returns who performs an action: the caller (anonymous: account 0) and their address.
-func Actor(c *gin.Context) termgoal.Actor {
-	a := termgoal.Actor{IP: c.ClientIP()}
-	if acc := Caller(c); acc != nil {
-		a.AccountID, a.Name = acc.ID, acc.DisplayName
-	}
-	return a
 }
 
 // loadCaller puts the caller into the context: a bearer token first, then the session. A bad
@@ -81,12 +63,12 @@ func (h *Handler) loadCaller(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		h.setCaller(c, acc)
+		edge.SetCaller(c, acc)
 		c.Set(ctxToken, sum[:])
 		c.Next()
 		return
 	}
-	if id := h.sessions.GetInt64(ctx, sessionAccount); id != 0 && h.store != nil {
+	if id := edge.SessionAccount(ctx, h.sessions); id != 0 && h.store != nil {
 		acc, err := h.store.Account(ctx, id)
 		switch {
 		case termgoal.ErrorCode(err) == termgoal.ENOTFOUND:
@@ -95,42 +77,20 @@ func (h *Handler) loadCaller(c *gin.Context) {
 			h.fail(c, err)
 			return
 		default:
-			h.setCaller(c, acc)
+			edge.SetCaller(c, acc)
 		}
 	}
 	c.Next()
 }
 
-// setCaller makes acc the request's caller, and its id part of every line the request logs.
-func (h *Handler) setCaller(c *gin.Context, acc *termgoal.Account) {
-	c.Set(ctxAccount, acc)
-	c.Request = c.Request.WithContext(withLogAttrs(c.Request.Context(), slog.Int64("account_id", acc.ID)))
-}
-
 // requireAuth answers 401 to an anonymous caller.
 func (h *Handler) requireAuth(c *gin.Context) {
-	if Caller(c) == nil {
+	if edge.Caller(c) == nil {
 		c.Header("WWW-Authenticate", `Bearer realm="termgoal"`)
 		h.fail(c, errUnauthorized())
 		return
 	}
 	c.Next()
-}
-
-// StartSession signs the browser in as acc, with a fresh session token (no fixation).
-func (h *Handler) StartSession(c *gin.Context, acc *termgoal.Account) error {
-	ctx := c.Request.Context()
-	if err := h.sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	h.sessions.Put(ctx, sessionAccount, acc.ID)
-	c.Set(ctxAccount, acc)
-	return nil
-}
-
-// EndSession signs the browser out.
-func (h *Handler) EndSession(c *gin.Context) error {
-	return h.sessions.Destroy(c.Request.Context())
 }
 
 type tokenRequest struct {
@@ -168,7 +128,7 @@ func (h *Handler) createToken(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.Set(ctxAccount, acc)
+	edge.SetCaller(c, acc)
 	if !h.audit(c, termgoal.Audit{Action: "token_created", Detail: map[string]any{"expires_at": exp}}) {
 		return
 	}
@@ -184,7 +144,7 @@ func (h *Handler) logout(c *gin.Context) {
 			return
 		}
 	}
-	if err := h.EndSession(c); err != nil {
+	if err := h.sessions.Destroy(ctx); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -195,4 +155,4 @@ func (h *Handler) logout(c *gin.Context) {
 }
 
 // me answers the caller's account with its grants.
-func (h *Handler) me(c *gin.Context) { c.JSON(http.StatusOK, Caller(c)) }
+func (h *Handler) me(c *gin.Context) { c.JSON(http.StatusOK, edge.Caller(c)) }

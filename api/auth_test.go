@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"termgoal/edge"
 )
 
 // public lists the API routes that answer without sign-in.
@@ -31,7 +33,7 @@ func TestProtectedRoutesAnswer401(t *testing.T) {
 		path := ginParam.ReplaceAllString(r.Path, "1")
 		w := httptest.NewRecorder()
 		srv.ServeHTTP(w, httptest.NewRequest(r.Method, path+"?lang=en", strings.NewReader(`{}`)))
-		var body ErrorBody
+		var body edge.ErrorBody
 		_ = json.Unmarshal(w.Body.Bytes(), &body)
 		if w.Code != http.StatusUnauthorized || body.Error.Code != "unauthorized" || body.Error.Message == "" {
 			t.Errorf("%s: %d %s", key, w.Code, w.Body.String())

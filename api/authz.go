@@ -5,6 +5,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // adminOfReferenced checks that the caller administers the org a request body refers to. An
@@ -18,7 +19,7 @@ func (h *Handler) adminOfReferenced(c *gin.Context, orgID int64, unknownKey stri
 		h.fail(c, err)
 		return false
 	}
-	if !app.IsAdmin(Caller(c), path) {
+	if !app.IsAdmin(edge.Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // The JSON handlers of anonymous ballots (P5; app.Service.IssueBallotCodes and CastBallot).
@@ -21,7 +22,7 @@ func (h *Handler) issueBallotCodes(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), Caller(c), Actor(c), c.Param("id"), req)
+	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), edge.Caller(c), edge.Actor(c), c.Param("id"), req)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -33,7 +34,7 @@ type BatchFailure struct {
 func (h *Handler) batchRemind(c *gin.Context) {
 	var req app.BatchRemindRequest
 	if key, ok := h.batchRequest(c, &req); ok {
-		b, err := h.ops.BatchRemind(c.Request.Context(), Caller(c), Actor(c), req, key)
+		b, err := h.ops.BatchRemind(c.Request.Context(), edge.Caller(c), edge.Actor(c), req, key)
 		h.batchAnswer(c, b, err)
 	}
 }
@@ -42,7 +43,7 @@ func (h *Handler) batchRemind(c *gin.Context) {
 func (h *Handler) batchReassign(c *gin.Context) {
 	var req app.BatchReassignRequest
 	if key, ok := h.batchRequest(c, &req); ok {
-		b, err := h.ops.BatchReassign(c.Request.Context(), Caller(c), Actor(c), req, key)
+		b, err := h.ops.BatchReassign(c.Request.Context(), edge.Caller(c), edge.Actor(c), req, key)
 		h.batchAnswer(c, b, err)
 	}
 }
@@ -64,7 +65,7 @@ func (h *Handler) batchOver(c *gin.Context) {
 	var req BatchOverRequest
 	if key, ok := h.batchRequest(c, &req); ok {
 		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue}
-		b, err := h.ops.BatchOver(c.Request.Context(), Caller(c), Actor(c), f, req.Action, req.Days, req.Reason, key)
+		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, req.Action, req.Days, req.Reason, key)
 		h.batchAnswer(c, b, err)
 	}
 }
@@ -90,7 +91,7 @@ func (h *Handler) batchResult(c *gin.Context, b app.Batch) BatchResult {
 			res.Done++
 			continue
 		}
-		code, _, msg := h.Problem(c, err)
+		code, _, msg := edge.Problem(c, h.log, err)
 		res.Failed = append(res.Failed, BatchFailure{ProcessID: b.IDs[i], Code: code, Message: msg})
 	}
 	return res

@@ -10,6 +10,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // CampaignView is a campaign with its progress.
@@ -29,7 +30,7 @@ func (h *Handler) createCampaign(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	camp, err := h.ops.StartCampaign(c.Request.Context(), Caller(c), Actor(c), req)
+	camp, err := h.ops.StartCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -41,7 +42,7 @@ func (h *Handler) createCampaign(c *gin.Context) {
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errNotFound()
+		return 0, edge.ErrNotFound()
 	}
 	return id, nil
 }
@@ -61,7 +62,7 @@ func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	if !app.IsAdmin(Caller(c), path) {
+	if !app.IsAdmin(edge.Caller(c), path) {
 		return nil, "", app.ErrForbidden()
 	}
 	return camp, path, nil
@@ -75,7 +76,7 @@ func (h *Handler) rerunCampaign(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	run, err := h.ops.RerunCampaign(c.Request.Context(), Caller(c), Actor(c), camp)
+	run, err := h.ops.RerunCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), camp)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -89,7 +90,7 @@ func (h *Handler) listCampaigns(c *gin.Context) {
 	if !ok {
 		return
 	}
-	items, total, err := pagedAcross(app.AdminRoots(Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+	items, total, err := pagedAcross(app.AdminRoots(edge.Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {
@@ -125,7 +126,7 @@ func (h *Handler) remindCampaign(c *gin.Context) {
 	}
 	var req CampaignRemindRequest
 	if key, ok := h.batchRequest(c, &req); ok {
-		b, err := h.ops.RemindCampaign(c.Request.Context(), Caller(c), Actor(c), camp, key, req.Reason)
+		b, err := h.ops.RemindCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), camp, key, req.Reason)
 		h.batchAnswer(c, b, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
 )
@@ -132,9 +133,9 @@ func (f *fixture) do(method, path, token string, body any, want int, out any) []
 	return w.Body.Bytes()
 }
 
-func (f *fixture) errCode(method, path, token string, body any, want int) ErrorBody {
+func (f *fixture) errCode(method, path, token string, body any, want int) edge.ErrorBody {
 	f.t.Helper()
-	var e ErrorBody
+	var e edge.ErrorBody
 	f.do(method, path, token, body, want, &e)
 	if e.Error.Code == "" || e.Error.Message == "" {
 		f.t.Fatalf("%s %s: error body %+v", method, path, e)
@@ -177,7 +178,7 @@ func TestSessionSignIn(t *testing.T) {
 	f.h.engine.POST("/test-login", func(c *gin.Context) {
 		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword)
 		if err == nil {
-			err = f.h.StartSession(c, acc)
+			err = edge.StartSession(c, f.h.sessions, acc)
 		}
 		if err != nil {
 			f.h.fail(c, err)

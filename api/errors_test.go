@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
@@ -22,14 +24,14 @@ func TestErrorStatusTable(t *testing.T) {
 		"made_up": 500,
 	}
 	for code, status := range want {
-		if got := ErrorStatus(code); got != status {
-			t.Errorf("ErrorStatus(%q) = %d, want %d", code, got, status)
+		if got := edge.ErrorStatus(code); got != status {
+			t.Errorf("edge.ErrorStatus(%q) = %d, want %d", code, got, status)
 		}
 	}
 }
 
 // failWith answers err through h.fail in a request with the given query and headers.
-func failWith(t *testing.T, h *Handler, err error, query string, header http.Header) (*httptest.ResponseRecorder, ErrorBody) {
+func failWith(t *testing.T, h *Handler, err error, query string, header http.Header) (*httptest.ResponseRecorder, edge.ErrorBody) {
 	t.Helper()
 	w := httptest.NewRecorder()
 	c, _ := gin.CreateTestContext(w)
@@ -38,7 +40,7 @@ func failWith(t *testing.T, h *Handler, err error, query string, header http.Hea
 		c.Request.Header[k] = v
 	}
 	h.fail(c, err)
-	var body ErrorBody
+	var body edge.ErrorBody
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 		t.Fatalf("body %q: %v", w.Body.String(), err)
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -21,7 +23,7 @@ func (h *Handler) restartProcess(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	res, err := h.ops.Restart(c.Request.Context(), Actor(c), Caller(c), p, req.Reason)
+	res, err := h.ops.Restart(c.Request.Context(), edge.Actor(c), edge.Caller(c), p, req.Reason)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -4,15 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
-	"termgoal"
-	"termgoal/workflows"
+	"termgoal/edge"
 )
 
 func TestRequestLang(t *testing.T) {
@@ -36,7 +31,7 @@ func TestRequestLang(t *testing.T) {
 		if tc.accept != "" {
 			r.Header.Set("Accept-Language", tc.accept)
 		}
-		if got := requestLang(r, tc.account); got != tc.want {
+		if got := edge.RequestLang(r, tc.account); got != tc.want {
 			t.Errorf("%+v: got %s", tc, got)
 		}
 	}
@@ -49,130 +44,9 @@ func TestLangQuerySetsCookie(t *testing.T) {
 	if ck := w.Result().Cookies(); !slices.ContainsFunc(ck, func(c *http.Cookie) bool { return c.Name == "lang" && c.Value == "en" }) {
 		t.Errorf("no lang cookie: %v", ck)
 	}
-	var body ErrorBody
+	var body edge.ErrorBody
 	_ = json.Unmarshal(w.Body.Bytes(), &body)
 	if body.Error.Message != "Please sign in first." {
 		t.Errorf("message: %+v", body)
-	}
-}
-
-func catalog(t *testing.T, lang string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("i18n", lang+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func TestCatalogsHaveTheSameKeys(t *testing.T) {
-	zh, en := catalog(t, LangZH), catalog(t, LangEN)
-	for k := range zh {
-		if _, ok := en[k]; !ok {
-			t.Errorf("en lacks %s", k)
-		}
-	}
-	for k := range en {
-		if _, ok := zh[k]; !ok {
-			t.Errorf("zh-CN lacks %s", k)
-		}
-	}
-}
-
-// keyPatterns find the message keys the code base uses: domain errors and validator refusals.
-var keyPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`Errorf\(\s*(?:termgoal\.)?(?:E[A-Z]+|termgoal.ETOOMANY),\s*"([a-z_]+\.[a-z_.]+)"`),
-	regexp.MustCompile(`\b(?:invalid|conflict)\(\s*"([a-z_]+\.[a-z_.]+)"`),
-	regexp.MustCompile(`key, msg = termgoal\.E[A-Z]+, "([a-z_.]+)"`),
-}
-
-// storePatterns find the store's constraint keys (map values) and what its one-row helpers
-// name in "<what>.not_found".
-var (
-	constraintKeyPattern = regexp.MustCompile(`(?m)^\s*"[a-z_]+":\s*"([a-z_]+\.[a-z_]+)",\s*$`)
-	notFoundPattern      = regexp.MustCompile(`(?:get|rowError|notFound)\([^"\n]*"([a-z_]+)"`)
-)
-
-func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
-	zh, en := catalog(t, LangZH), catalog(t, LangEN)
-	keys := map[string]string{}
-	add := func(p *regexp.Regexp, b []byte, f, suffix string) {
-		for _, m := range p.FindAllSubmatch(b, -1) {
-			keys[string(m[1])+suffix] = f
-		}
-	}
-	for _, dir := range []string{"..", "../workflows", "../postgres", "../calendar", "../activities", "."} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range keyPatterns {
-				add(p, b, f, "")
-			}
-			if filepath.Base(dir) == "postgres" {
-				add(constraintKeyPattern, b, f, "")
-				add(notFoundPattern, b, f, ".not_found")
-			}
-		}
-	}
-	if len(keys) < 50 {
-		t.Fatalf("found only %d keys; the patterns are broken", len(keys))
-	}
-	for k, f := range keys {
-		if zh[k] == "" {
-			t.Errorf("zh-CN lacks %s (used in %s)", k, f)
-		}
-		if en[k] == "" {
-			t.Errorf("en lacks %s (used in %s)", k, f)
-		}
-	}
-}
-
-func TestUIVocabularyIsTranslated(t *testing.T) {
-	var keys []string
-	for _, s := range append(slices.Clone(termgoal.GoalSteps), termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected) {
-		keys = append(keys, "steps."+string(s))
-	}
-	for _, r := range termgoal.Roles {
-		keys = append(keys, "roles."+string(r))
-	}
-	for _, k := range []string{"draft", "opinion", "answer", "review", "vote", "approve", "resolve", "file", "pledge", "delegated"} {
-		keys = append(keys, "task_kinds."+k)
-	}
-	for _, a := range []string{"started", "draft_submitted", "opinion_given", "opinion_answered", "consultation_window_closed",
-		"consultation_completed", "expert_reviewed", "voted", "vote_window_closed", "approved", "returned", "objection_filed",
-		"objection_upheld", "objection_dismissed", "notice_passed", "notice_period_ended", "filed", "pledges_signed",
-		"rejected", "commented", "transferred", "reassigned", "delegated", "delegation_answered", "delegation_recalled",
-		"signer_added", "signer_removed", "withdrawn", "copied", "urged", "reminded", "reminder_sent", "escalated",
-		"auto_approve", "auto_reject", "auto_return", "deadline_extended", "moved", "cancelled"} {
-		keys = append(keys, "audit_actions."+a)
-	}
-	for a := range workflows.Actions {
-		keys = append(keys, "actions."+a)
-	}
-	for _, p := range termgoal.Pledges {
-		keys = append(keys, "pledges."+p)
-	}
-	for _, code := range []string{"malformed", "unauthorized", "forbidden", "not_found", "conflict", "invalid", "unavailable", "internal", termgoal.ETOOMANY} {
-		keys = append(keys, "error."+code)
-	}
-	for _, lang := range Langs {
-		for _, k := range keys {
-			if !HasKey(lang, k) {
-				t.Errorf("%s lacks %s", lang, k)
-			}
-		}
-	}
-	if got := TL(LangEN, "ui.total", map[string]any{"total": 3}); got != "3 in all" {
-		t.Errorf("TL = %q", got)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
@@ -17,12 +19,6 @@ import (
 // before it has been checked here or by termgoal.CheckText. JSON bodies are checked as they
 // are decoded (decodeBody), every action input once more before its update (update), and the
 // path, the query and a form's fields by refuseHostile.
-
-// API-only error codes: the request was too large, or its body did not arrive in time.
-const (
-	ETOOLARGE = "too_large"
-	ETIMEOUT  = "request_timeout"
-)
 
 // defaultBodyTimeout is how long a request's body may take to arrive.
 const defaultBodyTimeout = 30 * time.Second
@@ -106,9 +102,9 @@ func bodyError(read error, otherwise error) error {
 	var big *http.MaxBytesError
 	switch {
 	case errors.As(read, &big):
-		return termgoal.Errorf(ETOOLARGE, "error.too_large", "the request body is too large", "max", big.Limit)
+		return termgoal.Errorf(edge.ETOOLARGE, "error.too_large", "the request body is too large", "max", big.Limit)
 	case errors.Is(read, os.ErrDeadlineExceeded):
-		return termgoal.Errorf(ETIMEOUT, "error.request_timeout", "the request body did not arrive in time")
+		return termgoal.Errorf(edge.ETIMEOUT, "error.request_timeout", "the request body did not arrive in time")
 	}
 	return otherwise
 }

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"termgoal"
+	"termgoal/edge"
 	"termgoal/workflows"
 )
 
@@ -324,7 +325,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), ETIMEOUT) {
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), edge.ETIMEOUT) {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
 	<-done

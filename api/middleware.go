@@ -1,20 +1,18 @@
 package api
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"time"
+
+	"termgoal/edge"
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/trace"
 
 	"termgoal"
 )
-
-const ctxRequestID = "request_id"
 
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
@@ -23,11 +21,9 @@ var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 func (h *Handler) requestLog(c *gin.Context) {
 	id := c.GetHeader("X-Request-ID")
 	if !validRequestID.MatchString(id) {
-		id = randomHex(8)
+		id = edge.RandomHex(8)
 	}
-	c.Set(ctxRequestID, id)
-	c.Header("X-Request-ID", id)
-	c.Request = c.Request.WithContext(withLogAttrs(c.Request.Context(), slog.String("request_id", id)))
+	edge.SetRequestID(c, id)
 	start := time.Now()
 	c.Next()
 	status := c.Writer.Status()
@@ -39,7 +35,7 @@ func (h *Handler) requestLog(c *gin.Context) {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	// The request id and the account id come from the context (logattrs.go); the address is
+	// The request id and the account id come from the context (edge/logattrs.go); the address is
 	// personal data and stays out of the logs (the audit log keeps it where it must).
 	h.log.Log(c.Request.Context(), level, "http request", "method", c.Request.Method, "path", c.FullPath(),
 		"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
@@ -66,13 +62,4 @@ func notFound(h *Handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h.fail(c, termgoal.Errorf(termgoal.ENOTFOUND, "error.route_not_found", "no such route"))
 	}
-}
-
-// RequestID returns the id of the request, as logged.
-func RequestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

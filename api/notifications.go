@@ -11,6 +11,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/notify"
 	"termgoal/postgres"
 )
@@ -35,12 +36,12 @@ func (h *Handler) listNotifications(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ns, total, err := h.store.Notifications(c.Request.Context(), Caller(c).ID, unread, limit, offset)
+	ns, total, err := h.store.Notifications(c.Request.Context(), edge.Caller(c).ID, unread, limit, offset)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	list(c, notificationViews(Lang(c), ns), total)
+	list(c, notificationViews(edge.Lang(c), ns), total)
 }
 
 // notificationViews composes the notifications' texts in lang, with the app path each points
@@ -73,7 +74,7 @@ type UnreadCount struct {
 }
 
 func (h *Handler) notificationCount(c *gin.Context) {
-	n, err := h.store.UnreadCount(c.Request.Context(), Caller(c).ID)
+	n, err := h.store.UnreadCount(c.Request.Context(), edge.Caller(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -106,7 +107,7 @@ func (h *Handler) markNotificationsRead(c *gin.Context) {
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "notification.read_what", "give either 1 to 500 ids or all: true", "max", maxMarkRead))
 		return
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	marked, err := h.store.MarkRead(ctx, acc.ID, req.IDs, req.All)
 	if err != nil {
 		h.fail(c, err)
@@ -126,7 +127,7 @@ type EmailAddress struct {
 }
 
 func (h *Handler) myEmail(c *gin.Context) {
-	e, err := h.store.AccountEmail(c.Request.Context(), Caller(c).ID)
+	e, err := h.store.AccountEmail(c.Request.Context(), edge.Caller(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -149,11 +150,11 @@ func (h *Handler) setMyEmail(c *gin.Context) {
 			return
 		}
 	}
-	if err := h.store.SetAccountEmail(c.Request.Context(), Caller(c).ID, req.Email); err != nil {
+	if err := h.store.SetAccountEmail(c.Request.Context(), edge.Caller(c).ID, req.Email); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "email_changed", Detail: map[string]any{"account_id": Caller(c).ID, "cleared": req.Email == ""}}) {
+	if h.audit(c, termgoal.Audit{Action: "email_changed", Detail: map[string]any{"account_id": edge.Caller(c).ID, "cleared": req.Email == ""}}) {
 		c.JSON(http.StatusOK, req)
 	}
 }
@@ -176,7 +177,7 @@ func (h *Handler) listWebhooks(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	var roots []string
 	if s := c.Query("org_id"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
@@ -280,7 +281,7 @@ func (h *Handler) deleteWebhook(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if !app.IsAdmin(Caller(c), path) {
+	if !app.IsAdmin(edge.Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}

@@ -8,6 +8,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // listOrgs answers the orgs the caller's grants cover, ordered by path.
@@ -17,7 +18,7 @@ func (h *Handler) listOrgs(c *gin.Context) {
 		return
 	}
 	var all []termgoal.Org
-	for _, root := range app.ScopeRoots(Caller(c)) {
+	for _, root := range app.ScopeRoots(edge.Caller(c)) {
 		orgs, err := h.store.Orgs(c.Request.Context(), root)
 		if err != nil {
 			h.fail(c, err)
@@ -41,7 +42,7 @@ func (h *Handler) createOrg(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	o := termgoal.Org{ParentID: req.ParentID, Name: strings.TrimSpace(req.Name), Type: req.Type}
 	if req.ParentID == nil {
 		if !app.IsRootAdmin(acc) {
@@ -90,7 +91,7 @@ func (h *Handler) readableOrg(c *gin.Context) (*termgoal.Org, bool) {
 		h.fail(c, err)
 		return nil, false
 	}
-	if !app.CanSee(Caller(c), o.Path) {
+	if !app.CanSee(edge.Caller(c), o.Path) {
 		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}

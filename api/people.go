@@ -8,13 +8,14 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // People belong to no org, and they are personal data: only administrators list and add
 // them; anyone may read the person their own account stands for.
 
 func (h *Handler) listPeople(c *gin.Context) {
-	if !app.IsAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(edge.Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -31,7 +32,7 @@ func (h *Handler) listPeople(c *gin.Context) {
 }
 
 func (h *Handler) createPerson(c *gin.Context) {
-	if !app.IsAnyAdmin(Caller(c)) {
+	if !app.IsAnyAdmin(edge.Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -62,7 +63,7 @@ func (h *Handler) getPerson(c *gin.Context) {
 	if !ok {
 		return
 	}
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	if !app.IsAnyAdmin(acc) && (acc.PersonID == nil || *acc.PersonID != id) {
 		h.fail(c, app.ErrForbidden())
 		return

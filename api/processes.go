@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -26,7 +27,7 @@ func (h *Handler) listProcesses(c *gin.Context) {
 		list(c, []postgres.ProcessRow{}, 0) // no grant: nothing to list
 		return
 	}
-	items, total, err := h.ops.ProcessList(c.Request.Context(), Caller(c), postgres.ProcessFilter{OrgPaths: roots,
+	items, total, err := h.ops.ProcessList(c.Request.Context(), edge.Caller(c), postgres.ProcessFilter{OrgPaths: roots,
 		Holder: strings.TrimSpace(c.Query("holder")), Kind: c.Query("kind"), Step: termgoal.Step(c.Query("step")),
 		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", Limit: limit, Offset: offset})
 	if err != nil {
@@ -38,7 +39,7 @@ func (h *Handler) listProcesses(c *gin.Context) {
 
 // processOf loads the process of the path's :id and checks the caller may see it.
 func (h *Handler) processOf(c *gin.Context) (*termgoal.Process, error) {
-	return h.ops.VisibleProcess(c.Request.Context(), Caller(c), c.Param("id"))
+	return h.ops.VisibleProcess(c.Request.Context(), edge.Caller(c), c.Param("id"))
 }
 
 // visibleProcess is processOf for the JSON API: a refusal is answered.
@@ -55,7 +56,7 @@ func (h *Handler) getProcess(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := h.ops.ProcessView(c.Request.Context(), Caller(c), p)
+	v, err := h.ops.ProcessView(c.Request.Context(), edge.Caller(c), p)
 	if err != nil {
 		h.fail(c, err)
 		return

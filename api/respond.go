@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
@@ -87,10 +89,10 @@ func decodeBody(c *gin.Context, v any, allowEmpty bool) error {
 		return termgoal.Errorf(termgoal.EMALFORMED, "error.empty_body", "the request needs a JSON body")
 	}
 	if err != nil {
-		return bodyError(err, errMalformed(err))
+		return bodyError(err, edge.ErrMalformed(err))
 	}
 	if dec.More() {
-		return errMalformed(errors.New("data after the JSON value"))
+		return edge.ErrMalformed(errors.New("data after the JSON value"))
 	}
 	return termgoal.CheckText(v)
 }
@@ -99,7 +101,7 @@ func decodeBody(c *gin.Context, v any, allowEmpty bool) error {
 func (h *Handler) idParam(c *gin.Context, name string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		h.fail(c, errNotFound())
+		h.fail(c, edge.ErrNotFound())
 		return 0, false
 	}
 	return id, true
@@ -117,5 +119,5 @@ func (h *Handler) audit(c *gin.Context, a termgoal.Audit) bool {
 
 // appendAudit writes a by the request's caller, at now, from the caller's address.
 func (h *Handler) appendAudit(c *gin.Context, a termgoal.Audit) error {
-	return h.ops.Audit(c.Request.Context(), Actor(c), a)
+	return h.ops.Audit(c.Request.Context(), edge.Actor(c), a)
 }

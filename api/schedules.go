@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // The JSON handlers of campaign schedules (P7; app.Service.CreateCampaignSchedule and the rest).
@@ -15,7 +16,7 @@ func (h *Handler) createCampaignSchedule(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	s, err := h.ops.CreateCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), req)
+	s, err := h.ops.CreateCampaignSchedule(c.Request.Context(), edge.Caller(c), edge.Actor(c), req)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -28,7 +29,7 @@ func (h *Handler) listCampaignSchedules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	all, err := h.ops.CampaignSchedules(c.Request.Context(), Caller(c))
+	all, err := h.ops.CampaignSchedules(c.Request.Context(), edge.Caller(c))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -37,7 +38,7 @@ func (h *Handler) listCampaignSchedules(c *gin.Context) {
 }
 
 func (h *Handler) deleteCampaignSchedule(c *gin.Context) {
-	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), c.Param("id")); err != nil {
+	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), edge.Caller(c), edge.Actor(c), c.Param("id")); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -50,7 +51,7 @@ func (h *Handler) inbox(c *gin.Context) {
 // value of the wrong type is malformed (400); the store refuses a value of the right type it
 // does not know (422).
 func (h *Handler) inboxQuery(c *gin.Context) (postgres.InboxFilter, error) {
-	f := postgres.InboxFilter{AccountID: Caller(c).ID, Box: c.Query("box"), ProcessID: c.Query("process_id"),
+	f := postgres.InboxFilter{AccountID: edge.Caller(c).ID, Box: c.Query("box"), ProcessID: c.Query("process_id"),
 		Step: termgoal.Step(c.Query("step")), Sort: c.Query("sort"), Today: h.ops.Today()}
 	if status := c.Query("status"); status != "" && f.Box == "" {
 		switch status {
@@ -100,7 +101,7 @@ type TaskCounts struct {
 
 // taskCounts answers the counts of the caller's inbox for a menu badge and the tabs.
 func (h *Handler) taskCounts(c *gin.Context) {
-	n, err := h.store.InboxCounts(c.Request.Context(), Caller(c).ID, h.ops.Today())
+	n, err := h.store.InboxCounts(c.Request.Context(), edge.Caller(c).ID, h.ops.Today())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -110,7 +111,7 @@ func (h *Handler) taskCounts(c *gin.Context) {
 
 // getTask answers one task to its assignee or to an administrator of its org.
 func (h *Handler) getTask(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	t, err := h.store.Task(ctx, c.Param("id"))
 	if err != nil {
 		h.fail(c, err)

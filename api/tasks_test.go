@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
@@ -171,7 +173,7 @@ func webSession(t *testing.T, f *fixture, user string) func(path string) (int, s
 	f.h.engine.POST("/test-login-"+user, func(c *gin.Context) {
 		acc, err := f.h.ops.SignIn(c.Request.Context(), user, testPassword)
 		if err == nil {
-			err = f.h.StartSession(c, acc)
+			err = edge.StartSession(c, f.h.sessions, acc)
 		}
 		if err != nil {
 			f.h.fail(c, err)

@@ -7,6 +7,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // Templates configure goal setting for every org (A5): any signed-in user reads them, an
@@ -41,7 +42,7 @@ func (h *Handler) getTemplate(c *gin.Context) {
 
 // templateBody decodes and validates a template body for a root administrator.
 func (h *Handler) templateBody(c *gin.Context) (*termgoal.Template, bool) {
-	if !app.IsRootAdmin(Caller(c)) {
+	if !app.IsRootAdmin(edge.Caller(c)) {
 		h.fail(c, app.ErrForbidden())
 		return nil, false
 	}

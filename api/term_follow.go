@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // HandoverRequest hands a person's term over to a successor on a day.
@@ -39,7 +40,7 @@ func (h *Handler) followTerm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := h.ops.FollowTerm(c.Request.Context(), Caller(c), Actor(c), t)
+	id, err := h.ops.FollowTerm(c.Request.Context(), edge.Caller(c), edge.Actor(c), t)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -62,7 +63,7 @@ func (h *Handler) handover(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	res, err := h.ops.Handover(c.Request.Context(), Caller(c), Actor(c), t, req, key)
+	res, err := h.ops.Handover(c.Request.Context(), edge.Caller(c), edge.Actor(c), t, req, key)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -19,6 +19,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -70,7 +72,7 @@ func termWarningKey(w termgoal.Warning) string {
 func termWarnings(lang string, ws []termgoal.Warning) []TermWarning {
 	out := make([]TermWarning, 0, len(ws))
 	for _, w := range ws {
-		out = append(out, TermWarning{Warning: w, Message: TL(lang, termWarningKey(w), w.Params)})
+		out = append(out, TermWarning{Warning: w, Message: catalog.TL(lang, termWarningKey(w), w.Params)})
 	}
 	return out
 }
@@ -97,9 +99,9 @@ func (h *Handler) parseDay(c *gin.Context, name, v string) (time.Time, bool) {
 func (h *Handler) readablePerson(c *gin.Context) (*termgoal.Person, []postgres.HeldTerm, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, nil, errNotFound()
+		return nil, nil, edge.ErrNotFound()
 	}
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	p, err := h.store.Person(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -141,7 +143,7 @@ func (h *Handler) getPersonTermRules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := h.personTermRules(c.Request.Context(), Lang(c), p, terms, asOf, c.Query("nomination") == "true")
+	out, err := h.personTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, c.Query("nomination") == "true")
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -174,7 +176,7 @@ func (h *Handler) checkTermOutcome(c *gin.Context) {
 		return
 	}
 	nomination := req.Nomination == nil || *req.Nomination
-	out, err := h.personTermRules(c.Request.Context(), Lang(c), p, terms, asOf, nomination)
+	out, err := h.personTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, nomination)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -248,11 +250,11 @@ func (h *Handler) getTermRulesReport(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if !app.IsAdmin(Caller(c), path) {
+	if !app.IsAdmin(edge.Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
-	items, total, err := h.termRulesReport(ctx, Lang(c), path, asOf, limit, offset)
+	items, total, err := h.termRulesReport(ctx, edge.Lang(c), path, asOf, limit, offset)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -272,7 +274,7 @@ func (h *Handler) getTermRulesPolicy(c *gin.Context) {
 
 // putTermRulesPolicy replaces the policy (every field; the store validates the ranges).
 func (h *Handler) putTermRulesPolicy(c *gin.Context) {
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	if !app.IsRootAdmin(acc) {
 		h.fail(c, app.ErrForbidden())
 		return

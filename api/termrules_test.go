@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"termgoal/catalog"
+
 	"termgoal"
 )
 
@@ -236,9 +238,9 @@ func TestTermRulesVocabularyIsTranslated(t *testing.T) {
 	for _, o := range termOutcomes {
 		keys = append(keys, "term_outcomes."+string(o))
 	}
-	for _, lang := range Langs {
+	for _, lang := range catalog.Langs {
 		for _, k := range keys {
-			if !HasKey(lang, k) {
+			if !catalog.HasKey(lang, k) {
 				t.Errorf("%s lacks %s", lang, k)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -39,7 +40,7 @@ func listScoped[T any](h *Handler, c *gin.Context, fetch func(ctx context.Contex
 // listScope returns the org subtrees a list covers: ?org_id= when the caller may read it,
 // else every subtree the caller's grants cover.
 func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	if c.Query("org_id") == "" {
 		return app.ScopeRoots(acc), true
 	}
@@ -107,7 +108,7 @@ func (h *Handler) readableTerm(c *gin.Context) (*termgoal.Term, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	t, path, err := h.ops.TermAccess(c.Request.Context(), Caller(c), id)
+	t, path, err := h.ops.TermAccess(c.Request.Context(), edge.Caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, "", false
@@ -128,7 +129,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if !app.IsAdmin(Caller(c), path) {
+	if !app.IsAdmin(edge.Caller(c), path) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
@@ -139,7 +140,7 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := workflows.GoalSettingID(t.ID)
 	_, err := start.Once(ctx, h.temporal, start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.GoalSettingWorkflowName,
-		Input: workflows.GoalSettingInput{TermID: t.ID, Initiator: Actor(c)}})
+		Input: workflows.GoalSettingInput{TermID: t.ID, Initiator: edge.Actor(c)}})
 	if errors.Is(err, start.ErrTaken) {
 		// Started by an earlier request that failed before linking the term: link it now.
 		if err := h.store.SetTermProcess(ctx, t.ID, id); err != nil {

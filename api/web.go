@@ -18,6 +18,9 @@ import (
 	"sync"
 	"time"
 
+	"termgoal/catalog"
+	"termgoal/edge"
+
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
@@ -164,7 +167,7 @@ func webNoCache(c *gin.Context) {
 
 // webRequireAuth sends an anonymous visitor to the sign-in page, back here afterwards.
 func (h *Handler) webRequireAuth(c *gin.Context) {
-	if Caller(c) == nil {
+	if edge.Caller(c) == nil {
 		next := c.Request.URL.Path
 		if c.Request.Method == http.MethodGet && c.Request.URL.RawQuery != "" {
 			next += "?" + c.Request.URL.RawQuery
@@ -201,14 +204,14 @@ func (p *webPage) T(key string, kv ...any) string {
 			args[fmt.Sprint(kv[i])] = kv[i+1]
 		}
 	}
-	return TL(p.Lang, key, args)
+	return catalog.TL(p.Lang, key, args)
 }
 
 // TV translates prefix+value (a step, a task kind, a role), or shows the value itself when the
 // catalogs have no such key.
 func (p *webPage) TV(prefix string, value any) string {
 	v := fmt.Sprint(value)
-	if s, ok := translate(localizerFor(p.Lang), prefix+v, nil); ok {
+	if s, ok := catalog.Translate(catalog.Localizer(p.Lang), prefix+v, nil); ok {
 		return s
 	}
 	return v
@@ -228,12 +231,12 @@ func (p *webPage) Key() string {
 	if k := p.V("key"); k != "" && p.Error != "" && p.Form.Get("_keep_key") == "1" {
 		return k
 	}
-	return randomHex(16)
+	return edge.RandomHex(16)
 }
 
 // newPage starts the data of a page for the caller.
 func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
-	p := &webPage{Lang: Lang(c), Langs: Langs, Path: c.Request.URL.Path, Account: Caller(c)}
+	p := &webPage{Lang: edge.Lang(c), Langs: catalog.Langs, Path: c.Request.URL.Path, Account: edge.Caller(c)}
 	p.Title = p.T(titleKey)
 	if p.Account != nil {
 		ctx := c.Request.Context()
@@ -257,8 +260,8 @@ func (h *Handler) render(c *gin.Context, status int, name string, p *webPage) {
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
-		h.log.ErrorContext(c.Request.Context(), "render page", "page", name, "request_id", RequestID(c), "err", err.Error())
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(TL(p.Lang, "error.internal", nil)))
+		h.log.ErrorContext(c.Request.Context(), "render page", "page", name, "request_id", edge.RequestID(c), "err", err.Error())
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(catalog.TL(p.Lang, "error.internal", nil)))
 		c.Abort()
 		return
 	}
@@ -267,7 +270,7 @@ func (h *Handler) render(c *gin.Context, status int, name string, p *webPage) {
 
 // webFail shows err on the error page with the status of its code, in the caller's language.
 func (h *Handler) webFail(c *gin.Context, err error) {
-	_, status, msg := h.Problem(c, err)
+	_, status, msg := edge.Problem(c, h.log, err)
 	if status == http.StatusUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login")
 		c.Abort()
@@ -282,7 +285,7 @@ func (h *Handler) webFail(c *gin.Context, err error) {
 // postForm parses the posted form; a malformed one is shown on the error page.
 func (h *Handler) postForm(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, errMalformed(err))
+		h.webFail(c, edge.ErrMalformed(err))
 		return nil, false
 	}
 	return c.Request.PostForm, true
@@ -303,7 +306,7 @@ func safeNext(next string) string {
 
 // webLogin shows the sign-in form.
 func (h *Handler) webLogin(c *gin.Context) {
-	if Caller(c) != nil {
+	if edge.Caller(c) != nil {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return
 	}
@@ -321,14 +324,14 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 	}
 	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
 	if err != nil {
-		_, status, msg := h.Problem(c, err)
+		_, status, msg := edge.Problem(c, h.log, err)
 		p := h.newPage(c, "web.login_title")
 		p.Error = msg
 		p.Form = url.Values{"username": {form.Get("username")}, "next": {form.Get("next")}}
 		h.render(c, status, "login", p)
 		return
 	}
-	if err := h.StartSession(c, acc); err != nil {
+	if err := edge.StartSession(c, h.sessions, acc); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -338,10 +341,10 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 
 // webLogout ends the session.
 func (h *Handler) webLogout(c *gin.Context) {
-	if Caller(c) != nil {
+	if edge.Caller(c) != nil {
 		h.webAudit(c, "signed_out")
 	}
-	if err := h.EndSession(c); err != nil {
+	if err := h.sessions.Destroy(c.Request.Context()); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -351,8 +354,8 @@ func (h *Handler) webLogout(c *gin.Context) {
 // webAudit appends a line to the audit log; a failure is logged, not shown: the user's
 // sign-in or sign-out has happened already.
 func (h *Handler) webAudit(c *gin.Context, action string) {
-	if err := h.ops.Audit(c.Request.Context(), Actor(c), termgoal.Audit{Action: action}); err != nil {
-		h.log.ErrorContext(c.Request.Context(), "audit", "request_id", RequestID(c), "err", err.Error())
+	if err := h.ops.Audit(c.Request.Context(), edge.Actor(c), termgoal.Audit{Action: action}); err != nil {
+		h.log.ErrorContext(c.Request.Context(), "audit", "request_id", edge.RequestID(c), "err", err.Error())
 	}
 }
 

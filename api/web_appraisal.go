@@ -17,6 +17,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // appraisalPageData is the appraisal page.
@@ -37,7 +38,7 @@ func (h *Handler) webAppraisal(c *gin.Context) {
 
 func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued *app.BallotCodes) {
 	ctx := c.Request.Context()
-	v, err := h.ops.AppraisalView(c.Request.Context(), Caller(c), c.Param("id"))
+	v, err := h.ops.AppraisalView(c.Request.Context(), edge.Caller(c), c.Param("id"))
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -59,7 +60,7 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 		h.webFail(c, err)
 		return
 	}
-	d.Admin = app.IsAdmin(Caller(c), path)
+	d.Admin = app.IsAdmin(edge.Caller(c), path)
 	if d.Admin && v.Process.Status == "running" {
 		cfg, err := h.ops.AppraisalConfig(ctx, v.Process)
 		if err != nil {
@@ -85,7 +86,7 @@ func (h *Handler) webBallotCodes(c *gin.Context) {
 		return
 	}
 	n, _ := strconv.Atoi(strings.TrimSpace(form.Get("count")))
-	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), Caller(c), Actor(c), c.Param("id"), app.BallotCodesRequest{Group: form.Get("group"), Count: n})
+	codes, err := h.ops.IssueBallotCodes(c.Request.Context(), edge.Caller(c), edge.Actor(c), c.Param("id"), app.BallotCodesRequest{Group: form.Get("group"), Count: n})
 	p := h.newPage(c, "web.appraisal_title")
 	if err != nil {
 		status, ok := h.webFormRefused(c, err)
@@ -111,7 +112,7 @@ type resultsData struct {
 
 // webResults lists the archived results in use under the caller's grants, a tab per use.
 func (h *Handler) webResults(c *gin.Context) {
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	use := c.DefaultQuery("use", ResultUses[0])
 	if !slices.Contains(ResultUses, use) {
 		h.webFail(c, termgoal.Errorf(termgoal.EINVALID, "appraisal.use", "no such use of results", "use", use))
@@ -159,7 +160,7 @@ func (h *Handler) webCastBallot(c *gin.Context) {
 		}
 	}
 	if err := h.ops.CastBallot(c.Request.Context(), c.ClientIP(), req); err != nil {
-		code, status, _ := h.Problem(c, err)
+		code, status, _ := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL {
 			h.webFail(c, err)
 			return
@@ -169,7 +170,7 @@ func (h *Handler) webCastBallot(c *gin.Context) {
 		h.render(c, status, "ballot", p)
 		return
 	}
-	h.flash(c, T(c, "web.ballot_thanks", nil))
+	h.flash(c, edge.T(c, "web.ballot_thanks", nil))
 	c.Redirect(http.StatusSeeOther, "/ballot")
 }
 

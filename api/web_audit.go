@@ -8,6 +8,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 )
 
 // auditData is the audit log page (A1): the lines an administrator may read, newest first.
@@ -29,7 +31,7 @@ func (h *Handler) webAuditLog(c *gin.Context) {
 	}
 	page, limit, offset := webPaging(c)
 	f.Limit, f.Offset, f.NewestFirst = limit, offset, true
-	items, total, err := h.ops.AuditLog(c.Request.Context(), Caller(c), f)
+	items, total, err := h.ops.AuditLog(c.Request.Context(), edge.Caller(c), f)
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -41,6 +43,6 @@ func (h *Handler) webAuditLog(c *gin.Context) {
 		}
 	}
 	p := h.newPage(c, "web.audit_title")
-	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: catalogNames("audit_actions.")}
+	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: catalog.Names("audit_actions.")}
 	h.render(c, http.StatusOK, "audit", p)
 }

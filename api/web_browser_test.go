@@ -20,6 +20,7 @@ import (
 	"termgoal"
 	"termgoal/api"
 	"termgoal/app"
+	"termgoal/catalog"
 	"termgoal/devenv"
 	"termgoal/postgres"
 	"termgoal/postgres/postgrestest"
@@ -604,8 +605,8 @@ func TestWebTemplateKeysAreTranslated(t *testing.T) {
 		}
 		for _, m := range key.FindAllSubmatch(b, -1) {
 			n++
-			for _, lang := range api.Langs {
-				if !api.HasKey(lang, string(m[1])) {
+			for _, lang := range catalog.Langs {
+				if !catalog.HasKey(lang, string(m[1])) {
 					t.Errorf("%s: %s lacks %s", filepath.Base(f), lang, m[1])
 				}
 			}

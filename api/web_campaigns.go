@@ -15,6 +15,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // campaignsData is the list page.
@@ -44,7 +45,7 @@ func (h *Handler) webCampaigns(c *gin.Context) {
 }
 
 func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	orgs, err := h.adminOrgs(c, acc)
 	if err != nil {
 		h.webFail(c, err)
@@ -82,12 +83,12 @@ func (h *Handler) webStartCampaign(c *gin.Context) {
 	if req.Kind == termgoal.AppraisalAnnual {
 		req.Year, _ = strconv.Atoi(strings.TrimSpace(form.Get("year")))
 	}
-	camp, err := h.ops.StartCampaign(c.Request.Context(), Caller(c), Actor(c), req)
+	camp, err := h.ops.StartCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), req)
 	if err != nil {
 		h.refuseForm(c, form, err, "web.campaigns_title", func(status int, p *webPage) { h.renderCampaigns(c, status, p) })
 		return
 	}
-	h.flash(c, T(c, "web.campaign_started", nil))
+	h.flash(c, edge.T(c, "web.campaign_started", nil))
 	c.Redirect(http.StatusSeeOther, "/campaigns/"+strconv.FormatInt(camp.ID, 10))
 }
 
@@ -140,12 +141,12 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 		var key string
 		if key, err = formKey(form); err == nil {
 			var b app.Batch
-			b, err = h.ops.RemindCampaign(c.Request.Context(), Caller(c), Actor(c), camp, key, form.Get("reason"))
-			msg = T(c, "web.campaign_reminded", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()})
+			b, err = h.ops.RemindCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), camp, key, form.Get("reason"))
+			msg = edge.T(c, "web.campaign_reminded", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()})
 		}
 	case "rerun":
-		if _, err = h.ops.RerunCampaign(c.Request.Context(), Caller(c), Actor(c), camp); err == nil {
-			msg = T(c, "web.campaign_rerun", nil)
+		if _, err = h.ops.RerunCampaign(c.Request.Context(), edge.Caller(c), edge.Actor(c), camp); err == nil {
+			msg = edge.T(c, "web.campaign_rerun", nil)
 		}
 	default:
 		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
@@ -161,7 +162,7 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 // webFormRefused answers a form's refusal: one the user can correct returns its status, to show
 // the form again with the reason; anything else (forbidden, internal) goes to the error page.
 func (h *Handler) webFormRefused(c *gin.Context, err error) (int, bool) {
-	code, status, _ := h.Problem(c, err)
+	code, status, _ := edge.Problem(c, h.log, err)
 	if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
 		h.webFail(c, err)
 		return 0, false

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -54,7 +55,7 @@ var inboxSortOptions = map[string][]sortOption{
 // filters of the JSON API (?box, ?overdue, ?due_within, ?process_id, ?step, ?org_id, ?sort)
 // and ?page. Showing a copy marks it read.
 func (h *Handler) webInbox(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	f, err := h.inboxQuery(c)
 	if err != nil {
 		h.webFail(c, err)

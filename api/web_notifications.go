@@ -12,6 +12,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/notify"
 )
 
@@ -25,7 +27,7 @@ type notificationsData struct {
 // webNotifications lists the caller's notifications, newest first, paged; ?unread=true shows
 // the unread ones only.
 func (h *Handler) webNotifications(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	page, limit, offset := webPaging(c)
 	unread := c.Query("unread") == "true"
 	ns, total, err := h.store.Notifications(ctx, acc.ID, unread, limit, offset)
@@ -45,7 +47,7 @@ func (h *Handler) webNotifications(c *gin.Context) {
 // webOpenNotification marks one of the caller's notifications (?id=) read and goes to the
 // page it points to. Another account's notification is not found.
 func (h *Handler) webOpenNotification(c *gin.Context) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	n, err := h.store.Notification(ctx, acc.ID, c.Query("id"))
 	if err != nil {
 		h.webFail(c, err)
@@ -67,12 +69,12 @@ func (h *Handler) webOpenNotification(c *gin.Context) {
 // webMarkAllRead marks every notification of the caller read. Doing it twice changes nothing,
 // so the form needs no idempotency key.
 func (h *Handler) webMarkAllRead(c *gin.Context) {
-	n, err := h.store.MarkRead(c.Request.Context(), Caller(c).ID, nil, true)
+	n, err := h.store.MarkRead(c.Request.Context(), edge.Caller(c).ID, nil, true)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.flash_marked_read", map[string]any{"count": n}))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_marked_read", map[string]any{"count": n}))
 	c.Redirect(http.StatusSeeOther, "/notifications")
 }
 
@@ -90,7 +92,7 @@ func (h *Handler) webAddAttachment(c *gin.Context) {
 	}
 	a, err := h.saveAttachment(c, proc)
 	if err != nil {
-		code, status, msg := h.Problem(c, err)
+		code, status, msg := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN || code == termgoal.EUNAVAILABLE {
 			h.webFail(c, err)
 			return
@@ -101,7 +103,7 @@ func (h *Handler) webAddAttachment(c *gin.Context) {
 		h.renderProcess(c, status, p)
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.flash_attachment", map[string]any{"name": a.Filename}))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_attachment", map[string]any{"name": a.Filename}))
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID)+"#attachments")
 }
 

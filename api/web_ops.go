@@ -18,6 +18,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/postgres"
 	"termgoal/workflows"
 )
@@ -323,13 +325,13 @@ func (h *Handler) webProcess(c *gin.Context) {
 
 // renderProcess shows the process of the request's :id on page p with status.
 func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	proc, err := h.processOf(c)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	v, err := h.ops.ProcessView(ctx, Caller(c), proc)
+	v, err := h.ops.ProcessView(ctx, edge.Caller(c), proc)
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -469,13 +471,13 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 		key, err = formKey(form)
 	}
 	if err == nil {
-		_, err = h.ops.Act(ctx, Actor(c), proc.ID, action, key, in)
+		_, err = h.ops.Act(ctx, edge.Actor(c), proc.ID, action, key, in)
 	}
 	if err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_done", map[string]any{"action": catalog.TL(edge.Lang(c), "actions."+action, nil)}))
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
 }
 
@@ -491,7 +493,7 @@ func (p *webPage) Note(detail map[string]any) string {
 	}
 	if n := str("to_name"); n != "" {
 		open, close := " (", ")"
-		if p.Lang == LangZH {
+		if p.Lang == catalog.LangZH {
 			open, close = "（", "）"
 		}
 		switch before, ok := detail["before"].(bool); {
@@ -540,10 +542,10 @@ func (h *Handler) webRestart(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := h.ops.Restart(c.Request.Context(), Actor(c), Caller(c), proc, form.Get("reason")); err != nil {
+	if _, err := h.ops.Restart(c.Request.Context(), edge.Actor(c), edge.Caller(c), proc, form.Get("reason")); err != nil {
 		h.refuseForm(c, form, err, "web.process_title", func(status int, p *webPage) { h.renderProcess(c, status, p) })
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.restarted", nil))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.restarted", nil))
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
 }

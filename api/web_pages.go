@@ -9,6 +9,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/workflows"
 )
 
@@ -110,7 +112,7 @@ func (h *Handler) webObjection(c *gin.Context) {
 	if !ok {
 		return
 	}
-	actor := Actor(c)
+	actor := edge.Actor(c)
 	in := &workflows.FileObjectionInput{
 		Content:   strings.TrimSpace(form.Get("content")),
 		Anonymous: actor.AccountID == 0 || form.Get("anonymous") != "",
@@ -123,7 +125,7 @@ func (h *Handler) webObjection(c *gin.Context) {
 	if kerr != nil {
 		p := h.newPage(c, "web.notices_title")
 		h.formError(c, p, form, kerr)
-		status := ErrorStatus(termgoal.ErrorCode(kerr))
+		status := edge.ErrorStatus(termgoal.ErrorCode(kerr))
 		if status == http.StatusInternalServerError {
 			h.webFail(c, kerr)
 			return
@@ -131,7 +133,7 @@ func (h *Handler) webObjection(c *gin.Context) {
 		h.renderNotice(c, status, p)
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.objection_thanks", nil))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.objection_thanks", nil))
 	c.Redirect(http.StatusSeeOther, "/notices/"+id)
 }
 
@@ -141,8 +143,8 @@ func formKey(form map[string][]string) (string, error) {
 	if v := form["key"]; len(v) > 0 {
 		key = v[0]
 	}
-	if !validKey.MatchString(key) {
-		return "", errBadKey()
+	if !edge.ValidKey.MatchString(key) {
+		return "", edge.ErrBadKey()
 	}
 	return key, nil
 }
@@ -150,7 +152,7 @@ func formKey(form map[string][]string) (string, error) {
 // formError puts a refusal on page p, with the form as the user sent it. After an unknown
 // outcome the form keeps its key, so a retry is the same request.
 func (h *Handler) formError(c *gin.Context, p *webPage, form map[string][]string, err error) {
-	code, _, msg := h.Problem(c, err)
+	code, _, msg := edge.Problem(c, h.log, err)
 	p.Error = msg
 	p.Form = map[string][]string{}
 	for k, v := range form {

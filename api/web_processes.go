@@ -10,6 +10,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/postgres"
 )
 
@@ -46,14 +48,14 @@ func processFilter(q url.Values) (postgres.ProcessFilter, url.Values) {
 func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.Values) {
 	f, kept := processFilter(q)
 	d := processesData{Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
-		Kinds: catalogNames("process_kinds."), Steps: catalogNames("steps."), Statuses: catalogNames("process_status."),
-		Admin: app.IsAnyAdmin(Caller(c))}
+		Kinds: catalog.Names("process_kinds."), Steps: catalog.Names("steps."), Statuses: catalog.Names("process_status."),
+		Admin: app.IsAnyAdmin(edge.Caller(c))}
 	page, limit, offset := webPaging(c)
 	f.Limit, f.Offset = limit, offset
 	ctx := c.Request.Context()
-	items, total, err := h.ops.ProcessList(ctx, Caller(c), f)
+	items, total, err := h.ops.ProcessList(ctx, edge.Caller(c), f)
 	if err == nil && d.Admin {
-		_, d.Running, err = h.ops.RunningMatches(ctx, Caller(c), f, 1)
+		_, d.Running, err = h.ops.RunningMatches(ctx, edge.Caller(c), f, 1)
 	}
 	if err != nil {
 		h.webFail(c, err)
@@ -82,13 +84,13 @@ func (h *Handler) webProcessesBatch(c *gin.Context) {
 	if err == nil {
 		f, _ := processFilter(form)
 		days, _ := strconv.Atoi(strings.TrimSpace(form.Get("days")))
-		b, err = h.ops.BatchOver(c.Request.Context(), Caller(c), Actor(c), f, form.Get("action"), days, form.Get("reason"), key)
+		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, form.Get("action"), days, form.Get("reason"), key)
 	}
 	if err != nil {
 		h.refuseForm(c, form, err, "web.processes_title", func(status int, p *webPage) { h.renderProcesses(c, status, p, form) })
 		return
 	}
-	h.flash(c, T(c, "web.batch_done", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()}))
+	h.flash(c, edge.T(c, "web.batch_done", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()}))
 	_, kept := processFilter(form)
 	c.Redirect(http.StatusSeeOther, "/processes?"+kept.Encode())
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // schedulesData is the schedules page.
@@ -28,7 +29,7 @@ func (h *Handler) webSchedules(c *gin.Context) {
 }
 
 func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
-	orgs, err := h.adminOrgs(c, Caller(c))
+	orgs, err := h.adminOrgs(c, edge.Caller(c))
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -47,7 +48,7 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 		}
 		d.Days = append(d.Days, i)
 	}
-	if d.Items, err = h.ops.CampaignSchedules(c.Request.Context(), Caller(c)); err != nil {
+	if d.Items, err = h.ops.CampaignSchedules(c.Request.Context(), edge.Caller(c)); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -65,21 +66,21 @@ func (h *Handler) webCreateSchedule(c *gin.Context) {
 		n, _ := strconv.Atoi(strings.TrimSpace(form.Get(name)))
 		return n
 	}
-	_, err := h.ops.CreateCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), app.CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
+	_, err := h.ops.CreateCampaignSchedule(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.CampaignScheduleRequest{OrgID: int64(num("org_id")), Kind: form.Get("kind"), Month: num("month"), Day: num("day")})
 	if err != nil {
 		h.refuseForm(c, form, err, "web.schedules_title", func(status int, p *webPage) { h.renderSchedules(c, status, p) })
 		return
 	}
-	h.flash(c, T(c, "web.schedule_created", nil))
+	h.flash(c, edge.T(c, "web.schedule_created", nil))
 	c.Redirect(http.StatusSeeOther, "/campaign-schedules")
 }
 
 // webDeleteSchedule deletes schedule :id.
 func (h *Handler) webDeleteSchedule(c *gin.Context) {
-	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), Caller(c), Actor(c), c.Param("id")); err != nil {
+	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), edge.Caller(c), edge.Actor(c), c.Param("id")); err != nil {
 		h.webFail(c, err)
 		return
 	}
-	h.flash(c, T(c, "web.schedule_deleted", nil))
+	h.flash(c, edge.T(c, "web.schedule_deleted", nil))
 	c.Redirect(http.StatusSeeOther, "/campaign-schedules")
 }

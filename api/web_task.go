@@ -11,6 +11,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
 	"termgoal/workflows"
 )
 
@@ -85,7 +87,7 @@ type taskData struct {
 
 // loadTask loads a task the caller may see: their own, or any in an org they administer.
 func (h *Handler) loadTask(c *gin.Context) (*termgoal.Task, bool) {
-	ctx, acc := c.Request.Context(), Caller(c)
+	ctx, acc := c.Request.Context(), edge.Caller(c)
 	t, err := h.store.Task(ctx, c.Param("id"))
 	if err != nil {
 		if isNotFound(err) {
@@ -119,7 +121,7 @@ func (h *Handler) webTask(c *gin.Context) {
 
 func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *webPage) {
 	ctx := c.Request.Context()
-	d := taskData{Task: t, CanAct: t.Status == termgoal.TaskOpen && t.AccountID == Caller(c).ID,
+	d := taskData{Task: t, CanAct: t.Status == termgoal.TaskOpen && t.AccountID == edge.Caller(c).ID,
 		Choices:      []termgoal.Choice{termgoal.VoteFor, termgoal.VoteAgainst, termgoal.VoteAbstain, termgoal.VoteRecuse},
 		Dispositions: []termgoal.Disposition{termgoal.Adopted, termgoal.PartlyAdopted, termgoal.NotAdopted},
 		Pledges:      termgoal.Pledges}
@@ -178,7 +180,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 			}
 		}
 	}
-	if d.Ops, err = h.taskOps(ctx, Caller(c), t, d.Process, d.Term); err != nil {
+	if d.Ops, err = h.taskOps(ctx, edge.Caller(c), t, d.Process, d.Term); err != nil {
 		h.webFail(c, err)
 		return
 	}
@@ -288,7 +290,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 	switch {
 	case !taskAllows(t, action):
 		err = termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
-	case t.AccountID != Caller(c).ID:
+	case t.AccountID != edge.Caller(c).ID:
 		err = app.ErrForbidden()
 	}
 	var in workflows.ActionInput
@@ -300,10 +302,10 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		key, err = formKey(form)
 	}
 	if err == nil {
-		_, err = h.ops.Act(c.Request.Context(), Actor(c), t.ProcessID, action, key, in)
+		_, err = h.ops.Act(c.Request.Context(), edge.Actor(c), t.ProcessID, action, key, in)
 	}
 	if err != nil {
-		code, status, _ := h.Problem(c, err)
+		code, status, _ := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
 			h.webFail(c, err)
 			return
@@ -317,10 +319,10 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		h.renderTask(c, status, t, p)
 		return
 	}
-	h.flash(c, TL(Lang(c), "web.flash_done", map[string]any{"action": TL(Lang(c), "actions."+action, nil)}))
+	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_done", map[string]any{"action": catalog.TL(edge.Lang(c), "actions."+action, nil)}))
 	// Back to the task while it is still the caller's to do (an opinion answered, a comment,
 	// a signer added after), else to the inbox.
-	if fresh, ferr := h.store.Task(c.Request.Context(), t.ID); ferr == nil && fresh.Status == termgoal.TaskOpen && fresh.AccountID == Caller(c).ID {
+	if fresh, ferr := h.store.Task(c.Request.Context(), t.ID); ferr == nil && fresh.Status == termgoal.TaskOpen && fresh.AccountID == edge.Caller(c).ID {
 		c.Redirect(http.StatusSeeOther, "/tasks/"+url.PathEscape(t.ID))
 		return
 	}

@@ -15,6 +15,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // termPageData is the term page.
@@ -42,9 +43,9 @@ type termPageData struct {
 func (h *Handler) pageTerm(c *gin.Context) (*termgoal.Term, string, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, "", errNotFound()
+		return nil, "", edge.ErrNotFound()
 	}
-	return h.ops.TermAccess(c.Request.Context(), Caller(c), id)
+	return h.ops.TermAccess(c.Request.Context(), edge.Caller(c), id)
 }
 
 // webTerm shows term :id.
@@ -90,7 +91,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 		h.webFail(c, err)
 		return
 	}
-	d.MayAmend = t.Status == "goals_in_force" && app.MayAmend(Caller(c), t, path)
+	d.MayAmend = t.Status == "goals_in_force" && app.MayAmend(edge.Caller(c), t, path)
 	if d.Progress, err = h.store.ProgressReports(ctx, t.ID); err != nil {
 		h.webFail(c, err)
 		return
@@ -101,7 +102,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	case len(d.Versions) > 0:
 		d.Items = d.Versions[0].Items
 	}
-	d.Admin = app.IsAdmin(Caller(c), path)
+	d.Admin = app.IsAdmin(edge.Caller(c), path)
 	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
 	d.AppraisalKinds = AppraisalKinds
 	p.Title = t.HolderName + " · " + p.Title
@@ -113,7 +114,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 // the page again with msg; refused, the page again with the reason and what was sent.
 func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Values) (string, error)) {
 	t, path, err := h.pageTerm(c)
-	if err == nil && !app.IsAdmin(Caller(c), path) {
+	if err == nil && !app.IsAdmin(edge.Caller(c), path) {
 		err = app.ErrForbidden()
 	}
 	if err != nil {
@@ -136,8 +137,8 @@ func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Va
 // webFollowTerm starts the term's workflow from the term page.
 func (h *Handler) webFollowTerm(c *gin.Context) {
 	h.termForm(c, func(t *termgoal.Term, _ url.Values) (string, error) {
-		_, err := h.ops.FollowTerm(c.Request.Context(), Caller(c), Actor(c), t)
-		return T(c, "web.term_followed", nil), err
+		_, err := h.ops.FollowTerm(c.Request.Context(), edge.Caller(c), edge.Actor(c), t)
+		return edge.T(c, "web.term_followed", nil), err
 	})
 }
 
@@ -149,8 +150,8 @@ func (h *Handler) webHandover(c *gin.Context) {
 			return "", err
 		}
 		to, _ := strconv.ParseInt(strings.TrimSpace(form.Get("to_person_id")), 10, 64)
-		_, err = h.ops.Handover(c.Request.Context(), Caller(c), Actor(c), t, app.HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
-		return T(c, "web.handed_over", nil), err
+		_, err = h.ops.Handover(c.Request.Context(), edge.Caller(c), edge.Actor(c), t, app.HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
+		return edge.T(c, "web.handed_over", nil), err
 	})
 }
 
@@ -158,8 +159,8 @@ func (h *Handler) webHandover(c *gin.Context) {
 func (h *Handler) webStartAppraisal(c *gin.Context) {
 	h.termForm(c, func(t *termgoal.Term, form url.Values) (string, error) {
 		year, _ := strconv.Atoi(strings.TrimSpace(form.Get("year")))
-		_, err := h.ops.StartAppraisal(c.Request.Context(), Caller(c), Actor(c), app.AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
-		return T(c, "web.appraisal_started", nil), err
+		_, err := h.ops.StartAppraisal(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
+		return edge.T(c, "web.appraisal_started", nil), err
 	})
 }
 
@@ -171,11 +172,11 @@ func (h *Handler) webAmend(c *gin.Context) {
 		h.webFail(c, err)
 		return
 	}
-	pid, err := h.ops.StartAmendment(ctx, Caller(c), Actor(c), t, c.PostForm("reason"))
+	pid, err := h.ops.StartAmendment(ctx, edge.Caller(c), edge.Actor(c), t, c.PostForm("reason"))
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	h.flash(c, T(c, "web.amendment_started", nil))
+	h.flash(c, edge.T(c, "web.amendment_started", nil))
 	c.Redirect(http.StatusSeeOther, "/processes/"+pid)
 }

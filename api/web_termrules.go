@@ -14,6 +14,7 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/edge"
 )
 
 // AnyAdmin reports whether the caller administers some org: the header links the report.
@@ -50,7 +51,7 @@ func (h *Handler) adminOrgs(c *gin.Context, acc *termgoal.Account) ([]termgoal.O
 // webTermRulesReport shows the report for ?org_id= (default: the first org the caller
 // administers) on ?as_of= (default: today).
 func (h *Handler) webTermRulesReport(c *gin.Context) {
-	acc := Caller(c)
+	acc := edge.Caller(c)
 	orgs, err := h.adminOrgs(c, acc)
 	if err != nil {
 		h.webFail(c, err)
@@ -151,7 +152,7 @@ func (h *Handler) webPerson(c *gin.Context) {
 	}
 	if outcome != "" {
 		if err := termgoal.CheckOutcome(termgoal.Outcome(outcome), warningsOf(rules.Warnings)); err != nil {
-			_, _, d.OutcomeErr = h.Problem(c, err)
+			_, _, d.OutcomeErr = edge.Problem(c, h.log, err)
 		} else {
 			d.OutcomeOK = true
 		}

@@ -21,7 +21,7 @@ import (
 	"slices"
 	"syscall"
 
-	"termgoal/api"
+	"termgoal/edge"
 	"termgoal/tracing"
 )
 
@@ -60,12 +60,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// JSON for the production commands, text for a developer's `dev`; each line of a request
-	// carries its request and account ids (api.ContextLogHandler).
+	// carries its request and account ids (edge.ContextLogHandler).
 	var lh slog.Handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	if os.Args[1] == "dev" {
 		lh = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	}
-	log := slog.New(api.ContextLogHandler(lh))
+	log := slog.New(edge.ContextLogHandler(lh))
 	shutdown, err := tracing.Setup(ctx, "termgoal-"+os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "termgoal: tracing:", err)

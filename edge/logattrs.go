@@ -1,4 +1,4 @@
-package api
+package edge
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 
 type logAttrsKey struct{}
 
-// withLogAttrs returns ctx carrying attrs for every line logged with it.
-func withLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
+// WithLogAttrs returns ctx carrying attrs for every line logged with it.
+func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
 	prev, _ := ctx.Value(logAttrsKey{}).([]slog.Attr)
 	return context.WithValue(ctx, logAttrsKey{}, append(slices.Clip(prev), attrs...))
 }

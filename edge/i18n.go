@@ -1,0 +1,76 @@
+package edge
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"termgoal/catalog"
+)
+
+const (
+	langCookie = "lang"
+	ctxLang    = "lang"
+)
+
+// RequestLang picks the language: the lang query parameter, the lang cookie, the account's
+// language, then Accept-Language; zh-CN when none of them names a supported language.
+func RequestLang(r *http.Request, accountLang string) string {
+	if l := catalog.Norm(r.URL.Query().Get("lang")); l != "" {
+		return l
+	}
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if l := catalog.Norm(ck.Value); l != "" {
+			return l
+		}
+	}
+	if l := catalog.Norm(accountLang); l != "" {
+		return l
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	for _, t := range tags { // already sorted by weight
+		if l := catalog.Norm(t.String()); l != "" {
+			return l
+		}
+	}
+	return catalog.DefaultLang
+}
+
+// LangCookie remembers a language chosen with ?lang= in a cookie, so the choice holds on later
+// pages; secure marks the cookie Secure (behind TLS).
+func LangCookie(secure bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if l := catalog.Norm(c.Query("lang")); l != "" {
+			http.SetCookie(c.Writer, &http.Cookie{
+				Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+			})
+		}
+		c.Next()
+	}
+}
+
+// Lang returns the caller's language (see RequestLang), computed once per request.
+func Lang(c *gin.Context) string {
+	if l := c.GetString(ctxLang); l != "" {
+		return l
+	}
+	acc := ""
+	if a := Caller(c); a != nil {
+		acc = a.Lang
+	}
+	l := RequestLang(c.Request, acc)
+	c.Set(ctxLang, l)
+	return l
+}
+
+// Localizer returns the go-i18n localizer for the caller's language.
+func Localizer(c *gin.Context) *i18n.Localizer { return catalog.Localizer(Lang(c)) }
+
+// T translates key with args (placeholders {{.name}}) into the caller's language; a missing
+// key answers the key itself, so a gap shows up in the page instead of an empty string.
+func T(c *gin.Context, key string, args map[string]any) string {
+	return catalog.TL(Lang(c), key, args)
+}
