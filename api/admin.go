@@ -21,7 +21,7 @@ func (h *Handler) auditLog(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f, err := auditQuery(c).Filter()
+	f, err := app.AuditQueryOf(c.Request.URL.Query()).Filter()
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -40,12 +40,6 @@ func (h *Handler) auditLog(c *gin.Context) {
 		return
 	}
 	list(c, items, total)
-}
-
-// auditQuery reads the audit log's filter from the query, for the API and the page.
-func auditQuery(c *gin.Context) app.AuditQuery {
-	return app.AuditQuery{ProcessID: c.Query("process_id"), Action: c.Query("action"), Actor: c.Query("actor"),
-		From: c.Query("from"), To: c.Query("to")}
 }
 
 // idQuery reads a numeric query parameter; anything else is malformed.

@@ -19,13 +19,6 @@ import (
 	"termgoal/postgres"
 )
 
-// AppraisalKinds are the appraisals an administrator starts by hand; a handover's appraisal
-// starts with the handover.
-var AppraisalKinds = []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEnd}
-
-// ResultUses are the uses of archived results GET /results filters on, as the store names them.
-var ResultUses = []string{"advanced", "promotion", "improve", "rectify", "measure"}
-
 // intQuery reads an optional numeric query parameter (0 when absent); anything else is malformed.
 func (h *Handler) intQuery(c *gin.Context, name string) (int, bool) {
 	s := c.Query(name)
@@ -68,7 +61,7 @@ func (h *Handler) getAppraisal(c *gin.Context) {
 // or ?org_id=.
 func (h *Handler) listResults(c *gin.Context) {
 	use := c.Query("use")
-	if !slices.Contains(ResultUses, use) {
+	if !slices.Contains(app.ResultUses, use) {
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "appraisal.use", "use must be one of advanced, promotion, improve, rectify, measure", "use", use))
 		return
 	}

@@ -169,7 +169,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 		cal[0].DayOfMonth[0].Start != 15 || act == nil || fmt.Sprint(act.Workflow) != workflows.CampaignWorkflowName || act.TaskQueue != workflows.CampaignTaskQueue {
 		t.Errorf("described %+v %+v", d.Schedule.Spec, d.Schedule.Action)
 	}
-	if next := d.Info.NextActionTimes; len(next) == 0 || next[0].In(chinaTime).Hour() != 9 || next[0].In(chinaTime).Day() != 15 {
+	if next := d.Info.NextActionTimes; len(next) == 0 || next[0].In(app.ChinaTime).Hour() != 9 || next[0].In(app.ChinaTime).Day() != 15 {
 		t.Errorf("next runs %v", next)
 	}
 	var l List[app.CampaignSchedule]

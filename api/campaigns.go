@@ -4,7 +4,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,34 +37,13 @@ func (h *Handler) createCampaign(c *gin.Context) {
 	c.JSON(http.StatusCreated, camp)
 }
 
-// parseID reads a positive numeric ID; anything else is an unknown one (404).
-func parseID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, edge.ErrNotFound()
-	}
-	return id, nil
-}
-
 // adminCampaign loads campaign :id and checks the caller administers its org.
 func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, error) {
-	id, err := parseID(c.Param("id"))
+	id, err := edge.ParseID(c.Param("id"))
 	if err != nil {
 		return nil, "", err
 	}
-	ctx := c.Request.Context()
-	camp, err := h.store.Campaign(ctx, id)
-	if err != nil {
-		return nil, "", err
-	}
-	path, err := h.ops.OrgPath(ctx, camp.OrgID)
-	if err != nil {
-		return nil, "", err
-	}
-	if !app.IsAdmin(edge.Caller(c), path) {
-		return nil, "", app.ErrForbidden()
-	}
-	return camp, path, nil
+	return h.ops.AdminCampaign(c.Request.Context(), edge.Caller(c), id)
 }
 
 // rerunCampaign runs campaign :id again: terms added since get their process, and none is
@@ -90,7 +68,7 @@ func (h *Handler) listCampaigns(c *gin.Context) {
 	if !ok {
 		return
 	}
-	items, total, err := pagedAcross(app.AdminRoots(edge.Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+	items, total, err := app.PagedAcross(app.AdminRoots(edge.Caller(c)), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {

@@ -16,15 +16,6 @@ import (
 	"termgoal/postgres"
 )
 
-// NotificationView is an in-app notification with its text in the caller's language and the
-// app path it points to.
-type NotificationView struct {
-	postgres.Notification
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
-	Link    string `json:"link,omitempty"`
-}
-
 // listNotifications answers the caller's notifications, newest first (?unread=true: only the
 // unread ones), paged.
 func (h *Handler) listNotifications(c *gin.Context) {
@@ -41,19 +32,7 @@ func (h *Handler) listNotifications(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	list(c, notificationViews(edge.Lang(c), ns), total)
-}
-
-// notificationViews composes the notifications' texts in lang, with the app path each points
-// to (the JSON list and the notifications page).
-func notificationViews(lang string, ns []postgres.Notification) []NotificationView {
-	views := make([]NotificationView, len(ns))
-	for i, n := range ns {
-		link := notify.LinkPath(n.Kind, n.ProcessID, n.TaskID)
-		m := notify.Compose(lang, n.Kind, n.Params, link)
-		views[i] = NotificationView{Notification: n, Subject: m.Subject, Text: m.Text, Link: link}
-	}
-	return views
+	list(c, app.NotificationViews(edge.Lang(c), ns), total)
 }
 
 // boolQuery reads an optional true/false query parameter.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/postgres"
 )
 
@@ -31,7 +32,7 @@ func TestNotificationsAPI(t *testing.T) {
 	if count.Unread != 3 {
 		t.Errorf("count %+v", count)
 	}
-	var page List[NotificationView]
+	var page List[app.NotificationView]
 	f.do("GET", "/api/v1/notifications?limit=2", f.a1Tok, nil, 200, &page)
 	if page.Total != 3 || len(page.Items) != 2 || page.Items[0].Kind != "digest" || page.Items[0].Link != "/inbox" ||
 		page.Items[0].Subject != "每日待办摘要（2026-03-02）" || page.Items[1].Link != "/processes/p1" {

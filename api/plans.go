@@ -6,7 +6,8 @@ package api
 
 import (
 	"net/http"
-	"time"
+
+	"termgoal/app"
 
 	"github.com/gin-gonic/gin"
 )
@@ -22,7 +23,7 @@ func (h *Handler) getPlanInForce(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := h.store.PlanInForce(c.Request.Context(), t.ID, endOfDay(on))
+	v, err := h.store.PlanInForce(c.Request.Context(), t.ID, app.EndOfDay(on))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -43,12 +44,4 @@ func (h *Handler) listPlanVersions(c *gin.Context) {
 		return
 	}
 	list(c, vs, len(vs))
-}
-
-// endOfDay is the last moment of day d in China (the store keeps microseconds). A day is asked
-// about as a whole: a version that came into force during it is the one in force on it, as it
-// is for the rest of the day.
-func endOfDay(d time.Time) time.Time {
-	y, m, dd := d.Date()
-	return time.Date(y, m, dd+1, 0, 0, 0, 0, chinaTime).Add(-time.Microsecond)
 }

@@ -2,18 +2,13 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
-	"termgoal/postgres"
 )
-
-// chinaTime is the zone due dates are counted in (app.ChinaTime).
-var chinaTime = app.ChinaTime
 
 // inbox answers a page of the caller's inbox (T1) with its total: ?box=todo|done|cc (or the
 // older ?status=open|done), ?overdue=true, ?due_within=N days, ?process_id=, ?step=,
@@ -24,7 +19,7 @@ func (h *Handler) inbox(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f, err := h.inboxQuery(c)
+	f, err := app.InboxFilterOf(c.Request.URL.Query(), edge.Caller(c).ID, h.ops.Today())
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -45,52 +40,6 @@ func (h *Handler) inbox(c *gin.Context) {
 		return
 	}
 	list(c, tasks, total)
-}
-
-// inboxQuery reads the inbox's filter from the query, for the API and the web inbox alike. A
-// value of the wrong type is malformed (400); the store refuses a value of the right type it
-// does not know (422).
-func (h *Handler) inboxQuery(c *gin.Context) (postgres.InboxFilter, error) {
-	f := postgres.InboxFilter{AccountID: edge.Caller(c).ID, Box: c.Query("box"), ProcessID: c.Query("process_id"),
-		Step: termgoal.Step(c.Query("step")), Sort: c.Query("sort"), Today: h.ops.Today()}
-	if status := c.Query("status"); status != "" && f.Box == "" {
-		switch status {
-		case termgoal.TaskOpen:
-			f.Box = termgoal.BoxTodo
-		case termgoal.TaskDone:
-			f.Box = termgoal.BoxDone
-		default:
-			return f, termgoal.Errorf(termgoal.EINVALID, "inbox.status", "status must be open or done")
-		}
-	}
-	switch c.Query("overdue") {
-	case "", "false":
-	case "true":
-		f.Overdue = true
-	default:
-		return f, termgoal.Errorf(termgoal.EINVALID, "inbox.overdue", "overdue must be true or false")
-	}
-	due, err := queryInt(c, "due_within")
-	if err != nil {
-		return f, err
-	}
-	f.DueWithinDays = int(due)
-	f.OrgID, err = queryInt(c, "org_id")
-	return f, err
-}
-
-// queryInt reads an optional integer query parameter (0 when absent); anything else is
-// malformed.
-func queryInt(c *gin.Context, name string) (int64, error) {
-	s := c.Query(name)
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, termgoal.Errorf(termgoal.EMALFORMED, "paging.not_number", name+" must be a number", "name", name)
-	}
-	return n, nil
 }
 
 // TaskCounts is the badge every page shows next to the inbox link.

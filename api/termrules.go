@@ -9,73 +9,16 @@ package api
 // root org changes it, as it serves every org.
 
 import (
-	"context"
 	"net/http"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
 	"termgoal/app"
-	"termgoal/catalog"
 	"termgoal/edge"
 	"termgoal/postgres"
 )
-
-// TermWarning is a warning of the term rules with its message in the caller's language.
-type TermWarning struct {
-	termgoal.Warning
-	Message string `json:"message"`
-}
-
-// PersonTermRules is a person's history and the warnings on a day.
-type PersonTermRules struct {
-	Person     termgoal.Person        `json:"person"`
-	AsOf       string                 `json:"as_of"`
-	Nomination bool                   `json:"nomination"`
-	Terms      []postgres.HeldTerm    `json:"terms"`
-	History    termgoal.PersonHistory `json:"history"`
-	Warnings   []TermWarning          `json:"warnings"`
-}
-
-// TermRulesReportItem is one person of the report: the term they hold in the subtree and their
-// warnings.
-type TermRulesReportItem struct {
-	postgres.TermHolder
-	Kind       termgoal.PostKind `json:"kind,omitempty"`
-	Warnings   []TermWarning     `json:"warnings"`
-	Violations int               `json:"violations"`
-}
-
-// termWarningCodes lists the warning codes of termgoal.CheckTermRules, for the catalog test.
-var termWarningCodes = []string{termgoal.WarnConsecutiveTerms, termgoal.WarnRankYears, termgoal.WarnRotationPlan,
-	termgoal.WarnRotationMandatory, termgoal.WarnAgeLimit, termgoal.WarnNominationAge}
-
-// termOutcomes lists the term-end outcomes in the order a form offers them.
-var termOutcomes = []termgoal.Outcome{termgoal.OutcomePromote, termgoal.OutcomeReappoint, termgoal.OutcomeRotate,
-	termgoal.OutcomeNonLeading, termgoal.OutcomeRetireEarly, termgoal.OutcomeRemove}
-
-// termWarningKey is the catalog key of a warning's message; a mandatory rotation says why.
-func termWarningKey(w termgoal.Warning) string {
-	key := "term_warnings." + w.Code
-	if w.Code == termgoal.WarnRotationMandatory {
-		if r, ok := w.Params["reason"].(string); ok && r != "" {
-			key += "_" + r
-		}
-	}
-	return key
-}
-
-// termWarnings translates warnings into lang; never nil.
-func termWarnings(lang string, ws []termgoal.Warning) []TermWarning {
-	out := make([]TermWarning, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, TermWarning{Warning: w, Message: catalog.TL(lang, termWarningKey(w), w.Params)})
-	}
-	return out
-}
 
 // dateQuery reads an optional YYYY-MM-DD query parameter; empty is today (China time).
 func (h *Handler) dateQuery(c *gin.Context, name string) (time.Time, bool) {
@@ -97,39 +40,11 @@ func (h *Handler) parseDay(c *gin.Context, name, v string) (time.Time, bool) {
 // readablePerson loads person :id and their terms and checks that the caller may read their
 // term rules.
 func (h *Handler) readablePerson(c *gin.Context) (*termgoal.Person, []postgres.HeldTerm, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, nil, edge.ErrNotFound()
-	}
-	ctx, acc := c.Request.Context(), edge.Caller(c)
-	p, err := h.store.Person(ctx, id)
+	id, err := edge.ParseID(c.Param("id"))
 	if err != nil {
 		return nil, nil, err
 	}
-	terms, err := h.store.PersonTerms(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	allowed := app.IsRootAdmin(acc) || acc.PersonID != nil && *acc.PersonID == id ||
-		slices.ContainsFunc(terms, func(t postgres.HeldTerm) bool { return app.CanSee(acc, t.OrgPath) })
-	if !allowed {
-		return nil, nil, app.ErrForbidden()
-	}
-	return p, terms, nil
-}
-
-// personTermRules computes the person's term rules on asOf.
-func (h *Handler) personTermRules(ctx context.Context, lang string, p *termgoal.Person, terms []postgres.HeldTerm, asOf time.Time, nomination bool) (PersonTermRules, error) {
-	policy, err := h.store.TermRulesPolicy(ctx)
-	if err != nil {
-		return PersonTermRules{}, err
-	}
-	hist := postgres.HistoryOf(*p, terms, asOf)
-	if terms == nil {
-		terms = []postgres.HeldTerm{}
-	}
-	return PersonTermRules{Person: *p, AsOf: asOf.Format(time.DateOnly), Nomination: nomination, Terms: terms, History: hist,
-		Warnings: termWarnings(lang, termgoal.CheckTermRules(policy, hist, asOf, nomination))}, nil
+	return h.ops.ReadablePerson(c.Request.Context(), edge.Caller(c), id)
 }
 
 // getPersonTermRules answers GET /people/:id/term-rules?as_of=&nomination=true.
@@ -143,7 +58,7 @@ func (h *Handler) getPersonTermRules(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := h.personTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, c.Query("nomination") == "true")
+	out, err := h.ops.PersonTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, c.Query("nomination") == "true")
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -176,57 +91,16 @@ func (h *Handler) checkTermOutcome(c *gin.Context) {
 		return
 	}
 	nomination := req.Nomination == nil || *req.Nomination
-	out, err := h.personTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, nomination)
+	out, err := h.ops.PersonTermRules(c.Request.Context(), edge.Lang(c), p, terms, asOf, nomination)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if err := termgoal.CheckOutcome(req.Outcome, warningsOf(out.Warnings)); err != nil {
+	if err := termgoal.CheckOutcome(req.Outcome, app.WarningsOf(out.Warnings)); err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"ok": true, "outcome": req.Outcome, "warnings": out.Warnings})
-}
-
-func warningsOf(ws []TermWarning) []termgoal.Warning {
-	out := make([]termgoal.Warning, len(ws))
-	for i, w := range ws {
-		out[i] = w.Warning
-	}
-	return out
-}
-
-// termRulesReport computes one page of the report for the subtree under orgPath.
-func (h *Handler) termRulesReport(ctx context.Context, lang, orgPath string, asOf time.Time, limit, offset int) ([]TermRulesReportItem, int, error) {
-	policy, err := h.store.TermRulesPolicy(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	holders, total, err := h.store.PeopleUnder(ctx, orgPath, asOf, limit, offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	ids := make([]int64, len(holders))
-	for i, p := range holders {
-		ids[i] = p.Person.ID
-	}
-	terms, err := h.store.PeopleTerms(ctx, ids)
-	if err != nil {
-		return nil, 0, err
-	}
-	items := make([]TermRulesReportItem, 0, len(holders))
-	for _, p := range holders {
-		hist := postgres.HistoryOf(p.Person, terms[p.Person.ID], asOf)
-		ws := termgoal.CheckTermRules(policy, hist, asOf, false)
-		it := TermRulesReportItem{TermHolder: p, Kind: hist.Kind, Warnings: termWarnings(lang, ws)}
-		for _, w := range ws {
-			if w.Severity == termgoal.SeverityViolation {
-				it.Violations++
-			}
-		}
-		items = append(items, it)
-	}
-	return items, total, nil
 }
 
 // getTermRulesReport answers GET /reports/term-rules?org_id=&as_of=: every person holding a
@@ -254,7 +128,7 @@ func (h *Handler) getTermRulesReport(c *gin.Context) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
-	items, total, err := h.termRulesReport(ctx, edge.Lang(c), path, asOf, limit, offset)
+	items, total, err := h.ops.TermRulesReport(ctx, edge.Lang(c), path, asOf, limit, offset)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"termgoal/app"
 	"termgoal/catalog"
 
 	"termgoal"
@@ -60,7 +61,7 @@ func newTermRulesWorld(f *fixture) termRulesWorld {
 	return w
 }
 
-func findWarning(ws []TermWarning, code string) *TermWarning {
+func findWarning(ws []app.TermWarning, code string) *app.TermWarning {
 	for i := range ws {
 		if ws[i].Code == code {
 			return &ws[i]
@@ -83,7 +84,7 @@ func TestPersonTermRules(t *testing.T) {
 	f.errCode("GET", fmt.Sprintf("/api/v1/people/%d/term-rules?as_of=June", w.old.ID), f.rootTok, nil, 400)
 
 	// Any grant covering one of the person's term orgs reads: past the age limit, a violation.
-	var got PersonTermRules
+	var got app.PersonTermRules
 	f.do("GET", path(w.old), f.a1Tok, nil, 200, &got)
 	age := findWarning(got.Warnings, termgoal.WarnAgeLimit)
 	if age == nil || age.Severity != termgoal.SeverityViolation || age.Message != "现年 65 周岁，该职务任职年龄上限为 57 周岁。" {
@@ -123,7 +124,7 @@ func TestTermRulesReport(t *testing.T) {
 	f.errCode("GET", "/api/v1/reports/term-rules", f.aTok, nil, 400)
 	f.errCode("GET", "/api/v1/reports/term-rules?org_id=999", f.rootTok, nil, 404)
 
-	var got List[TermRulesReportItem]
+	var got List[app.TermRulesReportItem]
 	f.do("GET", report(f.a), f.aTok, nil, 200, &got)
 	if got.Total != 2 || len(got.Items) != 2 {
 		t.Fatalf("report = %+v", got)
@@ -168,8 +169,8 @@ func TestTermOutcomeCheck(t *testing.T) {
 		t.Errorf("reappoint: %+v", e)
 	}
 	var ok struct {
-		OK       bool          `json:"ok"`
-		Warnings []TermWarning `json:"warnings"`
+		OK       bool              `json:"ok"`
+		Warnings []app.TermWarning `json:"warnings"`
 	}
 	f.do("POST", path(w.mid), f.aTok, check("promote"), 200, &ok)
 	if !ok.OK || findWarning(ok.Warnings, termgoal.WarnConsecutiveTerms) == nil {
@@ -211,7 +212,7 @@ func TestTermRulesPolicyAPI(t *testing.T) {
 		t.Errorf("stored = %+v", p)
 	}
 	// The rules read the stored policy: at 65 under a limit of 70, no age warning.
-	var got PersonTermRules
+	var got app.PersonTermRules
 	f.do("GET", fmt.Sprintf("/api/v1/people/%d/term-rules?as_of=%s", w.old.ID, termRulesDay), f.rootTok, nil, 200, &got)
 	if findWarning(got.Warnings, termgoal.WarnAgeLimit) != nil {
 		t.Errorf("warnings under the new policy = %+v", got.Warnings)
@@ -232,10 +233,10 @@ func TestTermRulesVocabularyIsTranslated(t *testing.T) {
 	keys := []string{"term_warnings.rotation_mandatory_post_years", "term_warnings.rotation_mandatory_terms",
 		"term_severity." + termgoal.SeverityWarning, "term_severity." + termgoal.SeverityViolation,
 		"post_kinds." + string(termgoal.PostPrincipal), "post_kinds." + string(termgoal.PostDeputy), "genders.male", "genders.female"}
-	for _, c := range termWarningCodes {
+	for _, c := range app.TermWarningCodes {
 		keys = append(keys, "term_warnings."+c, "term_rule_codes."+c)
 	}
-	for _, o := range termOutcomes {
+	for _, o := range app.TermOutcomes {
 		keys = append(keys, "term_outcomes."+string(o))
 	}
 	for _, lang := range catalog.Langs {

@@ -27,7 +27,7 @@ func listScoped[T any](h *Handler, c *gin.Context, fetch func(ctx context.Contex
 	if !ok {
 		return
 	}
-	items, total, err := pagedAcross(roots, limit, offset, func(root string, l, o int) ([]T, int, error) {
+	items, total, err := app.PagedAcross(roots, limit, offset, func(root string, l, o int) ([]T, int, error) {
 		return fetch(c.Request.Context(), root, l, o)
 	})
 	if err != nil {
@@ -58,25 +58,6 @@ func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
 		return nil, false
 	}
 	return []string{path}, true
-}
-
-// pagedAcross pages through several disjoint subtrees as if they were one list.
-func pagedAcross[T any](roots []string, limit, offset int, fetch func(root string, limit, offset int) ([]T, int, error)) ([]T, int, error) {
-	var items []T
-	total := 0
-	for _, root := range roots {
-		need := limit - len(items)
-		skip := max(offset-total, 0)
-		page, n, err := fetch(root, max(need, 1), skip)
-		if err != nil {
-			return nil, 0, err
-		}
-		if need > 0 {
-			items = append(items, page[:min(len(page), need)]...)
-		}
-		total += n
-	}
-	return items, total, nil
 }
 
 func (h *Handler) createTerm(c *gin.Context) {

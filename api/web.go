@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"termgoal/app"
 	"termgoal/catalog"
 	"termgoal/edge"
 
@@ -56,7 +57,7 @@ var webFuncs = template.FuncMap{
 		}
 		return ""
 	},
-	"datetime": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") },
+	"datetime": func(t time.Time) string { return t.In(app.ChinaTime).Format("2006-01-02 15:04") },
 	"add":      func(a, b int) int { return a + b },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

@@ -113,21 +113,21 @@ type resultsData struct {
 // webResults lists the archived results in use under the caller's grants, a tab per use.
 func (h *Handler) webResults(c *gin.Context) {
 	acc := edge.Caller(c)
-	use := c.DefaultQuery("use", ResultUses[0])
-	if !slices.Contains(ResultUses, use) {
+	use := c.DefaultQuery("use", app.ResultUses[0])
+	if !slices.Contains(app.ResultUses, use) {
 		h.webFail(c, termgoal.Errorf(termgoal.EINVALID, "appraisal.use", "no such use of results", "use", use))
 		return
 	}
 	year, _ := strconv.Atoi(c.Query("year"))
 	page, limit, offset := webPaging(c)
-	items, total, err := pagedAcross(app.ScopeRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.AppraisalRecord, int, error) {
+	items, total, err := app.PagedAcross(app.ScopeRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.AppraisalRecord, int, error) {
 		return h.store.ResultsInUse(c.Request.Context(), root, year, use, l, o)
 	})
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	d := resultsData{Use: use, Uses: ResultUses, Items: items}
+	d := resultsData{Use: use, Uses: app.ResultUses, Items: items}
 	base := "/results?use=" + url.QueryEscape(use)
 	if year > 0 {
 		d.Year = strconv.Itoa(year)

@@ -36,7 +36,7 @@ type appraisalTask struct {
 	Outcomes      []termgoal.Outcome
 	TermEnd       bool
 	Annual        []workflows.AnnualResult // the term's annual results (end of term)
-	Warnings      []TermWarning            // the holder's term rules (end of term)
+	Warnings      []app.TermWarning        // the holder's term rules (end of term)
 	AdjRows       []int
 	AppealOpen    bool // the holder may still appeal
 	Progress      bool // a progress report item by item, not a follow-up in words
@@ -120,7 +120,7 @@ func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *apprai
 	}](p.State, "appraisal")
 	d.Year = max(d.Year, st.Year)
 	d.RaterScore = st.RaterScore
-	d.Annual, d.Warnings = st.Annual, termWarnings(lang, st.Warnings)
+	d.Annual, d.Warnings = st.Annual, app.TermWarnings(lang, st.Warnings)
 	if d.RaterScore != nil {
 		d.Computed = d.Scale.GradeOf(*d.RaterScore).Code
 	}

@@ -23,7 +23,7 @@ type auditData struct {
 // webAuditLog shows the audit log the caller may read (app.Service.AuditLog), filtered by
 // process, action, actor and dates, a page at a time.
 func (h *Handler) webAuditLog(c *gin.Context) {
-	q := auditQuery(c)
+	q := app.AuditQueryOf(c.Request.URL.Query())
 	f, err := q.Filter()
 	if err != nil {
 		h.webFail(c, err)

@@ -60,7 +60,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
 	page, limit, offset := webPaging(c)
-	items, total, err := pagedAcross(app.AdminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
+	items, total, err := app.PagedAcross(app.AdminRoots(acc), limit, offset, func(root string, l, o int) ([]termgoal.Campaign, int, error) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {

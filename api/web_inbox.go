@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/edge"
 	"termgoal/postgres"
 )
@@ -56,7 +57,7 @@ var inboxSortOptions = map[string][]sortOption{
 // and ?page. Showing a copy marks it read.
 func (h *Handler) webInbox(c *gin.Context) {
 	ctx, acc := c.Request.Context(), edge.Caller(c)
-	f, err := h.inboxQuery(c)
+	f, err := app.InboxFilterOf(c.Request.URL.Query(), edge.Caller(c).ID, h.ops.Today())
 	if err != nil {
 		h.webFail(c, err)
 		return

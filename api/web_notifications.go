@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/catalog"
 	"termgoal/edge"
 	"termgoal/notify"
@@ -19,7 +20,7 @@ import (
 
 // notificationsData is a page of the caller's notifications.
 type notificationsData struct {
-	Items      []NotificationView
+	Items      []app.NotificationView
 	UnreadOnly bool // ?unread=true: the unread ones only
 	Pager      pager
 }
@@ -40,7 +41,7 @@ func (h *Handler) webNotifications(c *gin.Context) {
 	if unread {
 		base += "?unread=true"
 	}
-	p.Data = notificationsData{Items: notificationViews(p.Lang, ns), UnreadOnly: unread, Pager: newPager(base, page, total)}
+	p.Data = notificationsData{Items: app.NotificationViews(p.Lang, ns), UnreadOnly: unread, Pager: newPager(base, page, total)}
 	h.render(c, http.StatusOK, "notifications", p)
 }
 

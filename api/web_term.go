@@ -78,7 +78,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 			}
 		}
 	}
-	d.InForce, err = h.store.PlanInForce(ctx, t.ID, endOfDay(today))
+	d.InForce, err = h.store.PlanInForce(ctx, t.ID, app.EndOfDay(today))
 	if err != nil && !isNotFound(err) {
 		h.webFail(c, err)
 		return
@@ -104,7 +104,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	}
 	d.Admin = app.IsAdmin(edge.Caller(c), path)
 	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
-	d.AppraisalKinds = AppraisalKinds
+	d.AppraisalKinds = app.AppraisalKinds
 	p.Title = t.HolderName + " · " + p.Title
 	p.Data = d
 	h.render(c, status, "term", p)

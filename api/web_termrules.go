@@ -25,7 +25,7 @@ type termRulesData struct {
 	Orgs  []orgOption
 	OrgID int64
 	AsOf  string
-	Items []TermRulesReportItem
+	Items []app.TermRulesReportItem
 	Pager pager
 }
 
@@ -89,7 +89,7 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 	}
 	page, limit, offset := webPaging(c)
 	p := h.newPage(c, "web.term_rules_title")
-	items, total, err := h.termRulesReport(ctx, p.Lang, path, asOf, limit, offset)
+	items, total, err := h.ops.TermRulesReport(ctx, p.Lang, path, asOf, limit, offset)
 	if err != nil {
 		h.webFail(c, err)
 		return
@@ -114,7 +114,7 @@ func (h *Handler) webDay(v string) (time.Time, error) {
 
 // personData is the person page.
 type personData struct {
-	PersonTermRules
+	app.PersonTermRules
 	Age        int
 	HasAge     bool
 	Outcomes   []termgoal.Outcome
@@ -141,17 +141,17 @@ func (h *Handler) webPerson(c *gin.Context) {
 	outcome := c.Query("outcome")
 	// An outcome proposes the next post: it is checked as a nomination.
 	nomination := c.Query("nomination") == "true" || outcome != ""
-	rules, err := h.personTermRules(c.Request.Context(), p.Lang, person, terms, asOf, nomination)
+	rules, err := h.ops.PersonTermRules(c.Request.Context(), p.Lang, person, terms, asOf, nomination)
 	if err != nil {
 		h.webFail(c, err)
 		return
 	}
-	d := personData{PersonTermRules: rules, Outcomes: termOutcomes, Outcome: outcome}
+	d := personData{PersonTermRules: rules, Outcomes: app.TermOutcomes, Outcome: outcome}
 	if person.BirthDate != nil {
 		d.Age, d.HasAge = termgoal.AgeOn(*person.BirthDate, asOf), true
 	}
 	if outcome != "" {
-		if err := termgoal.CheckOutcome(termgoal.Outcome(outcome), warningsOf(rules.Warnings)); err != nil {
+		if err := termgoal.CheckOutcome(termgoal.Outcome(outcome), app.WarningsOf(rules.Warnings)); err != nil {
 			_, _, d.OutcomeErr = edge.Problem(c, h.log, err)
 		} else {
 			d.OutcomeOK = true

@@ -72,3 +72,10 @@ func (s *Service) needPlanInForce(ctx context.Context, termID int64) error {
 func errAppraisalExists() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
 }
+
+// AppraisalKinds are the appraisals an administrator starts by hand; a handover's appraisal
+// starts with the handover.
+var AppraisalKinds = []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEnd}
+
+// ResultUses are the uses of archived results GET /results filters on, as the store names them.
+var ResultUses = []string{"advanced", "promotion", "improve", "rectify", "measure"}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"time"
 
@@ -66,4 +67,10 @@ func (q AuditQuery) Filter() (postgres.AuditFilter, error) {
 		}
 	}
 	return f, nil
+}
+
+// AuditQueryOf reads the audit log's filter from a query, for the API and the page.
+func AuditQueryOf(q url.Values) AuditQuery {
+	return AuditQuery{ProcessID: q.Get("process_id"), Action: q.Get("action"), Actor: q.Get("actor"),
+		From: q.Get("from"), To: q.Get("to")}
 }

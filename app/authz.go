@@ -83,3 +83,22 @@ func AdminRoots(a *termgoal.Account) []string {
 	}
 	return ScopeRoots(&admin)
 }
+
+// PagedAcross pages through several disjoint subtrees as if they were one list.
+func PagedAcross[T any](roots []string, limit, offset int, fetch func(root string, limit, offset int) ([]T, int, error)) ([]T, int, error) {
+	var items []T
+	total := 0
+	for _, root := range roots {
+		need := limit - len(items)
+		skip := max(offset-total, 0)
+		page, n, err := fetch(root, max(need, 1), skip)
+		if err != nil {
+			return nil, 0, err
+		}
+		if need > 0 {
+			items = append(items, page[:min(len(page), need)]...)
+		}
+		total += n
+	}
+	return items, total, nil
+}

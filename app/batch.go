@@ -271,3 +271,11 @@ func (s *Service) RunningMatches(ctx context.Context, acc *termgoal.Account, f p
 	}
 	return ids, total, err
 }
+
+// EndOfDay is the last moment of day d in China (the store keeps microseconds). A day is asked
+// about as a whole: a version that came into force during it is the one in force on it, as it
+// is for the rest of the day.
+func EndOfDay(d time.Time) time.Time {
+	y, m, dd := d.Date()
+	return time.Date(y, m, dd+1, 0, 0, 0, 0, ChinaTime).Add(-time.Microsecond)
+}

@@ -121,3 +121,20 @@ func (s *Service) runCampaign(ctx context.Context, camp *termgoal.Campaign, orgP
 	run.RunID = we.GetRunID()
 	return run, nil
 }
+
+// AdminCampaign loads campaign id and checks that acc administers its org; it answers the
+// campaign and its org's path.
+func (s *Service) AdminCampaign(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Campaign, string, error) {
+	camp, err := s.Store.Campaign(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := s.OrgPath(ctx, camp.OrgID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !IsAdmin(acc, path) {
+		return nil, "", ErrForbidden()
+	}
+	return camp, path, nil
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"termgoal/notify"
+	"termgoal/postgres"
+
 	"termgoal"
 )
 
@@ -103,4 +106,25 @@ func (s *Service) AppraisalView(ctx context.Context, acc *termgoal.Account, id s
 		v.Sheets = []termgoal.ScoreSheet{}
 	}
 	return v, nil
+}
+
+// NotificationView is an in-app notification with its text in the caller's language and the
+// app path it points to.
+type NotificationView struct {
+	postgres.Notification
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+	Link    string `json:"link,omitempty"`
+}
+
+// NotificationViews composes the notifications' texts in lang, with the app path each points
+// to (the JSON list and the notifications page).
+func NotificationViews(lang string, ns []postgres.Notification) []NotificationView {
+	views := make([]NotificationView, len(ns))
+	for i, n := range ns {
+		link := notify.LinkPath(n.Kind, n.ProcessID, n.TaskID)
+		m := notify.Compose(lang, n.Kind, n.Params, link)
+		views[i] = NotificationView{Notification: n, Subject: m.Subject, Text: m.Text, Link: link}
+	}
+	return views
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 
 	"termgoal/catalog"
 
@@ -117,4 +118,13 @@ var ValidKey = regexp.MustCompile(`^[\x21-\x7e]{1,200}$`)
 // printable ASCII characters.
 func ErrBadKey() error {
 	return termgoal.Errorf(termgoal.EMALFORMED, "action.bad_key", "the Idempotency-Key must be 1 to 200 printable ASCII characters")
+}
+
+// ParseID reads a positive numeric ID; anything else is an unknown one (404).
+func ParseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, ErrNotFound()
+	}
+	return id, nil
 }
