@@ -21,6 +21,7 @@ import (
 	"termgoal/edge"
 	"termgoal/metrics"
 	"termgoal/postgres"
+	"termgoal/web"
 )
 
 // Config is what New needs. Store and Log are required; Temporal may be nil only where no
@@ -48,6 +49,7 @@ type Handler struct {
 	store    *postgres.Store
 	temporal client.Client
 	ops      *app.Service // the operations the pages and the JSON handlers call
+	pages    *web.Handler // the web pages, mounted outside /api/v1
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	engine   *gin.Engine
@@ -91,6 +93,11 @@ func newHandler(cfg Config) (*Handler, error) {
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
 		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL})
 	h.sessions = newSessions(cfg)
+	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions})
+	if err != nil {
+		return nil, err
+	}
+	h.pages = pages
 	h.engine = h.routes()
 	return h, nil
 }

@@ -8,14 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"termgoal/edge"
-
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 // Session and token lifetimes (S1).

@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"termgoal/catalog"
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/trace"
 
 	"termgoal"
+	"termgoal/catalog"
+	"termgoal/edge"
 )
 
 // fail answers err as `{"error":{"code","message"}}` with the status of its code and stops the

@@ -10,11 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 func TestErrorStatusTable(t *testing.T) {

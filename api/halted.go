@@ -3,9 +3,9 @@ package api
 import (
 	"net/http"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
+
+	"termgoal/edge"
 )
 
 // RestartRequest restarts a halted process (app.Service.Restart).

@@ -8,11 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 // Limits at the edge (issue 16): nothing a request carries reaches the store or a workflow
@@ -41,7 +40,7 @@ func (h *Handler) refuseHostile(c *gin.Context) {
 		if isAPI(c.Request) {
 			h.fail(c, err)
 		} else {
-			h.webFail(c, err)
+			h.pages.Fail(c, err)
 		}
 		return
 	}

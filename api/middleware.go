@@ -6,12 +6,11 @@ import (
 	"regexp"
 	"time"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/trace"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)

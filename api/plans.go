@@ -7,9 +7,9 @@ package api
 import (
 	"net/http"
 
-	"termgoal/app"
-
 	"github.com/gin-gonic/gin"
+
+	"termgoal/app"
 )
 
 // getPlanInForce answers the version of term :id's plan in force on ?on= (YYYY-MM-DD, default

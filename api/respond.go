@@ -7,11 +7,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 // maxBody bounds every JSON request body.

@@ -4,9 +4,9 @@ import (
 	_ "embed"
 	"net/http"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
+
+	"termgoal/edge"
 )
 
 //go:embed openapi.json
@@ -25,7 +25,7 @@ func (h *Handler) routes() *gin.Engine {
 	r.GET("/healthz", gin.WrapF(healthz))
 	// The client is read at each probe: tests set it after the routes.
 	r.GET("/readyz", func(c *gin.Context) { readyz(c.Writer, c.Request, h.store, h.temporal, h.log) })
-	h.webRoutes(r) // the web pages (web.go), outside /api/v1
+	h.pages.Routes(r) // the web pages (package web), outside /api/v1
 
 	v1 := r.Group("/api/v1", noCache)
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) })

@@ -42,12 +42,6 @@ func (h *Handler) inbox(c *gin.Context) {
 	list(c, tasks, total)
 }
 
-// TaskCounts is the badge every page shows next to the inbox link.
-type TaskCounts struct {
-	Open    int `json:"open"`
-	Overdue int `json:"overdue"`
-}
-
 // taskCounts answers the counts of the caller's inbox for a menu badge and the tabs.
 func (h *Handler) taskCounts(c *gin.Context) {
 	n, err := h.store.InboxCounts(c.Request.Context(), edge.Caller(c).ID, h.ops.Today())

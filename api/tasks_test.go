@@ -9,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"termgoal/edge"
-
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/edge"
 )
 
 // inboxFixture gives the account "nobody" an inbox (today is the handler's today):

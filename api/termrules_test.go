@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"termgoal"
 	"termgoal/app"
 	"termgoal/catalog"
-
-	"termgoal"
 )
 
 // termRulesWorld adds to the fixture, as of 2025-06-01:

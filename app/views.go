@@ -4,10 +4,9 @@ import (
 	"context"
 	"time"
 
+	"termgoal"
 	"termgoal/notify"
 	"termgoal/postgres"
-
-	"termgoal"
 )
 
 // NoticeView is a public notice with the plan it publishes, or for an appraisal the result

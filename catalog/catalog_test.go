@@ -133,3 +133,31 @@ func TestUIVocabularyIsTranslated(t *testing.T) {
 		t.Errorf("TL = %q", got)
 	}
 }
+
+// TestWebTemplateKeysAreTranslated checks that every message key the page templates name
+// literally is in both catalogs.
+func TestWebTemplateKeysAreTranslated(t *testing.T) {
+	files, err := filepath.Glob("../web/templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	key := regexp.MustCompile(`\.T "([a-z_]+\.[a-z_.]+)"`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range key.FindAllSubmatch(b, -1) {
+			n++
+			for _, lang := range Langs {
+				if !HasKey(lang, string(m[1])) {
+					t.Errorf("%s: %s lacks %s", filepath.Base(f), lang, m[1])
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("found only %d keys; the pattern is broken", n)
+	}
+}

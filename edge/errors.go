@@ -7,11 +7,10 @@ import (
 	"regexp"
 	"strconv"
 
-	"termgoal/catalog"
-
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/catalog"
 )
 
 // Error codes of the HTTP edge itself, next to the domain's (termgoal.E*).

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"fmt"
@@ -93,17 +93,17 @@ func (h *Handler) loadTask(c *gin.Context) (*termgoal.Task, bool) {
 		if isNotFound(err) {
 			err = termgoal.Errorf(termgoal.ENOTFOUND, "task.not_found", "no such task")
 		}
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return nil, false
 	}
 	if t.AccountID != acc.ID {
 		path, err := h.ops.OrgPath(ctx, t.OrgID)
 		if err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return nil, false
 		}
 		if !app.IsAdmin(acc, path) {
-			h.webFail(c, app.ErrForbidden())
+			h.Fail(c, app.ErrForbidden())
 			return nil, false
 		}
 	}
@@ -127,17 +127,17 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		Pledges:      termgoal.Pledges}
 	var err error
 	if d.Process, err = h.store.Process(ctx, t.ProcessID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Term, err = h.store.Term(ctx, t.TermID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Years = d.Term.Years()
 	versions, err := h.store.PlanVersions(ctx, t.TermID)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if len(versions) > 0 {
@@ -147,7 +147,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	case "draft":
 		tpl, err := h.store.Template(ctx, d.Term.TemplateID)
 		if err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		d.Categories = tpl.Categories
@@ -162,13 +162,13 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		}
 	case "answer":
 		if d.Opinions, err = h.store.Opinions(ctx, t.ProcessID); err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 	case "resolve":
 		objs, err := h.store.Objections(ctx, t.ProcessID)
 		if err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		for _, o := range objs {
@@ -181,11 +181,11 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		}
 	}
 	if d.Ops, err = h.taskOps(ctx, edge.Caller(c), t, d.Process, d.Term); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, t, d.Process, d.Term); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	p.Title = p.T("web.task_title", "kind", p.TV("task_kinds.", t.Kind))
@@ -307,7 +307,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 	if err != nil {
 		code, status, _ := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		p := h.newPage(c, "web.task_title")

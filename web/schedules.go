@@ -1,4 +1,4 @@
-package api
+package web
 
 // The campaign schedules page (P7): the yearly schedules of the orgs the caller administers,
 // a form to add one and a button to delete one. It goes through schedules.go.
@@ -31,11 +31,11 @@ func (h *Handler) webSchedules(c *gin.Context) {
 func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 	orgs, err := h.adminOrgs(c, edge.Caller(c))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, app.ErrForbidden())
+		h.Fail(c, app.ErrForbidden())
 		return
 	}
 	d := schedulesData{Kinds: app.ScheduleKinds}
@@ -49,7 +49,7 @@ func (h *Handler) renderSchedules(c *gin.Context, status int, p *webPage) {
 		d.Days = append(d.Days, i)
 	}
 	if d.Items, err = h.ops.CampaignSchedules(c.Request.Context(), edge.Caller(c)); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	p.Data = d
@@ -78,7 +78,7 @@ func (h *Handler) webCreateSchedule(c *gin.Context) {
 // webDeleteSchedule deletes schedule :id.
 func (h *Handler) webDeleteSchedule(c *gin.Context) {
 	if err := h.ops.DeleteCampaignSchedule(c.Request.Context(), edge.Caller(c), edge.Actor(c), c.Param("id")); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	h.flash(c, edge.T(c, "web.schedule_deleted", nil))

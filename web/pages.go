@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/http"
@@ -59,7 +59,7 @@ func (h *Handler) webNotices(c *gin.Context) {
 	page, limit, offset := webPaging(c)
 	ns, total, err := h.store.Notices(c.Request.Context(), "open", limit, offset)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	p := h.newPage(c, "web.notices_title")
@@ -84,12 +84,12 @@ func (h *Handler) renderNotice(c *gin.Context, status int, p *webPage) {
 		if isNotFound(err) {
 			err = termgoal.Errorf(termgoal.ENOTFOUND, "notice.not_found", "no such notice")
 		}
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	term, err := h.store.Term(c.Request.Context(), v.Notice.TermID)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if p == nil {
@@ -127,7 +127,7 @@ func (h *Handler) webObjection(c *gin.Context) {
 		h.formError(c, p, form, kerr)
 		status := edge.ErrorStatus(termgoal.ErrorCode(kerr))
 		if status == http.StatusInternalServerError {
-			h.webFail(c, kerr)
+			h.Fail(c, kerr)
 			return
 		}
 		h.renderNotice(c, status, p)

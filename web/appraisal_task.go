@@ -1,4 +1,4 @@
-package api
+package web
 
 // The task forms of appraisals and reports (P4, P5, P6, P8): the self-assessment, a rater's
 // scoring sheet, the result determination, the holder's feedback or appeal, the appeal review

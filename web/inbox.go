@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/http"
@@ -59,7 +59,7 @@ func (h *Handler) webInbox(c *gin.Context) {
 	ctx, acc := c.Request.Context(), edge.Caller(c)
 	f, err := app.InboxFilterOf(c.Request.URL.Query(), edge.Caller(c).ID, h.ops.Today())
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if f.Box == "" {
@@ -81,22 +81,22 @@ func (h *Handler) webInbox(c *gin.Context) {
 			}
 		}
 		if err == nil {
-			_, err = h.store.ReadCopies(ctx, acc.ID, unread, h.cfg.Now())
+			_, err = h.store.ReadCopies(ctx, acc.ID, unread, h.ops.Now())
 		}
 	} else {
 		d.Tasks, total, err = h.store.Inbox(ctx, f)
 	}
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Counts, err = h.store.InboxCounts(ctx, acc.ID, h.ops.Today()); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	orgs, err := h.store.InboxOrgs(ctx, acc.ID)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	for _, o := range orgs {

@@ -1,4 +1,4 @@
-package api
+package web
 
 // The operations of the web pages (T3, A3): the panel of operations on a task page beside the
 // step's own form, and the signers and the administrators' panel on the process page. Every
@@ -328,12 +328,12 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	ctx, acc := c.Request.Context(), edge.Caller(c)
 	proc, err := h.processOf(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	v, err := h.ops.ProcessView(ctx, edge.Caller(c), proc)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d := processData{ProcessView: v, Years: v.Term.Years()}
@@ -341,7 +341,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		d.Latest = &v.PlanVersions[0]
 	}
 	if d.Ops, err = h.processOpsFor(ctx, acc, proc, v.Term); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	seats := 0
@@ -369,11 +369,11 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		d.Tally = &t
 	}
 	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Attachments, d.AttachmentsTotal, err = h.store.Attachments(ctx, proc.ID, maxPageAttachments, 0); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.CanUpload = proc.Status == "running"
@@ -452,7 +452,7 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 	ctx := c.Request.Context()
 	proc, err := h.processOf(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	form, ok := h.postForm(c)
@@ -535,7 +535,7 @@ func (p *webPage) VFor(action, name string) string {
 func (h *Handler) webRestart(c *gin.Context) {
 	proc, err := h.processOf(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	form, ok := h.postForm(c)

@@ -1,8 +1,8 @@
-package api
+package web
 
 // The notifications page (T6) and the attachments of the process page (T3). The texts of a
 // notification are composed in the page's language as the JSON list composes them; following
-// one marks it read. Uploads go through saveAttachment, the JSON API's checks.
+// one marks it read. Uploads go through app.Service.AddAttachment, with the JSON API's checks.
 
 import (
 	"fmt"
@@ -16,6 +16,7 @@ import (
 	"termgoal/catalog"
 	"termgoal/edge"
 	"termgoal/notify"
+	"termgoal/postgres"
 )
 
 // notificationsData is a page of the caller's notifications.
@@ -33,7 +34,7 @@ func (h *Handler) webNotifications(c *gin.Context) {
 	unread := c.Query("unread") == "true"
 	ns, total, err := h.store.Notifications(ctx, acc.ID, unread, limit, offset)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	p := h.newPage(c, "web.notifications_title")
@@ -51,12 +52,12 @@ func (h *Handler) webOpenNotification(c *gin.Context) {
 	ctx, acc := c.Request.Context(), edge.Caller(c)
 	n, err := h.store.Notification(ctx, acc.ID, c.Query("id"))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if n.ReadAt == nil {
 		if _, err := h.store.MarkRead(ctx, acc.ID, []string{n.ID}, false); err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 	}
@@ -72,7 +73,7 @@ func (h *Handler) webOpenNotification(c *gin.Context) {
 func (h *Handler) webMarkAllRead(c *gin.Context) {
 	n, err := h.store.MarkRead(c.Request.Context(), edge.Caller(c).ID, nil, true)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_marked_read", map[string]any{"count": n}))
@@ -88,14 +89,18 @@ const maxPageAttachments = 200
 func (h *Handler) webAddAttachment(c *gin.Context) {
 	proc, err := h.processOf(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
-	a, err := h.saveAttachment(c, proc)
+	name, data, step, err := edge.ReadUpload(c)
+	var a *postgres.Attachment
+	if err == nil {
+		a, err = h.ops.AddAttachment(c.Request.Context(), edge.Actor(c), proc, name, data, step)
+	}
 	if err != nil {
 		code, status, msg := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN || code == termgoal.EUNAVAILABLE {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		p := h.newPage(c, "web.process_title")

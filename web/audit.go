@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/http"
@@ -26,14 +26,14 @@ func (h *Handler) webAuditLog(c *gin.Context) {
 	q := app.AuditQueryOf(c.Request.URL.Query())
 	f, err := q.Filter()
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	page, limit, offset := webPaging(c)
 	f.Limit, f.Offset, f.NewestFirst = limit, offset, true
 	items, total, err := h.ops.AuditLog(c.Request.Context(), edge.Caller(c), f)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	query := url.Values{}

@@ -1,4 +1,4 @@
-package api
+package web
 
 // The campaign pages (P7): the list of campaigns with a form to start one, and a campaign's
 // progress with a "remind the laggards" form and a "run again" button. They go through the
@@ -48,11 +48,11 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 	acc := edge.Caller(c)
 	orgs, err := h.adminOrgs(c, acc)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, app.ErrForbidden())
+		h.Fail(c, app.ErrForbidden())
 		return
 	}
 	d := campaignsData{Kinds: app.CampaignKinds, Year: h.ops.Today().Year() - 1}
@@ -64,7 +64,7 @@ func (h *Handler) renderCampaigns(c *gin.Context, status int, p *webPage) {
 		return h.store.Campaigns(c.Request.Context(), root, l, o)
 	})
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Items, d.Pager = items, newPager("/campaigns", page, total)
@@ -100,12 +100,12 @@ func (h *Handler) webCampaign(c *gin.Context) {
 func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
 	camp, _, err := h.adminCampaign(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	prog, err := h.store.CampaignProgress(c.Request.Context(), camp, h.ops.Today())
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d := campaignData{Campaign: camp, Progress: prog}
@@ -128,7 +128,7 @@ func (h *Handler) renderCampaign(c *gin.Context, status int, p *webPage) {
 func (h *Handler) webCampaignAct(c *gin.Context) {
 	camp, _, err := h.adminCampaign(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	form, ok := h.postForm(c)
@@ -164,7 +164,7 @@ func (h *Handler) webCampaignAct(c *gin.Context) {
 func (h *Handler) webFormRefused(c *gin.Context, err error) (int, bool) {
 	code, status, _ := edge.Problem(c, h.log, err)
 	if code == termgoal.EINTERNAL || code == termgoal.EFORBIDDEN {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return 0, false
 	}
 	return status, true
@@ -185,3 +185,12 @@ func (h *Handler) refuseForm(c *gin.Context, form url.Values, err error, titleKe
 // appraisalSteps are the steps of an appraisal in their order, for a campaign's progress.
 var appraisalSteps = []termgoal.Step{termgoal.StepSelfAssessment, termgoal.StepScoring, termgoal.StepResult, termgoal.StepNotice,
 	termgoal.StepFeedback, termgoal.StepAppealReview, termgoal.StepArchived, termgoal.StepCancelled}
+
+// adminCampaign loads campaign :id and checks the caller administers its org.
+func (h *Handler) adminCampaign(c *gin.Context) (*termgoal.Campaign, string, error) {
+	id, err := edge.ParseID(c.Param("id"))
+	if err != nil {
+		return nil, "", err
+	}
+	return h.ops.AdminCampaign(c.Request.Context(), edge.Caller(c), id)
+}

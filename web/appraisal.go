@@ -1,4 +1,4 @@
-package api
+package web
 
 // The appraisal pages (P5, P6, P8): an appraisal with its self-assessment, named scoring
 // sheets, result, appeal and consequences, with the administrator's ballot codes; the results
@@ -40,16 +40,16 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	ctx := c.Request.Context()
 	v, err := h.ops.AppraisalView(c.Request.Context(), edge.Caller(c), c.Param("id"))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d := appraisalPageData{AppraisalView: v, Issued: issued}
 	if d.Term, err = h.store.Term(ctx, v.Appraisal.TermID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Items, err = h.planOf(ctx, d.Term.ID, v.Process.Version); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Ballots = app.StateValue[struct {
@@ -57,14 +57,14 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	}](v.Process.State, "appraisal").Ballots
 	path, err := h.ops.OrgPath(ctx, v.Appraisal.OrgID)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Admin = app.IsAdmin(edge.Caller(c), path)
 	if d.Admin && v.Process.Status == "running" {
 		cfg, err := h.ops.AppraisalConfig(ctx, v.Process)
 		if err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		for _, g := range cfg.Groups {
@@ -115,7 +115,7 @@ func (h *Handler) webResults(c *gin.Context) {
 	acc := edge.Caller(c)
 	use := c.DefaultQuery("use", app.ResultUses[0])
 	if !slices.Contains(app.ResultUses, use) {
-		h.webFail(c, termgoal.Errorf(termgoal.EINVALID, "appraisal.use", "no such use of results", "use", use))
+		h.Fail(c, termgoal.Errorf(termgoal.EINVALID, "appraisal.use", "no such use of results", "use", use))
 		return
 	}
 	year, _ := strconv.Atoi(c.Query("year"))
@@ -124,7 +124,7 @@ func (h *Handler) webResults(c *gin.Context) {
 		return h.store.ResultsInUse(c.Request.Context(), root, year, use, l, o)
 	})
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d := resultsData{Use: use, Uses: app.ResultUses, Items: items}
@@ -162,7 +162,7 @@ func (h *Handler) webCastBallot(c *gin.Context) {
 	if err := h.ops.CastBallot(c.Request.Context(), c.ClientIP(), req); err != nil {
 		code, status, _ := edge.Problem(c, h.log, err)
 		if code == termgoal.EINTERNAL {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		p := h.newPage(c, "web.ballot_title")

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"net/http"
@@ -58,7 +58,7 @@ func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.
 		_, d.Running, err = h.ops.RunningMatches(ctx, edge.Caller(c), f, 1)
 	}
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Items, d.Pager = items, newPager("/processes?"+d.Query, page, total)

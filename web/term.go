@@ -1,4 +1,4 @@
-package api
+package web
 
 // The term page (P1, P3): the term's facts, the plan in force today with its yearly targets,
 // every plan version with the period it was in force, and the term's processes (its goal
@@ -58,7 +58,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	ctx := c.Request.Context()
 	t, path, err := h.pageTerm(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	today := h.ops.Today()
@@ -69,7 +69,7 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	if t.PostID != nil {
 		posts, err := h.store.Posts(ctx, t.OrgID)
 		if err != nil {
-			h.webFail(c, err)
+			h.Fail(c, err)
 			return
 		}
 		for _, p := range posts {
@@ -80,20 +80,20 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	}
 	d.InForce, err = h.store.PlanInForce(ctx, t.ID, app.EndOfDay(today))
 	if err != nil && !isNotFound(err) {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Versions, err = h.store.PlanVersions(ctx, t.ID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if d.Processes, err = h.store.ProcessesOfTerm(ctx, t.ID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.MayAmend = t.Status == "goals_in_force" && app.MayAmend(edge.Caller(c), t, path)
 	if d.Progress, err = h.store.ProgressReports(ctx, t.ID); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	switch {
@@ -118,7 +118,7 @@ func (h *Handler) termForm(c *gin.Context, do func(t *termgoal.Term, form url.Va
 		err = app.ErrForbidden()
 	}
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	form, ok := h.postForm(c)
@@ -169,12 +169,12 @@ func (h *Handler) webAmend(c *gin.Context) {
 	ctx := c.Request.Context()
 	t, _, err := h.pageTerm(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	pid, err := h.ops.StartAmendment(ctx, edge.Caller(c), edge.Actor(c), t, c.PostForm("reason"))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	h.flash(c, edge.T(c, "web.amendment_started", nil))

@@ -1,4 +1,4 @@
-package api
+package web
 
 // The term-rules pages (DOMAIN.md "Term rules"): the admin report for an org subtree, with
 // violations highlighted, and a person's page with their terms, warnings and a term-end
@@ -15,6 +15,7 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
+	"termgoal/postgres"
 )
 
 // AnyAdmin reports whether the caller administers some org: the header links the report.
@@ -54,11 +55,11 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 	acc := edge.Caller(c)
 	orgs, err := h.adminOrgs(c, acc)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if len(orgs) == 0 {
-		h.webFail(c, app.ErrForbidden())
+		h.Fail(c, app.ErrForbidden())
 		return
 	}
 	d := termRulesData{OrgID: orgs[0].ID}
@@ -67,31 +68,31 @@ func (h *Handler) webTermRulesReport(c *gin.Context) {
 	}
 	if v := c.Query("org_id"); v != "" {
 		if d.OrgID, err = strconv.ParseInt(v, 10, 64); err != nil {
-			h.webFail(c, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_id", "org_id must be a positive number", "name", "org_id"))
+			h.Fail(c, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_id", "org_id must be a positive number", "name", "org_id"))
 			return
 		}
 	}
 	asOf, err := h.webDay(c.Query("as_of"))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.AsOf = asOf.Format(time.DateOnly)
 	ctx := c.Request.Context()
 	path, err := h.ops.OrgPath(ctx, d.OrgID)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	if !app.IsAdmin(acc, path) {
-		h.webFail(c, app.ErrForbidden())
+		h.Fail(c, app.ErrForbidden())
 		return
 	}
 	page, limit, offset := webPaging(c)
 	p := h.newPage(c, "web.term_rules_title")
 	items, total, err := h.ops.TermRulesReport(ctx, p.Lang, path, asOf, limit, offset)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d.Items = items
@@ -129,12 +130,12 @@ type personData struct {
 func (h *Handler) webPerson(c *gin.Context) {
 	person, terms, err := h.readablePerson(c)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	asOf, err := h.webDay(c.Query("as_of"))
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	p := h.newPage(c, "web.person_title")
@@ -143,7 +144,7 @@ func (h *Handler) webPerson(c *gin.Context) {
 	nomination := c.Query("nomination") == "true" || outcome != ""
 	rules, err := h.ops.PersonTermRules(c.Request.Context(), p.Lang, person, terms, asOf, nomination)
 	if err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	d := personData{PersonTermRules: rules, Outcomes: app.TermOutcomes, Outcome: outcome}
@@ -160,4 +161,14 @@ func (h *Handler) webPerson(c *gin.Context) {
 	p.Title = person.Name + " · " + p.Title
 	p.Data = d
 	h.render(c, http.StatusOK, "person", p)
+}
+
+// readablePerson loads person :id and their terms and checks that the caller may read their
+// term rules.
+func (h *Handler) readablePerson(c *gin.Context) (*termgoal.Person, []postgres.HeldTerm, error) {
+	id, err := edge.ParseID(c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h.ops.ReadablePerson(c.Request.Context(), edge.Caller(c), id)
 }

@@ -1,10 +1,11 @@
-package api
-
-// The web pages (T1, A2, P9, O5): server-rendered html/template pages next to the JSON API,
-// calling the same operations and views of app.Service (SignIn, Act, ProcessView, NoticeView,
-// the authorization checks). Templates and static files are embedded and parsed once at start-up. Every form
-// that changes something carries an idempotency key generated when the form is rendered, so a
-// double submit applies the action once (T7).
+// Package web serves the web pages (T1, A2, P9, O5): server-rendered html/template pages next
+// to the JSON API (package api, which mounts them), calling the same operations and views of
+// app.Service (SignIn, Act, ProcessView, NoticeView, the authorization checks) and sharing its
+// edge (package edge: the caller, the language, the error table). Templates and static files
+// are embedded and parsed once at start-up. Every form that changes something carries an
+// idempotency key generated when the form is rendered, so a double submit applies the action
+// once (T7).
+package web
 
 import (
 	"embed"
@@ -12,22 +13,56 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
-	"termgoal/app"
-	"termgoal/catalog"
-	"termgoal/edge"
-
+	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
+	"termgoal/catalog"
+	"termgoal/edge"
+	"termgoal/postgres"
 )
 
-//go:embed web/templates/*.html web/static/*
+// Config is what the pages need: the store they read, the operations they call, the log and
+// the browser sessions the JSON API's handler shares with them.
+type Config struct {
+	Store    *postgres.Store
+	Ops      *app.Service
+	Log      *slog.Logger
+	Sessions *scs.SessionManager
+}
+
+// Handler serves the pages: each decodes the request, calls an operation or a view of ops and
+// renders its template.
+type Handler struct {
+	store    *postgres.Store
+	ops      *app.Service
+	log      *slog.Logger
+	sessions *scs.SessionManager
+}
+
+// New parses the templates and returns the pages' handler.
+func New(cfg Config) (*Handler, error) {
+	if err := loadWebTemplates(); err != nil {
+		return nil, err
+	}
+	return &Handler{store: cfg.Store, ops: cfg.Ops, log: cfg.Log, sessions: cfg.Sessions}, nil
+}
+
+// TaskCounts is the badge every page shows next to the inbox link.
+type TaskCounts struct {
+	Open    int
+	Overdue int
+}
+
+//go:embed templates/*.html static/*
 var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
@@ -71,7 +106,7 @@ var webFuncs = template.FuncMap{
 	"target": func(targets map[string]string, year int) string {
 		return targets[fmt.Sprint(year)]
 	},
-	// The appraisal pages (web_appraisal.go).
+	// The appraisal pages (appraisal.go).
 	"score":         fmtScore,
 	"actualOf":      actualOf,
 	"sheetScore":    sheetScore,
@@ -86,9 +121,9 @@ func loadWebTemplates() error {
 		webTemplates = map[string]*template.Template{}
 		for _, p := range webPages {
 			t, err := template.New("layout").Funcs(webFuncs).ParseFS(webFS,
-				"web/templates/layout.html", "web/templates/"+p+".html")
+				"templates/layout.html", "templates/"+p+".html")
 			if err != nil {
-				webTemplatesErr = fmt.Errorf("api: web template %s: %w", p, err)
+				webTemplatesErr = fmt.Errorf("web: template %s: %w", p, err)
 				return
 			}
 			webTemplates[p] = t
@@ -100,13 +135,10 @@ func loadWebTemplates() error {
 // Session keys of the web pages.
 const sessionFlash = "flash"
 
-// webRoutes adds the web pages to the route table. The JSON API lives under /api/v1, the
-// pages everywhere else.
-func (h *Handler) webRoutes(r *gin.Engine) {
-	if err := loadWebTemplates(); err != nil {
-		panic(err) // the templates are embedded: a parse error is a programming error
-	}
-	static, err := fs.Sub(webFS, "web/static")
+// Routes adds the web pages to the route table. The JSON API lives under /api/v1, the pages
+// everywhere else.
+func (h *Handler) Routes(r *gin.Engine) {
+	static, err := fs.Sub(webFS, "static")
 	if err != nil {
 		panic(err)
 	}
@@ -256,7 +288,7 @@ func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
 func (h *Handler) render(c *gin.Context, status int, name string, p *webPage) {
 	t, ok := webTemplates[name]
 	if !ok {
-		h.webFail(c, fmt.Errorf("no page template %q", name))
+		h.Fail(c, fmt.Errorf("no page template %q", name))
 		return
 	}
 	var b strings.Builder
@@ -269,8 +301,8 @@ func (h *Handler) render(c *gin.Context, status int, name string, p *webPage) {
 	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
 }
 
-// webFail shows err on the error page with the status of its code, in the caller's language.
-func (h *Handler) webFail(c *gin.Context, err error) {
+// Fail shows err on the error page with the status of its code, in the caller's language.
+func (h *Handler) Fail(c *gin.Context, err error) {
 	_, status, msg := edge.Problem(c, h.log, err)
 	if status == http.StatusUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login")
@@ -286,7 +318,7 @@ func (h *Handler) webFail(c *gin.Context, err error) {
 // postForm parses the posted form; a malformed one is shown on the error page.
 func (h *Handler) postForm(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
-		h.webFail(c, edge.ErrMalformed(err))
+		h.Fail(c, edge.ErrMalformed(err))
 		return nil, false
 	}
 	return c.Request.PostForm, true
@@ -333,7 +365,7 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 		return
 	}
 	if err := edge.StartSession(c, h.sessions, acc); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	h.webAudit(c, "signed_in")
@@ -346,7 +378,7 @@ func (h *Handler) webLogout(c *gin.Context) {
 		h.webAudit(c, "signed_out")
 	}
 	if err := h.sessions.Destroy(c.Request.Context()); err != nil {
-		h.webFail(c, err)
+		h.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/login")
@@ -364,4 +396,9 @@ func (h *Handler) webAudit(c *gin.Context, action string) {
 func isNotFound(err error) bool {
 	var e *termgoal.Error
 	return errors.As(err, &e) && e.Code == termgoal.ENOTFOUND
+}
+
+// processOf loads process :id if the caller may see it.
+func (h *Handler) processOf(c *gin.Context) (*termgoal.Process, error) {
+	return h.ops.VisibleProcess(c.Request.Context(), edge.Caller(c), c.Param("id"))
 }
