@@ -30,15 +30,8 @@ func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (time.Time,
 
 // calendar builds the calendar from the shipped data and the admin table.
 func (a *Activities) calendar(ctx context.Context) (*calendar.Calendar, error) {
-	days, years, err := a.Store.CalendarAdmin(ctx)
-	if err != nil {
-		return nil, domain(err)
-	}
-	admin := make([]calendar.Day, len(days))
-	for i, d := range days {
-		admin[i] = calendar.Day{Date: d.Day, Working: d.Working, Name: d.Name}
-	}
-	return calendar.New(admin, years), nil
+	cal, err := a.Store.Calendar(ctx)
+	return cal, domain(err)
 }
 
 // ReminderInput asks for the next reminder of a step due on Due after the instant After.

@@ -112,3 +112,25 @@ func (h *Handler) putCalendarYear(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"year": year, "days": req.Days})
 	}
 }
+
+// dashboard answers the administrator's dashboard (A1) of the orgs they administer, or of
+// ?org_id=, with ?stuck_days= working days without a change making a process stuck.
+func (h *Handler) dashboard(c *gin.Context) {
+	org, ok := h.intQuery(c, "org_id")
+	if !ok {
+		return
+	}
+	stuck, ok := h.intQuery(c, "stuck_days")
+	if !ok {
+		return
+	}
+	if c.Query("stuck_days") == "" {
+		stuck = app.DefaultStuckDays
+	}
+	d, err := h.ops.Dashboard(c.Request.Context(), edge.Caller(c), int64(org), stuck)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}

@@ -13,7 +13,7 @@ import (
 
 // listProcesses answers the processes in the caller's scope, or under ?org_id=, newest first,
 // with their org's and holder's names: ?holder= (part of a name), ?kind=, ?step=, ?status=,
-// ?overdue=true.
+// ?overdue=true, ?template_id=.
 func (h *Handler) listProcesses(c *gin.Context) {
 	limit, offset, ok := h.paging(c)
 	if !ok {
@@ -27,9 +27,13 @@ func (h *Handler) listProcesses(c *gin.Context) {
 		list(c, []postgres.ProcessRow{}, 0) // no grant: nothing to list
 		return
 	}
+	tmpl, ok := h.intQuery(c, "template_id")
+	if !ok {
+		return
+	}
 	items, total, err := h.ops.ProcessList(c.Request.Context(), edge.Caller(c), postgres.ProcessFilter{OrgPaths: roots,
 		Holder: strings.TrimSpace(c.Query("holder")), Kind: c.Query("kind"), Step: termgoal.Step(c.Query("step")),
-		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", Limit: limit, Offset: offset})
+		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", TemplateID: int64(tmpl), Limit: limit, Offset: offset})
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -110,6 +110,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/admin/reassign", h.batchReassign)
 	a.POST("/processes/batch", h.batchOver)
 	a.GET("/audit", h.auditLog)
+	a.GET("/dashboard", h.dashboard)
 	a.GET("/calendar/years", h.calendarYears)
 	a.PUT("/calendar/years/:year", h.putCalendarYear)
 	a.POST("/accounts", h.createAccount)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"termgoal/calendar"
 )
 
 // CalendarDay is an administrator's correction to the working-day calendar: a holiday
@@ -36,6 +38,19 @@ func (s *Store) CalendarAdmin(ctx context.Context) ([]CalendarDay, []int, error)
 	}
 	years, err := list(ctx, s.db, scanYear, `SELECT year FROM calendar_years ORDER BY year`)
 	return days, years, err
+}
+
+// Calendar builds the working-day calendar from the shipped data and the admin corrections.
+func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
+	days, years, err := s.CalendarAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	admin := make([]calendar.Day, len(days))
+	for i, d := range days {
+		admin[i] = calendar.Day{Date: d.Day, Working: d.Working, Name: d.Name}
+	}
+	return calendar.New(admin, years), nil
 }
 
 // AddCalendarYear replaces a year's admin days with days and marks the year known, in one

@@ -221,6 +221,10 @@ type ProcessFilter struct {
 	Step     termgoal.Step
 	Status   string
 	Holder   string // part of the holder's or the org's name, any case
+	// OrgID keeps the processes in that org's subtree (0: anywhere under OrgPaths, which still
+	// bound what is seen); TemplateID those of terms on that template (0: any).
+	OrgID      int64
+	TemplateID int64
 	// Overdue keeps running processes whose step was due before Today.
 	Overdue bool
 	Today   time.Time
@@ -248,7 +252,9 @@ func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow,
 		WHERE o.path LIKE ANY($1) AND ($2::text = '' OR p.kind = $2) AND ($3::text = '' OR p.step = $3)
 			AND ($4::text = '' OR p.status = $4)
 			AND ($5::text = '' OR o.name ILIKE '%' || $5 || '%' OR pe.name ILIKE '%' || $5 || '%')
-			AND (NOT $6 OR (p.status = 'running' AND p.step_due_on < $7))`,
+			AND (NOT $6 OR (p.status = 'running' AND p.step_due_on < $7))
+			AND ($8::bigint = 0 OR tm.template_id = $8)
+			AND ($9::bigint = 0 OR o.path LIKE (SELECT sub.path FROM orgs sub WHERE sub.id = $9) || '%')`,
 		`p.started_at DESC, p.id`, f.Limit, f.Offset, subtrees(f.OrgPaths), f.Kind, string(f.Step), f.Status, likeEscape(f.Holder),
-		f.Overdue, dateArg(f.Today))
+		f.Overdue, dateArg(f.Today), f.TemplateID, f.OrgID)
 }

@@ -410,6 +410,10 @@ func TestProcessList(t *testing.T) {
 	want(postgres.ProcessFilter{OrgPaths: all, Overdue: true}, "goal-1/Li Wei/true")
 	want(postgres.ProcessFilter{OrgPaths: all, Holder: "li w"}, "goal-1/Li Wei/true")
 	want(postgres.ProcessFilter{OrgPaths: all, Holder: "hill"}, "goal-2/Hill village/false")
+	want(postgres.ProcessFilter{OrgPaths: all, OrgID: other.ID}, "goal-2/Hill village/false")
+	want(postgres.ProcessFilter{OrgPaths: []string{w.town.Path}, OrgID: other.ID}) // outside what is seen
+	want(postgres.ProcessFilter{OrgPaths: all, TemplateID: w.template.ID}, "goal-1/Li Wei/true", "goal-2/Hill village/false")
+	want(postgres.ProcessFilter{OrgPaths: all, TemplateID: w.template.ID + 1})
 	want(postgres.ProcessFilter{OrgPaths: all, Status: "completed"})
 	c = w.change("goal-3/c/1", 9, termgoal.StepInForce, "in_force") // completed, no step due
 	c.Process.ID, c.Process.Status, c.Process.StepDueOn = "goal-3", "completed", nil

@@ -20,6 +20,7 @@ import (
 type processesData struct {
 	Holder, Kind, Step, Status string
 	Overdue                    bool
+	OrgID, TemplateID          int64  // set by the dashboard's links
 	Query                      string // the filters, for the pager and the batch form's return
 	Items                      []postgres.ProcessRow
 	Pager                      pager
@@ -28,8 +29,9 @@ type processesData struct {
 	Running                    int // the running processes a batch would touch
 }
 
-// processFilter reads the list's filters from q (the query, or a batch form), and the filters set, for links.
-func processFilter(q url.Values) (postgres.ProcessFilter, url.Values) {
+// processFilter reads the list's filters from q (the query, or a batch form), and the filters set, for links. An
+// org or template that is not a number is refused.
+func processFilter(q url.Values) (postgres.ProcessFilter, url.Values, error) {
 	f := postgres.ProcessFilter{Holder: strings.TrimSpace(q.Get("holder")), Kind: q.Get("kind"), Step: termgoal.Step(q.Get("step")),
 		Status: q.Get("status"), Overdue: q.Get("overdue") == "1"}
 	kept := url.Values{}
@@ -41,13 +43,27 @@ func processFilter(q url.Values) (postgres.ProcessFilter, url.Values) {
 	if f.Overdue {
 		kept.Set("overdue", "1")
 	}
-	return f, kept
+	for name, dst := range map[string]*int64{"org_id": &f.OrgID, "template_id": &f.TemplateID} {
+		if v := q.Get(name); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				return f, kept, termgoal.Errorf(termgoal.EMALFORMED, "error.bad_id", name+" must be a positive number", "name", name)
+			}
+			*dst = id
+			kept.Set(name, v)
+		}
+	}
+	return f, kept, nil
 }
 
 // renderProcesses renders the process list the filters in q select, with status.
 func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.Values) {
-	f, kept := processFilter(q)
-	d := processesData{Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
+	f, kept, err := processFilter(q)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	d := processesData{OrgID: f.OrgID, TemplateID: f.TemplateID, Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
 		Kinds: catalog.Names("process_kinds."), Steps: catalog.Names("steps."), Statuses: catalog.Names("process_status."),
 		Admin: app.IsAnyAdmin(edge.Caller(c))}
 	page, limit, offset := webPaging(c)
@@ -81,8 +97,11 @@ func (h *Handler) webProcessesBatch(c *gin.Context) {
 	}
 	key, err := formKey(form)
 	var b app.Batch
+	f, kept, ferr := processFilter(form)
 	if err == nil {
-		f, _ := processFilter(form)
+		err = ferr
+	}
+	if err == nil {
 		days, _ := strconv.Atoi(strings.TrimSpace(form.Get("days")))
 		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, form.Get("action"), days, form.Get("reason"), key)
 	}
@@ -91,6 +110,5 @@ func (h *Handler) webProcessesBatch(c *gin.Context) {
 		return
 	}
 	h.flash(c, edge.T(c, "web.batch_done", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()}))
-	_, kept := processFilter(form)
 	c.Redirect(http.StatusSeeOther, "/processes?"+kept.Encode())
 }

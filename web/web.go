@@ -67,7 +67,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -183,6 +183,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/appraisals/:id/ballot-codes", h.webBallotCodes)
 	p.GET("/results", h.webResults)
 	p.GET("/audit", h.webAuditLog)
+	p.GET("/dashboard", h.webDashboard)
 	p.GET("/campaigns", h.webCampaigns)
 	p.POST("/campaigns", h.webStartCampaign)
 	p.GET("/campaigns/:id", h.webCampaign)

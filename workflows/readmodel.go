@@ -64,6 +64,8 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
 			"window_over": s.WindowOver, "doc_number": s.DocNumber, "steps": s.Template.Steps(),
 			"signers": s.Signers, "copied_to": s.CopiedTo,
+			// The template the process started with, for the dashboard's count by version.
+			"template": map[string]any{"id": s.Template.ID, "version": s.Template.Version},
 		},
 	}
 	if status == "running" {

@@ -1,0 +1,175 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"termgoal"
+)
+
+// DashboardFilter scopes the administrator's dashboard (A1) to org subtrees. Today is the day
+// overdue counts from; a running process whose last change came before StuckBefore is stuck.
+type DashboardFilter struct {
+	OrgPaths    []string
+	Today       time.Time
+	StuckBefore time.Time
+}
+
+// Count is one bar of the dashboard: a value (a kind, a step, an org's id, a template) and
+// how many running processes have it.
+type Count struct {
+	Key   string `json:"key"`
+	Label string `json:"label,omitempty"` // an org's or a template's name
+	N     int    `json:"n"`
+}
+
+// StepSpan is how many steps of one name took from one day to another; the dashboard turns
+// the spans into working days with the calendar.
+type StepSpan struct {
+	Step     string
+	From, To time.Time
+	N        int
+}
+
+// DashboardCounts are the dashboard's numbers the database counts.
+type DashboardCounts struct {
+	Running          int     `json:"running"`
+	ByKind           []Count `json:"by_kind"`
+	ByStep           []Count `json:"by_step"`
+	ByOrg            []Count `json:"by_org"`
+	ByTemplate       []Count `json:"by_template"`
+	OverdueTasks     int     `json:"overdue_tasks"`
+	OverdueProcesses int     `json:"overdue_processes"`
+	Stuck            int     `json:"stuck"`
+}
+
+// inScope is the condition on processes p of orgs o the dashboard counts: running, under $1.
+const inScope = `p.status = 'running' AND o.path LIKE ANY($1)`
+
+// Dashboard counts the running processes f selects by kind, step, org and template, with the
+// overdue tasks and processes and the stuck processes.
+func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (DashboardCounts, error) {
+	var d DashboardCounts
+	roots := subtrees(f.OrgPaths)
+	err := s.db.QueryRowContext(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE p.step_due_on < $2), count(*) FILTER (WHERE p.updated_at < $3)
+		FROM processes p JOIN orgs o ON o.id = p.org_id WHERE `+inScope, roots, dateArg(f.Today), f.StuckBefore).
+		Scan(&d.Running, &d.OverdueProcesses, &d.Stuck)
+	if err != nil {
+		return d, mapError(err, "dashboard")
+	}
+	err = s.db.QueryRowContext(ctx, `
+		SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id
+		WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE ANY($1)`, roots, dateArg(f.Today)).Scan(&d.OverdueTasks)
+	if err != nil {
+		return d, mapError(err, "dashboard")
+	}
+	groups := []struct {
+		dst  *[]Count
+		cols string
+	}{
+		{&d.ByKind, `p.kind, ''`},
+		{&d.ByStep, `p.step, ''`},
+		{&d.ByOrg, `o.id::text, o.name`},
+		// The template a process started with (kept in its state since the dashboard), else
+		// its term's template as it is now.
+		{&d.ByTemplate, `tp.id::text || ':' || COALESCE(p.state->'template'->>'version', tp.version::text),
+			tp.name || ' v' || COALESCE(p.state->'template'->>'version', tp.version::text)`},
+	}
+	for _, g := range groups {
+		*g.dst, err = list(ctx, s.db, func(r scanner) (Count, error) {
+			var c Count
+			err := r.Scan(&c.Key, &c.Label, &c.N)
+			return c, err
+		}, `SELECT `+g.cols+`, count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
+			JOIN terms tm ON tm.id = p.term_id JOIN templates tp ON tp.id = tm.template_id
+			WHERE `+inScope+` GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, roots)
+		if err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// StepSpans answers, for the steps ended in processes under f's subtrees, how many took from
+// which day to which (China days): a step starts when the one before it ended, the first when
+// its process started.
+func (s *Store) StepSpans(ctx context.Context, f DashboardFilter) ([]StepSpan, error) {
+	return list(ctx, s.db, func(r scanner) (StepSpan, error) {
+		var sp StepSpan
+		err := r.Scan(&sp.Step, &sp.From, &sp.To, &sp.N)
+		return sp, err
+	}, `SELECT step, from_day, to_day, count(*) FROM (
+			SELECT ps.step,
+				(COALESCE(lag(ps.at) OVER (PARTITION BY ps.process_id ORDER BY ps.seq), p.started_at) AT TIME ZONE 'Asia/Shanghai')::date AS from_day,
+				(ps.at AT TIME ZONE 'Asia/Shanghai')::date AS to_day
+			FROM process_steps ps JOIN processes p ON p.id = ps.process_id JOIN orgs o ON o.id = p.org_id
+			WHERE o.path LIKE ANY($1)) spans
+		GROUP BY 1, 2, 3`, subtrees(f.OrgPaths))
+}
+
+// CampaignUnit is one unit of a campaign's progress: an org directly under the campaign's org
+// with its subtree (or the campaign's org itself, for its own terms), the terms the campaign
+// covers there and where their processes stand.
+type CampaignUnit struct {
+	OrgID     int64  `json:"org_id"`
+	OrgName   string `json:"org_name"`
+	Terms     int    `json:"terms"`
+	Started   int    `json:"started"`
+	Running   int    `json:"running"`
+	Completed int    `json:"completed"`
+	Overdue   int    `json:"overdue"`
+}
+
+// CampaignUnits is a campaign with its progress per unit.
+type CampaignUnits struct {
+	Campaign termgoal.Campaign `json:"campaign"`
+	Units    []CampaignUnit    `json:"units"`
+}
+
+// unitsOf is the FROM part that maps each term t of org o under campaign org $1 to its unit u.
+const unitsOf = `orgs u JOIN orgs o ON o.id = u.id OR (u.id <> $1 AND o.path LIKE u.path || '%')
+	JOIN terms t ON t.org_id = o.id`
+
+// CampaignUnits answers the newest campaigns (at most limit) on orgs under roots, each with its
+// progress per unit, today being the day overdue counts from. A goal-setting campaign covers
+// every term of its subtree; an appraisal campaign the terms its year appraises (as
+// CampaignProgress counts them).
+func (s *Store) CampaignUnits(ctx context.Context, roots []string, today time.Time, limit int) ([]CampaignUnits, error) {
+	camps, err := list(ctx, s.db, scanCampaign, `SELECT `+campaignCols+` FROM campaigns c JOIN orgs o ON o.id = c.org_id
+		WHERE o.path LIKE ANY($1) ORDER BY c.created_at DESC, c.id DESC LIMIT $2`, subtrees(roots), limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CampaignUnits, len(camps))
+	for i, c := range camps {
+		q := `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
+				count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
+				count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
+			FROM ` + unitsOf + ` LEFT JOIN processes pr ON pr.term_id = t.id AND pr.kind = $2
+			WHERE (u.id = $1 OR u.parent_id = $1) GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
+		args := []any{c.OrgID, c.Kind, dateArg(today)}
+		if isAppraisal(c.Kind) {
+			q = `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
+					count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
+					count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
+				FROM ` + unitsOf + ` LEFT JOIN (appraisals a JOIN processes pr ON pr.id = a.process_id)
+					ON a.term_id = t.id AND a.kind = $2 AND a.year = $4
+				WHERE (u.id = $1 OR u.parent_id = $1) AND (pr.id IS NOT NULL OR (t.start_on <= make_date($4, 12, 31)
+					AND t.end_on >= make_date($4, 1, 1)
+					AND EXISTS (SELECT 1 FROM plan_versions v WHERE v.term_id = t.id AND v.status = 'in_force')))
+				GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
+			args = append(args, c.Year)
+		}
+		units, err := list(ctx, s.db, func(r scanner) (CampaignUnit, error) {
+			var u CampaignUnit
+			err := r.Scan(&u.OrgID, &u.OrgName, &u.Terms, &u.Started, &u.Running, &u.Completed, &u.Overdue)
+			return u, err
+		}, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = CampaignUnits{Campaign: c, Units: units}
+	}
+	return out, nil
+}
