@@ -165,4 +165,22 @@ func TestWebTerm(t *testing.T) {
 	if !strings.Contains(body, `<a href="`+path+`" id="term-link">`) {
 		t.Error("process page does not link the term page")
 	}
+
+	// Two versions side by side: by default the one before the latest and the latest; any two
+	// on asking. An item renamed in its category is one item changed, its title and targets marked.
+	body, _ = f.page("GET", "/processes/"+w.amd+"?from=1&to=3", f.aTok, 200)
+	for _, want := range []string{`id="plan-diff"`, `data-change="changed"`, "修改", "村集体收入", "调整后收入",
+		`<td class="changed">村集体收入</td>`, `<td class="changed">2026: 调整后收入2026 · 2027: 调整后收入2027</td>`,
+		`<option value="1" selected>`, `<option value="3" selected>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the versions side by side lack %q", want)
+		}
+	}
+	if strings.Contains(body, `<td class="num changed">`) {
+		t.Error("the unchanged weight is marked")
+	}
+	body, _ = f.page("GET", "/processes/"+w.amd+"?from=3&to=3&lang=en", f.aTok, 200)
+	if !strings.Contains(body, `data-change="same"`) || !strings.Contains(body, "Unchanged") || strings.Contains(body, `data-change="changed"`) {
+		t.Error("a version compared with itself shows changes")
+	}
 }

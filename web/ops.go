@@ -308,6 +308,7 @@ type processData struct {
 	*app.ProcessView
 	Years     []int
 	Latest    *termgoal.PlanVersion
+	Compare   *planCompare // two versions side by side, when there are two
 	Tally     *termgoal.Tally
 	Timeline  []termgoal.Audit
 	Assignees []termgoal.Actor // who may act on the current step now
@@ -340,6 +341,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	if len(v.PlanVersions) > 0 {
 		d.Latest = &v.PlanVersions[0]
 	}
+	d.Compare = comparePlans(v.PlanVersions, c.Query("from"), c.Query("to"))
 	if d.Ops, err = h.processOpsFor(ctx, acc, proc, v.Term); err != nil {
 		h.Fail(c, err)
 		return
@@ -548,4 +550,33 @@ func (h *Handler) webRestart(c *gin.Context) {
 	}
 	h.flash(c, catalog.TL(edge.Lang(c), "web.restarted", nil))
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
+}
+
+// planCompare is two versions of the plan side by side, with the changes marked (A2).
+type planCompare struct {
+	From, To *termgoal.PlanVersion
+	Versions []int // what the form offers
+	Changes  []termgoal.ItemChange
+}
+
+// comparePlans compares versions from and to of the plan (the numbers asked for; by default
+// the one before the latest and the latest), or answers nil when there are fewer than two.
+func comparePlans(versions []termgoal.PlanVersion, from, to string) *planCompare {
+	if len(versions) < 2 {
+		return nil
+	}
+	find := func(s string, def *termgoal.PlanVersion) *termgoal.PlanVersion {
+		for i := range versions {
+			if strconv.Itoa(versions[i].Version) == s {
+				return &versions[i]
+			}
+		}
+		return def
+	}
+	cmp := &planCompare{From: find(from, &versions[1]), To: find(to, &versions[0])}
+	for _, v := range versions {
+		cmp.Versions = append(cmp.Versions, v.Version)
+	}
+	cmp.Changes = termgoal.ComparePlans(cmp.From.Items, cmp.To.Items)
+	return cmp
 }

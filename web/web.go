@@ -14,8 +14,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -103,6 +105,15 @@ var webFuncs = template.FuncMap{
 	},
 	"weight":   func(f float64) string { return fmt.Sprintf("%g", f) },
 	"filesize": fileSize,
+	// targets shows an item's targets by year on one line.
+	"targets": func(targets map[string]string) string {
+		years := slices.Sorted(maps.Keys(targets))
+		parts := make([]string, len(years))
+		for i, y := range years {
+			parts[i] = y + ": " + targets[y]
+		}
+		return strings.Join(parts, " · ")
+	},
 	"target": func(targets map[string]string, year int) string {
 		return targets[fmt.Sprint(year)]
 	},
