@@ -26,6 +26,8 @@ type Activities struct {
 	Temporal client.Client
 	// Metrics times the read-model writes; nil records nothing.
 	Metrics *metrics.Metrics
+	// Acter applies the actions of a batch running in the background (batch.go).
+	Acter Acter
 }
 
 // Apply writes a workflow's Change to the read model. The store skips a change ID it has seen, so

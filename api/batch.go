@@ -21,6 +21,25 @@ type BatchResult struct {
 	Failed []BatchFailure `json:"failed"`
 }
 
+// BatchStarted answers a batch over more than app.BackgroundOver processes: it runs in the
+// background, and Status (GET) follows its progress.
+type BatchStarted struct {
+	BatchID string `json:"batch_id"`
+	Total   int    `json:"total"`
+	Status  string `json:"status"`
+}
+
+// getBatch answers a batch running in the background with its progress, to the one who
+// started it or a root administrator.
+func (h *Handler) getBatch(c *gin.Context) {
+	b, err := h.ops.BatchRun(c.Request.Context(), edge.Caller(c), c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, b)
+}
+
 // BatchFailure is one process the action was refused on, or whose outcome is unknown (code
 // "unavailable": send the batch again with the same Idempotency-Key).
 type BatchFailure struct {
@@ -54,7 +73,9 @@ type BatchOverRequest struct {
 	Kind    string        `json:"kind,omitempty"`
 	Step    termgoal.Step `json:"step,omitempty"`
 	Overdue bool          `json:"overdue,omitempty"`
-	Action  string        `json:"action"` // remind or extend_deadline
+	// IDs, when given, keeps only these of the processes the filters match (a selection).
+	IDs    []string `json:"ids,omitempty" limit:"10000"`
+	Action string   `json:"action"` // remind or extend_deadline
 	Days    int           `json:"days,omitempty"`
 	Reason  string        `json:"reason"`
 }
@@ -65,7 +86,11 @@ func (h *Handler) batchOver(c *gin.Context) {
 	var req BatchOverRequest
 	if key, ok := h.batchRequest(c, &req); ok {
 		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue}
-		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, req.Action, req.Days, req.Reason, key)
+		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, req.IDs, req.Action, req.Days, req.Reason, key)
+		if err == nil && b.Background != "" {
+			c.JSON(http.StatusAccepted, BatchStarted{BatchID: b.Background, Total: len(b.IDs), Status: "/api/v1/batches/" + b.Background})
+			return
+		}
 		h.batchAnswer(c, b, err)
 	}
 }

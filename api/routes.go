@@ -109,6 +109,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/admin/remind", h.batchRemind)
 	a.POST("/admin/reassign", h.batchReassign)
 	a.POST("/processes/batch", h.batchOver)
+	a.GET("/batches/:id", h.getBatch)
 	a.GET("/audit", h.auditLog)
 	a.GET("/dashboard", h.dashboard)
 	a.GET("/calendar/years", h.calendarYears)

@@ -118,6 +118,12 @@ func TestProcessListBatch(t *testing.T) {
 	if len(got) != 2 || got[0].WorkflowID != "gs-late" || got[0].UpdateName != workflows.UpdateRemind {
 		t.Fatalf("reminded %+v", got)
 	}
+	// A selection: only the ticked processes among those the filters match.
+	sel := url.Values{"key": {"B1s"}, "overdue": {"1"}, "action": {"remind"}, "reason": {"请尽快办理"}, "id": {"gs-late-2", "not-in-the-list"}}
+	f.formPost("/processes/batch", f.aTok, sel, 303)
+	if got := rec.take(); len(got) != 1 || got[0].WorkflowID != "gs-late-2" {
+		t.Fatalf("the selection reminded %+v", got)
+	}
 	form.Set("action", "extend_deadline")
 	form.Set("days", "3")
 	form.Set("key", "B2")
@@ -143,4 +149,41 @@ func TestProcessListBatch(t *testing.T) {
 	if audit.Total != 1 || audit.Items[0].Detail["done"] != 2.0 || audit.Items[0].Detail["days"] != 3.0 {
 		t.Errorf("audit %+v", audit.Items)
 	}
+}
+
+// A batch running in the background has its page: the progress, reloading itself while it
+// runs; only the one who started it (or a root administrator) reads it.
+func TestBatchPage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.accounts["adminA"]
+	if err := f.store.CreateBatch(ctx, postgres.BatchRun{ID: "b7", Action: "batch_remind", ActorID: admin.ID, ActorName: admin.DisplayName,
+		Total: 120, Detail: map[string]any{"reason": "请尽快办理"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.BatchChunkDone(ctx, "b7", 0, 24, 1); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := f.page("GET", "/batches/b7", f.aTok, 200)
+	for _, want := range []string{`<meta http-equiv="refresh" content="2">`, "批量催办", "请尽快办理", "已办理 24 个，未能办理 1 个，共 120 个",
+		`<progress max="120" value="25">`, `data-status="running"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("batch page lacks %q", want)
+		}
+	}
+	f.page("GET", "/batches/b7", f.a1Tok, 403)
+	f.page("GET", "/batches/b7", f.rootTok, 200)
+	f.page("GET", "/batches/nope", f.aTok, 404)
+	if err := f.store.FinishBatch(ctx, "b7", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := f.page("GET", "/batches/b7", f.aTok, 200); strings.Contains(body, "http-equiv") || !strings.Contains(body, `data-status="done"`) {
+		t.Errorf("a finished batch still reloads:\n%s", body)
+	}
+	var b postgres.BatchRun
+	f.do("GET", "/api/v1/batches/b7", f.aTok, nil, 200, &b)
+	if b.Done != 24 || b.Failed != 1 || b.Status != "done" {
+		t.Errorf("batch over the API %+v", b)
+	}
+	f.errCode("GET", "/api/v1/batches/b7", f.a1Tok, nil, 403)
 }

@@ -7,6 +7,10 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +18,7 @@ import (
 
 	"termgoal"
 	"termgoal/postgres"
+	"termgoal/start"
 	"termgoal/workflows"
 )
 
@@ -48,11 +53,18 @@ type BatchReassignRequest struct {
 }
 
 // Batch is what a batch did: the processes it acted on and each one's error (nil: applied;
-// EUNAVAILABLE: unknown, send the batch again with the same key).
+// EUNAVAILABLE: unknown, send the batch again with the same key). A batch over more than
+// BackgroundOver processes runs in the background instead: Background names it (BatchRun
+// follows it) and Errs is empty.
 type Batch struct {
-	IDs  []string
-	Errs []error
+	IDs        []string
+	Errs       []error
+	Background string
 }
+
+// BackgroundOver is how many processes a batch over the process list acts on while the
+// request waits; a larger one runs in the background as a Temporal workflow (workflows.Batch).
+const BackgroundOver = 50
 
 // Done counts the processes that took the action.
 func (b Batch) Done() int {
@@ -191,12 +203,14 @@ func (s *Service) BatchReassign(ctx context.Context, acc *termgoal.Account, acto
 		"org_id": req.OrgID, "from": req.From, "to": req.To, "reason": reason})
 }
 
-// BatchKey is the update ID of one process's action in a batch: the same batch key gives the
-// same ID, so a batch sent again applies at most once per process, and the action's name in
-// it keeps a remind and a reassign sent with one key apart.
+// BatchKey is the Idempotency-Key of one process's action in a batch: the same batch key
+// gives the same key, so a batch sent again applies at most once per process, and the
+// action's name in it keeps a remind and a reassign sent with one key apart.
 func BatchKey(key, action, processID string) string {
-	return "batch/" + action + "/" + key + "/" + processID
+	return batchKeyPrefix(key, action) + processID
 }
+
+func batchKeyPrefix(key, action string) string { return "batch/" + action + "/" + key + "/" }
 
 // batch runs action on each process with a few in flight at once.
 func (s *Service) batch(ctx context.Context, actor termgoal.Actor, action, key string, ids []string, input func() workflows.ActionInput) Batch {
@@ -225,9 +239,11 @@ func (s *Service) auditBatch(ctx context.Context, actor termgoal.Actor, action s
 }
 
 // BatchOver applies action (remind or extend_deadline, by days working days) with reason, as
-// actor, to every running process of the list f selects (A2) under the orgs acc administers,
-// under update IDs derived from key, and audits the batch once as batch_<action>.
-func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, f postgres.ProcessFilter, action string, days int, reason, key string) (Batch, error) {
+// actor, to every running process of the list f selects (A2) under the orgs acc administers
+// (only those of them in selected, when it names any), under update IDs derived from key, and
+// audits the batch once as batch_<action>. Over more than BackgroundOver processes it runs in
+// the background.
+func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, f postgres.ProcessFilter, selected []string, action string, days int, reason, key string) (Batch, error) {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case !IsAnyAdmin(acc):
@@ -243,19 +259,86 @@ func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor te
 	if err != nil {
 		return Batch{}, err
 	}
-	b := s.batch(ctx, actor, action, key, ids, func() workflows.ActionInput {
+	if len(selected) > 0 {
+		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(selected, id) })
+	}
+	input := func() workflows.ActionInput {
 		if action == workflows.UpdateExtend {
 			return &workflows.ExtendInput{Days: days, Reason: reason}
 		}
 		return &workflows.ReasonInput{Reason: reason}
-	})
+	}
 	detail := map[string]any{"holder": f.Holder, "kind": f.Kind, "step": string(f.Step), "overdue_only": f.Overdue, "reason": reason}
 	if action == workflows.UpdateExtend {
 		detail["days"] = days
 	}
+	if len(selected) > 0 {
+		detail["selected"] = len(selected)
+	}
+	if len(ids) > BackgroundOver {
+		id, err := s.background(ctx, actor, action, key, ids, input(), "batch_"+action, detail)
+		return Batch{IDs: ids, Background: id}, err
+	}
+	b := s.batch(ctx, actor, action, key, ids, input)
 	return b, s.auditBatch(ctx, actor, "batch_"+action, b, detail)
 }
 
+// background starts a batch of action over ids in the background (workflows.Batch) under the
+// batch key key, and records it for BatchRun; the same key again finds the batch already
+// running. The batch is audited once, as auditAction with detail, when it is done.
+func (s *Service) background(ctx context.Context, actor termgoal.Actor, action, key string, ids []string, input workflows.ActionInput, auditAction string, detail map[string]any) (string, error) {
+	if s.Temporal == nil {
+		return "", errNoTemporal
+	}
+	if key == "" {
+		key = randomID()
+	}
+	sum := sha256.Sum256([]byte(UpdateID(actor, key) + "/" + action))
+	id := hex.EncodeToString(sum[:8])
+	raw, err := json.Marshal(input)
+	if err != nil {
+		return "", err
+	}
+	err = s.Store.CreateBatch(ctx, postgres.BatchRun{ID: id, Action: auditAction, ActorID: actor.AccountID, ActorName: actor.Name,
+		IP: actor.IP, Total: len(ids), Detail: detail})
+	if err != nil {
+		return "", err
+	}
+	_, err = start.Once(ctx, s.Temporal, start.Run{ID: workflows.BatchID(id), Queue: workflows.TaskQueue, Workflow: workflows.BatchWorkflowName,
+		Input: workflows.BatchInput{BatchID: id, Action: action, KeyPrefix: batchKeyPrefix(key, action), Actor: actor, Input: raw, IDs: ids}})
+	if errors.Is(err, start.ErrTaken) {
+		err = nil // sent again: the batch runs, or has run, already
+	}
+	return id, err
+}
+
+// BatchRun answers a batch running in the background with its progress, to the one who
+// started it or a root administrator.
+func (s *Service) BatchRun(ctx context.Context, acc *termgoal.Account, id string) (*postgres.BatchRun, error) {
+	b, err := s.Store.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.ActorID != acc.ID && !IsRootAdmin(acc) {
+		return nil, ErrForbidden()
+	}
+	return b, nil
+}
+
+// ActJSON is Act with the input as JSON, for a batch running in the background
+// (activities.Acter).
+func (s *Service) ActJSON(ctx context.Context, actor termgoal.Actor, processID, action, key string, raw json.RawMessage) error {
+	mk, ok := workflows.Actions[action]
+	if !ok {
+		return termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
+	}
+	input := mk()
+	if err := json.Unmarshal(raw, input); err != nil {
+		return termgoal.Errorf(termgoal.EMALFORMED, "error.malformed", "the batch's input is not the action's: "+err.Error(), "detail", err.Error())
+	}
+	_, err := s.Act(ctx, actor, processID, action, key, input)
+	return err
+}
 // RunningMatches lists the running processes of the list f selects under the orgs acc
 // administers: what a batch over the list touches. With limit 1 it only counts them, for the
 // batch form's confirmation.

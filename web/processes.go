@@ -27,6 +27,7 @@ type processesData struct {
 	Kinds, Steps, Statuses     []string // what the filters offer
 	Admin                      bool
 	Running                    int // the running processes a batch would touch
+	BackgroundOver             int // a larger batch runs in the background
 }
 
 // processFilter reads the list's filters from q (the query, or a batch form), and the filters set, for links. An
@@ -65,7 +66,7 @@ func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.
 	}
 	d := processesData{OrgID: f.OrgID, TemplateID: f.TemplateID, Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
 		Kinds: catalog.Names("process_kinds."), Steps: catalog.Names("steps."), Statuses: catalog.Names("process_status."),
-		Admin: app.IsAnyAdmin(edge.Caller(c))}
+		Admin: app.IsAnyAdmin(edge.Caller(c)), BackgroundOver: app.BackgroundOver}
 	page, limit, offset := webPaging(c)
 	f.Limit, f.Offset = limit, offset
 	ctx := c.Request.Context()
@@ -103,12 +104,32 @@ func (h *Handler) webProcessesBatch(c *gin.Context) {
 	}
 	if err == nil {
 		days, _ := strconv.Atoi(strings.TrimSpace(form.Get("days")))
-		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, form.Get("action"), days, form.Get("reason"), key)
+		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, form["id"], form.Get("action"), days, form.Get("reason"), key)
 	}
 	if err != nil {
 		h.refuseForm(c, form, err, "web.processes_title", func(status int, p *webPage) { h.renderProcesses(c, status, p, form) })
 		return
 	}
+	if b.Background != "" {
+		c.Redirect(http.StatusSeeOther, "/batches/"+b.Background)
+		return
+	}
 	h.flash(c, edge.T(c, "web.batch_done", map[string]any{"done": b.Done(), "failed": len(b.IDs) - b.Done()}))
 	c.Redirect(http.StatusSeeOther, "/processes?"+kept.Encode())
+}
+
+// webBatch follows a batch running in the background: its progress, the page reloading
+// itself until the batch is done.
+func (h *Handler) webBatch(c *gin.Context) {
+	b, err := h.ops.BatchRun(c.Request.Context(), edge.Caller(c), c.Param("id"))
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	p := h.newPage(c, "web.batch_run_title")
+	p.Data = b
+	if b.Status == "running" {
+		p.Refresh = 2
+	}
+	h.render(c, http.StatusOK, "batch", p)
 }

@@ -69,7 +69,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -176,6 +176,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes", h.webProcesses)
 	p.POST("/processes/batch", h.webProcessesBatch)
+	p.GET("/batches/:id", h.webBatch)
 	p.GET("/processes/:id", h.webProcess)
 	p.POST("/processes/:id/act", h.webProcessAct)
 	p.POST("/processes/:id/restart", h.webRestart)
@@ -236,6 +237,7 @@ type webPage struct {
 	Flash   string
 	Error   string
 	Form    url.Values // what the user sent, shown again after a refusal
+	Refresh int        // seconds after which the page reloads itself (0: never)
 	Data    any
 }
 

@@ -8,6 +8,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"termgoal/activities"
+	"termgoal/app"
 	"termgoal/metrics"
 	"termgoal/notify"
 	"termgoal/postgres"
@@ -36,10 +37,12 @@ func New(c client.Client, store *postgres.Store) *Worker {
 // webhooks only) and the metrics the activities record (nil: none).
 func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier, m *metrics.Metrics) *Worker {
 	w := &Worker{}
+	// A batch running in the background acts through the same operation as the API.
+	acter := app.New(app.Service{Store: store, Temporal: c, Metrics: m})
 	for _, queue := range []string{workflows.TaskQueue, workflows.CampaignTaskQueue} {
 		q := sdkworker.New(c, queue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
 		workflows.Register(q)
-		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c, Metrics: m})
+		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c, Metrics: m, Acter: acter})
 		w.workers = append(w.workers, q)
 	}
 	return w

@@ -13,4 +13,5 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(Appraisal, workflow.RegisterOptions{Name: AppraisalWorkflowName})
 	r.RegisterWorkflowWithOptions(Report, workflow.RegisterOptions{Name: ReportWorkflowName})
 	r.RegisterWorkflowWithOptions(Term, workflow.RegisterOptions{Name: TermWorkflowName})
+	r.RegisterWorkflowWithOptions(Batch, workflow.RegisterOptions{Name: BatchWorkflowName})
 }
