@@ -75,9 +75,12 @@ type BatchOverRequest struct {
 	Overdue bool          `json:"overdue,omitempty"`
 	// IDs, when given, keeps only these of the processes the filters match (a selection).
 	IDs    []string `json:"ids,omitempty" limit:"10000"`
-	Action string   `json:"action"` // remind or extend_deadline
-	Days    int           `json:"days,omitempty"`
-	Reason  string        `json:"reason"`
+	Action string   `json:"action"` // remind, extend_deadline or reassign
+	// From and To: reassign moves the open tasks of account From to account To.
+	From   int64  `json:"from,omitempty"`
+	To     int64  `json:"to,omitempty"`
+	Days   int    `json:"days,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // batchOver reminds, or extends the step deadline of, every running process the filters
@@ -86,7 +89,8 @@ func (h *Handler) batchOver(c *gin.Context) {
 	var req BatchOverRequest
 	if key, ok := h.batchRequest(c, &req); ok {
 		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue}
-		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, req.IDs, req.Action, req.Days, req.Reason, key)
+		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.BatchOverInput{Filter: f, Selected: req.IDs,
+			Action: req.Action, Days: req.Days, From: req.From, To: req.To, Reason: req.Reason}, key)
 		if err == nil && b.Background != "" {
 			c.JSON(http.StatusAccepted, BatchStarted{BatchID: b.Background, Total: len(b.IDs), Status: "/api/v1/batches/" + b.Background})
 			return

@@ -124,6 +124,23 @@ func TestProcessListBatch(t *testing.T) {
 	if got := rec.take(); len(got) != 1 || got[0].WorkflowID != "gs-late-2" {
 		t.Fatalf("the selection reminded %+v", got)
 	}
+	// Reassign: only the processes where the first account holds an open task.
+	holder, due := f.accounts["holderA1"], mustDay("2026-01-05")
+	if err := f.store.Apply(ctx, termgoal.Change{ID: "gs-late/c/2", At: time.Now(), Action: "assigned",
+		Process: termgoal.Process{ID: "gs-late", Kind: "goal_setting", TermID: f.appraisalTerm(f.a1, f.tmpl, 0).ID, OrgID: f.a1.ID,
+			Step: termgoal.StepApproval, Status: "running", DeadlineOn: mustDay("2026-01-05"), StepDueOn: &due, StartedAt: time.Now()},
+		Open: []termgoal.Task{{ID: "gs-late-t", Kind: "approve", AccountID: holder.ID, DueOn: mustDay("2026-01-05")}}}); err != nil {
+		t.Fatal(err)
+	}
+	re := url.Values{"key": {"B1r"}, "overdue": {"1"}, "action": {"reassign"}, "from": {"holderA1"}, "to": {"nobody-here"}, "reason": {"休假"}}
+	f.formPost("/processes/batch", f.aTok, re, 422)
+	re.Set("to", "adminA")
+	f.formPost("/processes/batch", f.aTok, re, 303)
+	got = rec.take()
+	if in, _ := got[0].Args[0].(*workflows.ReassignInput); len(got) != 1 || got[0].WorkflowID != "gs-late" || in == nil ||
+		in.From != holder.ID || in.To.AccountID != f.accounts["adminA"].ID || in.Reason != "休假" {
+		t.Fatalf("reassigned %+v", got)
+	}
 	form.Set("action", "extend_deadline")
 	form.Set("days", "3")
 	form.Set("key", "B2")

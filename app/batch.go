@@ -173,27 +173,9 @@ func (s *Service) BatchReassign(ctx context.Context, acc *termgoal.Account, acto
 	if _, err := s.batchAdmin(ctx, acc, req.OrgID, req.Reason); err != nil {
 		return Batch{}, err
 	}
-	if req.From == 0 || req.To == 0 || req.From == req.To {
-		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "batch.accounts", "name two different accounts: from and to")
-	}
-	for _, id := range []int64{req.From, req.To} {
-		_, err := s.Store.Account(ctx, id)
-		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-			err = termgoal.Errorf(termgoal.EINVALID, "batch.account_unknown", "no such account", "id", id)
-		}
-		if err != nil {
-			return Batch{}, err
-		}
-	}
-	tasks, _, err := s.Store.Inbox(ctx, postgres.InboxFilter{AccountID: req.From, Box: termgoal.BoxTodo, OrgID: req.OrgID})
+	ids, err := s.reassignable(ctx, req.From, req.To, req.OrgID)
 	if err != nil {
 		return Batch{}, err
-	}
-	var ids []string
-	for _, t := range tasks {
-		if !slices.Contains(ids, t.ProcessID) {
-			ids = append(ids, t.ProcessID)
-		}
 	}
 	reason := strings.TrimSpace(req.Reason)
 	b := s.batch(ctx, actor, workflows.UpdateReassign, key, ids, func() workflows.ActionInput {
@@ -201,6 +183,34 @@ func (s *Service) BatchReassign(ctx context.Context, acc *termgoal.Account, acto
 	})
 	return b, s.auditBatch(ctx, actor, "batch_reassign", b, map[string]any{
 		"org_id": req.OrgID, "from": req.From, "to": req.To, "reason": reason})
+}
+
+// reassignable checks that from and to are two accounts and answers the processes (under org
+// orgID; 0: anywhere) where from holds an open task.
+func (s *Service) reassignable(ctx context.Context, from, to, orgID int64) ([]string, error) {
+	if from == 0 || to == 0 || from == to {
+		return nil, termgoal.Errorf(termgoal.EINVALID, "batch.accounts", "name two different accounts: from and to")
+	}
+	for _, id := range []int64{from, to} {
+		_, err := s.Store.Account(ctx, id)
+		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+			err = termgoal.Errorf(termgoal.EINVALID, "batch.account_unknown", "no such account", "id", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	tasks, _, err := s.Store.Inbox(ctx, postgres.InboxFilter{AccountID: from, Box: termgoal.BoxTodo, OrgID: orgID})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, t := range tasks {
+		if !slices.Contains(ids, t.ProcessID) {
+			ids = append(ids, t.ProcessID)
+		}
+	}
+	return ids, nil
 }
 
 // BatchKey is the Idempotency-Key of one process's action in a batch: the same batch key
@@ -238,49 +248,66 @@ func (s *Service) auditBatch(ctx context.Context, actor termgoal.Actor, action s
 	return s.Audit(ctx, actor, termgoal.Audit{Action: action, Detail: detail})
 }
 
-// BatchOver applies action (remind or extend_deadline, by days working days) with reason, as
-// actor, to every running process of the list f selects (A2) under the orgs acc administers
-// (only those of them in selected, when it names any), under update IDs derived from key, and
-// audits the batch once as batch_<action>. Over more than BackgroundOver processes it runs in
-// the background.
-func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, f postgres.ProcessFilter, selected []string, action string, days int, reason, key string) (Batch, error) {
-	reason = strings.TrimSpace(reason)
+// BatchOverInput is a batch over the process list (A2): the running processes Filter selects
+// (only those in Selected, when it names any), and what each takes: remind, extend_deadline by
+// Days working days, or reassign (the open tasks of account From go to account To), with Reason.
+type BatchOverInput struct {
+	Filter   postgres.ProcessFilter
+	Selected []string
+	Action   string
+	Days     int
+	From, To int64
+	Reason   string
+}
+
+// BatchOver applies in's action as actor to the running processes it selects under the orgs
+// acc administers, under update IDs derived from key, and audits the batch once as
+// batch_<action>. Over more than BackgroundOver processes it runs in the background.
+func (s *Service) BatchOver(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, in BatchOverInput, key string) (Batch, error) {
+	reason := strings.TrimSpace(in.Reason)
 	switch {
 	case !IsAnyAdmin(acc):
 		return Batch{}, ErrForbidden()
 	case reason == "":
 		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "batch.reason", "a batch operation needs a reason")
-	case action != workflows.UpdateRemind && action != workflows.UpdateExtend:
+	case in.Action != workflows.UpdateRemind && in.Action != workflows.UpdateExtend && in.Action != workflows.UpdateReassign:
 		return Batch{}, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
-	case action == workflows.UpdateExtend && (days < 1 || days > 60):
+	case in.Action == workflows.UpdateExtend && (in.Days < 1 || in.Days > 60):
 		return Batch{}, termgoal.Errorf(termgoal.EINVALID, "extend.days", "a deadline is extended by 1 to 60 working days")
 	}
+	f := in.Filter
 	ids, _, err := s.RunningMatches(ctx, acc, f, 0)
 	if err != nil {
 		return Batch{}, err
 	}
-	if len(selected) > 0 {
-		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(selected, id) })
-	}
-	input := func() workflows.ActionInput {
-		if action == workflows.UpdateExtend {
-			return &workflows.ExtendInput{Days: days, Reason: reason}
-		}
-		return &workflows.ReasonInput{Reason: reason}
-	}
+	keep := in.Selected
 	detail := map[string]any{"holder": f.Holder, "kind": f.Kind, "step": string(f.Step), "overdue_only": f.Overdue, "reason": reason}
-	if action == workflows.UpdateExtend {
-		detail["days"] = days
+	input := func() workflows.ActionInput { return &workflows.ReasonInput{Reason: reason} }
+	switch in.Action {
+	case workflows.UpdateExtend:
+		detail["days"] = in.Days
+		input = func() workflows.ActionInput { return &workflows.ExtendInput{Days: in.Days, Reason: reason} }
+	case workflows.UpdateReassign:
+		held, err := s.reassignable(ctx, in.From, in.To, 0)
+		if err != nil {
+			return Batch{}, err
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(held, id) })
+		detail["from"], detail["to"] = in.From, in.To
+		input = func() workflows.ActionInput {
+			return &workflows.ReassignInput{From: in.From, To: termgoal.Actor{AccountID: in.To}, Reason: reason}
+		}
 	}
-	if len(selected) > 0 {
-		detail["selected"] = len(selected)
+	if len(keep) > 0 {
+		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(keep, id) })
+		detail["selected"] = len(keep)
 	}
 	if len(ids) > BackgroundOver {
-		id, err := s.background(ctx, actor, action, key, ids, input(), "batch_"+action, detail)
+		id, err := s.background(ctx, actor, in.Action, key, ids, input(), "batch_"+in.Action, detail)
 		return Batch{IDs: ids, Background: id}, err
 	}
-	b := s.batch(ctx, actor, action, key, ids, input)
-	return b, s.auditBatch(ctx, actor, "batch_"+action, b, detail)
+	b := s.batch(ctx, actor, in.Action, key, ids, input)
+	return b, s.auditBatch(ctx, actor, "batch_"+in.Action, b, detail)
 }
 
 // background starts a batch of action over ids in the background (workflows.Batch) under the
@@ -339,6 +366,7 @@ func (s *Service) ActJSON(ctx context.Context, actor termgoal.Actor, processID, 
 	_, err := s.Act(ctx, actor, processID, action, key, input)
 	return err
 }
+
 // RunningMatches lists the running processes of the list f selects under the orgs acc
 // administers: what a batch over the list touches. With limit 1 it only counts them, for the
 // batch form's confirmation.

@@ -356,5 +356,9 @@ func TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow(t *testing.T) {
 	if diffs, err := app.Reconcile(context.Background(), s.store, s.client); err != nil || len(diffs) != 0 {
 		t.Fatalf("the read model differs from the workflows: %v %v", diffs, err)
 	}
+	// The dashboard's counts, kept by triggers, followed every write and every undo.
+	if n, err := s.store.DashboardDisagreements(context.Background()); err != nil || n != 0 {
+		t.Errorf("%d of the dashboard's counts disagree with the read model (%v)", n, err)
+	}
 	s.saveHistory(t, procs[0], "goalsetting_local_write_concurrent")
 }

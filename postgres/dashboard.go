@@ -43,69 +43,88 @@ type DashboardCounts struct {
 	Stuck            int     `json:"stuck"`
 }
 
-// inScope is the condition on processes p of orgs o the dashboard counts: running, under $1.
-const inScope = `p.status = 'running' AND o.path LIKE ANY($1)`
-
 // Dashboard counts the running processes f selects by kind, step, org and template, with the
-// overdue tasks and processes and the stuck processes.
+// overdue tasks and processes and the stuck processes. The groupings read process_counts,
+// which triggers keep as the read model is written; the counts that depend on the day read the
+// partial indexes of running processes and open tasks (migration 00013).
 func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (DashboardCounts, error) {
 	var d DashboardCounts
 	roots := subtrees(f.OrgPaths)
 	err := s.db.QueryRowContext(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE p.step_due_on < $2), count(*) FILTER (WHERE p.updated_at < $3)
-		FROM processes p JOIN orgs o ON o.id = p.org_id WHERE `+inScope, roots, dateArg(f.Today), f.StuckBefore).
-		Scan(&d.Running, &d.OverdueProcesses, &d.Stuck)
+		SELECT (SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
+				WHERE p.status = 'running' AND p.step_due_on < $2 AND o.path LIKE ANY($1)),
+			(SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
+				WHERE p.status = 'running' AND p.updated_at < $3 AND o.path LIKE ANY($1)),
+			(SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id
+				WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE ANY($1))`, roots, dateArg(f.Today), f.StuckBefore).
+		Scan(&d.OverdueProcesses, &d.Stuck, &d.OverdueTasks)
 	if err != nil {
 		return d, mapError(err, "dashboard")
 	}
-	err = s.db.QueryRowContext(ctx, `
-		SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id
-		WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE ANY($1)`, roots, dateArg(f.Today)).Scan(&d.OverdueTasks)
-	if err != nil {
-		return d, mapError(err, "dashboard")
-	}
+	// A process that does not say which version of its template it started with counts under
+	// its term's template as it is now.
+	const version = `COALESCE(NULLIF(split_part(c.template, ':', 2), ''), tp.version::text)`
 	groups := []struct {
 		dst  *[]Count
 		cols string
 	}{
-		{&d.ByKind, `p.kind, ''`},
-		{&d.ByStep, `p.step, ''`},
+		{&d.ByKind, `c.kind, ''`},
+		{&d.ByStep, `c.step, ''`},
 		{&d.ByOrg, `o.id::text, o.name`},
-		// The template a process started with (kept in its state since the dashboard), else
-		// its term's template as it is now.
-		{&d.ByTemplate, `tp.id::text || ':' || COALESCE(p.state->'template'->>'version', tp.version::text),
-			tp.name || ' v' || COALESCE(p.state->'template'->>'version', tp.version::text)`},
+		{&d.ByTemplate, `tp.id::text || ':' || ` + version + `, tp.name || ' v' || ` + version},
 	}
 	for _, g := range groups {
 		*g.dst, err = list(ctx, s.db, func(r scanner) (Count, error) {
 			var c Count
 			err := r.Scan(&c.Key, &c.Label, &c.N)
 			return c, err
-		}, `SELECT `+g.cols+`, count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
-			JOIN terms tm ON tm.id = p.term_id JOIN templates tp ON tp.id = tm.template_id
-			WHERE `+inScope+` GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, roots)
+		}, `SELECT `+g.cols+`, sum(c.n)::int FROM process_counts c JOIN orgs o ON o.id = c.org_id
+			LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint
+			WHERE c.n > 0 AND o.path LIKE ANY($1) GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, roots)
 		if err != nil {
 			return d, err
 		}
+	}
+	for _, c := range d.ByKind {
+		d.Running += c.N
 	}
 	return d, nil
 }
 
 // StepSpans answers, for the steps ended in processes under f's subtrees, how many took from
 // which day to which (China days): a step starts when the one before it ended, the first when
-// its process started.
+// its process started. It reads step_spans, which a trigger keeps as steps are recorded.
 func (s *Store) StepSpans(ctx context.Context, f DashboardFilter) ([]StepSpan, error) {
 	return list(ctx, s.db, func(r scanner) (StepSpan, error) {
 		var sp StepSpan
 		err := r.Scan(&sp.Step, &sp.From, &sp.To, &sp.N)
 		return sp, err
-	}, `SELECT step, from_day, to_day, count(*) FROM (
-			SELECT ps.step,
+	}, `SELECT s.step, s.from_day, s.to_day, sum(s.n)::int FROM step_spans s JOIN orgs o ON o.id = s.org_id
+		WHERE s.n > 0 AND o.path LIKE ANY($1) GROUP BY 1, 2, 3`, subtrees(f.OrgPaths))
+}
+
+// DashboardDisagreements counts the rows of the dashboard's stored counts (process_counts,
+// step_spans) that differ from counting the rows themselves, both ways: 0 unless a write
+// bypassed the triggers.
+func (s *Store) DashboardDisagreements(ctx context.Context) (int, error) {
+	n := 0
+	for _, pair := range [][2]string{
+		{`SELECT org_id, kind, step, template, n FROM process_counts WHERE n <> 0`,
+			`SELECT org_id, kind, step, process_template(p), count(*)::int FROM processes p WHERE status = 'running' GROUP BY 1, 2, 3, 4`},
+		{`SELECT org_id, step, from_day, to_day, n FROM step_spans WHERE n <> 0`,
+			`SELECT org_id, step, from_day, to_day, count(*)::int FROM (SELECT p.org_id, ps.step,
 				(COALESCE(lag(ps.at) OVER (PARTITION BY ps.process_id ORDER BY ps.seq), p.started_at) AT TIME ZONE 'Asia/Shanghai')::date AS from_day,
 				(ps.at AT TIME ZONE 'Asia/Shanghai')::date AS to_day
-			FROM process_steps ps JOIN processes p ON p.id = ps.process_id JOIN orgs o ON o.id = p.org_id
-			WHERE o.path LIKE ANY($1)) spans
-		GROUP BY 1, 2, 3`, subtrees(f.OrgPaths))
+			FROM process_steps ps JOIN processes p ON p.id = ps.process_id) s GROUP BY 1, 2, 3, 4`},
+	} {
+		var m int
+		err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM ((`+pair[0]+` EXCEPT ALL `+pair[1]+`) UNION ALL (`+pair[1]+` EXCEPT ALL `+pair[0]+`)) d`).Scan(&m)
+		if err != nil {
+			return 0, mapError(err, "dashboard counts")
+		}
+		n += m
+	}
+	return n, nil
 }
 
 // CampaignUnit is one unit of a campaign's progress: an org directly under the campaign's org

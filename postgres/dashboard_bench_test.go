@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 
 // The dashboard benchmark (issue 21): the dashboard's aggregates over 1,000,000 tasks and
 // 100,000 processes (the inbox benchmark's fill, plus three ended steps per process), for a
-// town's subtree (2,000 processes) and for the whole county, beside the same counts in raw SQL.
-// `make bench-all` runs it.
+// town's subtree (2,000 processes) and for the whole county, through the store and as the same
+// statements in raw SQL; the target is p99 under 50 ms. `make bench-all` runs it.
 func BenchmarkDashboard(b *testing.B) {
 	s := postgrestest.New(b)
 	start := time.Now()
@@ -23,13 +24,27 @@ func BenchmarkDashboard(b *testing.B) {
 			FROM generate_series(1, 100000) i, generate_series(1, 3) q`,
 		`UPDATE processes SET updated_at = timestamptz '2026-01-01' + make_interval(days => (hashtext(id) & 63)),
 			step_due_on = date '2026-02-01' + (hashtext(id) & 63)`,
-		`VACUUM ANALYZE orgs, people, terms, accounts, processes, tasks, copies, process_steps`)
+		`VACUUM ANALYZE orgs, people, terms, accounts, processes, tasks, copies, process_steps, process_counts, step_spans`)
 	for _, q := range fill {
 		if _, err := s.DB().ExecContext(ctx, q); err != nil {
 			b.Fatalf("fill: %v\n%s", err, q)
 		}
 	}
 	b.Logf("filled in %s", time.Since(start).Round(time.Millisecond))
+	if os.Getenv("TERMGOAL_BENCH_EXPLAIN") != "" {
+		for _, path := range []string{"/1/5/%", "/1/%"} {
+			rows, err := s.DB().QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+rawDayCounts, path, dateText(benchToday), day("2026-02-01"))
+			must2(b, err)
+			plan := ""
+			for rows.Next() {
+				var line string
+				must2(b, rows.Scan(&line))
+				plan += line + "\n"
+			}
+			rows.Close()
+			b.Logf("plan for %s:\n%s", path, plan)
+		}
+	}
 	town := func(acc int64) []string { return []string{fmt.Sprintf("/1/%d/", 2+acc%50)} }
 	county := func(int64) []string { return []string{"/1/"} }
 	for _, scope := range []struct {
@@ -50,20 +65,27 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 }
 
-// rawDashboard counts what Store.Dashboard counts, in one statement per number, scanned plainly.
+// rawDayCounts is the dashboard's statement of the counts that depend on the day.
+const rawDayCounts = `
+	SELECT (SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
+			WHERE p.status = 'running' AND p.step_due_on < $2 AND o.path LIKE $1),
+		(SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
+			WHERE p.status = 'running' AND p.updated_at < $3 AND o.path LIKE $1),
+		(SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id
+			WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE $1)`
+
+// rawDashboard sends the statements Store.Dashboard sends, scanned plainly.
 func rawDashboard(s *postgres.Store, f postgres.DashboardFilter) error {
 	like := f.OrgPaths[0] + "%"
-	var n [4]int
-	if err := s.DB().QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE p.step_due_on < $2), count(*) FILTER (WHERE p.updated_at < $3),
-			(SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE $1)
-		FROM processes p JOIN orgs o ON o.id = p.org_id WHERE p.status = 'running' AND o.path LIKE $1`,
-		like, dateText(f.Today), f.StuckBefore).Scan(&n[0], &n[1], &n[2], &n[3]); err != nil {
+	var n [3]int
+	if err := s.DB().QueryRowContext(ctx, rawDayCounts, like, dateText(f.Today), f.StuckBefore).Scan(&n[0], &n[1], &n[2]); err != nil {
 		return err
 	}
-	for _, cols := range []string{`p.kind, ''`, `p.step, ''`, `o.id::text, o.name`, `tp.id::text, tp.name`} {
-		rows, err := s.DB().QueryContext(ctx, `SELECT `+cols+`, count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
-			JOIN terms tm ON tm.id = p.term_id JOIN templates tp ON tp.id = tm.template_id
-			WHERE p.status = 'running' AND o.path LIKE $1 GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 50`, like)
+	const version = `COALESCE(NULLIF(split_part(c.template, ':', 2), ''), tp.version::text)`
+	for _, cols := range []string{`c.kind, ''`, `c.step, ''`, `o.id::text, o.name`, `tp.id::text || ':' || ` + version + `, tp.name`} {
+		rows, err := s.DB().QueryContext(ctx, `SELECT `+cols+`, sum(c.n)::int FROM process_counts c JOIN orgs o ON o.id = c.org_id
+			LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint
+			WHERE c.n > 0 AND o.path LIKE $1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, like)
 		if err != nil {
 			return err
 		}
@@ -80,13 +102,10 @@ func rawDashboard(s *postgres.Store, f postgres.DashboardFilter) error {
 	return nil
 }
 
-// rawSpans groups the ended steps' spans as Store.StepSpans does.
+// rawSpans sends the statement Store.StepSpans sends, scanned plainly.
 func rawSpans(s *postgres.Store, f postgres.DashboardFilter) error {
-	rows, err := s.DB().QueryContext(ctx, `SELECT step, from_day, to_day, count(*) FROM (
-			SELECT ps.step, (COALESCE(lag(ps.at) OVER (PARTITION BY ps.process_id ORDER BY ps.seq), p.started_at) AT TIME ZONE 'Asia/Shanghai')::date AS from_day,
-				(ps.at AT TIME ZONE 'Asia/Shanghai')::date AS to_day
-			FROM process_steps ps JOIN processes p ON p.id = ps.process_id JOIN orgs o ON o.id = p.org_id
-			WHERE o.path LIKE $1) x GROUP BY 1, 2, 3`, f.OrgPaths[0]+"%")
+	rows, err := s.DB().QueryContext(ctx, `SELECT s.step, s.from_day, s.to_day, sum(s.n)::int FROM step_spans s
+		JOIN orgs o ON o.id = s.org_id WHERE s.n > 0 AND o.path LIKE $1 GROUP BY 1, 2, 3`, f.OrgPaths[0]+"%")
 	if err != nil {
 		return err
 	}

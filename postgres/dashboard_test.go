@@ -82,4 +82,13 @@ func TestDashboard(t *testing.T) {
 	if units, err := s.CampaignUnits(ctx, []string{w.town.Path}, day("2026-04-01"), 5); err != nil || len(units) != 0 {
 		t.Errorf("a campaign on the county shows under the town: %+v, %v", units, err)
 	}
+	countsAgree(t, s)
+}
+
+// countsAgree checks the counts the triggers keep for the dashboard against the rows they count.
+func countsAgree(t *testing.T, s *postgres.Store) {
+	t.Helper()
+	if n, err := s.DashboardDisagreements(ctx); err != nil || n != 0 {
+		t.Errorf("%d of the dashboard's counts disagree with the rows they count (%v)", n, err)
+	}
 }

@@ -368,6 +368,7 @@ func TestApplyUndoesADiscardedTask(t *testing.T) {
 	must(t, s.Apply(ctx, phantom))
 	must(t, s.Confirm(ctx, "goal-1", 3))
 	want(termgoal.StepDraft, "[goal-1-3]", "started", "returned", "draft_saved")
+	countsAgree(t, s) // the dashboard's counts followed every undo
 }
 
 func errOf[T any](_ T, err error) error { return err }

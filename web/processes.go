@@ -13,6 +13,7 @@ import (
 	"termgoal/catalog"
 	"termgoal/edge"
 	"termgoal/postgres"
+	"termgoal/workflows"
 )
 
 // processesData is the process list (A2): the processes the caller's grants cover, newest
@@ -102,9 +103,17 @@ func (h *Handler) webProcessesBatch(c *gin.Context) {
 	if err == nil {
 		err = ferr
 	}
+	in := app.BatchOverInput{Filter: f, Selected: form["id"], Action: form.Get("action"), Reason: form.Get("reason")}
+	in.Days, _ = strconv.Atoi(strings.TrimSpace(form.Get("days")))
+	if err == nil && in.Action == workflows.UpdateReassign {
+		var from, to termgoal.Actor
+		if from, err = h.formTarget(c.Request.Context(), form.Get("from")); err == nil {
+			to, err = h.formTarget(c.Request.Context(), form.Get("to"))
+		}
+		in.From, in.To = from.AccountID, to.AccountID
+	}
 	if err == nil {
-		days, _ := strconv.Atoi(strings.TrimSpace(form.Get("days")))
-		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), f, form["id"], form.Get("action"), days, form.Get("reason"), key)
+		b, err = h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), in, key)
 	}
 	if err != nil {
 		h.refuseForm(c, form, err, "web.processes_title", func(status int, p *webPage) { h.renderProcesses(c, status, p, form) })
