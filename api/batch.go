@@ -73,6 +73,8 @@ type BatchOverRequest struct {
 	Kind    string        `json:"kind,omitempty"`
 	Step    termgoal.Step `json:"step,omitempty"`
 	Overdue bool          `json:"overdue,omitempty"`
+	// DueWithin keeps the processes whose step is due within so many days.
+	DueWithin int `json:"due_within,omitempty"`
 	// IDs, when given, keeps only these of the processes the filters match (a selection).
 	IDs    []string `json:"ids,omitempty" limit:"10000"`
 	Action string   `json:"action"` // remind, extend_deadline or reassign
@@ -88,7 +90,7 @@ type BatchOverRequest struct {
 func (h *Handler) batchOver(c *gin.Context) {
 	var req BatchOverRequest
 	if key, ok := h.batchRequest(c, &req); ok {
-		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue}
+		f := postgres.ProcessFilter{Holder: strings.TrimSpace(req.Holder), Kind: req.Kind, Step: req.Step, Overdue: req.Overdue, DueWithinDays: req.DueWithin}
 		b, err := h.ops.BatchOver(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.BatchOverInput{Filter: f, Selected: req.IDs,
 			Action: req.Action, Days: req.Days, From: req.From, To: req.To, Reason: req.Reason}, key)
 		if err == nil && b.Background != "" {

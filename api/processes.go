@@ -13,7 +13,7 @@ import (
 
 // listProcesses answers the processes in the caller's scope, or under ?org_id=, newest first,
 // with their org's and holder's names: ?holder= (part of a name), ?kind=, ?step=, ?status=,
-// ?overdue=true, ?template_id=.
+// ?overdue=true, ?due_within= (days), ?template_id=.
 func (h *Handler) listProcesses(c *gin.Context) {
 	limit, offset, ok := h.paging(c)
 	if !ok {
@@ -31,9 +31,13 @@ func (h *Handler) listProcesses(c *gin.Context) {
 	if !ok {
 		return
 	}
+	due, ok := h.intQuery(c, "due_within")
+	if !ok {
+		return
+	}
 	items, total, err := h.ops.ProcessList(c.Request.Context(), edge.Caller(c), postgres.ProcessFilter{OrgPaths: roots,
 		Holder: strings.TrimSpace(c.Query("holder")), Kind: c.Query("kind"), Step: termgoal.Step(c.Query("step")),
-		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", TemplateID: int64(tmpl), Limit: limit, Offset: offset})
+		Status: c.Query("status"), Overdue: c.Query("overdue") == "true", TemplateID: int64(tmpl), DueWithinDays: due, Limit: limit, Offset: offset})
 	if err != nil {
 		h.fail(c, err)
 		return

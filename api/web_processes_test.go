@@ -45,6 +45,15 @@ func TestProcessListPage(t *testing.T) {
 	if got := rows(body); len(got) != 1 || got[0] != "gs-a1-late" || !strings.Contains(body, `class="badge overdue"`) {
 		t.Errorf("overdue: %v", got)
 	}
+	body, _ = f.page("GET", "/processes?due_within=30", f.aTok, 200)
+	if got := rows(body); len(got) != 1 || got[0] != "gs-a1-draft" || !strings.Contains(body, `<option value="30" selected>`) {
+		t.Errorf("due within 30 days: %v", got)
+	}
+	if body, _ := f.page("GET", "/processes?due_within=14", f.aTok, 200); len(rows(body)) != 0 {
+		t.Errorf("due within 14 days: %v", rows(body))
+	}
+	f.page("GET", "/processes?due_within=soon", f.aTok, 400)
+	f.page("GET", "/processes?due_within=400", f.aTok, 422)
 	body, _ = f.page("GET", "/processes?step=draft", f.rootTok, 200)
 	if got := rows(body); len(got) != 2 || strings.Contains(body, "gs-a1-late") {
 		t.Errorf("root's drafts: %v", got)
@@ -60,6 +69,10 @@ func TestProcessListPage(t *testing.T) {
 	f.do("GET", "/api/v1/processes?overdue=true", f.aTok, nil, 200, &late)
 	if late.Total != 1 || late.Items[0].ID != "gs-a1-late" || !late.Items[0].Overdue || late.Items[0].HolderName != "a1" {
 		t.Errorf("overdue over the API: %+v", late)
+	}
+	f.do("GET", "/api/v1/processes?due_within=30", f.aTok, nil, 200, &late)
+	if late.Total != 1 || late.Items[0].ID != "gs-a1-draft" {
+		t.Errorf("due within over the API: %+v", late)
 	}
 	f.do("GET", "/api/v1/processes?holder=b", f.aTok, nil, 200, &late)
 	if late.Total != 0 {

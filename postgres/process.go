@@ -225,11 +225,13 @@ type ProcessFilter struct {
 	// bound what is seen); TemplateID those of terms on that template (0: any).
 	OrgID      int64
 	TemplateID int64
-	// Overdue keeps running processes whose step was due before Today.
-	Overdue bool
-	Today   time.Time
-	Limit   int
-	Offset  int
+	// Overdue keeps running processes whose step was due before Today; DueWithinDays > 0
+	// those whose step is due from Today to Today + DueWithinDays calendar days.
+	Overdue       bool
+	DueWithinDays int
+	Today         time.Time
+	Limit         int
+	Offset        int
 }
 
 // ProcessRow is a process in the list, with the names it is known by.
@@ -242,6 +244,9 @@ type ProcessRow struct {
 
 // ProcessList answers a page of the processes f selects, newest first, and how many match.
 func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow, int, error) {
+	if f.DueWithinDays < 0 || f.DueWithinDays > maxDueWithin {
+		return nil, 0, invalid("inbox.due_within", "due within is 1 to 366 days", "max", maxDueWithin)
+	}
 	return page(ctx, s.db, func(r scanner) (ProcessRow, error) {
 		var p ProcessRow
 		err := r.Scan(&p.ID, &p.Kind, &p.TermID, &p.OrgID, &p.Step, &p.Status, &p.Version, date{&p.DeadlineOn},
@@ -254,7 +259,8 @@ func (s *Store) ProcessList(ctx context.Context, f ProcessFilter) ([]ProcessRow,
 			AND ($5::text = '' OR o.name ILIKE '%' || $5 || '%' OR pe.name ILIKE '%' || $5 || '%')
 			AND (NOT $6 OR (p.status = 'running' AND p.step_due_on < $7))
 			AND ($8::bigint = 0 OR tm.template_id = $8)
-			AND ($9::bigint = 0 OR o.path LIKE (SELECT sub.path FROM orgs sub WHERE sub.id = $9) || '%')`,
+			AND ($9::bigint = 0 OR o.path LIKE (SELECT sub.path FROM orgs sub WHERE sub.id = $9) || '%')
+			AND ($10::int = 0 OR (p.status = 'running' AND p.step_due_on >= $7 AND p.step_due_on <= $7::date + $10::int))`,
 		`p.started_at DESC, p.id`, f.Limit, f.Offset, subtrees(f.OrgPaths), f.Kind, string(f.Step), f.Status, likeEscape(f.Holder),
-		f.Overdue, dateArg(f.Today), f.TemplateID, f.OrgID)
+		f.Overdue, dateArg(f.Today), f.TemplateID, f.OrgID, f.DueWithinDays)
 }

@@ -415,6 +415,11 @@ func TestProcessList(t *testing.T) {
 	want(postgres.ProcessFilter{OrgPaths: []string{w.town.Path}, OrgID: other.ID}) // outside what is seen
 	want(postgres.ProcessFilter{OrgPaths: all, TemplateID: w.template.ID}, "goal-1/Li Wei/true", "goal-2/Hill village/false")
 	want(postgres.ProcessFilter{OrgPaths: all, TemplateID: w.template.ID + 1})
+	want(postgres.ProcessFilter{OrgPaths: all, DueWithinDays: 30}, "goal-2/Hill village/false") // due 04-30, today 04-01
+	want(postgres.ProcessFilter{OrgPaths: all, DueWithinDays: 28})
+	if _, _, err := s.ProcessList(ctx, postgres.ProcessFilter{OrgPaths: all, DueWithinDays: 367}); termgoal.ErrorCode(err) != termgoal.EINVALID {
+		t.Errorf("due within 367 days: %v", err)
+	}
 	want(postgres.ProcessFilter{OrgPaths: all, Status: "completed"})
 	c = w.change("goal-3/c/1", 9, termgoal.StepInForce, "in_force") // completed, no step due
 	c.Process.ID, c.Process.Status, c.Process.StepDueOn = "goal-3", "completed", nil

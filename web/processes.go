@@ -21,7 +21,9 @@ import (
 type processesData struct {
 	Holder, Kind, Step, Status string
 	Overdue                    bool
-	OrgID, TemplateID          int64  // set by the dashboard's links
+	OrgID, TemplateID          int64 // set by the dashboard's links
+	DueWithinDays              int
+	DueWithin                  []int  // what the due filter offers
 	Query                      string // the filters, for the pager and the batch form's return
 	Items                      []postgres.ProcessRow
 	Pager                      pager
@@ -45,6 +47,14 @@ func processFilter(q url.Values) (postgres.ProcessFilter, url.Values, error) {
 	if f.Overdue {
 		kept.Set("overdue", "1")
 	}
+	if v := q.Get("due_within"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return f, kept, termgoal.Errorf(termgoal.EMALFORMED, "paging.not_number", "due_within must be a number", "name", "due_within")
+		}
+		f.DueWithinDays = n
+		kept.Set("due_within", v)
+	}
 	for name, dst := range map[string]*int64{"org_id": &f.OrgID, "template_id": &f.TemplateID} {
 		if v := q.Get(name); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
@@ -65,7 +75,7 @@ func (h *Handler) renderProcesses(c *gin.Context, status int, p *webPage, q url.
 		h.Fail(c, err)
 		return
 	}
-	d := processesData{OrgID: f.OrgID, TemplateID: f.TemplateID, Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
+	d := processesData{OrgID: f.OrgID, TemplateID: f.TemplateID, DueWithinDays: f.DueWithinDays, DueWithin: []int{3, 7, 14, 30}, Holder: f.Holder, Kind: f.Kind, Step: string(f.Step), Status: f.Status, Overdue: f.Overdue, Query: kept.Encode(),
 		Kinds: catalog.Names("process_kinds."), Steps: catalog.Names("steps."), Statuses: catalog.Names("process_status."),
 		Admin: app.IsAnyAdmin(edge.Caller(c)), BackgroundOver: app.BackgroundOver}
 	page, limit, offset := webPaging(c)
