@@ -97,16 +97,16 @@ func stepTimes(spans []postgres.StepSpan, workingDays func(from, to time.Time) (
 		for _, w := range ws {
 			total += w.n
 		}
-		rank := func(q float64) int {
-			need, seen := int(q*float64(total)+0.999999), 0 // the nearest rank: ceil(q·n)
+		rank := func(percent int) int {
+			need, seen := max((total*percent+99)/100, 1), 0 // the nearest rank: ⌈percent·n/100⌉
 			for _, w := range ws {
-				if seen += w.n; seen >= max(need, 1) {
+				if seen += w.n; seen >= need {
 					return w.days
 				}
 			}
 			return ws[len(ws)-1].days
 		}
-		out = append(out, StepTime{Step: step, N: total, Median: rank(0.5), P90: rank(0.9)})
+		out = append(out, StepTime{Step: step, N: total, Median: rank(50), P90: rank(90)})
 	}
 	order := func(step string) int {
 		if i := slices.Index(termgoal.GoalSteps, termgoal.Step(step)); i >= 0 {

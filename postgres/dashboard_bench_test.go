@@ -32,17 +32,8 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 	b.Logf("filled in %s", time.Since(start).Round(time.Millisecond))
 	if os.Getenv("TERMGOAL_BENCH_EXPLAIN") != "" {
-		for _, path := range []string{"/1/5/%", "/1/%"} {
-			rows, err := s.DB().QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+rawDayCounts, path, dateText(benchToday), day("2026-02-01"))
-			must2(b, err)
-			plan := ""
-			for rows.Next() {
-				var line string
-				must2(b, rows.Scan(&line))
-				plan += line + "\n"
-			}
-			rows.Close()
-			b.Logf("plan for %s:\n%s", path, plan)
+		for path, every := range map[string]bool{"/1/5/%": false, "/1/%": true} {
+			logPlan(b, s.DB(), path, rawDayCounts(every), path, dateText(benchToday), day("2026-02-01"))
 		}
 	}
 	town := func(acc int64) []string { return []string{fmt.Sprintf("/1/%d/", 2+acc%50)} }
@@ -65,27 +56,42 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 }
 
+// rawScoped is the FROM and WHERE of a table under the org path $1: without the join with orgs
+// when every org is under it, as the store does.
+func rawScoped(every bool, from, alias string) string {
+	if every {
+		return from + ` WHERE $1::text IS NOT NULL`
+	}
+	return from + ` JOIN orgs o ON o.id = ` + alias + `.org_id WHERE o.path LIKE $1`
+}
+
 // rawDayCounts is the dashboard's statement of the counts that depend on the day.
-const rawDayCounts = `
-	SELECT (SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
-			WHERE p.status = 'running' AND p.step_due_on < $2 AND o.path LIKE $1),
-		(SELECT count(*) FROM processes p JOIN orgs o ON o.id = p.org_id
-			WHERE p.status = 'running' AND p.updated_at < $3 AND o.path LIKE $1),
-		(SELECT count(*) FROM tasks t JOIN orgs o ON o.id = t.org_id
-			WHERE t.status = 'open' AND t.due_on < $2 AND o.path LIKE $1)`
+func rawDayCounts(every bool) string {
+	return `SELECT (SELECT count(*) FROM ` + rawScoped(every, "processes p", "p") + ` AND p.status = 'running' AND p.step_due_on < $2),
+		(SELECT count(*) FROM ` + rawScoped(every, "processes p", "p") + ` AND p.status = 'running' AND p.updated_at < $3),
+		(SELECT count(*) FROM ` + rawScoped(every, "tasks t", "t") + ` AND t.status = 'open' AND t.due_on < $2)`
+}
 
 // rawDashboard sends the statements Store.Dashboard sends, scanned plainly.
 func rawDashboard(s *postgres.Store, f postgres.DashboardFilter) error {
 	like := f.OrgPaths[0] + "%"
+	var every bool
+	if err := s.DB().QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM orgs o WHERE NOT o.path LIKE $1)`, like).Scan(&every); err != nil {
+		return err
+	}
 	var n [3]int
-	if err := s.DB().QueryRowContext(ctx, rawDayCounts, like, dateText(f.Today), f.StuckBefore).Scan(&n[0], &n[1], &n[2]); err != nil {
+	if err := s.DB().QueryRowContext(ctx, rawDayCounts(every), like, dateText(f.Today), f.StuckBefore).Scan(&n[0], &n[1], &n[2]); err != nil {
 		return err
 	}
 	const version = `COALESCE(NULLIF(split_part(c.template, ':', 2), ''), tp.version::text)`
-	for _, cols := range []string{`c.kind, ''`, `c.step, ''`, `o.id::text, o.name`, `tp.id::text || ':' || ` + version + `, tp.name`} {
-		rows, err := s.DB().QueryContext(ctx, `SELECT `+cols+`, sum(c.n)::int FROM process_counts c JOIN orgs o ON o.id = c.org_id
-			LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint
-			WHERE c.n > 0 AND o.path LIKE $1 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, like)
+	for _, q := range []string{
+		`SELECT c.kind, '', sum(c.n)::int FROM ` + rawScoped(every, "process_counts c", "c"),
+		`SELECT c.step, '', sum(c.n)::int FROM ` + rawScoped(every, "process_counts c", "c"),
+		`SELECT o.id::text, o.name, sum(c.n)::int FROM process_counts c JOIN orgs o ON o.id = c.org_id WHERE o.path LIKE $1`,
+		`SELECT tp.id::text || ':' || ` + version + `, tp.name, sum(c.n)::int FROM ` +
+			rawScoped(every, `process_counts c LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint`, "c"),
+	} {
+		rows, err := s.DB().QueryContext(ctx, q+` AND c.n > 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, like)
 		if err != nil {
 			return err
 		}

@@ -236,17 +236,22 @@ func explain(b *testing.B, db *sql.DB) {
 		{"cc", rawCC, []any{4242, benchPage}},
 		{"counts", rawCounts, []any{4242, dateText(benchToday), dateText(benchToday.AddDate(0, 0, termgoal.DueSoonDays))}},
 	} {
-		rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q.sql, q.args...)
-		must2(b, err)
-		plan := ""
-		for rows.Next() {
-			var line string
-			must2(b, rows.Scan(&line))
-			plan += line + "\n"
-		}
-		rows.Close()
-		b.Logf("plan of %s:\n%s", q.name, plan)
+		logPlan(b, db, q.name, q.sql, q.args...)
 	}
+}
+
+// logPlan logs the plan of query with args, as executed.
+func logPlan(b *testing.B, db *sql.DB, name, query string, args ...any) {
+	rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+query, args...)
+	must2(b, err)
+	plan := ""
+	for rows.Next() {
+		var line string
+		must2(b, rows.Scan(&line))
+		plan += line + "\n"
+	}
+	rows.Close()
+	b.Logf("plan of %s:\n%s", name, plan)
 }
 
 func percentile(ds []time.Duration, p int) time.Duration {
