@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"termgoal"
@@ -62,15 +64,6 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (DashboardCoun
 		}
 		return from + ` JOIN orgs o ON o.id = ` + alias + `.org_id WHERE o.path LIKE ANY($1)`
 	}
-	err := s.db.QueryRowContext(ctx, `
-		SELECT (SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.step_due_on < $2),
-			(SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.updated_at < $3),
-			(SELECT count(*) FROM `+scoped("tasks t", "t")+` AND t.status = 'open' AND t.due_on < $2)`,
-		roots, dateArg(f.Today), f.StuckBefore).
-		Scan(&d.OverdueProcesses, &d.Stuck, &d.OverdueTasks)
-	if err != nil {
-		return d, mapError(err, "dashboard")
-	}
 	// A process that does not say which version of its template it started with counts under
 	// its term's template as it is now.
 	const version = `COALESCE(NULLIF(split_part(c.template, ':', 2), ''), tp.version::text)`
@@ -85,15 +78,29 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (DashboardCoun
 		{&d.ByTemplate, `tp.id::text || ':' || ` + version + `, tp.name || ' v' || ` + version,
 			scoped(`process_counts c LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint`, "c")},
 	}
-	for _, g := range groups {
-		*g.dst, err = list(ctx, s.db, func(r scanner) (Count, error) {
-			var c Count
-			err := r.Scan(&c.Key, &c.Label, &c.N)
-			return c, err
-		}, `SELECT `+g.cols+`, sum(c.n)::int FROM `+g.from+` AND c.n > 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, roots)
-		if err != nil {
-			return d, err
-		}
+	// The statements are independent: they run at once, each on its own connection.
+	errs := make([]error, len(groups)+1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errs[0] = s.db.QueryRowContext(ctx, `
+			SELECT (SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.step_due_on < $2),
+				(SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.updated_at < $3),
+				(SELECT count(*) FROM `+scoped("tasks t", "t")+` AND t.status = 'open' AND t.due_on < $2)`,
+			roots, dateArg(f.Today), f.StuckBefore).
+			Scan(&d.OverdueProcesses, &d.Stuck, &d.OverdueTasks)
+	})
+	for i, g := range groups {
+		wg.Go(func() {
+			*g.dst, errs[i+1] = list(ctx, s.db, func(r scanner) (Count, error) {
+				var c Count
+				err := r.Scan(&c.Key, &c.Label, &c.N)
+				return c, err
+			}, `SELECT `+g.cols+`, sum(c.n)::int FROM `+g.from+` AND c.n > 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 50`, roots)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return d, mapError(err, "dashboard")
 	}
 	for _, c := range d.ByKind {
 		d.Running += c.N
