@@ -353,7 +353,10 @@ func TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow(t *testing.T) {
 			t.Errorf("%s: %d decisions succeeded, %d in the audit log", p, ok[p], decided)
 		}
 	}
-	if diffs, err := app.Reconcile(context.Background(), s.store, s.client); err != nil || len(diffs) != 0 {
+	// Bounded: a server that stopped answering fails the test instead of hanging the suite.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if diffs, err := app.Reconcile(ctx, s.store, s.client); err != nil || len(diffs) != 0 {
 		t.Fatalf("the read model differs from the workflows: %v %v", diffs, err)
 	}
 	// The dashboard's counts, kept by triggers, followed every write and every undo.
