@@ -79,19 +79,25 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (DashboardCoun
 			scoped(`process_counts c LEFT JOIN templates tp ON tp.id = NULLIF(split_part(c.template, ':', 1), '')::bigint`, "c")},
 	}
 	// The statements are independent: they run at once, each on its own connection.
-	errs := make([]error, len(groups)+1)
+	day := []struct {
+		dst  *int
+		from string
+		arg  any
+	}{
+		{&d.OverdueProcesses, scoped("processes p", "p") + ` AND p.status = 'running' AND p.step_due_on < $2`, dateArg(f.Today)},
+		{&d.Stuck, scoped("processes p", "p") + ` AND p.status = 'running' AND p.updated_at < $2`, f.StuckBefore},
+		{&d.OverdueTasks, scoped("tasks t", "t") + ` AND t.status = 'open' AND t.due_on < $2`, dateArg(f.Today)},
+	}
+	errs := make([]error, len(day)+len(groups))
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		errs[0] = s.db.QueryRowContext(ctx, `
-			SELECT (SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.step_due_on < $2),
-				(SELECT count(*) FROM `+scoped("processes p", "p")+` AND p.status = 'running' AND p.updated_at < $3),
-				(SELECT count(*) FROM `+scoped("tasks t", "t")+` AND t.status = 'open' AND t.due_on < $2)`,
-			roots, dateArg(f.Today), f.StuckBefore).
-			Scan(&d.OverdueProcesses, &d.Stuck, &d.OverdueTasks)
-	})
+	for i, c := range day {
+		wg.Go(func() {
+			errs[i] = s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+c.from, roots, c.arg).Scan(c.dst)
+		})
+	}
 	for i, g := range groups {
 		wg.Go(func() {
-			*g.dst, errs[i+1] = list(ctx, s.db, func(r scanner) (Count, error) {
+			*g.dst, errs[len(day)+i] = list(ctx, s.db, func(r scanner) (Count, error) {
 				var c Count
 				err := r.Scan(&c.Key, &c.Label, &c.N)
 				return c, err

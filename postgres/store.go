@@ -61,7 +61,9 @@ func New(db *sql.DB) *Store {
 // connection rather than taking the server's last ones (tests share one server).
 func limitPool(db *sql.DB) {
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(5)
+	// Enough kept open for the dashboard's seven statements at once (dashboard.go) without
+	// opening connections for each request.
+	db.SetMaxIdleConns(8)
 	// Recycle connections so a failover or a pgbouncer restart is picked up without a restart.
 	db.SetConnMaxLifetime(30 * time.Minute)
 }
