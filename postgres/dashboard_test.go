@@ -1,9 +1,11 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"termgoal"
 	"termgoal/postgres"
@@ -91,4 +93,44 @@ func countsAgree(t *testing.T, s *postgres.Store) {
 	if n, err := s.DashboardDisagreements(ctx); err != nil || n != 0 {
 		t.Errorf("%d of the dashboard's counts disagree with the rows they count (%v)", n, err)
 	}
+}
+
+// Two writes in one org that change the counts in opposite orders (as a write that undoes a
+// discarded change does against a plain write) queue on the org's lock instead of deadlocking.
+func TestDashboardCountsDoNotDeadlock(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	for id, step := range map[string]termgoal.Step{"x1": termgoal.StepApproval, "x2": termgoal.StepNotice,
+		"y1": termgoal.StepNotice, "y2": termgoal.StepApproval} {
+		c := w.change(id+"/c/1", 0, step, "started")
+		c.Process.ID = id
+		must(t, s.Apply(ctx, c))
+	}
+	step := func(tx *sql.Tx, id string, to termgoal.Step) error {
+		_, err := tx.ExecContext(ctx, `UPDATE processes SET step = $2 WHERE id = $1`, id, string(to))
+		return err
+	}
+	t1, err := s.DB().BeginTx(ctx, nil)
+	must(t, err)
+	t2, err := s.DB().BeginTx(ctx, nil)
+	must(t, err)
+	must(t, step(t1, "x1", termgoal.StepDraft)) // the approval row, then the draft row
+	done := make(chan error, 1)
+	go func() {
+		err := step(t2, "y1", termgoal.StepDraft) // the notice row…
+		if err == nil {
+			err = step(t2, "y2", termgoal.StepDraft) // …then the approval row
+		}
+		if err == nil {
+			err = t2.Commit()
+		}
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond)          // t2 waits on the org's lock, holding no count row
+	must(t, step(t1, "x2", termgoal.StepDraft)) // the notice row: free
+	must(t, t1.Commit())
+	if err := <-done; err != nil {
+		t.Fatalf("the second write: %v", err)
+	}
+	countsAgree(t, s)
 }
