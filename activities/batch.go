@@ -21,13 +21,13 @@ type Acter interface {
 // BatchChunkInput is one chunk of a background batch: each process takes Action with Input as
 // Actor, under the Idempotency-Key KeyPrefix + its ID, so a retried chunk applies nothing twice.
 type BatchChunkInput struct {
-	BatchID      string          `json:"batch_id"`
-	Chunk        int             `json:"chunk"`
-	Action       string          `json:"action"`
+	BatchID   string          `json:"batch_id"`
+	Chunk     int             `json:"chunk"`
+	Action    string          `json:"action"`
 	KeyPrefix string          `json:"key_prefix"`
-	Actor        termgoal.Actor  `json:"actor"`
-	Input        json.RawMessage `json:"input"`
-	IDs          []string        `json:"ids"`
+	Actor     termgoal.Actor  `json:"actor"`
+	Input     json.RawMessage `json:"input"`
+	IDs       []string        `json:"ids"`
 }
 
 // RunBatchChunk acts on the chunk's processes one after the other and records how many took

@@ -98,9 +98,9 @@ func decodeBody(c *gin.Context, v any, allowEmpty bool) error {
 
 // idParam reads a numeric path parameter; anything else is an unknown id (404).
 func (h *Handler) idParam(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		h.fail(c, edge.ErrNotFound())
+	id, err := edge.ParseID(c.Param(name))
+	if err != nil {
+		h.fail(c, err)
 		return 0, false
 	}
 	return id, true

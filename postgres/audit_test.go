@@ -40,11 +40,7 @@ func TestAuditIsAppendOnly(t *testing.T) {
 func TestAuditFilters(t *testing.T) {
 	s := postgrestest.New(t)
 	w := newWorld(t, s)
-	other := termgoal.Org{ParentID: &w.county.ID, Name: "Other town", Type: termgoal.OrgAgency}
-	must(t, s.CreateOrg(ctx, &other))
-	otherTerm := termgoal.Term{OrgID: other.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
-		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
-	must(t, s.CreateTerm(ctx, &otherTerm))
+	other, otherTerm := w.sibling(t, s, "Other town", termgoal.OrgAgency)
 	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")
 	must(t, s.Apply(ctx, c)) // a system line on the village's process, at t0
 	for _, a := range []termgoal.Audit{

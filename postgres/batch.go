@@ -66,28 +66,25 @@ func (s *Store) FinishBatch(ctx context.Context, id string, at time.Time) error 
 
 // Batch returns batch id with its progress.
 func (s *Store) Batch(ctx context.Context, id string) (*BatchRun, error) {
-	b, err := batchRun(ctx, s.db, id)
-	if err != nil {
-		return nil, mapError(err, "batch")
-	}
-	return b, nil
+	return batchRun(ctx, s.db, id)
 }
 
 func batchRun(ctx context.Context, q querier, id string) (*BatchRun, error) {
+	return get(ctx, q, scanBatchRun, "batch", id, `
+		SELECT b.id, b.action, b.actor_id, b.actor_name, b.ip, b.total, COALESCE(sum(c.done), 0), COALESCE(sum(c.failed), 0),
+			b.status, b.detail, b.created_at, b.finished_at
+		FROM batches b LEFT JOIN batch_chunks c ON c.batch_id = b.id WHERE b.id = $1 GROUP BY b.id`, id)
+}
+
+func scanBatchRun(r scanner) (BatchRun, error) {
 	var b BatchRun
 	var actor sql.NullInt64
 	var finished sql.NullTime
-	err := q.QueryRowContext(ctx, `
-		SELECT b.id, b.action, b.actor_id, b.actor_name, b.ip, b.total, COALESCE(sum(c.done), 0), COALESCE(sum(c.failed), 0),
-			b.status, b.detail, b.created_at, b.finished_at
-		FROM batches b LEFT JOIN batch_chunks c ON c.batch_id = b.id WHERE b.id = $1 GROUP BY b.id`, id).
-		Scan(&b.ID, &b.Action, &actor, &b.ActorName, &b.IP, &b.Total, &b.Done, &b.Failed, &b.Status, jsonInto{&b.Detail}, &b.CreatedAt, &finished)
-	if err == sql.ErrNoRows {
-		return nil, termgoal.Errorf(termgoal.ENOTFOUND, "batch.not_found", "no such batch")
-	}
+	err := r.Scan(&b.ID, &b.Action, &actor, &b.ActorName, &b.IP, &b.Total, &b.Done, &b.Failed, &b.Status, jsonInto{&b.Detail},
+		&b.CreatedAt, &finished)
 	b.ActorID = actor.Int64
 	if finished.Valid {
 		b.FinishedAt = &finished.Time
 	}
-	return &b, err
+	return b, err
 }

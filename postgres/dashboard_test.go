@@ -19,11 +19,7 @@ func TestDashboard(t *testing.T) {
 	s := postgrestest.New(t)
 	w := newWorld(t, s)
 	holder := account(t, s, "holder", &w.person.ID)
-	hill := termgoal.Org{ParentID: &w.county.ID, Name: "Hill village", Type: termgoal.OrgVillage}
-	must(t, s.CreateOrg(ctx, &hill))
-	hillTerm := termgoal.Term{OrgID: hill.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
-		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
-	must(t, s.CreateTerm(ctx, &hillTerm))
+	hill, hillTerm := w.sibling(t, s, "Hill village", termgoal.OrgVillage)
 
 	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")
 	c.Open = []termgoal.Task{task("goal-1-1", holder, "2026-03-16")}

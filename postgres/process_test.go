@@ -378,11 +378,7 @@ func errOf[T any](_ T, err error) error { return err }
 func TestProcessList(t *testing.T) {
 	s := postgrestest.New(t)
 	w := newWorld(t, s)
-	other := termgoal.Org{ParentID: &w.county.ID, Name: "Hill village", Type: termgoal.OrgVillage}
-	must(t, s.CreateOrg(ctx, &other))
-	otherTerm := termgoal.Term{OrgID: other.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
-		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
-	must(t, s.CreateTerm(ctx, &otherTerm))
+	other, otherTerm := w.sibling(t, s, "Hill village", termgoal.OrgVillage)
 	c := w.change("goal-1/c/1", 0, termgoal.StepDraft, "started") // due 2026-03-16
 	must(t, s.Apply(ctx, c))
 	c = w.change("goal-2/c/1", 5, termgoal.StepNotice, "started")

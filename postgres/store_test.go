@@ -73,6 +73,18 @@ func newWorld(t *testing.T, s *postgres.Store) *world {
 	return w
 }
 
+// sibling makes an org of type typ named name under the county, with a term held by the org on
+// the world's template: a second village or town beside the world's.
+func (w *world) sibling(t *testing.T, s *postgres.Store, name string, typ termgoal.OrgType) (termgoal.Org, termgoal.Term) {
+	t.Helper()
+	o := termgoal.Org{ParentID: &w.county.ID, Name: name, Type: typ}
+	must(t, s.CreateOrg(ctx, &o))
+	tm := termgoal.Term{OrgID: o.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: day("2026-03-01"), End: day("2031-02-28"), TemplateID: w.template.ID}
+	must(t, s.CreateTerm(ctx, &tm))
+	return o, tm
+}
+
 // account creates an account with grants.
 func account(t *testing.T, s *postgres.Store, name string, personID *int64, grants ...termgoal.Grant) termgoal.Account {
 	t.Helper()

@@ -18,8 +18,15 @@ import (
 type dashboardData struct {
 	*app.Dashboard
 	Charts []dashChart
-	// ChartJSON is what the charts draw, by chart id; html/template writes it as JSON.
-	ChartJSON map[string]dashChart
+}
+
+// ChartJSON is what the charts draw, by chart id; html/template writes it as JSON.
+func (d dashboardData) ChartJSON() map[string]dashChart {
+	out := make(map[string]dashChart, len(d.Charts))
+	for _, ch := range d.Charts {
+		out[ch.ID] = ch
+	}
+	return out
 }
 
 // dashChart is one grouping of the running processes: its bars link to the process list
@@ -59,7 +66,7 @@ func (h *Handler) webDashboard(c *gin.Context) {
 		h.Fail(c, err)
 		return
 	}
-	data := dashboardData{Dashboard: d, ChartJSON: map[string]dashChart{}}
+	data := dashboardData{Dashboard: d}
 	running := func(k, v string) string { return "/processes?" + url.Values{"status": {"running"}, k: {v}}.Encode() }
 	for _, g := range []struct {
 		id, title, column string
@@ -85,7 +92,6 @@ func (h *Handler) webDashboard(c *gin.Context) {
 			ch.Bars[i] = dashBar{Label: g.label(n), N: n.N, Link: g.link(n)}
 		}
 		data.Charts = append(data.Charts, ch)
-		data.ChartJSON[g.id] = ch
 	}
 	p.Data = data
 	h.render(c, http.StatusOK, "dashboard", p)

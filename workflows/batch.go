@@ -21,13 +21,13 @@ func BatchID(id string) string { return "batch-" + id }
 // Action with Input as Actor under the Idempotency-Key KeyPrefix + its ID. Next is where a
 // continued run resumes.
 type BatchInput struct {
-	BatchID      string          `json:"batch_id"`
-	Action       string          `json:"action"`
+	BatchID   string          `json:"batch_id"`
+	Action    string          `json:"action"`
 	KeyPrefix string          `json:"key_prefix"`
-	Actor        termgoal.Actor  `json:"actor"`
-	Input        json.RawMessage `json:"input"`
-	IDs          []string        `json:"ids"`
-	Next         int             `json:"next,omitempty"`
+	Actor     termgoal.Actor  `json:"actor"`
+	Input     json.RawMessage `json:"input"`
+	IDs       []string        `json:"ids"`
+	Next      int             `json:"next,omitempty"`
 }
 
 // batchChunk is how many processes one activity acts on.

@@ -22,14 +22,26 @@ CREATE FUNCTION process_template(p processes) RETURNS text AS $$
 $$ LANGUAGE sql STABLE;
 -- +goose StatementEnd
 
+-- A change of an org's counts first takes a transaction-scoped advisory lock on the org: a
+-- write that undoes a discarded change touches the org's count rows in the opposite order to a
+-- plain write of another process (notice before approval, and approval before notice), and
+-- without the lock the two deadlock. With it such writes queue.
+-- +goose StatementBegin
+CREATE FUNCTION lock_org_counts(org bigint) RETURNS void AS $$
+    SELECT pg_advisory_xact_lock(hashtext('termgoal.dashboard_counts'), hashint8(org))
+$$ LANGUAGE sql;
+-- +goose StatementEnd
+
 -- +goose StatementBegin
 CREATE FUNCTION count_process() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'running' THEN
+        PERFORM lock_org_counts(OLD.org_id);
         UPDATE process_counts SET n = n - 1
         WHERE org_id = OLD.org_id AND kind = OLD.kind AND step = OLD.step AND template = process_template(OLD);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'running' THEN
+        PERFORM lock_org_counts(NEW.org_id);
         INSERT INTO process_counts (org_id, kind, step, template, n) VALUES (NEW.org_id, NEW.kind, NEW.step, process_template(NEW), 1)
         ON CONFLICT (org_id, kind, step, template) DO UPDATE SET n = process_counts.n + 1;
     END IF;
@@ -72,6 +84,7 @@ BEGIN
     IF org IS NULL THEN
         RETURN NULL;
     END IF;
+    PERFORM lock_org_counts(org);
     INSERT INTO step_spans (org_id, step, from_day, to_day, n)
     VALUES (org, r.step, (began AT TIME ZONE 'Asia/Shanghai')::date, (r.at AT TIME ZONE 'Asia/Shanghai')::date,
             CASE WHEN TG_OP = 'DELETE' THEN -1 ELSE 1 END)
@@ -106,5 +119,6 @@ DROP TABLE step_spans;
 DROP TRIGGER processes_count_update ON processes;
 DROP TRIGGER processes_count ON processes;
 DROP FUNCTION count_process();
+DROP FUNCTION lock_org_counts(bigint);
 DROP FUNCTION process_template(processes);
 DROP TABLE process_counts;
