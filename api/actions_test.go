@@ -101,6 +101,15 @@ func TestActionOutcomes(t *testing.T) {
 	if w := send(f.rootTok, "key-1", `{"choice":"against"}`); w.Code != 200 || fake.update.UpdateID != fmt.Sprintf("a%d:key-1", f.accounts["root"].ID) {
 		t.Errorf("another person's same key: %d %s %+v", w.Code, w.Body.String(), fake.update)
 	}
+	// A request naming an unknown account is refused before its key is kept: the same key
+	// with the account corrected goes through.
+	keyedURL = "/api/v1/processes/" + keyed + "/actions/" + workflows.UpdateTransfer
+	if w := send(f.aTok, "key-2", `{"to":{"account_id":999999}}`); w.Code != 422 || fake.update.UpdateID != "" {
+		t.Errorf("an unknown account: %d %s %+v", w.Code, w.Body.String(), fake.update)
+	}
+	if w := send(f.aTok, "key-2", fmt.Sprintf(`{"to":{"account_id":%d}}`, f.accounts["root"].ID)); w.Code != 200 || fake.update.UpdateID != fmt.Sprintf("a%d:key-2", adminA) {
+		t.Errorf("the same key, the account corrected: %d %s %+v", w.Code, w.Body.String(), fake.update)
+	}
 	var res workflows.ActionResult
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
 	if res != fake.result {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -26,7 +27,7 @@ import (
 // arguments), or unknown (EUNAVAILABLE: retry with the same key). The Temporal update ID is
 // the actor's and the key's (UpdateID), so a repeated key never applies the action twice and
 // another person's key is not theirs; the key is bound to the request it first came with
-// (claimKey). An empty key gets a random one. Web pages call it too.
+// (bodySum). An empty key gets a random one. Web pages call it too.
 func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, action, key string, input workflows.ActionInput) (res workflows.ActionResult, err error) {
 	if _, ok := workflows.Actions[action]; !ok {
 		return res, termgoal.Errorf(termgoal.ENOTFOUND, "action.unknown", "no such action")
@@ -47,13 +48,8 @@ func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 			return res, err
 		}
 	}
-	if err := s.prepare(ctx, &actor, processID, action, input); err != nil {
+	if err := s.prepareAndClaim(ctx, &actor, processID, action, id, key, input); err != nil {
 		return res, err
-	}
-	if key != "" {
-		if err := s.claimKey(ctx, processID, id, action, input); err != nil {
-			return res, err
-		}
 	}
 	input.SetActor(actor)
 	err = s.update(ctx, processID, action, id, input, &res)
@@ -66,17 +62,18 @@ func UpdateID(actor termgoal.Actor, key string) string {
 	return fmt.Sprintf("a%d:%s", actor.AccountID, key)
 }
 
-// claimKey binds update id to what it asks: the action and the input without its actor (whose
-// address may change between retries; the update ID names the account). The same key with
-// another request answers 422. It runs before Act sets the actor it sends.
-func (s *Service) claimKey(ctx context.Context, processID, id, action string, input workflows.ActionInput) error {
+// bodySum is what an Idempotency-Key is bound to besides the action (Store.ClaimKey): the
+// input as the client sent it, without its actor (whose address may change between retries;
+// the update ID names the account), so the same key with another request answers 422. It runs
+// before Act completes the input and sets the actor it sends.
+func bodySum(input workflows.ActionInput) ([]byte, error) {
 	input.SetActor(termgoal.Actor{})
 	b, err := json.Marshal(input)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sum := sha256.Sum256(b)
-	return s.Store.ClaimKey(ctx, processID, id, action, sum[:])
+	return sum[:], nil
 }
 
 // Update sends update action with input to workflow processID under update ID key and waits
@@ -181,25 +178,40 @@ var adminAware = map[string]bool{
 	workflows.UpdateCloseScoring: true,
 }
 
+// prepareAndClaim runs prepare and, with a key, binds the key to the request (bodySum,
+// Store.ClaimKey): both at once, two round trips to the database in the time of one, unless
+// the input names accounts, whose refusal (an unknown account) must keep no key.
+func (s *Service) prepareAndClaim(ctx context.Context, actor *termgoal.Actor, processID, action, id, key string, input workflows.ActionInput) error {
+	if key == "" {
+		return s.prepare(ctx, actor, processID, action, input)
+	}
+	sum, err := bodySum(input)
+	if err != nil {
+		return err
+	}
+	if _, targeted := input.(workflows.Targeted); targeted {
+		if err := s.prepare(ctx, actor, processID, action, input); err != nil {
+			return err
+		}
+		return s.Store.ClaimKey(ctx, processID, id, action, sum)
+	}
+	claimed := make(chan error, 1)
+	go func() { claimed <- s.Store.ClaimKey(ctx, processID, id, action, sum) }()
+	prepared := s.prepare(ctx, actor, processID, action, input)
+	return cmp.Or(<-claimed, prepared)
+}
+
 // prepare completes an action's input from the database before the workflow sees it: whether
 // the actor administers the process's org (the body can never claim it), and the names of the
 // accounts it targets (an unknown account is refused with 422 and changes nothing).
 func (s *Service) prepare(ctx context.Context, actor *termgoal.Actor, processID, action string, input workflows.ActionInput) error {
 	actor.Admin = false
 	if adminAware[action] && actor.AccountID != 0 {
-		p, err := s.Store.Process(ctx, processID)
+		admin, err := s.Store.Administers(ctx, actor.AccountID, processID)
 		if err != nil {
 			return err
 		}
-		path, err := s.OrgPath(ctx, p.OrgID)
-		if err != nil {
-			return err
-		}
-		acc, err := s.Store.Account(ctx, actor.AccountID)
-		if err != nil {
-			return err
-		}
-		actor.Admin = acc.Can(termgoal.RoleAdmin, path)
+		actor.Admin = admin
 	}
 	t, ok := input.(workflows.Targeted)
 	if !ok {

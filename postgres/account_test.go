@@ -83,3 +83,34 @@ func TestTokens(t *testing.T) {
 	wantCode(t, err, termgoal.ENOTFOUND)
 	wantCode(t, s.CreateToken(ctx, a.ID, []byte("live"), "dup", time.Now()), termgoal.ECONFLICT)
 }
+
+// Administers answers as Account.Can does with the process's org: an admin grant on the org or
+// an ancestor counts; another role, or a grant on another subtree, does not.
+func TestAdministers(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	must(t, s.Apply(ctx, w.change("c1", 0, termgoal.StepDraft, "started")))
+	other, _ := w.sibling(t, s, "Other", termgoal.OrgOther)
+	for _, c := range []struct {
+		name  string
+		grant termgoal.Grant
+		want  bool
+	}{
+		{"county-admin", termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: w.county.ID}, true},
+		{"village-admin", termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: w.village.ID}, true},
+		{"town-superior", termgoal.Grant{Role: termgoal.RoleSuperior, OrgID: w.town.ID}, false},
+		{"other-admin", termgoal.Grant{Role: termgoal.RoleAdmin, OrgID: other.ID}, false},
+	} {
+		acc := account(t, s, c.name, nil, c.grant)
+		got, err := s.Administers(ctx, acc.ID, "goal-1")
+		must(t, err)
+		if whole, err := s.Account(ctx, acc.ID); err != nil || whole.Can(termgoal.RoleAdmin, w.village.Path) != c.want {
+			t.Fatalf("%s: the fixture disagrees with Account.Can (%v)", c.name, err)
+		}
+		if got != c.want {
+			t.Errorf("%s administers the village's process: %v, want %v", c.name, got, c.want)
+		}
+	}
+	_, err := s.Administers(ctx, 1, "no-such-process")
+	wantCode(t, err, termgoal.ENOTFOUND)
+}

@@ -193,19 +193,19 @@ func optJSON[T any](v *T) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	return b, nil
+	return string(b), nil
 }
 
 // jsonList marshals a list for a jsonb column, an empty array for nil.
-func jsonList[T any](v []T) ([]byte, error) {
+func jsonList[T any](v []T) (string, error) {
 	if v == nil {
 		v = []T{}
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("marshal: %w", err)
+		return "", fmt.Errorf("marshal: %w", err)
 	}
-	return b, nil
+	return string(b), nil
 }
 
 // nullJSON is jsonInto for a nullable jsonb column: NULL leaves v as it is.

@@ -43,7 +43,7 @@ func putPlanVersion(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO plan_items (term_id, version, pos, category, title, description, quantitative, unit, targets, weight, owner, evidence)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-			termID, v.Version, i, it.Category, it.Title, it.Description, it.Quantitative, it.Unit, targets, it.Weight, it.Owner, it.Evidence)
+			termID, v.Version, i, it.Category, it.Title, it.Description, it.Quantitative, it.Unit, string(targets), it.Weight, it.Owner, it.Evidence)
 		if err != nil {
 			return err
 		}

@@ -158,16 +158,17 @@ func putInForce(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 	return err
 }
 
-// jsonObject marshals m for a jsonb column, an empty object for nil.
-func jsonObject(m map[string]any) ([]byte, error) {
+// jsonObject marshals m for a jsonb column, an empty object for nil. JSON goes to PostgreSQL
+// as text: the store's connections send parameters in binary (Open), where a []byte is bytea.
+func jsonObject(m map[string]any) (string, error) {
 	if m == nil {
-		return []byte("{}"), nil
+		return "{}", nil
 	}
 	b, err := json.Marshal(m)
 	if err != nil {
-		return nil, fmt.Errorf("marshal: %w", err)
+		return "", fmt.Errorf("marshal: %w", err)
 	}
-	return b, nil
+	return string(b), nil
 }
 
 // jsonInto is a scan destination that unmarshals a jsonb column into v.

@@ -30,9 +30,10 @@ func scanTemplate(r scanner) (termgoal.Template, error) {
 const templateCols = `id, name, org_type, version, config`
 
 // templateConfig is the config column: the template minus what has a column of its own.
-func templateConfig(t termgoal.Template) ([]byte, error) {
+func templateConfig(t termgoal.Template) (string, error) {
 	t.ID, t.Name, t.OrgType, t.Version = 0, "", "", 0
-	return json.Marshal(t)
+	b, err := json.Marshal(t)
+	return string(b), err
 }
 
 // CreateTemplate validates and inserts t as version 1, setting t.ID and t.Version.

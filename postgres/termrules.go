@@ -194,6 +194,6 @@ func (s *Store) PutTermRulesPolicy(ctx context.Context, p termgoal.Policy, accou
 	_, err = s.db.ExecContext(ctx, `
 		INSERT INTO policies (name, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
 		ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-		policyTermRules, b, nullIfZero(accountID))
+		policyTermRules, string(b), nullIfZero(accountID))
 	return mapError(err, "put term rules policy")
 }

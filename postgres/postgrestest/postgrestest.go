@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -82,7 +83,7 @@ func parse(base string) (pgtestdb.Config, error) {
 		User:       u.User.Username(),
 		Password:   pass,
 		Database:   u.Path[min(1, len(u.Path)):],
-		Options:    u.RawQuery,
+		Options:    strings.TrimPrefix(u.RawQuery+"&binary_parameters=yes", "&"),
 		// A test that leaves a connection open (an abandoned query) must not keep its
 		// database from being dropped.
 		ForceTerminateConnections: true,
