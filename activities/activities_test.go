@@ -185,11 +185,21 @@ func TestDeadline(t *testing.T) {
 	wantDomainError(t, err, termgoal.EINVALID, "calendar.year_unknown")
 
 	// Once an administrator enters 2028, the same question has an answer, at once.
-	must(t, f.store.AddCalendarYear(ctx, 2028, []postgres.CalendarDay{{Day: day("2028-01-03"), Name: "New Year"}}))
+	must(t, f.store.AddCalendarYear(ctx, postgres.CalendarYear{Year: 2028}, []postgres.CalendarDay{{Day: day("2028-01-03"), Name: "New Year"}}))
 	due, err = deadline("2027-12-28", 10)
 	must(t, err)
 	if want := day("2028-01-12"); !due.Equal(want) {
 		t.Errorf("Deadline into 2028 = %s, want %s", due.Format(time.DateOnly), want.Format(time.DateOnly))
+	}
+
+	// A correction of 2026 (a shorter National Day, no make-up day) moves the first deadline:
+	// Sep 28, 29, 30, then Oct 5, 6, 7.
+	must(t, f.store.AddCalendarYear(ctx, postgres.CalendarYear{Year: 2026, Source: "a corrected notice"}, []postgres.CalendarDay{
+		{Day: day("2026-09-25"), Name: "中秋节"}, {Day: day("2026-10-01"), Name: "国庆节"}, {Day: day("2026-10-02"), Name: "国庆节"}}))
+	due, err = deadline("2026-09-24", 6)
+	must(t, err)
+	if want := day("2026-10-07"); !due.Equal(want) {
+		t.Errorf("Deadline after the correction = %s, want %s", due.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,20 +77,31 @@ func (h *Handler) calendarYears(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"years": years, "days": out})
 }
 
-// putCalendarYear replaces the corrections of one year; only an administrator of a root org
-// may, as the calendar serves every org.
-func (h *Handler) putCalendarYear(c *gin.Context) {
-	if !app.IsRootAdmin(edge.Caller(c)) {
-		h.fail(c, app.ErrForbidden())
+// calendar answers the calendar's overview (A4) with the special days of ?year= (default:
+// this year).
+func (h *Handler) calendar(c *gin.Context) {
+	year, ok := h.intQuery(c, "year")
+	if !ok {
 		return
 	}
+	o, err := h.ops.Calendar(c.Request.Context(), edge.Caller(c), int(year))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, o)
+}
+
+// putCalendarYear enters or corrects one year with its source (app.SetCalendarYear).
+func (h *Handler) putCalendarYear(c *gin.Context) {
 	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil || year < 2000 || year > 2100 {
+	if err != nil {
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "calendar.year_range", "the year must be between 2000 and 2100"))
 		return
 	}
 	var req struct {
-		Days []CalendarDay `json:"days"`
+		Source string        `json:"source"`
+		Days   []CalendarDay `json:"days"`
 	}
 	if !h.bind(c, &req) {
 		return
@@ -97,20 +109,19 @@ func (h *Handler) putCalendarYear(c *gin.Context) {
 	days := make([]postgres.CalendarDay, 0, len(req.Days))
 	for _, d := range req.Days {
 		t, err := time.Parse(time.DateOnly, d.Date)
-		if err != nil || t.Year() != year {
+		if err != nil {
 			h.fail(c, termgoal.Errorf(termgoal.EINVALID, "calendar.day_outside_year",
 				"every day must be a date (YYYY-MM-DD) in "+strconv.Itoa(year), "date", d.Date, "year", year))
 			return
 		}
 		days = append(days, postgres.CalendarDay{Day: t, Working: d.Working, Name: d.Name})
 	}
-	if err := h.store.AddCalendarYear(c.Request.Context(), year, days); err != nil {
+	err = h.ops.SetCalendarYear(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.CalendarYearRequest{Year: year, Source: req.Source, Days: days})
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "calendar_year_set", Detail: map[string]any{"year": year, "days": len(days)}}) {
-		c.JSON(http.StatusOK, gin.H{"year": year, "days": req.Days})
-	}
+	c.JSON(http.StatusOK, gin.H{"year": year, "source": strings.TrimSpace(req.Source), "days": req.Days})
 }
 
 // dashboard answers the administrator's dashboard (A1) of the orgs they administer, or of

@@ -330,17 +330,28 @@ func TestTemplatesAndCalendar(t *testing.T) {
 		t.Errorf("templates %+v", ts)
 	}
 
-	days := map[string]any{"days": []CalendarDay{{Date: "2027-01-01", Working: false, Name: "元旦"}, {Date: "2027-02-07", Working: true}}}
-	f.errCode("PUT", "/api/v1/calendar/years/2027", f.aTok, days, 403)
-	f.errCode("PUT", "/api/v1/calendar/years/2027", f.rootTok, map[string]any{"days": []CalendarDay{{Date: "2028-01-01"}}}, 422)
+	days := map[string]any{"source": "国办发明电〔2026〕7号", "days": []CalendarDay{{Date: "2029-01-01", Working: false, Name: "元旦"}, {Date: "2029-02-07", Working: true}}}
+	f.errCode("PUT", "/api/v1/calendar/years/2029", f.aTok, days, 403)
+	f.errCode("PUT", "/api/v1/calendar/years/2029", f.rootTok, map[string]any{"source": "x", "days": []CalendarDay{{Date: "2030-01-01"}}}, 422)
+	f.errCode("PUT", "/api/v1/calendar/years/2029", f.rootTok, map[string]any{"source": "x", "days": []CalendarDay{{Date: "2029-01-01"}, {Date: "2029-01-01"}}}, 422)
+	f.errCode("PUT", "/api/v1/calendar/years/2029", f.rootTok, map[string]any{"source": " ", "days": []CalendarDay{{Date: "2029-01-01"}}}, 422)
 	f.errCode("PUT", "/api/v1/calendar/years/1900", f.rootTok, days, 422)
-	f.do("PUT", "/api/v1/calendar/years/2027", f.rootTok, days, 200, nil)
+	var before struct{ Selected app.CalendarYearState }
+	f.do("GET", "/api/v1/calendar?year=2029", f.a1Tok, nil, 200, &before)
+	f.do("PUT", "/api/v1/calendar/years/2029", f.rootTok, days, 200, nil)
+	var overview app.CalendarOverview
+	f.do("GET", "/api/v1/calendar?year=2029", f.a1Tok, nil, 200, &overview)
+	if before.Selected.Known() || !overview.Year.Known() || overview.Year.Corrected.Source != "国办发明电〔2026〕7号" || overview.CanEdit ||
+		len(overview.Days) != 2 || !overview.Days[1].Working {
+		t.Errorf("the overview of 2029 before %+v and after %+v", before, overview)
+	}
+	f.errCode("GET", "/api/v1/calendar?year=1900", f.a1Tok, nil, 422)
 	var cal struct {
 		Years []int
 		Days  []CalendarDay
 	}
 	f.do("GET", "/api/v1/calendar/years", f.a1Tok, nil, 200, &cal)
-	if len(cal.Years) != 1 || cal.Years[0] != 2027 || len(cal.Days) != 2 || cal.Days[0].Name != "元旦" {
+	if len(cal.Years) != 1 || cal.Years[0] != 2029 || len(cal.Days) != 2 || cal.Days[0].Name != "元旦" {
 		t.Errorf("calendar %+v", cal)
 	}
 }

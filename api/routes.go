@@ -112,6 +112,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/batches/:id", h.getBatch)
 	a.GET("/audit", h.auditLog)
 	a.GET("/dashboard", h.dashboard)
+	a.GET("/calendar", h.calendar)
 	a.GET("/calendar/years", h.calendarYears)
 	a.PUT("/calendar/years/:year", h.putCalendarYear)
 	a.POST("/accounts", h.createAccount)

@@ -18,16 +18,17 @@ import (
 // Day is one admin-entered day: a holiday (Working=false) or a make-up working day
 // (Working=true). Date is a civil date: only its year, month and day count.
 type Day struct {
-	Date    time.Time
-	Working bool
-	Name    string
+	Date    time.Time `json:"date"`
+	Working bool      `json:"working"`
+	Name    string    `json:"name"`
 }
 
 // Calendar answers working-day questions. It is immutable and safe for concurrent use.
 type Calendar struct {
-	shipped map[date]Day // lunar-go's schedule, shared by every Calendar and never written
-	admin   map[date]Day // admin days; they win over shipped days of the same date
-	years   map[int]bool // years whose schedule is complete
+	shipped  map[date]Day // lunar-go's schedule, shared by every Calendar and never written
+	admin    map[date]Day // admin days; they win over shipped days of the same date
+	years    map[int]bool // years whose schedule is complete
+	declared map[int]bool // years an administrator entered whole: their shipped days do not count
 }
 
 // date is a civil date, used as a map key so that the time of day and the location of the
@@ -82,17 +83,20 @@ var shipped = sync.OnceValues(func() (map[date]Day, map[int]bool) {
 })
 
 // New builds a calendar from the shipped data plus admin days. adminYears lists the years an
-// administrator has declared complete (so a year lunar-go lacks, e.g. 2027, becomes known);
-// days in adminDays override the shipped data for that date. An admin day in a year that is
-// not known is kept but unused until the year is declared.
+// administrator has entered whole, from the year's official notice (so a year lunar-go lacks
+// becomes known, and a shipped year is corrected): a declared year's special days are its
+// admin days alone, so a shipped day the notice does not list no longer counts. In a year
+// not declared, days in adminDays override the shipped data for their date. An admin day in a
+// year that is not known is kept but unused until the year is declared.
 func New(adminDays []Day, adminYears []int) *Calendar {
 	days, years := shipped()
-	c := &Calendar{shipped: days, admin: map[date]Day{}, years: map[int]bool{}}
+	c := &Calendar{shipped: days, admin: map[date]Day{}, years: map[int]bool{}, declared: map[int]bool{}}
 	for y := range years {
 		c.years[y] = true
 	}
 	for _, y := range adminYears {
 		c.years[y] = true
+		c.declared[y] = true
 	}
 	for _, d := range adminDays {
 		// Normalize to midnight UTC, the form Days returns for shipped days too.
@@ -136,8 +140,8 @@ func (c *Calendar) isWorking(d date) (bool, error) {
 
 // special returns the holiday or make-up day on d, if any; the administrator's word wins.
 func (c *Calendar) special(d date) (Day, bool) {
-	if day, ok := c.admin[d]; ok {
-		return day, true
+	if day, ok := c.admin[d]; ok || c.declared[d.year] {
+		return day, ok
 	}
 	day, ok := c.shipped[d]
 	return day, ok
@@ -190,14 +194,15 @@ func (c *Calendar) WorkingDaysBetween(from, to time.Time) (int, error) {
 }
 
 // Days lists the special days (holidays and make-up days, not ordinary weekends) of a year,
-// shipped data merged with admin days, sorted by date. Dates are midnight UTC.
+// shipped data merged with admin days (admin days alone in a declared year), sorted by date.
+// Dates are midnight UTC.
 func (c *Calendar) Days(year int) ([]Day, error) {
 	if !c.years[year] {
 		return nil, yearUnknown(year)
 	}
 	merged := map[date]Day{}
 	for k, d := range c.shipped {
-		if k.year == year {
+		if k.year == year && !c.declared[year] {
 			merged[k] = d
 		}
 	}

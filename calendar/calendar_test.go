@@ -317,3 +317,24 @@ func TestAdminOverride(t *testing.T) {
 		t.Errorf("shipped Oct 10 = %v, %v; want a make-up working day", ok, err)
 	}
 }
+
+// A shipped year an administrator enters whole is the administrator's list alone: a shipped
+// holiday the correction leaves out is an ordinary day again, and Days lists only the
+// correction.
+func TestDeclaredYearReplacesShipped(t *testing.T) {
+	shipped := calendar.New(nil, nil)
+	if ok, err := shipped.IsWorkingDay(day(2026, 10, 1)); err != nil || ok {
+		t.Fatalf("shipped 2026-10-01 = %v, %v; want the National Day holiday", ok, err)
+	}
+	c := calendar.New([]calendar.Day{{Date: day(2026, 10, 2), Name: "国庆节"}}, []int{2026})
+	if ok, err := c.IsWorkingDay(day(2026, 10, 1)); err != nil || !ok {
+		t.Errorf("corrected 2026-10-01 (a Thursday the correction leaves out) = %v, %v; want a working day", ok, err)
+	}
+	if ok, err := c.IsWorkingDay(day(2026, 10, 2)); err != nil || ok {
+		t.Errorf("corrected 2026-10-02 = %v, %v; want the correction's holiday", ok, err)
+	}
+	days, err := c.Days(2026)
+	if err != nil || len(days) != 1 || days[0].Date.Format(time.DateOnly) != "2026-10-02" {
+		t.Errorf("Days(2026) of the correction = %v, %v", days, err)
+	}
+}

@@ -23,10 +23,30 @@ func scanCalendarDay(r scanner) (CalendarDay, error) {
 	return d, err
 }
 
+// CalendarYear is a year an administrator declared complete: where its schedule comes from,
+// who entered it and when.
+type CalendarYear struct {
+	Year    int       `json:"year"`
+	Source  string    `json:"source"`
+	AddedBy string    `json:"added_by"`
+	AddedAt time.Time `json:"added_at"`
+}
+
 func scanYear(r scanner) (int, error) {
 	var y int
 	err := r.Scan(&y)
 	return y, err
+}
+
+func scanCalendarYear(r scanner) (CalendarYear, error) {
+	var y CalendarYear
+	err := r.Scan(&y.Year, &y.Source, &y.AddedBy, &y.AddedAt)
+	return y, err
+}
+
+// CalendarYears lists the years administrators declared complete, in order.
+func (s *Store) CalendarYears(ctx context.Context) ([]CalendarYear, error) {
+	return list(ctx, s.db, scanCalendarYear, `SELECT year, source, added_by, added_at FROM calendar_years ORDER BY year`)
 }
 
 // CalendarAdmin returns the admin days by date and the years an administrator declared
@@ -53,9 +73,11 @@ func (s *Store) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return calendar.New(admin, years), nil
 }
 
-// AddCalendarYear replaces a year's admin days with days and marks the year known, in one
-// transaction so the calendar never sees half a year. Every day must fall in that year.
-func (s *Store) AddCalendarYear(ctx context.Context, year int, days []CalendarDay) error {
+// AddCalendarYear replaces year y.Year's admin days with days and marks the year known with
+// its source and who entered it, in one transaction so the calendar never sees half a year.
+// Every day must fall in that year.
+func (s *Store) AddCalendarYear(ctx context.Context, y CalendarYear, days []CalendarDay) error {
+	year := y.Year
 	for _, d := range days {
 		if d.Day.Year() != year {
 			return invalid("calendar.day_year", fmt.Sprintf("%s is not in %d", d.Day.Format(time.DateOnly), year),
@@ -73,7 +95,10 @@ func (s *Store) AddCalendarYear(ctx context.Context, year int, days []CalendarDa
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_years (year) VALUES ($1) ON CONFLICT DO NOTHING`, year)
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO calendar_years (year, source, added_by) VALUES ($1, $2, $3)
+			ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, added_by = EXCLUDED.added_by, added_at = now()`,
+			year, y.Source, y.AddedBy)
 		return err
 	})
 }

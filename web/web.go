@@ -69,7 +69,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -203,6 +203,8 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/campaign-schedules", h.webSchedules)
 	p.POST("/campaign-schedules", h.webCreateSchedule)
 	p.POST("/campaign-schedules/:id/delete", h.webDeleteSchedule)
+	p.GET("/calendar", h.webCalendar)
+	p.POST("/calendar", h.webSetCalendarYear)
 }
 
 // webNoCache keeps personal pages and pages with one-time form keys out of caches.

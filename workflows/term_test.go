@@ -114,7 +114,7 @@ func TestFiveYearTerm(t *testing.T) {
 	// The shipped calendar ends with 2026; an administrator adds the later years (New Year's
 	// Day only, for the test).
 	for y := 2027; y <= 2031; y++ {
-		must(t, fx.store.AddCalendarYear(ctx, y, []postgres.CalendarDay{{Day: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Name: "元旦"}}))
+		must(t, fx.store.AddCalendarYear(ctx, postgres.CalendarYear{Year: y}, []postgres.CalendarDay{{Day: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Name: "元旦"}}))
 	}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	term := &termgoal.Term{OrgID: fx.term.OrgID, HolderKind: termgoal.HolderPerson, PersonID: &people[0].ID, Appointment: termgoal.Appointed,
