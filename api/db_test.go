@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -322,6 +323,20 @@ func TestTemplatesAndCalendar(t *testing.T) {
 		t.Errorf("updated %+v", got)
 	}
 	f.do("GET", fmt.Sprintf("/api/v1/templates/%d", got.ID), f.a1Tok, nil, 200, &got)
+	var versions List[postgres.TemplateVersion]
+	f.do("GET", fmt.Sprintf("/api/v1/templates/%d/versions", got.ID), f.a1Tok, nil, 200, &versions)
+	if versions.Total != 2 || versions.Items[0].Version != 2 || versions.Items[1].NoticeDays == 7 {
+		t.Errorf("versions %+v", versions)
+	}
+	var diff app.TemplateComparison
+	f.do("GET", fmt.Sprintf("/api/v1/templates/%d/compare", got.ID), f.a1Tok, nil, 200, &diff)
+	if diff.From.Version != 1 || diff.To.Version != 2 || len(diff.Changes) == 0 || !slices.ContainsFunc(diff.Changes, func(c termgoal.FieldChange) bool {
+		return c.Path == "notice_days" && c.New == "7"
+	}) {
+		t.Errorf("compare %+v", diff)
+	}
+	f.errCode("GET", fmt.Sprintf("/api/v1/templates/%d/compare?from=1&to=9", got.ID), f.a1Tok, nil, 404)
+	f.errCode("GET", "/api/v1/templates/99999/versions", f.a1Tok, nil, 404)
 	f.errCode("GET", "/api/v1/templates/99999", f.a1Tok, nil, 404)
 	f.errCode("PUT", "/api/v1/templates/99999", f.rootTok, tp, 404)
 	var ts List[termgoal.Template]

@@ -60,6 +60,8 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/templates", h.createTemplate)
 	a.GET("/templates/:id", h.getTemplate)
 	a.PUT("/templates/:id", h.updateTemplate)
+	a.GET("/templates/:id/versions", h.templateVersions)
+	a.GET("/templates/:id/compare", h.compareTemplate)
 
 	a.GET("/terms", h.listTerms)
 	a.POST("/terms", h.createTerm)

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
-	"termgoal/app"
 	"termgoal/edge"
 )
 
@@ -40,46 +39,53 @@ func (h *Handler) getTemplate(c *gin.Context) {
 	c.JSON(http.StatusOK, t)
 }
 
-// templateBody decodes and validates a template body for a root administrator.
-func (h *Handler) templateBody(c *gin.Context) (*termgoal.Template, bool) {
-	if !app.IsRootAdmin(edge.Caller(c)) {
-		h.fail(c, app.ErrForbidden())
-		return nil, false
-	}
-	var t termgoal.Template
-	if !h.bind(c, &t) {
-		return nil, false
-	}
-	if t.OrgType != "" && !t.OrgType.Valid() {
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "org.type", "the organization type must be village_community, agency, enterprise or other"))
-		return nil, false
-	}
-	for s := range t.StepDays {
-		if termgoal.StepRole[s] == "" {
-			h.fail(c, termgoal.Errorf(termgoal.EINVALID, "template.step_unknown", "unknown step "+string(s), "step", string(s)))
-			return nil, false
-		}
-	}
-	if err := t.Validate(); err != nil {
-		h.fail(c, err)
-		return nil, false
-	}
-	return &t, true
-}
-
-func (h *Handler) createTemplate(c *gin.Context) {
-	t, ok := h.templateBody(c)
+func (h *Handler) templateVersions(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
-	t.ID = 0
-	if err := h.store.CreateTemplate(c.Request.Context(), t); err != nil {
+	vs, err := h.ops.TemplateVersions(c.Request.Context(), id)
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "template_created", Detail: map[string]any{"template_id": t.ID, "name": t.Name}}) {
-		c.JSON(http.StatusCreated, t)
+	list(c, vs, len(vs))
+}
+
+// compareTemplate answers what differs between versions ?from= and ?to= of a template (to:
+// the current version by default; from: the one before to).
+func (h *Handler) compareTemplate(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
 	}
+	from, ok := h.intQuery(c, "from")
+	if !ok {
+		return
+	}
+	to, ok := h.intQuery(c, "to")
+	if !ok {
+		return
+	}
+	cmp, err := h.ops.CompareTemplateVersions(c.Request.Context(), id, int(from), int(to))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cmp)
+}
+
+func (h *Handler) createTemplate(c *gin.Context) {
+	var t termgoal.Template
+	if !h.bind(c, &t) {
+		return
+	}
+	t.ID = 0
+	if err := h.ops.SaveTemplate(c.Request.Context(), edge.Caller(c), edge.Actor(c), &t); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, t)
 }
 
 func (h *Handler) updateTemplate(c *gin.Context) {
@@ -87,16 +93,14 @@ func (h *Handler) updateTemplate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	t, ok := h.templateBody(c)
-	if !ok {
+	var t termgoal.Template
+	if !h.bind(c, &t) {
 		return
 	}
 	t.ID = id
-	if err := h.store.UpdateTemplate(c.Request.Context(), t); err != nil {
+	if err := h.ops.SaveTemplate(c.Request.Context(), edge.Caller(c), edge.Actor(c), &t); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "template_updated", Detail: map[string]any{"template_id": t.ID, "version": t.Version}}) {
-		c.JSON(http.StatusOK, t)
-	}
+	c.JSON(http.StatusOK, t)
 }

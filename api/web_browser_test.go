@@ -673,3 +673,38 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	expectText(t, "upload audited", b.text("#timeline"), "添加附件")
 	b.screenshot("/tmp/termgoal_process_attachments.png")
 }
+
+// TestWebSettingUpInABrowser: the administrator corrects a template with the live sum of the
+// rater groups' weights, saves it as version 2 and sees what changed, then enters the unknown
+// year 2029 of the calendar with its source.
+func TestWebSettingUpInABrowser(t *testing.T) {
+	s := startBrowserSys(t)
+	b := newBrowser(t, s.srv.URL)
+	b.login("adm")
+
+	b.open("/templates")
+	b.submit("tr.template a")
+	expectText(t, "the template page", b.body(), "村党组织任期目标", "第1版")
+	weight := func(row, v string) {
+		sel := chromedp.CSS("input[name='group_weight." + row + "']")
+		b.do("weight "+row, chromedp.Clear(sel), chromedp.SendKeys(sel, v))
+	}
+	b.do("open the form", chromedp.Click(chromedp.CSS("#template-edit summary")))
+	expectText(t, "the default group's sum", b.text("#group-sum"), "Σ 1 ✓")
+	weight("0", "70")
+	expectText(t, "a sum of 70", b.text("#group-sum"), "≠ 100")
+	b.do("a second group", chromedp.SendKeys(chromedp.CSS("#template-groups tbody tr:nth-child(2) input[name='group_key']"), "self"))
+	weight("1", "30")
+	expectText(t, "a sum of 100", b.text("#group-sum"), "Σ 100 ✓")
+	sel := chromedp.CSS("#template-notice-days")
+	b.do("notice days", chromedp.Clear(sel), chromedp.SendKeys(sel, "7"))
+	b.submit("#template-submit")
+	expectText(t, "saved", b.body(), "已保存为第2版", "第1版至第2版的变更", "notice_days", "appraisal.groups.1.weight")
+
+	b.open("/calendar?year=2029")
+	expectText(t, "2029 unknown", b.text("#calendar-status"), "日历中没有2029年的数据")
+	b.do("enter 2029", chromedp.SendKeys(chromedp.CSS("#calendar-source"), "国办发明电〔2028〕9号"),
+		chromedp.SendKeys(chromedp.CSS("#calendar-text"), "2029-01-01 off 元旦\n2029-02-10 work 春节调休"))
+	b.submit("#calendar-submit")
+	expectText(t, "2029 entered", b.body(), "2029年日历已保存", "依据：国办发明电〔2028〕9号", "调休上班", "星期六")
+}

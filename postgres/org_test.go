@@ -94,4 +94,21 @@ func TestTemplateVersions(t *testing.T) {
 	}
 	wantCode(t, s.UpdateTemplate(ctx, &termgoal.Template{ID: 999, Name: "X", NoticeDays: 5, DeadlineMonths: 2}), termgoal.ENOTFOUND)
 	wantCode(t, s.CreateTemplate(ctx, &termgoal.Template{Name: "X"}), termgoal.EINVALID)
+
+	// Every saved version is kept: the first as it was, the second as saved.
+	versions, err := s.TemplateVersions(ctx, w.template.ID)
+	must(t, err)
+	if len(versions) != 2 || versions[0].Version != 2 || versions[0].NoticeDays != 7 || versions[1].Version != 1 ||
+		versions[1].NoticeDays != 5 || versions[1].Name != "Village" || versions[1].SavedAt.After(versions[0].SavedAt) {
+		t.Errorf("TemplateVersions = %+v", versions)
+	}
+	first, err := s.TemplateAt(ctx, w.template.ID, 1)
+	must(t, err)
+	if first.NoticeDays != 5 || first.Version != 1 || first.ID != w.template.ID || first.StepDays[termgoal.StepDraft] != 10 {
+		t.Errorf("TemplateAt 1 = %+v", first)
+	}
+	_, err = s.TemplateAt(ctx, w.template.ID, 3)
+	wantCode(t, err, termgoal.ENOTFOUND)
+	_, err = s.TemplateVersions(ctx, 999)
+	wantCode(t, err, termgoal.ENOTFOUND)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"termgoal"
 )
@@ -74,4 +75,38 @@ func (s *Store) Template(ctx context.Context, id int64) (*termgoal.Template, err
 // Templates returns every template by name.
 func (s *Store) Templates(ctx context.Context) ([]termgoal.Template, error) {
 	return list(ctx, s.db, scanTemplate, `SELECT `+templateCols+` FROM templates ORDER BY name, id`)
+}
+
+// scanFunc is a scanner from a function: a scan of a few more columns than another scan reads.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// TemplateVersion is one saved version of a template and when it was saved.
+type TemplateVersion struct {
+	termgoal.Template
+	SavedAt time.Time `json:"saved_at"`
+}
+
+// TemplateVersions lists every saved version of template id, newest first (migration 00015
+// keeps them). An unknown template is not found.
+func (s *Store) TemplateVersions(ctx context.Context, id int64) ([]TemplateVersion, error) {
+	vs, err := list(ctx, s.db, func(r scanner) (TemplateVersion, error) {
+		var v TemplateVersion
+		var at time.Time
+		t, err := scanTemplate(scanFunc(func(dest ...any) error { return r.Scan(append(dest, &at)...) }))
+		v.Template, v.SavedAt = t, at
+		return v, err
+	}, `SELECT `+templateCols+`, saved_at FROM (SELECT template_id AS id, name, org_type, version, config, saved_at
+		FROM template_versions WHERE template_id = $1) v ORDER BY version DESC`, id)
+	if err == nil && len(vs) == 0 {
+		return nil, notFound("template", id)
+	}
+	return vs, err
+}
+
+// TemplateAt returns version v of template id as it was saved.
+func (s *Store) TemplateAt(ctx context.Context, id int64, v int) (*termgoal.Template, error) {
+	return get(ctx, s.db, scanTemplate, "template version", fmt.Sprintf("%d/%d", id, v), `
+		SELECT template_id, name, org_type, version, config FROM template_versions WHERE template_id = $1 AND version = $2`, id, v)
 }

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,7 +70,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -103,7 +104,9 @@ var webFuncs = template.FuncMap{
 		}
 		return m
 	},
-	"weight":   func(f float64) string { return fmt.Sprintf("%g", f) },
+	"weight": func(f float64) string { return fmt.Sprintf("%g", f) },
+	// percent shows a share (0.2) as a percentage (20).
+	"percent":  func(f float64) string { return fmt.Sprintf("%g", math.Round(f*1e8)/1e6) },
 	"filesize": fileSize,
 	// targets shows an item's targets by year on one line.
 	"targets": func(targets map[string]string) string {
@@ -204,6 +207,9 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/campaign-schedules", h.webCreateSchedule)
 	p.POST("/campaign-schedules/:id/delete", h.webDeleteSchedule)
 	p.GET("/calendar", h.webCalendar)
+	p.GET("/templates", h.webTemplates)
+	p.GET("/templates/:id", h.webTemplate)
+	p.POST("/templates/:id", h.webSaveTemplate)
 	p.POST("/calendar", h.webSetCalendarYear)
 }
 
