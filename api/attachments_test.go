@@ -45,6 +45,21 @@ func (f *fixture) seedProcess(id string, org termgoal.Org, step termgoal.Step, s
 // upload posts a multipart form with the file (field "file") and the other fields.
 func (f *fixture) upload(path, token, filename string, data []byte, fields map[string]string, want int, out any) {
 	f.t.Helper()
+	w := f.uploadRaw(path, token, filename, data, fields)
+	if w.Code != want {
+		f.t.Fatalf("upload %s to %s: %d, want %d: %s", filename, path, w.Code, want, w.Body.String())
+	}
+	if out != nil {
+		if err := json.Unmarshal(w.Body.Bytes(), out); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
+// uploadRaw posts a multipart form with fields and, unless filename is empty, a file, as the
+// bearer of token, and answers the response whatever its status.
+func (f *fixture) uploadRaw(path, token, filename string, data []byte, fields map[string]string) *httptest.ResponseRecorder {
+	f.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -60,14 +75,7 @@ func (f *fixture) upload(path, token, filename string, data []byte, fields map[s
 	req.Header.Set("Authorization", "Bearer "+token)
 	w := httptest.NewRecorder()
 	f.srv.ServeHTTP(w, req)
-	if w.Code != want {
-		f.t.Fatalf("upload %s to %s: %d, want %d: %s", filename, path, w.Code, want, w.Body.String())
-	}
-	if out != nil {
-		if err := json.Unmarshal(w.Body.Bytes(), out); err != nil {
-			f.t.Fatal(err)
-		}
-	}
+	return w
 }
 
 // officeFile is a zip holding the given members, as a .docx or .xlsx is.

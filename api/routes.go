@@ -114,6 +114,8 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/batches/:id", h.getBatch)
 	a.GET("/audit", h.auditLog)
 	a.GET("/dashboard", h.dashboard)
+	a.POST("/imports", h.importFile)
+	a.GET("/imports/template.xlsx", h.importTemplate)
 	a.GET("/calendar", h.calendar)
 	a.GET("/calendar/years", h.calendarYears)
 	a.PUT("/calendar/years/:year", h.putCalendarYear)

@@ -675,8 +675,8 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 }
 
 // TestWebSettingUpInABrowser: the administrator corrects a template with the live sum of the
-// rater groups' weights, saves it as version 2 and sees what changed, then enters the unknown
-// year 2029 of the calendar with its source.
+// rater groups' weights, saves it as version 2 and sees what changed, enters the unknown year
+// 2029 of the calendar with its source, and checks then imports a CSV of people.
 func TestWebSettingUpInABrowser(t *testing.T) {
 	s := startBrowserSys(t)
 	b := newBrowser(t, s.srv.URL)
@@ -707,4 +707,16 @@ func TestWebSettingUpInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#calendar-text"), "2029-01-01 off 元旦\n2029-02-10 work 春节调休"))
 	b.submit("#calendar-submit")
 	expectText(t, "2029 entered", b.body(), "2029年日历已保存", "依据：国办发明电〔2028〕9号", "调休上班", "星期六")
+
+	file := filepath.Join(t.TempDir(), "人员.csv")
+	if err := os.WriteFile(file, []byte("编码,姓名,性别,出生日期\nB1,钱八,男,1972-05-01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/import")
+	b.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}))
+	b.submit("#import-check")
+	expectText(t, "checked", b.text("#import-result"), "人员", "1")
+	b.do("choose the file again", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}))
+	b.submit("#import-submit")
+	expectText(t, "imported", b.body(), "人员.csv 已导入", "人员 1 人")
 }

@@ -70,7 +70,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -206,6 +206,8 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/campaign-schedules", h.webSchedules)
 	p.POST("/campaign-schedules", h.webCreateSchedule)
 	p.POST("/campaign-schedules/:id/delete", h.webDeleteSchedule)
+	p.GET("/import", h.webImport)
+	p.POST("/import", h.webImportFile)
 	p.GET("/calendar", h.webCalendar)
 	p.GET("/templates", h.webTemplates)
 	p.GET("/templates/:id", h.webTemplate)

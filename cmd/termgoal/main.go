@@ -5,6 +5,7 @@
 //	termgoal worker   the Temporal worker
 //	termgoal migrate  applies the database migrations
 //	termgoal seed     loads the demo organization when the database is empty
+//	termgoal import [--dry-run] FILE  imports orgs, people, posts and terms from XLSX or CSV
 //	termgoal reconcile [--repair]  compares (and repairs) the read model with the workflows
 //	termgoal env      lists the environment variables it reads
 //
@@ -39,6 +40,7 @@ var commands = []command{
 	{"worker", "run the Temporal worker, with /healthz and /readyz on WORKER_HEALTH_ADDR", runWorker},
 	{"migrate", "apply the database migrations", func(ctx context.Context, cfg config, _ *slog.Logger) error { return runMigrate(ctx, cfg) }},
 	{"seed", "load the demo organization into an empty database", runSeed},
+	{"import", "import orgs, people, posts and terms from an XLSX or CSV file: [--dry-run] [--as USER] FILE", runImport},
 	{"reconcile", "compare every running process's read model with its workflow and list what differs; --repair repairs it", runReconcile},
 	{"env", "list the environment variables termgoal reads", func(context.Context, config, *slog.Logger) error { printVariables(os.Stdout); return nil }},
 }
