@@ -63,19 +63,24 @@ func (h *Handler) webTemplates(c *gin.Context) {
 // webTemplate shows template :id ("new": an empty one to create) with ?from=&to= versions
 // compared (by default the current one against the one before).
 func (h *Handler) webTemplate(c *gin.Context) {
-	t := &termgoal.Template{NoticeDays: 5, DeadlineMonths: 2}
-	if c.Param("id") != "new" {
-		id, err := edge.ParseID(c.Param("id"))
-		if err != nil {
-			h.Fail(c, err)
-			return
-		}
-		if t, err = h.store.Template(c.Request.Context(), id); err != nil {
-			h.Fail(c, err)
-			return
-		}
+	t, err := h.templateOf(c)
+	if err != nil {
+		h.Fail(c, err)
+		return
 	}
 	h.renderTemplate(c, http.StatusOK, h.newPage(c, "web.template_title"), t)
+}
+
+// templateOf loads template :id, or for "new" an empty one with the usual notice and deadline.
+func (h *Handler) templateOf(c *gin.Context) (*termgoal.Template, error) {
+	if c.Param("id") == "new" {
+		return &termgoal.Template{NoticeDays: 5, DeadlineMonths: 2}, nil
+	}
+	id, err := edge.ParseID(c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	return h.store.Template(c.Request.Context(), id)
 }
 
 func (h *Handler) renderTemplate(c *gin.Context, status int, p *webPage, t *termgoal.Template) {
@@ -111,17 +116,10 @@ func (h *Handler) webSaveTemplate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	t := &termgoal.Template{}
-	if c.Param("id") != "new" {
-		id, err := edge.ParseID(c.Param("id"))
-		if err != nil {
-			h.Fail(c, err)
-			return
-		}
-		if t, err = h.store.Template(c.Request.Context(), id); err != nil {
-			h.Fail(c, err)
-			return
-		}
+	t, err := h.templateOf(c)
+	if err != nil {
+		h.Fail(c, err)
+		return
 	}
 	edited, err := templateFromForm(*t, form)
 	if err == nil {
