@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,49 +34,18 @@ type orgRequest struct {
 	Type     termgoal.OrgType `json:"type"`
 }
 
-// createOrg adds an org under a parent the caller administers; a root org needs an admin of a
-// root org.
+// createOrg adds an org under a parent the caller administers (app.CreateOrg).
 func (h *Handler) createOrg(c *gin.Context) {
 	var req orgRequest
 	if !h.bind(c, &req) {
 		return
 	}
-	ctx, acc := c.Request.Context(), edge.Caller(c)
-	o := termgoal.Org{ParentID: req.ParentID, Name: strings.TrimSpace(req.Name), Type: req.Type}
-	if req.ParentID == nil {
-		if !app.IsRootAdmin(acc) {
-			h.fail(c, app.ErrForbidden())
-			return
-		}
-	} else {
-		parent, err := h.store.Org(ctx, *req.ParentID)
-		if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-			err = termgoal.Errorf(termgoal.EINVALID, "org.parent_unknown", "the parent organization does not exist")
-		}
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		if !app.IsAdmin(acc, parent.Path) {
-			h.fail(c, app.ErrForbidden())
-			return
-		}
-	}
-	switch {
-	case o.Name == "":
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "org.name", "the organization needs a name"))
-		return
-	case !o.Type.Valid():
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "org.type", "the organization type must be village_community, agency, enterprise or other"))
-		return
-	}
-	if err := h.store.CreateOrg(ctx, &o); err != nil {
+	o := termgoal.Org{ParentID: req.ParentID, Name: req.Name, Type: req.Type}
+	if err := h.ops.CreateOrg(c.Request.Context(), edge.Caller(c), edge.Actor(c), &o); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "org_created", Detail: map[string]any{"org_id": o.ID, "name": o.Name, "type": o.Type, "parent_id": o.ParentID}}) {
-		c.JSON(http.StatusCreated, o)
-	}
+	c.JSON(http.StatusCreated, o)
 }
 
 // readableOrg loads org :id and checks the caller may read it.
@@ -117,26 +85,15 @@ func (h *Handler) orgPosts(c *gin.Context) {
 	list(c, posts, len(posts))
 }
 
-// createPost adds a post to an org the caller administers.
+// createPost adds a post to an org the caller administers (app.CreatePost).
 func (h *Handler) createPost(c *gin.Context) {
 	var p termgoal.Post
 	if !h.bind(c, &p) {
 		return
 	}
-	ctx := c.Request.Context()
-	if !h.adminOfReferenced(c, p.OrgID, "post.org_unknown") {
-		return
-	}
-	p.ID, p.Title = 0, strings.TrimSpace(p.Title)
-	if p.Title == "" {
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "post.title", "the post needs a title"))
-		return
-	}
-	if err := h.store.CreatePost(ctx, &p); err != nil {
+	if err := h.ops.CreatePost(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "post_created", Detail: map[string]any{"post_id": p.ID, "org_id": p.OrgID, "title": p.Title}}) {
-		c.JSON(http.StatusCreated, p)
-	}
+	c.JSON(http.StatusCreated, p)
 }

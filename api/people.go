@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,30 +31,15 @@ func (h *Handler) listPeople(c *gin.Context) {
 }
 
 func (h *Handler) createPerson(c *gin.Context) {
-	if !app.IsAnyAdmin(edge.Caller(c)) {
-		h.fail(c, app.ErrForbidden())
-		return
-	}
 	var p termgoal.Person
 	if !h.bind(c, &p) {
 		return
 	}
-	p.ID, p.Name = 0, strings.TrimSpace(p.Name)
-	switch {
-	case p.Name == "":
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "person.name", "the person needs a name"))
-		return
-	case p.Gender != "" && p.Gender != "male" && p.Gender != "female":
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "person.gender", "gender must be male or female"))
-		return
-	}
-	if err := h.store.CreatePerson(c.Request.Context(), &p); err != nil {
+	if err := h.ops.CreatePerson(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if h.audit(c, termgoal.Audit{Action: "person_created", Detail: map[string]any{"person_id": p.ID}}) {
-		c.JSON(http.StatusCreated, p)
-	}
+	c.JSON(http.StatusCreated, p)
 }
 
 func (h *Handler) getPerson(c *gin.Context) {

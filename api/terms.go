@@ -65,22 +65,11 @@ func (h *Handler) createTerm(c *gin.Context) {
 	if !h.bind(c, &t) {
 		return
 	}
-	t.ID, t.ProcessID, t.Status, t.OrgName, t.HolderName = 0, "", "", "", ""
-	if err := t.Validate(); err != nil {
+	if err := h.ops.RegisterTerm(c.Request.Context(), edge.Caller(c), edge.Actor(c), &t); err != nil {
 		h.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if !h.adminOfReferenced(c, t.OrgID, "term.org_unknown") {
-		return
-	}
-	if err := h.store.CreateTerm(ctx, &t); err != nil {
-		h.fail(c, err)
-		return
-	}
-	if h.audit(c, termgoal.Audit{Action: "term_created", TermID: t.ID, Detail: map[string]any{"org_id": t.OrgID, "template_id": t.TemplateID}}) {
-		c.JSON(http.StatusCreated, t)
-	}
+	c.JSON(http.StatusCreated, t)
 }
 
 // readableTerm loads term :id, its org path, and checks the caller may read it.

@@ -70,7 +70,7 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -206,6 +206,12 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/campaign-schedules", h.webSchedules)
 	p.POST("/campaign-schedules", h.webCreateSchedule)
 	p.POST("/campaign-schedules/:id/delete", h.webDeleteSchedule)
+	p.GET("/orgs", h.webOrgs)
+	p.POST("/orgs", h.webAddOrg)
+	p.GET("/orgs/:id", h.webOrg)
+	p.POST("/orgs/:id/posts", h.webAddPost)
+	p.POST("/orgs/:id/people", h.webAddPerson)
+	p.POST("/orgs/:id/terms", h.webAddTerm)
 	p.GET("/import", h.webImport)
 	p.POST("/import", h.webImportFile)
 	p.GET("/calendar", h.webCalendar)

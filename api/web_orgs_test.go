@@ -1,0 +1,63 @@
+package api
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"termgoal/postgres"
+)
+
+// The org pages for an administrator of org a: the tree of their orgs only; org a with its
+// sub-org; a sub-org, a post, a person and a person's term added from the page, each audited;
+// a refused term shown again as typed; another subtree's org and the pages of a holder refused.
+func TestWebOrgs(t *testing.T) {
+	f := newFixture(t)
+	body, _ := f.page("GET", "/orgs", f.aTok, 200)
+	if !strings.Contains(body, fmt.Sprintf(`data-id="%d"`, f.a1.ID)) || strings.Contains(body, fmt.Sprintf(`data-id="%d"`, f.b.ID)) ||
+		strings.Contains(body, `id="add-root"`) {
+		t.Errorf("a's tree:\n%s", body)
+	}
+	f.page("GET", "/orgs", f.a1Tok, 403)
+	f.page("GET", fmt.Sprintf("/orgs/%d", f.b.ID), f.aTok, 403)
+	path := fmt.Sprintf("/orgs/%d", f.a.ID)
+	body, _ = f.page("GET", path, f.aTok, 200)
+	if !strings.Contains(body, ">a1</a>") || !strings.Contains(body, `id="term-form"`) {
+		t.Errorf("org a:\n%s", body)
+	}
+
+	_, loc := f.formPost("/orgs", f.aTok, url.Values{"parent_id": {fmt.Sprint(f.a.ID)}, "name": {"a2"}, "type": {"agency"}}, 303)
+	_, _ = f.formPost("/orgs", f.aTok, url.Values{"parent_id": {fmt.Sprint(f.b.ID)}, "name": {"b2"}, "type": {"agency"}}, 403)
+	body, _ = f.page("GET", loc, f.aTok, 200)
+	if !strings.Contains(body, `<h1 id="org-name">a2</h1>`) || !strings.Contains(body, `id="org-parent">a</a>`) {
+		t.Errorf("the new org at %s:\n%s", loc, body)
+	}
+	_, _ = f.formPost(path+"/posts", f.aTok, url.Values{"title": {"主任"}, "principal": {"on"}}, 303)
+	_, _ = f.formPost(path+"/people", f.aTok, url.Values{"name": {"周九"}, "gender": {"male"}, "birth_date": {"1970-02-03"}}, 303)
+	people, _, err := f.store.People(t.Context(), 10, 0)
+	if err != nil || len(people) == 0 {
+		t.Fatalf("people %v %v", people, err)
+	}
+	posts, err := f.store.Posts(t.Context(), f.a.ID)
+	if err != nil || len(posts) != 1 || !posts[0].Principal {
+		t.Fatalf("posts %v %v", posts, err)
+	}
+	term := url.Values{"holder_kind": {"person"}, "person": {fmt.Sprintf("周九 #%d", people[0].ID)}, "post_id": {fmt.Sprint(posts[0].ID)},
+		"appointment": {"elected"}, "start": {"2027-01-10"}, "end": {"2026-01-09"}, "template_id": {fmt.Sprint(f.tmpl.ID)}, "form": {"term"}}
+	body, _ = f.formPost(path+"/terms", f.aTok, term, 422)
+	if !strings.Contains(body, `value="2026-01-09"`) || !strings.Contains(body, `id="error"`) {
+		t.Errorf("a term ending before it starts:\n%s", body)
+	}
+	term.Set("end", "2032-01-09")
+	_, _ = f.formPost(path+"/terms", f.aTok, term, 303)
+	body, _ = f.page("GET", path, f.aTok, 200)
+	if !strings.Contains(body, "周九") || !strings.Contains(body, "2027-01-10 – 2032-01-09") || !strings.Contains(body, ">主任<") {
+		t.Errorf("org a after the additions:\n%s", body)
+	}
+	for _, action := range []string{"org_created", "post_created", "person_created", "term_created"} {
+		if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: action}); err != nil || len(lines) != 1 {
+			t.Errorf("%s audited %d times, %v", action, len(lines), err)
+		}
+	}
+}
