@@ -54,13 +54,19 @@ func keyChange(ctx context.Context, tx *sql.Tx, c *termgoal.Change) (bool, error
 	}
 	var seq int
 	var task int64
-	err := tx.QueryRowContext(ctx, `SELECT seq, task FROM processes WHERE id = $1 FOR UPDATE`, c.Process.ID).Scan(&seq, &task)
+	var taskAt sql.NullTime
+	err := tx.QueryRowContext(ctx, `SELECT seq, task, task_at FROM processes WHERE id = $1 FOR UPDATE`, c.Process.ID).Scan(&seq, &task, &taskAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, err
 	}
 	switch {
 	case seq == c.Seq && task == c.Task:
 		return false, nil // written before: an activity retried after a timeout
+	case taskAt.Valid && taskAt.Time.After(c.At.Add(time.Microsecond)):
+		// The row was written by a workflow task that started after the one that made c: c
+		// comes from a discarded task whose local activity finished late, after the task that
+		// replaced it had written. (The store keeps microseconds, hence the margin.)
+		return false, nil
 	case seq >= c.Seq && task > c.Task:
 		// A task that timed out and was retried elsewhere: the retry has written this far. (Only
 		// when the read model is this far: a new run's history, and its task numbers, start
@@ -138,11 +144,11 @@ func putProcess(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO processes (id, kind, term_id, org_id, step, status, version, deadline_on, step_due_on, state, started_at, updated_at, seq, task)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		INSERT INTO processes (id, kind, term_id, org_id, step, status, version, deadline_on, step_due_on, state, started_at, updated_at, seq, task, task_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $13 > 0 THEN $12::timestamptz END)
 		ON CONFLICT (id) DO UPDATE SET step = EXCLUDED.step, status = EXCLUDED.status, version = EXCLUDED.version,
 			deadline_on = EXCLUDED.deadline_on, step_due_on = EXCLUDED.step_due_on, state = EXCLUDED.state,
-			updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, task = EXCLUDED.task
+			updated_at = EXCLUDED.updated_at, seq = EXCLUDED.seq, task = EXCLUDED.task, task_at = COALESCE(EXCLUDED.task_at, processes.task_at)
 		WHERE processes.updated_at <= EXCLUDED.updated_at OR EXCLUDED.seq > 0`,
 		p.ID, p.Kind, p.TermID, p.OrgID, p.Step, p.Status, p.Version, dateArg(p.DeadlineOn), optDateArg(p.StepDueOn),
 		state, p.StartedAt, c.At, c.Seq, c.Task)

@@ -319,6 +319,12 @@ func TestApplyUndoesADiscardedTask(t *testing.T) {
 	returned.StepRecord = &termgoal.StepRecord{Seq: 1, Step: termgoal.StepApproval, Outcome: "returned"}
 	must(t, s.Apply(ctx, returned))
 	must(t, s.Apply(ctx, approved)) // the discarded task's write retried late: dropped
+	// A discarded task's write arriving after its replacement's, from a task that started
+	// earlier but stands later in the history it saw: dropped by when its task started.
+	late := keyed("goal-1/u/c/2", 5, termgoal.StepNotice, "approved", 2, 1, 15)
+	late.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "approved"}}
+	late.Open = []termgoal.Task{task("goal-1-4", sup, "2026-03-20")}
+	must(t, s.Apply(ctx, late))
 
 	want := func(step termgoal.Step, open string, actions ...string) {
 		t.Helper()
