@@ -97,3 +97,21 @@ func (h *Handler) createPost(c *gin.Context) {
 	}
 	c.JSON(http.StatusCreated, p)
 }
+
+// updateOrg renames an org or changes its type (app.EditOrg).
+func (h *Handler) updateOrg(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	var req orgRequest
+	if !h.bind(c, &req) {
+		return
+	}
+	o := termgoal.Org{ID: id, Name: req.Name, Type: req.Type}
+	if err := h.ops.EditOrg(c.Request.Context(), edge.Caller(c), edge.Actor(c), &o); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, o)
+}

@@ -59,3 +59,21 @@ func (h *Handler) getPerson(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, p)
 }
+
+// updatePerson changes a person's name, gender and birth date (app.EditPerson).
+func (h *Handler) updatePerson(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	var p termgoal.Person
+	if !h.bind(c, &p) {
+		return
+	}
+	p.ID = id
+	if err := h.ops.EditPerson(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}

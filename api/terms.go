@@ -136,3 +136,21 @@ func (h *Handler) startGoalSetting(c *gin.Context) {
 func errAlreadyStarted() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "term.already_started", "goal setting has already been started for this term")
 }
+
+// updateTerm changes a registered term (app.EditTerm); its org stays.
+func (h *Handler) updateTerm(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	var t termgoal.Term
+	if !h.bind(c, &t) {
+		return
+	}
+	t.ID = id
+	if err := h.ops.EditTerm(c.Request.Context(), edge.Caller(c), edge.Actor(c), &t); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}

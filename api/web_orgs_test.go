@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"termgoal"
 	"testing"
 
 	"termgoal/postgres"
@@ -56,6 +57,61 @@ func TestWebOrgs(t *testing.T) {
 		t.Errorf("org a after the additions:\n%s", body)
 	}
 	for _, action := range []string{"org_created", "post_created", "person_created", "term_created"} {
+		if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: action}); err != nil || len(lines) != 1 {
+			t.Errorf("%s audited %d times, %v", action, len(lines), err)
+		}
+	}
+}
+
+// Correcting: an org renamed from its page, a term corrected from its page until its goal
+// setting starts (then 409 over the API, and no form), a person changed over the API; each
+// audited, and an administrator of another subtree refused.
+func TestWebEditOrgsAndTerms(t *testing.T) {
+	f := newFixture(t)
+	a1 := fmt.Sprintf("/orgs/%d", f.a1.ID)
+	_, _ = f.formPost(a1, f.aTok, url.Values{"form": {"edit"}, "name": {"a1 村"}, "type": {"village_community"}}, 303)
+	body, _ := f.page("GET", a1, f.aTok, 200)
+	if !strings.Contains(body, `<h1 id="org-name">a1 村</h1>`) {
+		t.Errorf("renamed:\n%s", body)
+	}
+	_, _ = f.formPost(fmt.Sprintf("/orgs/%d", f.b.ID), f.aTok, url.Values{"form": {"edit"}, "name": {"b?"}, "type": {"agency"}}, 403)
+
+	var term termgoal.Term
+	f.do("POST", "/api/v1/terms", f.aTok, termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: mustDay("2027-01-10"), End: mustDay("2030-01-09"), TemplateID: f.tmpl.ID}, 201, &term)
+	path := fmt.Sprintf("/terms/%d", term.ID)
+	body, _ = f.page("GET", path, f.aTok, 200)
+	if !strings.Contains(body, `id="op-edit-term"`) {
+		t.Errorf("the term page lacks its form:\n%s", body)
+	}
+	body, _ = f.formPost(path+"/edit", f.aTok, url.Values{"appointment": {"appointed"}, "start": {"2027-01-10"}, "end": {"2026-01-01"}, "template_id": {fmt.Sprint(f.tmpl.ID)}}, 422)
+	if !strings.Contains(body, `value="2026-01-01"`) {
+		t.Errorf("a refused correction:\n%s", body)
+	}
+	_, _ = f.formPost(path+"/edit", f.aTok, url.Values{"appointment": {"appointed"}, "start": {"2027-01-10"}, "end": {"2031-01-09"}, "template_id": {fmt.Sprint(f.tmpl.ID)}}, 303)
+	got, err := f.store.Term(t.Context(), term.ID)
+	if err != nil || got.Appointment != termgoal.Appointed || got.End.Format("2006-01-02") != "2031-01-09" {
+		t.Fatalf("corrected %+v %v", got, err)
+	}
+	if err := f.store.SetTermProcess(t.Context(), term.ID, "goalsetting-term-x"); err != nil {
+		t.Fatal(err)
+	}
+	f.errCode("PUT", "/api/v1/terms/"+fmt.Sprint(term.ID), f.aTok, got, 409)
+	body, _ = f.page("GET", path, f.aTok, 200)
+	if strings.Contains(body, `id="op-edit-term"`) {
+		t.Error("a started term still offers its form")
+	}
+
+	var p termgoal.Person
+	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "吴十"}, 201, &p)
+	p.Name, p.Gender = "吴十一", "female"
+	f.do("PUT", "/api/v1/people/"+fmt.Sprint(p.ID), f.aTok, p, 200, &p)
+	f.errCode("PUT", "/api/v1/people/"+fmt.Sprint(p.ID), f.a1Tok, p, 403)
+	f.errCode("PUT", "/api/v1/people/99999", f.aTok, p, 404)
+	if again, err := f.store.Person(t.Context(), p.ID); err != nil || again.Name != "吴十一" || again.Gender != "female" {
+		t.Errorf("person %+v %v", again, err)
+	}
+	for _, action := range []string{"org_updated", "term_updated", "person_updated"} {
 		if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: action}); err != nil || len(lines) != 1 {
 			t.Errorf("%s audited %d times, %v", action, len(lines), err)
 		}

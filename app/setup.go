@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
 
 	"termgoal"
 )
@@ -97,4 +98,60 @@ func (s *Service) RegisterTerm(ctx context.Context, acc *termgoal.Account, actor
 		return err
 	}
 	return s.Audit(ctx, actor, termgoal.Audit{Action: "term_created", TermID: t.ID, Detail: map[string]any{"org_id": t.OrgID, "template_id": t.TemplateID}})
+}
+
+// EditOrg renames org o.ID or changes its type, for an administrator of it; where it stands in
+// the tree does not change.
+func (s *Service) EditOrg(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, o *termgoal.Org) error {
+	old, err := s.Store.Org(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if !IsAdmin(acc, old.Path) {
+		return ErrForbidden()
+	}
+	o.Name = strings.TrimSpace(o.Name)
+	if err := s.Store.UpdateOrg(ctx, o); err != nil {
+		return err
+	}
+	return s.Audit(ctx, actor, termgoal.Audit{Action: "org_updated", Detail: map[string]any{"org_id": o.ID,
+		"name": o.Name, "type": o.Type, "was_name": old.Name, "was_type": old.Type}})
+}
+
+// EditPerson changes person p.ID's name, gender and birth date (any administrator, as for
+// CreatePerson).
+func (s *Service) EditPerson(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, p *termgoal.Person) error {
+	if !IsAnyAdmin(acc) {
+		return ErrForbidden()
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	if p.Gender != "" && p.Gender != "male" && p.Gender != "female" {
+		return termgoal.Errorf(termgoal.EINVALID, "person.gender", "gender must be male or female")
+	}
+	if err := s.Store.UpdatePerson(ctx, p); err != nil {
+		return err
+	}
+	return s.Audit(ctx, actor, termgoal.Audit{Action: "person_updated", Detail: map[string]any{"person_id": p.ID}})
+}
+
+// EditTerm changes what term t.ID records, for an administrator of its org, until its goal
+// setting starts; the org stays.
+func (s *Service) EditTerm(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, t *termgoal.Term) error {
+	old, err := s.Store.Term(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	path, err := s.OrgPath(ctx, old.OrgID)
+	if err != nil {
+		return err
+	}
+	if !IsAdmin(acc, path) {
+		return ErrForbidden()
+	}
+	t.OrgID = old.OrgID
+	if err := s.Store.UpdateTerm(ctx, t); err != nil {
+		return err
+	}
+	return s.Audit(ctx, actor, termgoal.Audit{Action: "term_updated", TermID: t.ID, Detail: map[string]any{"start": t.Start.Format(time.DateOnly),
+		"end": t.End.Format(time.DateOnly), "template_id": t.TemplateID, "was_start": old.Start.Format(time.DateOnly), "was_end": old.End.Format(time.DateOnly)}})
 }

@@ -424,7 +424,7 @@ func (im *importer) term(r ImportTerm, c *ImportCount) error {
 	var id int64
 	var status, was string
 	err = im.tx.QueryRowContext(im.ctx, `
-		SELECT id, status, concat_ws('|', org_id, holder_kind, coalesce(person_id::text, '-'), coalesce(post_id::text, '-'), appointment,
+		SELECT id, CASE WHEN process_id IS NULL THEN status ELSE 'started' END, concat_ws('|', org_id, holder_kind, coalesce(person_id::text, '-'), coalesce(post_id::text, '-'), appointment,
 			coalesce(probation_start::text, '-'), start_on, end_on, template_id)
 		FROM terms WHERE import_key = $1`, r.Key).Scan(&id, &status, &was)
 	args := []any{t.OrgID, t.HolderKind, t.PersonID, t.PostID, t.Appointment, optDateArg(t.ProbationStart), dateArg(t.Start), dateArg(t.End), t.TemplateID}

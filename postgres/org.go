@@ -42,3 +42,16 @@ func (s *Store) Org(ctx context.Context, id int64) (*termgoal.Org, error) {
 func (s *Store) Orgs(ctx context.Context, underPath string) ([]termgoal.Org, error) {
 	return list(ctx, s.db, scanOrg, `SELECT `+orgCols+` FROM orgs o WHERE o.path LIKE $1 || '%' ORDER BY o.path`, underPath)
 }
+
+// UpdateOrg renames org o.ID and sets its type; its place in the tree does not change.
+func (s *Store) UpdateOrg(ctx context.Context, o *termgoal.Org) error {
+	switch {
+	case o.Name == "":
+		return invalid("org.name", "the organization needs a name")
+	case !o.Type.Valid():
+		return invalid("org.type", "unknown organization type", "type", string(o.Type))
+	}
+	err := s.db.QueryRowContext(ctx, `UPDATE orgs SET name = $2, type = $3 WHERE id = $1 RETURNING parent_id, path`, o.ID, o.Name, o.Type).
+		Scan(&o.ParentID, &o.Path)
+	return rowError(err, "org", o.ID)
+}

@@ -52,3 +52,19 @@ func (s *Store) CreatePost(ctx context.Context, p *termgoal.Post) error {
 func (s *Store) Posts(ctx context.Context, orgID int64) ([]termgoal.Post, error) {
 	return list(ctx, s.db, scanPost, `SELECT id, org_id, title, rank, principal FROM posts WHERE org_id = $1 ORDER BY id`, orgID)
 }
+
+// UpdatePerson sets person p.ID's name, gender and birth date.
+func (s *Store) UpdatePerson(ctx context.Context, p *termgoal.Person) error {
+	if p.Name == "" {
+		return invalid("person.name", "the person needs a name")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE people SET name = $2, gender = $3, birth_date = $4 WHERE id = $1`,
+		p.ID, p.Name, p.Gender, optDateArg(p.BirthDate))
+	if err != nil {
+		return mapError(err, "update person")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("person", p.ID)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"termgoal"
@@ -66,4 +67,28 @@ func (s *Store) SetTermProcess(ctx context.Context, termID int64, processID stri
 			fmt.Sprintf("term %d already has process %s", termID, current.String), "id", termID, "process", current.String)
 	}
 	return nil
+}
+
+// UpdateTerm sets what term t.ID records (its org stays): holder, post, appointment, dates and
+// template. Only a term whose goal setting has not started may change: once it has, the
+// process holds what it started with (ECONFLICT).
+func (s *Store) UpdateTerm(ctx context.Context, t *termgoal.Term) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	var status string
+	err := s.db.QueryRowContext(ctx, `
+		WITH old AS (SELECT id, status, process_id FROM terms WHERE id = $1 FOR UPDATE)
+		UPDATE terms t SET holder_kind = $2, person_id = $3, post_id = $4, appointment = $5, probation_start = $6,
+			start_on = $7, end_on = $8, template_id = $9
+		FROM old WHERE t.id = old.id AND old.status = 'registered' AND old.process_id IS NULL
+		RETURNING old.status`,
+		t.ID, t.HolderKind, t.PersonID, t.PostID, t.Appointment, optDateArg(t.ProbationStart), dateArg(t.Start), dateArg(t.End), t.TemplateID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := s.Term(ctx, t.ID); err != nil {
+			return err
+		}
+		return termgoal.Errorf(termgoal.ECONFLICT, "term.started", "the term's goal setting has started; the term no longer changes")
+	}
+	return mapError(err, "update term")
 }

@@ -153,6 +153,14 @@ func (h *Handler) webAddOrg(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/orgs/"+strconv.FormatInt(o.ID, 10))
 }
 
+// webEditOrg renames org :id or changes its type.
+func (h *Handler) webEditOrg(c *gin.Context) {
+	h.orgForm(c, "web.org_updated", func(form url.Values, org int64) (string, error) {
+		o := termgoal.Org{ID: org, Name: form.Get("name"), Type: termgoal.OrgType(form.Get("type"))}
+		return o.Name, h.ops.EditOrg(c.Request.Context(), edge.Caller(c), edge.Actor(c), &o)
+	})
+}
+
 // webAddPost adds a post to org :id.
 func (h *Handler) webAddPost(c *gin.Context) {
 	h.orgForm(c, "web.post_added", func(form url.Values, org int64) (string, error) {

@@ -37,6 +37,11 @@ type termPageData struct {
 	Admin          bool
 	CanHandover    bool // a person's term
 	AppraisalKinds []string
+	// Editable: an administrator may still change the term (it is registered), with these
+	// templates and ways of appointment to choose from.
+	Editable     bool
+	Templates    []termgoal.Template
+	Appointments []termgoal.Appointment
 }
 
 // pageTerm loads term :id for a page, with the checks of readableTerm.
@@ -104,6 +109,13 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	}
 	d.Admin = app.IsAdmin(edge.Caller(c), path)
 	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
+	if d.Editable = d.Admin && t.Status == "registered" && t.ProcessID == ""; d.Editable {
+		if d.Templates, err = h.store.Templates(ctx); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		d.Appointments = []termgoal.Appointment{termgoal.Elected, termgoal.Appointed, termgoal.Contracted}
+	}
 	d.AppraisalKinds = app.AppraisalKinds
 	p.Title = t.HolderName + " · " + p.Title
 	p.Data = d
@@ -179,4 +191,32 @@ func (h *Handler) webAmend(c *gin.Context) {
 	}
 	h.flash(c, edge.T(c, "web.amendment_started", nil))
 	c.Redirect(http.StatusSeeOther, "/processes/"+pid)
+}
+
+// webEditTerm changes a registered term's appointment, dates and template (app.EditTerm).
+func (h *Handler) webEditTerm(c *gin.Context) {
+	form, ok := h.postForm(c)
+	if !ok {
+		return
+	}
+	t, _, err := h.pageTerm(c)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	day := func(name string) time.Time {
+		d, _ := time.Parse(time.DateOnly, strings.TrimSpace(form.Get(name)))
+		return d
+	}
+	edited := *t
+	edited.Appointment, edited.Start, edited.End = termgoal.Appointment(form.Get("appointment")), day("start"), day("end")
+	if id, err := strconv.ParseInt(form.Get("template_id"), 10, 64); err == nil {
+		edited.TemplateID = id
+	}
+	if err := h.ops.EditTerm(c.Request.Context(), edge.Caller(c), edge.Actor(c), &edited); err != nil {
+		h.refuseForm(c, form, err, "web.term_title", func(status int, p *webPage) { h.renderTerm(c, status, p) })
+		return
+	}
+	h.flash(c, edge.T(c, "web.term_updated", nil))
+	c.Redirect(http.StatusSeeOther, "/terms/"+strconv.FormatInt(t.ID, 10))
 }
