@@ -676,7 +676,8 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 
 // TestWebSettingUpInABrowser: the administrator corrects a template with the live sum of the
 // rater groups' weights, saves it as version 2 and sees what changed, enters the unknown year
-// 2029 of the calendar with its source, and checks then imports a CSV of people.
+// 2029 of the calendar with its source, adds a post on an org's page, and checks then imports
+// a CSV of people.
 func TestWebSettingUpInABrowser(t *testing.T) {
 	s := startBrowserSys(t)
 	b := newBrowser(t, s.srv.URL)
@@ -707,6 +708,13 @@ func TestWebSettingUpInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#calendar-text"), "2029-01-01 off 元旦\n2029-02-10 work 春节调休"))
 	b.submit("#calendar-submit")
 	expectText(t, "2029 entered", b.body(), "2029年日历已保存", "依据：国办发明电〔2028〕9号", "调休上班", "星期六")
+
+	b.open("/orgs")
+	b.submit("#org-tree li:first-child a")
+	b.do("open the post form", chromedp.Click(chromedp.CSS("#add-post summary")))
+	b.do("a post", chromedp.SendKeys(chromedp.CSS("#post-title"), "县委书记"))
+	b.submit("#add-post-submit")
+	expectText(t, "the post added", b.text("#org-posts"), "县委书记")
 
 	file := filepath.Join(t.TempDir(), "人员.csv")
 	if err := os.WriteFile(file, []byte("编码,姓名,性别,出生日期\nB1,钱八,男,1972-05-01\n"), 0o644); err != nil {

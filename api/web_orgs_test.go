@@ -111,8 +111,20 @@ func TestWebEditOrgsAndTerms(t *testing.T) {
 	if again, err := f.store.Person(t.Context(), p.ID); err != nil || again.Name != "吴十一" || again.Gender != "female" {
 		t.Errorf("person %+v %v", again, err)
 	}
-	for _, action := range []string{"org_updated", "term_updated", "person_updated"} {
-		if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: action}); err != nil || len(lines) != 1 {
+	// The person's page is for the administrators of the orgs of their terms.
+	f.do("POST", "/api/v1/terms", f.aTok, termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderPerson, PersonID: &p.ID,
+		Appointment: termgoal.Elected, Start: mustDay("2027-01-10"), End: mustDay("2030-01-09"), TemplateID: f.tmpl.ID}, 201, nil)
+	person := fmt.Sprintf("/people/%d", p.ID)
+	body, _ = f.formPost(person, f.aTok, url.Values{"name": {"吴十二"}, "gender": {"female"}, "birth_date": {"1980-02-30"}}, 422)
+	if !strings.Contains(body, `value="吴十二"`) {
+		t.Errorf("a refused change of the person:\n%s", body)
+	}
+	_, _ = f.formPost(person, f.aTok, url.Values{"name": {"吴十二"}, "gender": {"female"}, "birth_date": {"1980-02-03"}}, 303)
+	if again, err := f.store.Person(t.Context(), p.ID); err != nil || again.Name != "吴十二" || again.BirthDate == nil {
+		t.Errorf("person changed from the page %+v %v", again, err)
+	}
+	for action, n := range map[string]int{"org_updated": 1, "term_updated": 1, "person_updated": 2} {
+		if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: action}); err != nil || len(lines) != n {
 			t.Errorf("%s audited %d times, %v", action, len(lines), err)
 		}
 	}

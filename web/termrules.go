@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -122,12 +123,48 @@ type personData struct {
 	Outcome    string // the outcome checked (?outcome=), if any
 	OutcomeOK  bool
 	OutcomeErr string
+	CanEdit    bool // an administrator may change the person
 }
 
 // webPerson shows a person's terms and term-rule warnings on ?as_of=, as a nomination with
 // ?nomination=true, and the check of a term-end outcome with ?outcome= (a check changes
 // nothing, so it is a GET form).
 func (h *Handler) webPerson(c *gin.Context) {
+	h.renderPerson(c, http.StatusOK, h.newPage(c, "web.person_title"))
+}
+
+// webEditPerson changes person :id's name, gender and birth date (app.EditPerson).
+func (h *Handler) webEditPerson(c *gin.Context) {
+	form, ok := h.postForm(c)
+	if !ok {
+		return
+	}
+	id, err := edge.ParseID(c.Param("id"))
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	p := termgoal.Person{ID: id, Name: form.Get("name"), Gender: form.Get("gender")}
+	if v := strings.TrimSpace(form.Get("birth_date")); v != "" {
+		d, perr := time.Parse(time.DateOnly, v)
+		if perr != nil {
+			err = termgoal.Errorf(termgoal.EINVALID, "person.birth_date", "the birth date is YYYY-MM-DD")
+		}
+		p.BirthDate = &d
+	}
+	if err == nil {
+		err = h.ops.EditPerson(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p)
+	}
+	if err != nil {
+		h.refuseForm(c, form, err, "web.person_title", func(status int, pg *webPage) { h.renderPerson(c, status, pg) })
+		return
+	}
+	h.flash(c, edge.T(c, "web.person_saved", map[string]any{"name": p.Name}))
+	c.Redirect(http.StatusSeeOther, "/people/"+strconv.FormatInt(id, 10))
+}
+
+// renderPerson shows person :id on page p with status.
+func (h *Handler) renderPerson(c *gin.Context, status int, p *webPage) {
 	person, terms, err := h.readablePerson(c)
 	if err != nil {
 		h.Fail(c, err)
@@ -138,7 +175,6 @@ func (h *Handler) webPerson(c *gin.Context) {
 		h.Fail(c, err)
 		return
 	}
-	p := h.newPage(c, "web.person_title")
 	outcome := c.Query("outcome")
 	// An outcome proposes the next post: it is checked as a nomination.
 	nomination := c.Query("nomination") == "true" || outcome != ""
@@ -147,7 +183,7 @@ func (h *Handler) webPerson(c *gin.Context) {
 		h.Fail(c, err)
 		return
 	}
-	d := personData{PersonTermRules: rules, Outcomes: app.TermOutcomes, Outcome: outcome}
+	d := personData{PersonTermRules: rules, Outcomes: app.TermOutcomes, Outcome: outcome, CanEdit: app.IsAnyAdmin(edge.Caller(c))}
 	if person.BirthDate != nil {
 		d.Age, d.HasAge = termgoal.AgeOn(*person.BirthDate, asOf), true
 	}
@@ -160,7 +196,7 @@ func (h *Handler) webPerson(c *gin.Context) {
 	}
 	p.Title = person.Name + " · " + p.Title
 	p.Data = d
-	h.render(c, http.StatusOK, "person", p)
+	h.render(c, status, "person", p)
 }
 
 // readablePerson loads person :id and their terms and checks that the caller may read their

@@ -189,6 +189,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/notifications/read", h.webMarkAllRead)
 	p.GET("/reports/term-rules", h.webTermRulesReport)
 	p.GET("/people/:id", h.webPerson)
+	p.POST("/people/:id", h.webEditPerson)
 	p.GET("/terms/:id", h.webTerm)
 	p.POST("/terms/:id/amendments", h.webAmend)
 	p.POST("/terms/:id/follow", h.webFollowTerm)
