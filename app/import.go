@@ -71,7 +71,7 @@ func ReadImport(r io.Reader, filename string) (*postgres.ImportData, postgres.Im
 		defer f.Close()
 		known := 0
 		for _, sheet := range f.GetSheetList() {
-			kind := postgres.ImportKind(sheet)
+			kind := importKind(sheet)
 			if kind == "" {
 				continue
 			}
@@ -122,6 +122,21 @@ func ReadImport(r io.Reader, filename string) (*postgres.ImportData, postgres.Im
 		return nil, nil, termgoal.Errorf(termgoal.EINVALID, "import.empty", "the file has no rows to import")
 	}
 	return rd.data, rd.errs, nil
+}
+
+// importKind names the kind of a sheet from its name in English or Chinese, "" when unknown.
+func importKind(sheet string) string {
+	switch strings.ToLower(strings.TrimSpace(sheet)) {
+	case postgres.SheetOrgs, "组织", "组织机构":
+		return postgres.SheetOrgs
+	case postgres.SheetPeople, "人员":
+		return postgres.SheetPeople
+	case postgres.SheetPosts, "职务", "岗位":
+		return postgres.SheetPosts
+	case postgres.SheetTerms, "任期":
+		return postgres.SheetTerms
+	}
+	return ""
 }
 
 // csvKind tells the kind of a CSV file from its header: the column only that kind has.

@@ -12,9 +12,9 @@ import (
 	"termgoal"
 )
 
-// adminOfReferenced checks that acc administers org id, which a request names: an unknown org
+// AdminOfReferenced checks that acc administers org id, which a request names: an unknown org
 // is the request's fault (unknownKey).
-func (s *Service) adminOfReferenced(ctx context.Context, acc *termgoal.Account, id int64, unknownKey string) (*termgoal.Org, error) {
+func (s *Service) AdminOfReferenced(ctx context.Context, acc *termgoal.Account, id int64, unknownKey string) (*termgoal.Org, error) {
 	o, err := s.Store.Org(ctx, id)
 	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
 		return nil, termgoal.Errorf(termgoal.EINVALID, unknownKey, "the organization does not exist")
@@ -36,16 +36,10 @@ func (s *Service) CreateOrg(ctx context.Context, acc *termgoal.Account, actor te
 		if !IsRootAdmin(acc) {
 			return ErrForbidden()
 		}
-	} else if _, err := s.adminOfReferenced(ctx, acc, *o.ParentID, "org.parent_unknown"); err != nil {
+	} else if _, err := s.AdminOfReferenced(ctx, acc, *o.ParentID, "org.parent_unknown"); err != nil {
 		return err
 	}
-	switch {
-	case o.Name == "":
-		return termgoal.Errorf(termgoal.EINVALID, "org.name", "the organization needs a name")
-	case !o.Type.Valid():
-		return termgoal.Errorf(termgoal.EINVALID, "org.type", "the organization type must be village_community, agency, enterprise or other")
-	}
-	if err := s.Store.CreateOrg(ctx, o); err != nil {
+	if err := s.Store.CreateOrg(ctx, o); err != nil { // which checks the name and the type
 		return err
 	}
 	return s.Audit(ctx, actor, termgoal.Audit{Action: "org_created", Detail: map[string]any{"org_id": o.ID, "name": o.Name, "type": o.Type, "parent_id": o.ParentID}})
@@ -53,7 +47,7 @@ func (s *Service) CreateOrg(ctx context.Context, acc *termgoal.Account, actor te
 
 // CreatePost adds p to an org acc administers and sets p.ID.
 func (s *Service) CreatePost(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, p *termgoal.Post) error {
-	if _, err := s.adminOfReferenced(ctx, acc, p.OrgID, "post.org_unknown"); err != nil {
+	if _, err := s.AdminOfReferenced(ctx, acc, p.OrgID, "post.org_unknown"); err != nil {
 		return err
 	}
 	p.ID, p.Title = 0, strings.TrimSpace(p.Title)
@@ -72,17 +66,26 @@ func (s *Service) CreatePerson(ctx context.Context, acc *termgoal.Account, actor
 	if !IsAnyAdmin(acc) {
 		return ErrForbidden()
 	}
-	p.ID, p.Name = 0, strings.TrimSpace(p.Name)
+	p.ID = 0
+	if err := checkPerson(p); err != nil {
+		return err
+	}
+	if err := s.Store.CreatePerson(ctx, p); err != nil {
+		return err
+	}
+	return s.Audit(ctx, actor, termgoal.Audit{Action: "person_created", Detail: map[string]any{"person_id": p.ID}})
+}
+
+// checkPerson trims p's name and checks it and the gender.
+func checkPerson(p *termgoal.Person) error {
+	p.Name = strings.TrimSpace(p.Name)
 	switch {
 	case p.Name == "":
 		return termgoal.Errorf(termgoal.EINVALID, "person.name", "the person needs a name")
 	case p.Gender != "" && p.Gender != "male" && p.Gender != "female":
 		return termgoal.Errorf(termgoal.EINVALID, "person.gender", "gender must be male or female")
 	}
-	if err := s.Store.CreatePerson(ctx, p); err != nil {
-		return err
-	}
-	return s.Audit(ctx, actor, termgoal.Audit{Action: "person_created", Detail: map[string]any{"person_id": p.ID}})
+	return nil
 }
 
 // RegisterTerm registers t in an org acc administers and sets t.ID.
@@ -91,7 +94,7 @@ func (s *Service) RegisterTerm(ctx context.Context, acc *termgoal.Account, actor
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.adminOfReferenced(ctx, acc, t.OrgID, "term.org_unknown"); err != nil {
+	if _, err := s.AdminOfReferenced(ctx, acc, t.OrgID, "term.org_unknown"); err != nil {
 		return err
 	}
 	if err := s.Store.CreateTerm(ctx, t); err != nil {
@@ -124,9 +127,8 @@ func (s *Service) EditPerson(ctx context.Context, acc *termgoal.Account, actor t
 	if !IsAnyAdmin(acc) {
 		return ErrForbidden()
 	}
-	p.Name = strings.TrimSpace(p.Name)
-	if p.Gender != "" && p.Gender != "male" && p.Gender != "female" {
-		return termgoal.Errorf(termgoal.EINVALID, "person.gender", "gender must be male or female")
+	if err := checkPerson(p); err != nil {
+		return err
 	}
 	if err := s.Store.UpdatePerson(ctx, p); err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"termgoal"
@@ -470,19 +469,4 @@ func flatArgs(m map[string]any) []any {
 		kv = append(kv, k, v)
 	}
 	return kv
-}
-
-// ImportKind names the kind of sheet from its name in English or Chinese, "" when unknown.
-func ImportKind(sheet string) string {
-	switch strings.ToLower(strings.TrimSpace(sheet)) {
-	case SheetOrgs, "组织", "组织机构":
-		return SheetOrgs
-	case SheetPeople, "人员":
-		return SheetPeople
-	case SheetPosts, "职务", "岗位":
-		return SheetPosts
-	case SheetTerms, "任期":
-		return SheetTerms
-	}
-	return ""
 }

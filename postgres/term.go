@@ -52,6 +52,11 @@ func (s *Store) Terms(ctx context.Context, underPath string, limit, offset int) 
 	return page(ctx, s.db, scanTerm, termCols, termFrom+` WHERE o.path LIKE $1 || '%'`, `t.start_on DESC, t.id`, limit, offset, underPath)
 }
 
+// TermsOfOrg returns the terms of org id itself (not of its sub-orgs), newest start first.
+func (s *Store) TermsOfOrg(ctx context.Context, id int64) ([]termgoal.Term, error) {
+	return list(ctx, s.db, scanTerm, `SELECT `+termCols+` FROM `+termFrom+` WHERE t.org_id = $1 ORDER BY t.start_on DESC, t.id`, id)
+}
+
 // SetTermProcess records the goal-setting process of a term. Setting the same process again is
 // a no-op (a retried start); another process is ECONFLICT, because a term has one.
 func (s *Store) SetTermProcess(ctx context.Context, termID int64, processID string) error {

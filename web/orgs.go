@@ -39,7 +39,11 @@ type orgData struct {
 	Kinds     []termgoal.Appointment
 }
 
-var orgTypes = []termgoal.OrgType{termgoal.OrgVillage, termgoal.OrgAgency, termgoal.OrgEnterprise, termgoal.OrgOther}
+// The choices of the org and template forms.
+var (
+	orgTypes       = []termgoal.OrgType{termgoal.OrgVillage, termgoal.OrgAgency, termgoal.OrgEnterprise, termgoal.OrgOther}
+	templateScales = []termgoal.Scale{termgoal.OrganizationScale, termgoal.CadreScale, termgoal.CompanyScale}
+)
 
 // webOrgs shows the tree of the orgs the caller administers.
 func (h *Handler) webOrgs(c *gin.Context) {
@@ -92,29 +96,17 @@ func (h *Handler) renderOrg(c *gin.Context, status int, p *webPage) {
 			return
 		}
 	}
-	sub, err := h.store.Orgs(ctx, o.Path)
-	if err != nil {
+	if d.Children, err = h.store.ChildOrgs(ctx, o.ID); err != nil {
 		h.Fail(c, err)
 		return
-	}
-	for _, s := range sub {
-		if s.ParentID != nil && *s.ParentID == o.ID {
-			d.Children = append(d.Children, s)
-		}
 	}
 	if d.Posts, err = h.store.Posts(ctx, o.ID); err != nil {
 		h.Fail(c, err)
 		return
 	}
-	terms, _, err := h.store.Terms(ctx, o.Path, 500, 0)
-	if err != nil {
+	if d.Terms, err = h.store.TermsOfOrg(ctx, o.ID); err != nil {
 		h.Fail(c, err)
 		return
-	}
-	for _, t := range terms {
-		if t.OrgID == o.ID {
-			d.Terms = append(d.Terms, t)
-		}
 	}
 	if d.Templates, err = h.store.Templates(ctx); err != nil {
 		h.Fail(c, err)
@@ -172,16 +164,25 @@ func (h *Handler) webAddPost(c *gin.Context) {
 // webAddPerson adds a person from org :id's page, to name them in a term there.
 func (h *Handler) webAddPerson(c *gin.Context) {
 	h.orgForm(c, "web.person_added", func(form url.Values, _ int64) (string, error) {
-		p := termgoal.Person{Name: form.Get("name"), Gender: form.Get("gender")}
-		if v := strings.TrimSpace(form.Get("birth_date")); v != "" {
-			d, err := time.Parse(time.DateOnly, v)
-			if err != nil {
-				return "", termgoal.Errorf(termgoal.EINVALID, "person.birth_date", "the birth date is YYYY-MM-DD")
-			}
-			p.BirthDate = &d
+		p, err := personFromForm(form)
+		if err != nil {
+			return "", err
 		}
 		return p.Name, h.ops.CreatePerson(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p)
 	})
+}
+
+// personFromForm reads a person's form: name, gender and birth date (YYYY-MM-DD or empty).
+func personFromForm(form url.Values) (termgoal.Person, error) {
+	p := termgoal.Person{Name: form.Get("name"), Gender: form.Get("gender")}
+	if v := strings.TrimSpace(form.Get("birth_date")); v != "" {
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return p, termgoal.Errorf(termgoal.EINVALID, "person.birth_date", "the birth date is YYYY-MM-DD")
+		}
+		p.BirthDate = &d
+	}
+	return p, nil
 }
 
 // personRef reads the person a term form names: "name #id" from the list, or an ID.

@@ -86,8 +86,7 @@ func (h *Handler) templateOf(c *gin.Context) (*termgoal.Template, error) {
 func (h *Handler) renderTemplate(c *gin.Context, status int, p *webPage, t *termgoal.Template) {
 	ctx := c.Request.Context()
 	d := templateData{Template: *t, Appraisal: t.AppraisalConfig(), CanEdit: app.IsRootAdmin(edge.Caller(c)), New: t.ID == 0,
-		OrgTypes: []termgoal.OrgType{termgoal.OrgVillage, termgoal.OrgAgency, termgoal.OrgEnterprise, termgoal.OrgOther},
-		Steps:    termgoal.GoalSteps, Scales: []termgoal.Scale{termgoal.OrganizationScale, termgoal.CadreScale, termgoal.CompanyScale},
+		OrgTypes: orgTypes, Steps: termgoal.GoalSteps, Scales: templateScales,
 		Roles: termgoal.Roles, Actions: []string{"", "approve", "reject", "return"}}
 	d.Groups = append(append(d.Groups, d.Appraisal.Groups...), make([]termgoal.RaterConfig, templateExtraRows)...)
 	d.Parts = append(append(d.Parts, d.Appraisal.Components...), make([]termgoal.Component, templateExtraRows)...)
@@ -175,7 +174,7 @@ func templateFromForm(t termgoal.Template, form url.Values) (termgoal.Template, 
 		EscalateDays: whole("escalate_days"), TimeoutDays: whole("timeout_days"), TimeoutAction: form.Get("timeout_action")}
 
 	a := t.AppraisalConfig()
-	for _, s := range []termgoal.Scale{termgoal.OrganizationScale, termgoal.CadreScale, termgoal.CompanyScale} {
+	for _, s := range templateScales {
 		if s.ID == form.Get("scale") {
 			a.Scale = s
 		}

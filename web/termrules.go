@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -144,14 +143,8 @@ func (h *Handler) webEditPerson(c *gin.Context) {
 		h.Fail(c, err)
 		return
 	}
-	p := termgoal.Person{ID: id, Name: form.Get("name"), Gender: form.Get("gender")}
-	if v := strings.TrimSpace(form.Get("birth_date")); v != "" {
-		d, perr := time.Parse(time.DateOnly, v)
-		if perr != nil {
-			err = termgoal.Errorf(termgoal.EINVALID, "person.birth_date", "the birth date is YYYY-MM-DD")
-		}
-		p.BirthDate = &d
-	}
+	p, err := personFromForm(form)
+	p.ID = id
 	if err == nil {
 		err = h.ops.EditPerson(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p)
 	}
