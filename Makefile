@@ -40,8 +40,9 @@ lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflo
 bench: tools postgres ## the quick benchmarks (under 5 minutes): an action's round trip and 20 clients' sustained actions, each against bare Temporal updates on the same server
 	$(GO) test -run '^$$' -bench 'ActionRoundTrip|SustainedActions' -benchtime 200x -timeout 10m ./e2e/
 
-bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboard at 100,000 processes against raw SQL, and goal-setting and appraisal campaign starts against bare starts
+bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboard at 100,000 processes against raw SQL, goal-setting and appraisal campaign starts against bare starts, and a 100,000-line audit export's peak memory against the lines' size
 	$(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/
+	$(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/
 	$(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/
 
 tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck ## install the pinned tools into bin/ (only those missing)

@@ -28,13 +28,6 @@ func (h *Handler) auditLog(c *gin.Context) {
 		return
 	}
 	f.Limit, f.Offset, f.NewestFirst = limit, offset, c.Query("order") == "newest"
-	for name, id := range map[string]*int64{"term_id": &f.TermID, "actor_id": &f.ActorID} {
-		if c.Query(name) != "" {
-			if *id, ok = h.idQuery(c, name); !ok {
-				return
-			}
-		}
-	}
 	items, total, err := h.ops.AuditLog(c.Request.Context(), edge.Caller(c), f)
 	if err != nil {
 		h.fail(c, err)

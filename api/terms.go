@@ -40,24 +40,19 @@ func listScoped[T any](h *Handler, c *gin.Context, fetch func(ctx context.Contex
 // listScope returns the org subtrees a list covers: ?org_id= when the caller may read it,
 // else every subtree the caller's grants cover.
 func (h *Handler) listScope(c *gin.Context) ([]string, bool) {
-	acc := edge.Caller(c)
-	if c.Query("org_id") == "" {
-		return app.ScopeRoots(acc), true
+	var id int64
+	if c.Query("org_id") != "" {
+		var ok bool
+		if id, ok = h.idQuery(c, "org_id"); !ok {
+			return nil, false
+		}
 	}
-	id, ok := h.idQuery(c, "org_id")
-	if !ok {
-		return nil, false
-	}
-	path, err := h.ops.OrgPath(c.Request.Context(), id)
+	roots, err := h.ops.ListScope(c.Request.Context(), edge.Caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
 	}
-	if !app.CanSee(acc, path) {
-		h.fail(c, app.ErrForbidden())
-		return nil, false
-	}
-	return []string{path}, true
+	return roots, true
 }
 
 func (h *Handler) createTerm(c *gin.Context) {

@@ -87,6 +87,15 @@ func TL(lang, key string, args map[string]any) string {
 	return key
 }
 
+// TV translates prefix+value (a step, a grade, an action), or gives the value itself when the
+// catalogs have no such key.
+func TV(lang, prefix, value string) string {
+	if s, ok := Translate(Localizer(lang), prefix+value, nil); ok {
+		return s
+	}
+	return value
+}
+
 // Translate localizes key; false when the catalogs have no such key.
 func Translate(l *i18n.Localizer, key string, args map[string]any) (string, bool) {
 	if l == nil || key == "" {

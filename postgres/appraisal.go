@@ -105,25 +105,41 @@ func (s *Store) Appraisal(ctx context.Context, processID string) (*termgoal.Appr
 		`SELECT `+appraisalCols+` FROM appraisals a WHERE a.process_id = $1`, processID)
 }
 
-// AppraisalFilter selects appraisals: those of orgs under OrgPath, and of Year, Kind, Grade
-// and Status when set.
+// AppraisalFilter selects appraisals: those of orgs under OrgPath, and of Year, Kind, Grade,
+// Status and CampaignID when set.
 type AppraisalFilter struct {
-	OrgPath string
-	Year    int
-	Kind    string
-	Grade   string
-	Status  string
-	Limit   int
-	Offset  int
+	OrgPath    string
+	Year       int
+	Kind       string
+	Grade      string
+	Status     string
+	CampaignID int64
+	Limit      int
+	Offset     int
+}
+
+const (
+	appraisalsFrom = `appraisals a JOIN orgs o ON o.id = a.org_id
+		JOIN processes p ON p.id = a.process_id
+		WHERE o.path LIKE $1 || '%' AND ($2::int = 0 OR a.year = $2) AND ($3::text = '' OR a.kind = $3)
+			AND ($4::text = '' OR a.grade = $4) AND ($5::text = '' OR a.status = $5)
+			AND ($6::bigint = 0 OR a.campaign_id = $6)`
+	appraisalsOrder = `p.started_at DESC, a.process_id DESC`
+)
+
+func (f AppraisalFilter) args() []any {
+	return []any{f.OrgPath, f.Year, f.Kind, f.Grade, f.Status, f.CampaignID}
 }
 
 // Appraisals returns a page of the appraisals f selects, newest first, and how many there are.
 func (s *Store) Appraisals(ctx context.Context, f AppraisalFilter) ([]termgoal.AppraisalRecord, int, error) {
-	return page(ctx, s.db, scanAppraisal, appraisalCols, `appraisals a JOIN orgs o ON o.id = a.org_id
-		JOIN processes p ON p.id = a.process_id
-		WHERE o.path LIKE $1 || '%' AND ($2::int = 0 OR a.year = $2) AND ($3::text = '' OR a.kind = $3)
-			AND ($4::text = '' OR a.grade = $4) AND ($5::text = '' OR a.status = $5)`,
-		`p.started_at DESC, a.process_id DESC`, f.Limit, f.Offset, f.OrgPath, f.Year, f.Kind, f.Grade, f.Status)
+	return page(ctx, s.db, scanAppraisal, appraisalCols, appraisalsFrom, appraisalsOrder, f.Limit, f.Offset, f.args()...)
+}
+
+// EachAppraisal hands every appraisal f selects to fn, newest first, paging ignored, as the
+// rows arrive (an export).
+func (s *Store) EachAppraisal(ctx context.Context, f AppraisalFilter, fn func(termgoal.AppraisalRecord) error) error {
+	return each(ctx, s.db, scanAppraisal, fn, "SELECT "+appraisalCols+" FROM "+appraisalsFrom+" ORDER BY "+appraisalsOrder, f.args()...)
 }
 
 func scanSheet(r scanner) (termgoal.ScoreSheet, error) {

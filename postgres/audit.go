@@ -88,23 +88,38 @@ type AuditFilter struct {
 	Offset      int
 }
 
-// Audit returns a page of the audit lines f selects and how many match.
-func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]termgoal.Audit, int, error) {
-	order := "a.id"
-	if f.NewestFirst {
-		order = "a.id DESC"
-	}
-	return page(ctx, s.db, scanAudit,
-		`a.id, a.at, COALESCE(a.actor_id, 0), a.actor_name, a.ip, a.action, COALESCE(a.process_id, ''), COALESCE(a.term_id, 0), a.detail`,
-		`audit_log a WHERE ($1::text = '' OR a.process_id = $1) AND ($2::bigint = 0 OR a.term_id = $2)
+// auditCols and auditFrom select the audit lines of an AuditFilter's arguments (auditArgs).
+const (
+	auditCols = `a.id, a.at, COALESCE(a.actor_id, 0), a.actor_name, a.ip, a.action, COALESCE(a.process_id, ''), COALESCE(a.term_id, 0), a.detail`
+	auditFrom = `audit_log a WHERE ($1::text = '' OR a.process_id = $1) AND ($2::bigint = 0 OR a.term_id = $2)
 			AND ($3::text = '' OR a.action = $3) AND ($4::bigint = 0 OR a.actor_id = $4)
 			AND ($5::text = '' OR a.actor_name ILIKE '%' || $5 || '%')
 			AND ($6::timestamptz IS NULL OR a.at >= $6) AND ($7::timestamptz IS NULL OR a.at < $7)
 			AND (cardinality($8::text[]) = 0
 				OR EXISTS (SELECT 1 FROM processes p JOIN orgs o ON o.id = p.org_id WHERE p.id = a.process_id AND o.path LIKE ANY($8))
-				OR EXISTS (SELECT 1 FROM terms t JOIN orgs o ON o.id = t.org_id WHERE t.id = a.term_id AND o.path LIKE ANY($8)))`,
-		order, f.Limit, f.Offset, f.ProcessID, f.TermID, f.Action, f.ActorID, likeEscape(f.Actor),
-		timeArg(f.Since), timeArg(f.Before), subtrees(f.OrgPaths))
+				OR EXISTS (SELECT 1 FROM terms t JOIN orgs o ON o.id = t.org_id WHERE t.id = a.term_id AND o.path LIKE ANY($8)))`
+)
+
+func (f AuditFilter) args() []any {
+	return []any{f.ProcessID, f.TermID, f.Action, f.ActorID, likeEscape(f.Actor), timeArg(f.Since), timeArg(f.Before), subtrees(f.OrgPaths)}
+}
+
+func (f AuditFilter) order() string {
+	if f.NewestFirst {
+		return "a.id DESC"
+	}
+	return "a.id"
+}
+
+// Audit returns a page of the audit lines f selects and how many match.
+func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]termgoal.Audit, int, error) {
+	return page(ctx, s.db, scanAudit, auditCols, auditFrom, f.order(), f.Limit, f.Offset, f.args()...)
+}
+
+// EachAudit hands every audit line f selects to fn in f's order, paging ignored, as the rows
+// arrive (an export of any length).
+func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(termgoal.Audit) error) error {
+	return each(ctx, s.db, scanAudit, fn, "SELECT "+auditCols+" FROM "+auditFrom+" ORDER BY "+f.order(), f.args()...)
 }
 
 // subtrees is the LIKE ANY argument matching the org paths under paths (an empty array, not

@@ -185,33 +185,39 @@ func (s *Store) CampaignUnits(ctx context.Context, roots []string, today time.Ti
 	}
 	out := make([]CampaignUnits, len(camps))
 	for i, c := range camps {
-		q := `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
-				count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
-				count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
-			FROM ` + unitsOf + ` LEFT JOIN processes pr ON pr.term_id = t.id AND pr.kind = $2
-			WHERE (u.id = $1 OR u.parent_id = $1) GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
-		args := []any{c.OrgID, c.Kind, dateArg(today)}
-		if isAppraisal(c.Kind) {
-			q = `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
-					count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
-					count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
-				FROM ` + unitsOf + ` LEFT JOIN (appraisals a JOIN processes pr ON pr.id = a.process_id)
-					ON a.term_id = t.id AND a.kind = $2 AND a.year = $4
-				WHERE (u.id = $1 OR u.parent_id = $1) AND (pr.id IS NOT NULL OR (t.start_on <= make_date($4, 12, 31)
-					AND t.end_on >= make_date($4, 1, 1)
-					AND EXISTS (SELECT 1 FROM plan_versions v WHERE v.term_id = t.id AND v.status = 'in_force')))
-				GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
-			args = append(args, c.Year)
-		}
-		units, err := list(ctx, s.db, func(r scanner) (CampaignUnit, error) {
-			var u CampaignUnit
-			err := r.Scan(&u.OrgID, &u.OrgName, &u.Terms, &u.Started, &u.Running, &u.Completed, &u.Overdue)
-			return u, err
-		}, q, args...)
+		units, err := s.UnitsOfCampaign(ctx, &c, today)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = CampaignUnits{Campaign: c, Units: units}
 	}
 	return out, nil
+}
+
+// UnitsOfCampaign answers campaign c's progress per unit (CampaignUnit), its own org first and
+// then its sub-orgs by name, today being the day overdue counts from.
+func (s *Store) UnitsOfCampaign(ctx context.Context, c *termgoal.Campaign, today time.Time) ([]CampaignUnit, error) {
+	q := `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
+			count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
+			count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
+		FROM ` + unitsOf + ` LEFT JOIN processes pr ON pr.term_id = t.id AND pr.kind = $2
+		WHERE (u.id = $1 OR u.parent_id = $1) GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
+	args := []any{c.OrgID, c.Kind, dateArg(today)}
+	if isAppraisal(c.Kind) {
+		q = `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
+				count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
+				count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)
+			FROM ` + unitsOf + ` LEFT JOIN (appraisals a JOIN processes pr ON pr.id = a.process_id)
+				ON a.term_id = t.id AND a.kind = $2 AND a.year = $4
+			WHERE (u.id = $1 OR u.parent_id = $1) AND (pr.id IS NOT NULL OR (t.start_on <= make_date($4, 12, 31)
+				AND t.end_on >= make_date($4, 1, 1)
+				AND EXISTS (SELECT 1 FROM plan_versions v WHERE v.term_id = t.id AND v.status = 'in_force')))
+			GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
+		args = append(args, c.Year)
+	}
+	return list(ctx, s.db, func(r scanner) (CampaignUnit, error) {
+		var u CampaignUnit
+		err := r.Scan(&u.OrgID, &u.OrgName, &u.Terms, &u.Started, &u.Running, &u.Completed, &u.Overdue)
+		return u, err
+	}, q, args...)
 }

@@ -210,6 +210,29 @@ func list[T any](ctx context.Context, q querier, scan func(scanner) (T, error), 
 	return out, nil
 }
 
+// each runs a query and hands every row to fn as it is read, for exports too long to hold:
+// the rows stream from the server, never gathered in a slice. An error from fn stops it.
+func each[T any](ctx context.Context, q querier, scan func(scanner) (T, error), fn func(T) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("rows: %w", err)
+	}
+	return nil
+}
+
 // page lists one page of "SELECT cols FROM from ORDER BY order" and counts all its rows. The
 // SQL fragments are constants of this package; only args carry input. A limit <= 0 means all.
 func page[T any](ctx context.Context, q querier, scan func(scanner) (T, error), cols, from, order string, limit, offset int, args ...any) ([]T, int, error) {

@@ -18,6 +18,7 @@ type auditData struct {
 	Items   []termgoal.Audit
 	Pager   pager
 	Actions []string // the actions the filter offers
+	Export  string   // the export of every line the filter selects
 }
 
 // webAuditLog shows the audit log the caller may read (app.Service.AuditLog), filtered by
@@ -43,6 +44,7 @@ func (h *Handler) webAuditLog(c *gin.Context) {
 		}
 	}
 	p := h.newPage(c, "web.audit_title")
-	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: catalog.Names("audit_actions.")}
+	p.Data = auditData{Query: q, Items: items, Pager: newPager("/audit?"+query.Encode(), page, total), Actions: catalog.Names("audit_actions."),
+		Export: "/exports/audit.xlsx?" + query.Encode()}
 	h.render(c, http.StatusOK, "audit", p)
 }

@@ -483,46 +483,8 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
 }
 
-// Note summarizes an audit entry's detail for the timeline: whom it named, the days an
-// extension added, and what the actor wrote (a comment, a reason, a note).
-func (p *webPage) Note(detail map[string]any) string {
-	var parts []string
-	str := func(k string) string {
-		if v, ok := detail[k].(string); ok {
-			return strings.TrimSpace(v)
-		}
-		return ""
-	}
-	if n := str("to_name"); n != "" {
-		open, close := " (", ")"
-		if p.Lang == catalog.LangZH {
-			open, close = "（", "）"
-		}
-		switch before, ok := detail["before"].(bool); {
-		case !ok:
-			parts = append(parts, "→ "+n)
-		case before:
-			parts = append(parts, "→ "+n+open+p.T("web.position_before")+close)
-		default:
-			parts = append(parts, "→ "+n+open+p.T("web.position_after")+close)
-		}
-	}
-	if days, ok := detail["days"].(float64); ok && str("to") != "" {
-		parts = append(parts, p.T("web.note_extended", "days", int(days), "to", str("to")))
-	}
-	if to := str("to_step"); to != "" {
-		parts = append(parts, "→ "+p.TV("steps.", to))
-	}
-	for _, k := range []string{"comment", "text", "reason", "note"} {
-		if v := str(k); v != "" {
-			if k == "reason" {
-				v = p.TV("reason_codes.", v) // an automatic action's reason code, or what a person wrote
-			}
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " · ")
-}
+// Note summarizes an audit entry's detail for the timeline (app.AuditNote).
+func (p *webPage) Note(detail map[string]any) string { return app.AuditNote(p.Lang, detail) }
 
 // VFor returns a field the user sent with action, for that form shown again after a refusal;
 // the other forms on the page stay empty.

@@ -200,6 +200,11 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/appraisals/:id/ballot-codes", h.webBallotCodes)
 	p.GET("/results", h.webResults)
 	p.GET("/audit", h.webAuditLog)
+	p.GET("/exports/audit.xlsx", h.webExport("audit"))
+	p.GET("/exports/appraisals.xlsx", h.webExport("appraisals"))
+	p.GET("/exports/term-rules.xlsx", h.webExport("term-rules"))
+	p.GET("/terms/:id/plan.xlsx", h.webExport("plan"))
+	p.GET("/campaigns/:id/progress.xlsx", h.webExport("campaign"))
 	p.GET("/dashboard", h.webDashboard)
 	p.GET("/campaigns", h.webCampaigns)
 	p.POST("/campaigns", h.webStartCampaign)
@@ -276,11 +281,7 @@ func (p *webPage) T(key string, kv ...any) string {
 // TV translates prefix+value (a step, a task kind, a role), or shows the value itself when the
 // catalogs have no such key.
 func (p *webPage) TV(prefix string, value any) string {
-	v := fmt.Sprint(value)
-	if s, ok := catalog.Translate(catalog.Localizer(p.Lang), prefix+v, nil); ok {
-		return s
-	}
-	return v
+	return catalog.TV(p.Lang, prefix, fmt.Sprint(value))
 }
 
 // V returns a field the user sent, for a form shown again.
