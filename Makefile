@@ -57,10 +57,10 @@ $(BIN)/staticcheck:
 $(BIN)/workflowcheck:
 	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
 
-browser: ## install Chromium and CJK fonts for browser tests (when missing)
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then \
-		echo "installing chromium fonts-noto-cjk"; \
-		$(APT) update && $(APT) install -y chromium fonts-noto-cjk; \
+browser: ## install Chromium and CJK fonts for browser tests and PDF forms, and pdftotext for the PDF tests (when missing)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then \
+		echo "installing chromium fonts-noto-cjk poppler-utils"; \
+		$(APT) update && $(APT) install -y chromium fonts-noto-cjk poppler-utils; \
 	fi
 
 postgres: ## install Debian's PostgreSQL binaries (when missing)

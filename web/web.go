@@ -70,7 +70,8 @@ var webFS embed.FS
 
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
-	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org"}
+	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org",
+	"print_plan", "print_form"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -134,8 +135,11 @@ func loadWebTemplates() error {
 	webOnce.Do(func() {
 		webTemplates = map[string]*template.Template{}
 		for _, p := range webPages {
-			t, err := template.New("layout").Funcs(webFuncs).ParseFS(webFS,
-				"templates/layout.html", "templates/"+p+".html")
+			files := []string{"templates/layout.html", "templates/" + p + ".html"}
+			if strings.HasPrefix(p, "print_") {
+				files = append(files, "templates/print.html") // a printable form's own frame
+			}
+			t, err := template.New("layout").Funcs(webFuncs).ParseFS(webFS, files...)
 			if err != nil {
 				webTemplatesErr = fmt.Errorf("web: template %s: %w", p, err)
 				return
@@ -204,6 +208,10 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/exports/appraisals.xlsx", h.webExport("appraisals"))
 	p.GET("/exports/term-rules.xlsx", h.webExport("term-rules"))
 	p.GET("/terms/:id/plan.xlsx", h.webExport("plan"))
+	p.GET("/terms/:id/plan/print", h.webPrintPlan(false))
+	p.GET("/terms/:id/plan.pdf", h.webPrintPlan(true))
+	p.GET("/appraisals/:id/form", h.webPrintForm(false))
+	p.GET("/appraisals/:id/form.pdf", h.webPrintForm(true))
 	p.GET("/campaigns/:id/progress.xlsx", h.webExport("campaign"))
 	p.GET("/dashboard", h.webDashboard)
 	p.GET("/campaigns", h.webCampaigns)
@@ -262,7 +270,9 @@ type webPage struct {
 	Error   string
 	Form    url.Values // what the user sent, shown again after a refusal
 	Refresh int        // seconds after which the page reloads itself (0: never)
-	Data    any
+	// PrintCSS is the printable forms' style sheet when it goes inline (in a PDF).
+	PrintCSS template.CSS
+	Data     any
 }
 
 // T translates key into the page's language; kv are the placeholder values as name, value

@@ -34,6 +34,7 @@ var variables = []variable{
 	{"SMTP_FROM", "", "sender, required with SMTP_HOST"},
 	{"SMTP_TLS", "starttls", "starttls, tls or none"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(none: no tracing)", "where spans go by OTLP over HTTP, e.g. http://collector:4318; the other OTEL_EXPORTER_OTLP_* settings apply"},
+	{"CHROMIUM", "chromium on the PATH", "the browser serve prints the PDF forms with; without one the PDF links say how to install it"},
 	{"TERMGOAL_ROOT", "the module root", "dev only: where bin/ and .data/ are"},
 }
 

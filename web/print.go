@@ -1,0 +1,156 @@
+package web
+
+// The printable forms (A6): a term's goal plan (目标责任书) and an appraisal's registration
+// form (年度考核登记表), as A4 pages to print from the browser and as PDF printed by the
+// server's Chromium from the same template, its style sheet inlined.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal"
+	"termgoal/app"
+	"termgoal/edge"
+	"termgoal/pdf"
+)
+
+// printPlanData is the printable plan.
+type printPlanData struct {
+	Term      *termgoal.Term
+	PostTitle string
+	Plan      *termgoal.PlanVersion
+	Years     []int
+	Signers   []string
+	Back, PDF string
+}
+
+// printFormData is the printable registration form.
+type printFormData struct {
+	*app.AppraisalView
+	Term      *termgoal.Term
+	PostTitle string
+	Items     []termgoal.PlanItem
+	Signers   []string
+	Back, PDF string
+}
+
+// webPrintPlan shows term :id's plan (?version=, or the one in force) as a printable page, or
+// with asPDF as a PDF file.
+func (h *Handler) webPrintPlan(asPDF bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		p := h.newPage(c, "web.print_plan_heading")
+		t, _, err := h.pageTerm(c)
+		if err != nil {
+			h.Fail(c, err)
+			return
+		}
+		version, err := app.QueryNumber(c.Request.URL.Query(), "version")
+		if err != nil {
+			h.Fail(c, err)
+			return
+		}
+		d := printPlanData{Term: t, Years: t.Years(), Back: fmt.Sprintf("/terms/%d", t.ID),
+			Signers: []string{p.T("web.sign_holder"), p.T("web.sign_superior"), p.T("web.sign_organization")}}
+		if d.Plan, err = h.ops.PlanOf(ctx, t.ID, int(version)); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		if d.PostTitle, err = h.postTitle(ctx, t); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		d.PDF = fmt.Sprintf("/terms/%d/plan.pdf?version=%d", t.ID, d.Plan.Version)
+		p.Title = t.OrgName + " · " + p.Title
+		p.Data = d
+		h.sendPrint(c, "print_plan", p, asPDF, fmt.Sprintf("plan-term-%d-v%d.pdf", t.ID, d.Plan.Version))
+	}
+}
+
+// webPrintForm shows appraisal :id's registration form as a printable page, or as a PDF file.
+func (h *Handler) webPrintForm(asPDF bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		p := h.newPage(c, "web.print_form_title")
+		v, err := h.ops.AppraisalView(ctx, edge.Caller(c), c.Param("id"))
+		if err != nil {
+			h.Fail(c, err)
+			return
+		}
+		d := printFormData{AppraisalView: v, Back: "/appraisals/" + url.PathEscape(v.Appraisal.ProcessID),
+			PDF:     "/appraisals/" + url.PathEscape(v.Appraisal.ProcessID) + "/form.pdf",
+			Signers: []string{p.T("web.sign_self"), p.T("web.sign_leader"), p.T("web.sign_organization")}}
+		if d.Term, err = h.store.Term(ctx, v.Appraisal.TermID); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		if d.Items, err = h.planOf(ctx, d.Term.ID, v.Process.Version); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		if d.PostTitle, err = h.postTitle(ctx, d.Term); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		p.Title = v.Appraisal.Holder + " · " + p.Title
+		p.Data = d
+		h.sendPrint(c, "print_form", p, asPDF, "appraisal-"+v.Appraisal.ProcessID+".pdf")
+	}
+}
+
+// postTitle is the title of term t's post, "" for an org's term or one without a post.
+func (h *Handler) postTitle(ctx context.Context, t *termgoal.Term) (string, error) {
+	if t.PostID == nil {
+		return "", nil
+	}
+	posts, err := h.store.Posts(ctx, t.OrgID)
+	for _, post := range posts {
+		if post.ID == *t.PostID {
+			return post.Title, err
+		}
+	}
+	return "", err
+}
+
+// sendPrint answers the printable page name, or with asPDF the PDF Chromium prints of it (the
+// style sheet inlined, since the document is handed over without an address to fetch it
+// from), named file. Without Chromium the answer says how to install it and how to print
+// from the browser instead.
+func (h *Handler) sendPrint(c *gin.Context, name string, p *webPage, asPDF bool, file string) {
+	if asPDF {
+		css, err := webFS.ReadFile("static/print.css")
+		if err != nil {
+			h.Fail(c, err)
+			return
+		}
+		p.PrintCSS = template.CSS(css)
+	}
+	var b strings.Builder
+	if err := webTemplates[name].ExecuteTemplate(&b, "print", p); err != nil {
+		h.Fail(c, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	if !asPDF {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(b.String()))
+		return
+	}
+	out, err := pdf.Print(c.Request.Context(), b.String())
+	if errors.Is(err, pdf.ErrNoChromium) {
+		err = termgoal.Errorf(termgoal.EUNAVAILABLE, "export.no_chromium", err.Error())
+	}
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	if err := edge.SendFile(c, file, "application/pdf", bytes.NewReader(out)); err != nil {
+		h.log.Warn("PDF not delivered", "form", name, "err", err)
+	}
+}
