@@ -163,6 +163,39 @@ func TestExports(t *testing.T) {
 		f.errCode("GET", fmt.Sprintf("/api/v1/terms/%d/plan.xlsx?version=9", inA.ID), f.aTok, nil, 404)
 	})
 
+	t.Run("plans", func(t *testing.T) {
+		body, _ := f.page("GET", "/exports/plans.xlsx", f.aTok, 200)
+		w := readExport(t, body)
+		if w.sheet != "现行目标" || len(w.shown) != 3 || !slices.Contains(w.shown[0], "2027 年目标") {
+			t.Fatalf("adminA's plans in force: %q %q", w.sheet, w.shown)
+		}
+		for row := 1; row <= 2; row++ {
+			if org, _ := w.col(t, row, "单位"); org != "a1" {
+				t.Errorf("row %d is of %q", row, org)
+			}
+		}
+		if shown, raw := w.col(t, 1, "任期起"); shown != "2025-01-01" || number(t, raw) < 45000 {
+			t.Errorf("a term's start is %q (%q)", shown, raw)
+		}
+		if _, raw := w.col(t, 1, "2027 年目标"); number(t, raw) != 30 {
+			t.Errorf("a numeric target is %q", raw)
+		}
+		var plans int
+		body = string(f.do("GET", "/api/v1/exports/plans.xlsx", f.rootTok, nil, 200, nil))
+		for _, r := range readExport(t, body).shown[1:] {
+			if r[0] == "b" {
+				plans++
+			}
+		}
+		if plans != 2 {
+			t.Errorf("root's export has %d items of b", plans)
+		}
+		if page, _ := f.page("GET", fmt.Sprintf("/orgs/%d", f.a.ID), f.aTok, 200); !strings.Contains(page, fmt.Sprintf(`href="/exports/plans.xlsx?org_id=%d"`, f.a.ID)) {
+			t.Error("the org page offers no export of its plans")
+		}
+		f.errCode("GET", fmt.Sprintf("/api/v1/exports/plans.xlsx?org_id=%d", f.b.ID), f.aTok, nil, 403)
+	})
+
 	t.Run("campaign", func(t *testing.T) {
 		camp := termgoal.Campaign{Name: "换届", Kind: "goal_setting", OrgID: f.a.ID, Status: "done", CreatedBy: "adminA"}
 		if err := f.store.CreateCampaign(ctx, &camp); err != nil {

@@ -118,6 +118,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/audit", h.auditLog)
 	a.GET("/exports/audit.xlsx", h.export("audit"))
 	a.GET("/exports/appraisals.xlsx", h.export("appraisals"))
+	a.GET("/exports/plans.xlsx", h.export("plans"))
 	a.GET("/exports/term-rules.xlsx", h.export("term-rules"))
 	a.GET("/terms/:id/plan.xlsx", h.export("plan"))
 	a.GET("/campaigns/:id/progress.xlsx", h.export("campaign"))

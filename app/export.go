@@ -156,18 +156,67 @@ func (s *Service) ExportPlan(ctx context.Context, acc *termgoal.Account, lang st
 	if err != nil {
 		return nil, err
 	}
+	years := t.Years()
+	return newExport(lang, fmt.Sprintf("plan-term-%d-v%d", t.ID, v.Version), "plan_sheet", itemHeads(lang, years), func(e *Export) error {
+		for i, it := range v.Items {
+			if err := e.Row(itemCells(lang, i+1, it, years)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// itemHeads and itemCells are the columns of a plan item: the fixed ones, a target per year
+// of years, the weight, the owner and the evidence.
+func itemHeads(lang string, years []int) []string {
 	header := heads(lang, "seq", "category", "title", "description", "quantitative", "unit")
-	for _, y := range t.Years() {
+	for _, y := range years {
 		header = append(header, catalog.TL(lang, "export.target_year", map[string]any{"year": y}))
 	}
-	header = append(header, heads(lang, "weight", "owner", "evidence")...)
-	return newExport(lang, fmt.Sprintf("plan-term-%d-v%d", t.ID, v.Version), "plan_sheet", header, func(e *Export) error {
-		for i, it := range v.Items {
-			row := []any{i + 1, it.Category, it.Title, it.Description, yesNo(lang, it.Quantitative), it.Unit}
-			for _, y := range t.Years() {
-				row = append(row, numberOrText(it.Targets[strconv.Itoa(y)]))
-			}
-			if err := e.Row(append(row, it.Weight, it.Owner, it.Evidence)...); err != nil {
+	return append(header, heads(lang, "weight", "owner", "evidence")...)
+}
+
+func itemCells(lang string, no int, it termgoal.PlanItem, years []int) []any {
+	row := []any{no, it.Category, it.Title, it.Description, yesNo(lang, it.Quantitative), it.Unit}
+	for _, y := range years {
+		row = append(row, numberOrText(it.Targets[strconv.Itoa(y)]))
+	}
+	return append(row, it.Weight, it.Owner, it.Evidence)
+}
+
+// ExportPlans exports every item of the plans in force in acc's scope, or in org orgID's
+// subtree (ListScope): a row per item with its org, holder, term and version, a target
+// column for each year any of those terms touches.
+func (s *Service) ExportPlans(ctx context.Context, acc *termgoal.Account, lang string, orgID int64) (*Export, error) {
+	roots, err := s.ListScope(ctx, acc, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var years []int
+	first, last := 0, 0
+	for _, root := range roots {
+		f, l, err := s.Store.PlanYears(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		if f > 0 && (first == 0 || f < first) {
+			first = f
+		}
+		last = max(last, l)
+	}
+	for y := first; first > 0 && y <= last; y++ {
+		years = append(years, y)
+	}
+	header := append(heads(lang, "org", "holder", "term_start", "term_end", "version"), itemHeads(lang, years)...)
+	return newExport(lang, "plans", "plans_sheet", header, func(e *Export) error {
+		for _, root := range roots {
+			err := s.Store.EachPlanInForce(ctx, root, func(r postgres.PlanRow) error {
+				t := r.Term
+				return e.Row(append([]any{t.OrgName, t.HolderName, xlsx.Date(t.Start), xlsx.Date(t.End), r.Version},
+					itemCells(lang, r.No, r.Item, years)...)...)
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -349,7 +398,7 @@ func QueryNumber(q url.Values, name string) (int64, error) {
 	return n, nil
 }
 
-// ExportOf makes the export named kind ("audit", "appraisals", "term-rules", "plan",
+// ExportOf makes the export named kind ("audit", "appraisals", "plans", "term-rules", "plan",
 // "campaign") for acc in lang from a request's query q and,
 // for a plan or a campaign, the term's or campaign's id; the pages and the API both call it.
 func (s *Service) ExportOf(ctx context.Context, acc *termgoal.Account, lang, kind, id string, q url.Values) (*Export, error) {
@@ -366,6 +415,12 @@ func (s *Service) ExportOf(ctx context.Context, acc *termgoal.Account, lang, kin
 			return nil, err
 		}
 		return s.ExportAppraisals(ctx, acc, lang, orgID, f)
+	case "plans":
+		orgID, err := QueryNumber(q, "org_id")
+		if err != nil {
+			return nil, err
+		}
+		return s.ExportPlans(ctx, acc, lang, orgID)
 	case "term-rules":
 		orgID, err := QueryNumber(q, "org_id")
 		if err != nil {

@@ -136,3 +136,41 @@ func (s *Store) loadItems(ctx context.Context, v *termgoal.PlanVersion) error {
 	v.Items = items
 	return err
 }
+
+// PlanRow is one item of a plan in force, with its term: a row of the plans export.
+type PlanRow struct {
+	Term    termgoal.Term // ID, OrgName, HolderName, Start and End
+	Version int
+	No      int // the item's place in its plan, from 1
+	Item    termgoal.PlanItem
+}
+
+// plansInForce selects the items of the plans in force of the terms under the org path $1.
+const plansInForce = `plan_versions v JOIN terms t ON t.id = v.term_id JOIN orgs o ON o.id = t.org_id
+	LEFT JOIN people p ON p.id = t.person_id
+	JOIN plan_items i ON i.term_id = v.term_id AND i.version = v.version
+	WHERE v.status = 'in_force' AND o.path LIKE $1 || '%'`
+
+// PlanYears answers the first and last calendar year of the terms whose plans in force
+// EachPlanInForce hands over (0, 0 for none): the columns of their targets.
+func (s *Store) PlanYears(ctx context.Context, orgPath string) (first, last int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(min(extract(year FROM t.start_on)), 0)::int,
+		COALESCE(max(extract(year FROM t.end_on)), 0)::int FROM `+plansInForce, orgPath).Scan(&first, &last)
+	return first, last, mapError(err, "plan years")
+}
+
+// EachPlanInForce hands every item of the plans in force of the terms under orgPath to fn, by
+// org, term and item, as the rows arrive (the plans export).
+func (s *Store) EachPlanInForce(ctx context.Context, orgPath string, fn func(PlanRow) error) error {
+	return each(ctx, s.db, func(r scanner) (PlanRow, error) {
+		var row PlanRow
+		it := &row.Item
+		err := r.Scan(&row.Term.ID, &row.Term.OrgName, &row.Term.HolderName, date{&row.Term.Start}, date{&row.Term.End},
+			&row.Version, &row.No, &it.Category, &it.Title, &it.Description, &it.Quantitative, &it.Unit, jsonInto{&it.Targets},
+			&it.Weight, &it.Owner, &it.Evidence)
+		return row, err
+	}, fn, `SELECT t.id, o.name, COALESCE(p.name, o.name), t.start_on, t.end_on, v.version,
+			row_number() OVER (PARTITION BY v.term_id ORDER BY i.pos)::int,
+			i.category, i.title, i.description, i.quantitative, i.unit, i.targets, i.weight, i.owner, i.evidence
+		FROM `+plansInForce+` ORDER BY o.path, t.id, i.pos`, orgPath)
+}

@@ -206,6 +206,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/audit", h.webAuditLog)
 	p.GET("/exports/audit.xlsx", h.webExport("audit"))
 	p.GET("/exports/appraisals.xlsx", h.webExport("appraisals"))
+	p.GET("/exports/plans.xlsx", h.webExport("plans"))
 	p.GET("/exports/term-rules.xlsx", h.webExport("term-rules"))
 	p.GET("/terms/:id/plan.xlsx", h.webExport("plan"))
 	p.GET("/terms/:id/plan/print", h.webPrintPlan(false))
