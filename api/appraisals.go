@@ -16,7 +16,6 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
-	"termgoal/postgres"
 )
 
 // intQuery reads an optional numeric query parameter (0 when absent); anything else is malformed.
@@ -36,11 +35,11 @@ func (h *Handler) intQuery(c *gin.Context, name string) (int, bool) {
 // listAppraisals answers the appraisals in the caller's scope (or under ?org_id=), filtered by
 // year, kind, grade and status, newest first.
 func (h *Handler) listAppraisals(c *gin.Context) {
-	year, ok := h.intQuery(c, "year")
-	if !ok {
+	f, _, err := app.AppraisalQuery(c.Request.URL.Query())
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
-	f := postgres.AppraisalFilter{Year: year, Kind: c.Query("kind"), Grade: c.Query("grade"), Status: c.Query("status")}
 	listScoped(h, c, func(ctx context.Context, root string, limit, offset int) ([]termgoal.AppraisalRecord, int, error) {
 		f.OrgPath, f.Limit, f.Offset = root, limit, offset
 		return h.store.Appraisals(ctx, f)

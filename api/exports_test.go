@@ -102,9 +102,10 @@ func TestExports(t *testing.T) {
 		decided := time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC)
 		score := 92.0
 		f.seedAppraisal("appr-a", inA, 1, termgoal.StepArchived, "completed", termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "archived",
-			Self:   &termgoal.SelfAssessment{Score: &score},
-			Result: &termgoal.AppraisalResult{RaterScore: 88.5, Score: 90.25, Computed: "good", Grade: "excellent", PayShare: 1.2, Reason: "突出贡献", DecidedAt: decided},
-			Appeal: &termgoal.Appeal{Reason: "不服", Upheld: true, OldGrade: "good", NewGrade: "excellent", AnsweredAt: decided}})
+			Consequences: []termgoal.Consequence{termgoal.ConsequenceAdvancedEligible},
+			Self:         &termgoal.SelfAssessment{Score: &score},
+			Result:       &termgoal.AppraisalResult{RaterScore: 88.5, Score: 90.25, Computed: "good", Grade: "excellent", PayShare: 1.2, Reason: "突出贡献", DecidedAt: decided},
+			Appeal:       &termgoal.Appeal{Reason: "不服", Upheld: true, OldGrade: "good", NewGrade: "excellent", AnsweredAt: decided}})
 		f.seedAppraisal("appr-b", inB, 2, termgoal.StepScoring, "running", termgoal.AppraisalRecord{Year: 2025, Holder: "b", Status: "running"})
 
 		body, _ := f.page("GET", "/exports/appraisals.xlsx?year=2025&lang=en", f.aTok, 200)
@@ -133,6 +134,16 @@ func TestExports(t *testing.T) {
 		if w := readExport(t, body); len(w.shown) != 2 || w.shown[1][0] != "b" {
 			t.Errorf("root's running appraisals of b: %q", w.shown)
 		}
+		for use, want := range map[string]int{"advanced": 1, "rectify": 0} {
+			body = string(f.do("GET", "/api/v1/exports/appraisals.xlsx?use="+use, f.rootTok, nil, 200, nil))
+			if w := readExport(t, body); len(w.shown)-1 != want {
+				t.Errorf("the results in use %s: %q", use, w.shown)
+			}
+		}
+		if page, _ := f.page("GET", "/results?use=advanced&year=2025", f.aTok, 200); !strings.Contains(page, `href="/exports/appraisals.xlsx?use=advanced&amp;year=2025"`) {
+			t.Error("the results page offers no export of what it lists")
+		}
+		f.errCode("GET", "/api/v1/exports/appraisals.xlsx?use=everything", f.rootTok, nil, 422)
 		f.errCode("GET", fmt.Sprintf("/api/v1/exports/appraisals.xlsx?org_id=%d", f.b.ID), f.aTok, nil, 403)
 		f.errCode("GET", "/api/v1/exports/appraisals.xlsx?year=last", f.aTok, nil, 400)
 	})

@@ -370,9 +370,9 @@ func (s *Service) ListScope(ctx context.Context, acc *termgoal.Account, orgID in
 }
 
 // AppraisalQuery reads the appraisal list's filter from a query (year, kind, grade, status,
-// campaign_id) and the org it is kept to (org_id, 0 for the caller's whole scope).
+// campaign_id, use) and the org it is kept to (org_id, 0 for the caller's whole scope).
 func AppraisalQuery(q url.Values) (f postgres.AppraisalFilter, orgID int64, err error) {
-	f = postgres.AppraisalFilter{Kind: q.Get("kind"), Grade: q.Get("grade"), Status: q.Get("status")}
+	f = postgres.AppraisalFilter{Kind: q.Get("kind"), Grade: q.Get("grade"), Status: q.Get("status"), Use: q.Get("use")}
 	year, err := QueryNumber(q, "year")
 	if err != nil {
 		return f, 0, err

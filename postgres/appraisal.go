@@ -106,7 +106,8 @@ func (s *Store) Appraisal(ctx context.Context, processID string) (*termgoal.Appr
 }
 
 // AppraisalFilter selects appraisals: those of orgs under OrgPath, and of Year, Kind, Grade,
-// Status and CampaignID when set.
+// Status and CampaignID when set; with Use, the archived ones whose consequences include
+// that use's (resultUses), as the results in use list them.
 type AppraisalFilter struct {
 	OrgPath    string
 	Year       int
@@ -114,6 +115,7 @@ type AppraisalFilter struct {
 	Grade      string
 	Status     string
 	CampaignID int64
+	Use        string
 	Limit      int
 	Offset     int
 }
@@ -123,22 +125,37 @@ const (
 		JOIN processes p ON p.id = a.process_id
 		WHERE o.path LIKE $1 || '%' AND ($2::int = 0 OR a.year = $2) AND ($3::text = '' OR a.kind = $3)
 			AND ($4::text = '' OR a.grade = $4) AND ($5::text = '' OR a.status = $5)
-			AND ($6::bigint = 0 OR a.campaign_id = $6)`
+			AND ($6::bigint = 0 OR a.campaign_id = $6)
+			AND ($7::text = '' OR a.status = 'archived' AND a.consequences @> jsonb_build_array($7::text))`
 	appraisalsOrder = `p.started_at DESC, a.process_id DESC`
 )
 
+// check refuses a Use that is no use of results.
+func (f AppraisalFilter) check() error {
+	if _, ok := resultUses[f.Use]; f.Use != "" && !ok {
+		return invalid("appraisal.use", fmt.Sprintf("%q is not a use of results", f.Use), "use", f.Use)
+	}
+	return nil
+}
+
 func (f AppraisalFilter) args() []any {
-	return []any{f.OrgPath, f.Year, f.Kind, f.Grade, f.Status, f.CampaignID}
+	return []any{f.OrgPath, f.Year, f.Kind, f.Grade, f.Status, f.CampaignID, string(resultUses[f.Use])}
 }
 
 // Appraisals returns a page of the appraisals f selects, newest first, and how many there are.
 func (s *Store) Appraisals(ctx context.Context, f AppraisalFilter) ([]termgoal.AppraisalRecord, int, error) {
+	if err := f.check(); err != nil {
+		return nil, 0, err
+	}
 	return page(ctx, s.db, scanAppraisal, appraisalCols, appraisalsFrom, appraisalsOrder, f.Limit, f.Offset, f.args()...)
 }
 
 // EachAppraisal hands every appraisal f selects to fn, newest first, paging ignored, as the
 // rows arrive (an export).
 func (s *Store) EachAppraisal(ctx context.Context, f AppraisalFilter, fn func(termgoal.AppraisalRecord) error) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	return each(ctx, s.db, scanAppraisal, fn, "SELECT "+appraisalCols+" FROM "+appraisalsFrom+" ORDER BY "+appraisalsOrder, f.args()...)
 }
 
