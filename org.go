@@ -1,6 +1,9 @@
 package termgoal
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // OrgType selects the goal template and the appraisal rules of a party organization.
 type OrgType string
@@ -11,15 +14,18 @@ const (
 	OrgAgency     OrgType = "agency"            // 机关、事业单位
 	OrgEnterprise OrgType = "enterprise"        // 企业
 	OrgOther      OrgType = "other"             // 其它
+	// A township (乡镇): its posts may be held for more consecutive terms (the term rules).
+	OrgTownship OrgType = "township"
+	// A university (高校): its middle managers' end-of-term appraisal starts earlier.
+	OrgUniversity OrgType = "university"
 )
+
+// OrgTypes lists the types in the order a form offers them.
+var OrgTypes = []OrgType{OrgVillage, OrgTownship, OrgAgency, OrgUniversity, OrgEnterprise, OrgOther}
 
 // Valid reports whether t is one of the known types.
 func (t OrgType) Valid() bool {
-	switch t {
-	case OrgVillage, OrgAgency, OrgEnterprise, OrgOther:
-		return true
-	}
-	return false
+	return slices.Contains(OrgTypes, t)
 }
 
 // Org is a node of the organization tree. Path lists the IDs from the root down to the org
@@ -38,6 +44,8 @@ type Person struct {
 	Name      string     `json:"name"`
 	Gender    string     `json:"gender,omitempty"` // "male" | "female"
 	BirthDate *time.Time `json:"birth_date,omitempty"`
+	// NonParty: a non-party cadre (党外干部), who may serve more consecutive terms.
+	NonParty bool `json:"non_party,omitempty"`
 }
 
 // Post is a position inside an organization.
@@ -47,6 +55,11 @@ type Post struct {
 	Title     string `json:"title"`
 	Rank      string `json:"rank,omitempty"`
 	Principal bool   `json:"principal"` // the principal (主要负责人) of the org
+	// Specialist: a post of strong professional content (专业性较强), held for more
+	// consecutive terms; Congress: a people's congress or political consultative post (人大、
+	// 政协), whose age limit is higher. The term rules read them for the terms in the post.
+	Specialist bool `json:"specialist,omitempty"`
+	Congress   bool `json:"congress,omitempty"`
 }
 
 // Appointment is how a cadre holds office.

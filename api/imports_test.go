@@ -78,6 +78,32 @@ func TestImportOverTheAPI(t *testing.T) {
 		t.Errorf("a refused file wrote people: %d %v", n, err)
 	}
 
+	// The term rules' facts: a township, a non-party cadre, a specialist and a congress post.
+	facts := map[string]string{
+		"orgs.csv":   "编码,名称,类型,上级编码\nTS,青石镇,乡镇,\n",
+		"people.csv": "编码,姓名,性别,党外干部\nNP1,党外甲,男,是\nNP2,党员乙,女,否\n",
+		"posts.csv":  "编码,组织编码,职务名称,专业性较强岗位,人大政协岗位\nTS-1,TS,人大主席,否,是\nTS-2,TS,总工程师,yes,no\n",
+	}
+	for _, name := range []string{"orgs.csv", "people.csv", "posts.csv"} {
+		f.upload("/api/v1/imports", f.rootTok, name, []byte(facts[name]), nil, 200, &a)
+	}
+	people, _, err := f.store.People(t.Context(), 100, 0)
+	if err != nil || !slices.ContainsFunc(people, func(p termgoal.Person) bool { return p.Name == "党外甲" && p.NonParty }) ||
+		!slices.ContainsFunc(people, func(p termgoal.Person) bool { return p.Name == "党员乙" && !p.NonParty }) {
+		t.Errorf("non-party cadres imported: %+v %v", people, err)
+	}
+	var ts termgoal.Org
+	orgs, err := f.store.Orgs(t.Context(), "/")
+	for _, o := range orgs {
+		if o.Name == "青石镇" {
+			ts = o
+		}
+	}
+	posts, _ := f.store.Posts(t.Context(), ts.ID)
+	if err != nil || ts.Type != termgoal.OrgTownship || len(posts) != 2 || !posts[0].Congress || posts[0].Specialist || !posts[1].Specialist {
+		t.Errorf("a township %+v and its posts %+v imported, %v", ts, posts, err)
+	}
+
 	body, _ := f.page("GET", "/api/v1/imports/template.xlsx", f.a1Tok, 200)
 	if !strings.HasPrefix(body, "PK") {
 		t.Errorf("the template is no XLSX: %q", body[:min(20, len(body))])

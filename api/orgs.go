@@ -98,6 +98,24 @@ func (h *Handler) createPost(c *gin.Context) {
 	c.JSON(http.StatusCreated, p)
 }
 
+// updatePost changes post :id (app.EditPost).
+func (h *Handler) updatePost(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	var p termgoal.Post
+	if !h.bind(c, &p) {
+		return
+	}
+	p.ID = id
+	if err := h.ops.EditPost(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
 // updateOrg renames an org or changes its type (app.EditOrg).
 func (h *Handler) updateOrg(c *gin.Context) {
 	id, ok := h.idParam(c, "id")

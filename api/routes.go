@@ -47,6 +47,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.PUT("/orgs/:id", h.updateOrg)
 	a.GET("/orgs/:id/posts", h.orgPosts)
 	a.POST("/posts", h.createPost)
+	a.PUT("/posts/:id", h.updatePost)
 
 	a.GET("/people", h.listPeople)
 	a.POST("/people", h.createPerson)

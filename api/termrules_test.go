@@ -287,3 +287,81 @@ func TestWebTermRules(t *testing.T) {
 	}
 	f.page("GET", fmt.Sprintf("/people/%d", w.young.ID), f.a1Tok, 403)
 }
+
+// TestTermRuleFacts records, through the API, the facts the term rules' exceptions read and
+// sees each exception apply: a township allows a third consecutive term, so does a non-party
+// cadre, and a people's congress post raises the age limit by two years; in both languages.
+func TestTermRuleFacts(t *testing.T) {
+	f := newFixture(t)
+	w := newTermRulesWorld(f)
+	rules := func(p termgoal.Person, query string) app.PersonTermRules {
+		t.Helper()
+		var got app.PersonTermRules
+		f.do("GET", fmt.Sprintf("/api/v1/people/%d/term-rules?as_of=%s%s", p.ID, termRulesDay, query), f.rootTok, nil, 200, &got)
+		return got
+	}
+	if c := findWarning(rules(w.mid, "&nomination=true").Warnings, termgoal.WarnConsecutiveTerms); c == nil || c.Severity != termgoal.SeverityViolation {
+		t.Fatalf("a third term in an agency: %+v", c)
+	}
+
+	// A township: three consecutive terms.
+	f.do("PUT", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), f.aTok, map[string]any{"name": "a1", "type": "township"}, 200, nil)
+	got := rules(w.mid, "&nomination=true&lang=en")
+	if c := findWarning(got.Warnings, termgoal.WarnConsecutiveTerms); c != nil || !got.History.Township {
+		t.Errorf("a third term in a township: %+v (township %v)", c, got.History.Township)
+	}
+	f.errCode("PUT", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), f.aTok, map[string]any{"name": "a1", "type": "county_town"}, 422)
+	f.do("PUT", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), f.aTok, map[string]any{"name": "a1", "type": "agency"}, 200, nil)
+
+	// A non-party cadre: three consecutive terms, wherever they serve.
+	mid := w.mid
+	mid.NonParty = true
+	f.do("PUT", fmt.Sprintf("/api/v1/people/%d", mid.ID), f.aTok, mid, 200, nil)
+	var person termgoal.Person
+	f.do("GET", fmt.Sprintf("/api/v1/people/%d", mid.ID), f.aTok, nil, 200, &person)
+	if !person.NonParty {
+		t.Error("the person is not recorded as a non-party cadre")
+	}
+	if c := findWarning(rules(w.mid, "&nomination=true").Warnings, termgoal.WarnConsecutiveTerms); c != nil {
+		t.Errorf("a non-party cadre's third term: %+v", c)
+	}
+	var report List[app.TermRulesReportItem]
+	f.do("GET", fmt.Sprintf("/api/v1/reports/term-rules?org_id=%d&as_of=%s", f.a.ID, termRulesDay), f.aTok, nil, 200, &report)
+	for _, it := range report.Items {
+		if it.Person.ID == mid.ID && findWarning(it.Warnings, termgoal.WarnConsecutiveTerms) != nil {
+			t.Errorf("the report still warns of the non-party cadre's terms: %+v", it.Warnings)
+		}
+	}
+
+	// A deputy of 56 in a people's congress post: the limit is 57, not 55.
+	var zhao termgoal.Person
+	born := mustDay("1969-01-01")
+	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "老赵", Gender: "male", BirthDate: &born}, 201, &zhao)
+	var post termgoal.Post
+	f.do("POST", "/api/v1/posts", f.aTok, termgoal.Post{OrgID: f.a1.ID, Title: "人大主席团副主席", Rank: "副科"}, 201, &post)
+	term := termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderPerson, PersonID: &zhao.ID, PostID: &post.ID,
+		Appointment: termgoal.Elected, Start: mustDay("2023-01-01"), End: mustDay("2027-12-31"), TemplateID: f.tmpl.ID}
+	f.do("POST", "/api/v1/terms", f.aTok, term, 201, nil)
+	if a := findWarning(rules(zhao, "").Warnings, termgoal.WarnAgeLimit); a == nil || a.Severity != termgoal.SeverityViolation {
+		t.Errorf("a deputy of 56: %+v", a)
+	}
+	post.Congress = true
+	f.errCode("PUT", fmt.Sprintf("/api/v1/posts/%d", post.ID), f.a1Tok, post, 403)
+	f.do("PUT", fmt.Sprintf("/api/v1/posts/%d", post.ID), f.aTok, post, 200, nil)
+	a := findWarning(rules(zhao, "").Warnings, termgoal.WarnAgeLimit)
+	if a == nil || a.Severity != termgoal.SeverityWarning || a.Message != "现年 56 周岁，该职务任职年龄上限为 57 周岁。" {
+		t.Errorf("a deputy of 56 in a congress post: %+v", a)
+	}
+	a = findWarning(rules(zhao, "&lang=en").Warnings, termgoal.WarnAgeLimit)
+	if a == nil || !strings.Contains(a.Message, "57") {
+		t.Errorf("in English: %+v", a)
+	}
+	var posts List[termgoal.Post]
+	f.do("GET", fmt.Sprintf("/api/v1/orgs/%d/posts", f.a1.ID), f.aTok, nil, 200, &posts)
+	for _, p := range posts.Items {
+		if p.ID == post.ID && !p.Congress {
+			t.Error("the post is not recorded as a congress post")
+		}
+	}
+	f.errCode("PUT", "/api/v1/posts/999", f.aTok, post, 404)
+}

@@ -129,3 +129,53 @@ func TestWebEditOrgsAndTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestWebTermRuleFacts records the term rules' facts from the pages: a post's boxes on the org
+// page (added and changed), a non-party cadre on the person's page, a township as an org type.
+func TestWebTermRuleFacts(t *testing.T) {
+	f := newFixture(t)
+	a1 := fmt.Sprintf("/orgs/%d", f.a1.ID)
+	body, _ := f.page("GET", a1, f.aTok, 200)
+	if !strings.Contains(body, `<option value="township"`) || !strings.Contains(body, `name="congress"`) {
+		t.Fatalf("the org page offers no township or congress post:\n%s", body)
+	}
+	_, _ = f.formPost(a1+"/posts", f.aTok, url.Values{"title": {"人大副主席"}, "congress": {"on"}}, 303)
+	posts, err := f.store.Posts(t.Context(), f.a1.ID)
+	if err != nil || len(posts) != 1 || !posts[0].Congress || posts[0].Specialist {
+		t.Fatalf("the post added: %+v %v", posts, err)
+	}
+	post := fmt.Sprintf("%s/posts/%d", a1, posts[0].ID)
+	body, _ = f.formPost(post, f.aTok, url.Values{"form": {"post"}, "title": {" "}, "specialist": {"on"}}, 422)
+	if !strings.Contains(body, `id="error"`) {
+		t.Errorf("a post without a title:\n%s", body)
+	}
+	_, _ = f.formPost(post, f.aTok, url.Values{"title": {"总工程师"}, "rank": {"副处"}, "specialist": {"on"}}, 303)
+	_, _ = f.formPost(post, f.a1Tok, url.Values{"title": {"x"}}, 403)
+	again, err := f.store.Post(t.Context(), posts[0].ID)
+	if err != nil || again.Title != "总工程师" || !again.Specialist || again.Congress || again.Rank != "副处" {
+		t.Errorf("the post changed: %+v %v", again, err)
+	}
+	if body, _ = f.page("GET", a1, f.aTok, 200); !strings.Contains(body, `name="specialist" checked`) {
+		t.Error("the post's form does not show its box")
+	}
+
+	var p termgoal.Person
+	f.do("POST", "/api/v1/people", f.aTok, termgoal.Person{Name: "钱七", Gender: "male"}, 201, &p)
+	f.do("POST", "/api/v1/terms", f.aTok, termgoal.Term{OrgID: f.a1.ID, HolderKind: termgoal.HolderPerson, PersonID: &p.ID, PostID: &again.ID,
+		Appointment: termgoal.Elected, Start: mustDay("2027-01-10"), End: mustDay("2030-01-09"), TemplateID: f.tmpl.ID}, 201, nil)
+	person := fmt.Sprintf("/people/%d", p.ID)
+	_, _ = f.formPost(person, f.aTok, url.Values{"name": {"钱七"}, "gender": {"male"}, "non_party": {"on"}}, 303)
+	if got, err := f.store.Person(t.Context(), p.ID); err != nil || !got.NonParty {
+		t.Errorf("the person is no non-party cadre: %+v %v", got, err)
+	}
+	if body, _ = f.page("GET", person+"?lang=en", f.aTok, 200); !strings.Contains(body, `id="person-non-party"`) || !strings.Contains(body, "Non-party cadre") {
+		t.Error("the person's page does not say they are a non-party cadre")
+	}
+	_, _ = f.formPost(a1, f.aTok, url.Values{"form": {"edit"}, "name": {"a1 镇"}, "type": {"township"}}, 303)
+	if o, err := f.store.Org(t.Context(), f.a1.ID); err != nil || o.Type != termgoal.OrgTownship {
+		t.Errorf("the org is no township: %+v %v", o, err)
+	}
+	if lines, _, err := f.store.Audit(t.Context(), postgres.AuditFilter{Action: "post_updated"}); err != nil || len(lines) != 1 {
+		t.Errorf("post changes audited: %d, %v", len(lines), err)
+	}
+}

@@ -35,10 +35,11 @@ type importColumn struct {
 
 // ImportColumns are the columns of each kind of sheet, in the order of the template file.
 var ImportColumns = map[string][]importColumn{
-	postgres.SheetOrgs:   {{"key", "编码", true}, {"name", "名称", true}, {"type", "类型", true}, {"parent_key", "上级编码", false}},
-	postgres.SheetPeople: {{"key", "编码", true}, {"name", "姓名", true}, {"gender", "性别", false}, {"birth_date", "出生日期", false}},
+	postgres.SheetOrgs: {{"key", "编码", true}, {"name", "名称", true}, {"type", "类型", true}, {"parent_key", "上级编码", false}},
+	postgres.SheetPeople: {{"key", "编码", true}, {"name", "姓名", true}, {"gender", "性别", false}, {"birth_date", "出生日期", false},
+		{"non_party", "党外干部", false}},
 	postgres.SheetPosts: {{"key", "编码", true}, {"org_key", "组织编码", true}, {"title", "职务名称", true}, {"rank", "级别", false},
-		{"principal", "主要负责人", false}},
+		{"principal", "主要负责人", false}, {"specialist", "专业性较强岗位", false}, {"congress", "人大政协岗位", false}},
 	postgres.SheetTerms: {{"key", "编码", true}, {"org_key", "组织编码", true}, {"holder_kind", "任期主体", true}, {"person_key", "人员编码", false},
 		{"post_key", "职务编码", false}, {"appointment", "任用方式", true}, {"start", "开始日期", true}, {"end", "结束日期", true},
 		{"template", "模板", true}, {"probation_start", "试用期开始", false}},
@@ -50,13 +51,21 @@ var ImportSheets = []string{postgres.SheetOrgs, postgres.SheetPeople, postgres.S
 // importValues are the words a cell may hold for a coded value, in English or Chinese.
 var importValues = map[string]map[string]string{
 	"type": {"village_community": "village_community", "agency": "agency", "enterprise": "enterprise", "other": "other",
-		"村（社区）": "village_community", "村": "village_community", "社区": "village_community", "机关": "agency", "企业": "enterprise", "其他": "other"},
+		"township": "township", "university": "university",
+		"村（社区）": "village_community", "村": "village_community", "社区": "village_community", "机关": "agency", "企业": "enterprise", "其他": "other",
+		"乡镇": "township", "乡": "township", "镇": "township", "高校": "university"},
 	"gender":      {"male": "male", "female": "female", "男": "male", "女": "female"},
-	"principal":   {"yes": "true", "no": "false", "true": "true", "false": "false", "1": "true", "0": "false", "是": "true", "否": "false"},
+	"principal":   importYesNo,
+	"non_party":   importYesNo,
+	"specialist":  importYesNo,
+	"congress":    importYesNo,
 	"holder_kind": {"org": "org", "person": "person", "组织": "org", "个人": "person"},
 	"appointment": {"elected": "elected", "appointed": "appointed", "contracted": "contracted", "选任": "elected", "选任制": "elected",
 		"委任": "appointed", "委任制": "appointed", "聘任": "contracted", "聘任制": "contracted"},
 }
+
+// importYesNo are the words of a yes-or-no column.
+var importYesNo = map[string]string{"yes": "true", "no": "false", "true": "true", "false": "false", "1": "true", "0": "false", "是": "true", "否": "false"}
 
 // ReadImport reads an import file: XLSX (by its name) with sheets named orgs, people, posts and
 // terms (or 组织, 人员, 职务, 任期), or CSV of one kind, which its header tells. Each wrong
@@ -275,10 +284,12 @@ func (rd *importReader) row(kind string, row int, get func(string) string) {
 		o := postgres.ImportOrg{Row: row, Key: key, ParentKey: get("parent_key"), Name: get("name"), Type: termgoal.OrgType(code("type"))}
 		add = func() { rd.data.Orgs = append(rd.data.Orgs, o) }
 	case postgres.SheetPeople:
-		p := postgres.ImportPerson{Row: row, Key: key, Name: get("name"), Gender: code("gender"), BirthDate: date("birth_date")}
+		p := postgres.ImportPerson{Row: row, Key: key, Name: get("name"), Gender: code("gender"), BirthDate: date("birth_date"),
+			NonParty: code("non_party") == "true"}
 		add = func() { rd.data.People = append(rd.data.People, p) }
 	case postgres.SheetPosts:
-		p := postgres.ImportPost{Row: row, Key: key, OrgKey: get("org_key"), Title: get("title"), Rank: get("rank"), Principal: code("principal") == "true"}
+		p := postgres.ImportPost{Row: row, Key: key, OrgKey: get("org_key"), Title: get("title"), Rank: get("rank"), Principal: code("principal") == "true",
+			Specialist: code("specialist") == "true", Congress: code("congress") == "true"}
 		add = func() { rd.data.Posts = append(rd.data.Posts, p) }
 	case postgres.SheetTerms:
 		t := postgres.ImportTerm{Row: row, Key: key, OrgKey: get("org_key"), PersonKey: get("person_key"), PostKey: get("post_key"),
@@ -371,8 +382,8 @@ func ImportTemplate(w io.Writer) error {
 	defer f.Close()
 	examples := map[string][]any{
 		postgres.SheetOrgs:   {"QS", "青山县", "agency", ""},
-		postgres.SheetPeople: {"P001", "王明", "male", "1975-03-02"},
-		postgres.SheetPosts:  {"QS-01", "QS", "县长", "正处级", "yes"},
+		postgres.SheetPeople: {"P001", "王明", "male", "1975-03-02", "no"},
+		postgres.SheetPosts:  {"QS-01", "QS", "县长", "正处级", "yes", "no", "no"},
 		postgres.SheetTerms:  {"T2026-QS", "QS", "person", "P001", "QS-01", "elected", "2026-01-10", "2031-01-09", "1", ""},
 	}
 	for i, kind := range ImportSheets {

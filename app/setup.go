@@ -60,6 +60,27 @@ func (s *Service) CreatePost(ctx context.Context, acc *termgoal.Account, actor t
 	return s.Audit(ctx, actor, termgoal.Audit{Action: "post_created", Detail: map[string]any{"post_id": p.ID, "org_id": p.OrgID, "title": p.Title}})
 }
 
+// EditPost changes post p.ID's title, rank and the facts the term rules read (specialist,
+// people's congress or political consultative), for an administrator of its org; the post
+// stays in its org.
+func (s *Service) EditPost(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, p *termgoal.Post) error {
+	old, err := s.Store.Post(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.adminOf(ctx, acc, old.OrgID); err != nil {
+		return err
+	}
+	if p.Title = strings.TrimSpace(p.Title); p.Title == "" {
+		return termgoal.Errorf(termgoal.EINVALID, "post.title", "the post needs a title")
+	}
+	if err := s.Store.UpdatePost(ctx, p); err != nil {
+		return err
+	}
+	return s.Audit(ctx, actor, termgoal.Audit{Action: "post_updated", Detail: map[string]any{"post_id": p.ID, "org_id": p.OrgID, "title": p.Title,
+		"specialist": p.Specialist, "congress": p.Congress}})
+}
+
 // CreatePerson adds p (any administrator may: a person belongs to no org until a term names
 // them) and sets p.ID.
 func (s *Service) CreatePerson(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, p *termgoal.Person) error {

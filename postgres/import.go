@@ -41,13 +41,14 @@ type ImportPerson struct {
 	Row               int
 	Key, Name, Gender string
 	BirthDate         *time.Time
+	NonParty          bool
 }
 
 // ImportPost is a row of the posts sheet.
 type ImportPost struct {
-	Row                      int
-	Key, OrgKey, Title, Rank string
-	Principal                bool
+	Row                             int
+	Key, OrgKey, Title, Rank        string
+	Principal, Specialist, Congress bool
 }
 
 // ImportTerm is a row of the terms sheet; Template names a template by its ID or its name.
@@ -264,7 +265,9 @@ func (im *importer) importPeople(d *ImportData, res *ImportResult) error {
 		var id int64
 		var name, gender string
 		var birth sql.NullString
-		err := im.tx.QueryRowContext(im.ctx, `SELECT id, name, gender, birth_date::text FROM people WHERE import_key = $1`, p.Key).Scan(&id, &name, &gender, &birth)
+		var nonParty bool
+		err := im.tx.QueryRowContext(im.ctx, `SELECT id, name, gender, birth_date::text, non_party FROM people WHERE import_key = $1`, p.Key).
+			Scan(&id, &name, &gender, &birth, &nonParty)
 		birthArg := optDateArg(p.BirthDate)
 		newBirth := ""
 		if p.BirthDate != nil {
@@ -272,8 +275,8 @@ func (im *importer) importPeople(d *ImportData, res *ImportResult) error {
 		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			err = im.tx.QueryRowContext(im.ctx, `INSERT INTO people (name, gender, birth_date, import_key) VALUES ($1, $2, $3, $4) RETURNING id`,
-				p.Name, p.Gender, birthArg, p.Key).Scan(&id)
+			err = im.tx.QueryRowContext(im.ctx, `INSERT INTO people (name, gender, birth_date, non_party, import_key) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+				p.Name, p.Gender, birthArg, p.NonParty, p.Key).Scan(&id)
 			if err != nil {
 				return err
 			}
@@ -281,10 +284,10 @@ func (im *importer) importPeople(d *ImportData, res *ImportResult) error {
 		case err != nil:
 			return err
 		default:
-			changed := name != p.Name || gender != p.Gender || birth.String != newBirth
+			changed := name != p.Name || gender != p.Gender || birth.String != newBirth || nonParty != p.NonParty
 			if changed {
-				if _, err := im.tx.ExecContext(im.ctx, `UPDATE people SET name = $2, gender = $3, birth_date = $4 WHERE id = $1`,
-					id, p.Name, p.Gender, birthArg); err != nil {
+				if _, err := im.tx.ExecContext(im.ctx, `UPDATE people SET name = $2, gender = $3, birth_date = $4, non_party = $5 WHERE id = $1`,
+					id, p.Name, p.Gender, birthArg, p.NonParty); err != nil {
 					return err
 				}
 			}
@@ -308,13 +311,13 @@ func (im *importer) importPosts(d *ImportData, res *ImportResult) error {
 		}
 		var id, wasOrg int64
 		var title, rank string
-		var principal bool
-		err = im.tx.QueryRowContext(im.ctx, `SELECT id, org_id, title, rank, principal FROM posts WHERE import_key = $1`, p.Key).
-			Scan(&id, &wasOrg, &title, &rank, &principal)
+		var principal, specialist, congress bool
+		err = im.tx.QueryRowContext(im.ctx, `SELECT id, org_id, title, rank, principal, specialist, congress FROM posts WHERE import_key = $1`, p.Key).
+			Scan(&id, &wasOrg, &title, &rank, &principal, &specialist, &congress)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			err = im.tx.QueryRowContext(im.ctx, `INSERT INTO posts (org_id, title, rank, principal, import_key) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				org, p.Title, p.Rank, p.Principal, p.Key).Scan(&id)
+			err = im.tx.QueryRowContext(im.ctx, `INSERT INTO posts (org_id, title, rank, principal, specialist, congress, import_key)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, org, p.Title, p.Rank, p.Principal, p.Specialist, p.Congress, p.Key).Scan(&id)
 			if err != nil {
 				return err
 			}
@@ -322,10 +325,11 @@ func (im *importer) importPosts(d *ImportData, res *ImportResult) error {
 		case err != nil:
 			return err
 		default:
-			changed := wasOrg != org || title != p.Title || rank != p.Rank || principal != p.Principal
+			changed := wasOrg != org || title != p.Title || rank != p.Rank || principal != p.Principal ||
+				specialist != p.Specialist || congress != p.Congress
 			if changed {
-				if _, err := im.tx.ExecContext(im.ctx, `UPDATE posts SET org_id = $2, title = $3, rank = $4, principal = $5 WHERE id = $1`,
-					id, org, p.Title, p.Rank, p.Principal); err != nil {
+				if _, err := im.tx.ExecContext(im.ctx, `UPDATE posts SET org_id = $2, title = $3, rank = $4, principal = $5, specialist = $6, congress = $7
+					WHERE id = $1`, id, org, p.Title, p.Rank, p.Principal, p.Specialist, p.Congress); err != nil {
 					return err
 				}
 			}

@@ -35,7 +35,7 @@ func validOrg(o *termgoal.Org) error {
 	case o.Name == "":
 		return invalid("org.name", "the organization needs a name")
 	case !o.Type.Valid():
-		return invalid("org.type", "the organization type must be village_community, agency, enterprise or other", "type", string(o.Type))
+		return invalid("org.type", "the organization type must be one of village_community, township, agency, university, enterprise, other", "type", string(o.Type))
 	}
 	return nil
 }

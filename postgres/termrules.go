@@ -29,13 +29,17 @@ type HeldTerm struct {
 	PostTitle   string               `json:"post_title,omitempty"`
 	Rank        string               `json:"rank,omitempty"`
 	Principal   bool                 `json:"principal"`
+	Specialist  bool                 `json:"specialist,omitempty"`
+	Congress    bool                 `json:"congress,omitempty"`
+	OrgType     termgoal.OrgType     `json:"org_type"`
 	Appointment termgoal.Appointment `json:"appointment"`
 	Start       time.Time            `json:"start"`
 	End         time.Time            `json:"end"`
 }
 
 const heldTermCols = `t.person_id, t.id, t.org_id, o.name, o.path, COALESCE(t.post_id, 0), COALESCE(p.title, ''),
-	COALESCE(p.rank, ''), COALESCE(p.principal, false), t.appointment, t.start_on, t.end_on`
+	COALESCE(p.rank, ''), COALESCE(p.principal, false), COALESCE(p.specialist, false), COALESCE(p.congress, false), o.type,
+	t.appointment, t.start_on, t.end_on`
 
 // PeopleTerms returns the terms of each of the people, oldest first; a person without terms
 // has no entry. On one start day a principal post sorts first, as it is the one that decides
@@ -57,7 +61,7 @@ func (s *Store) PeopleTerms(ctx context.Context, personIDs []int64) (map[int64][
 		var pid int64
 		var h HeldTerm
 		if err := rows.Scan(&pid, &h.TermID, &h.OrgID, &h.OrgName, &h.OrgPath, &h.PostID, &h.PostTitle, &h.Rank,
-			&h.Principal, &h.Appointment, date{&h.Start}, date{&h.End}); err != nil {
+			&h.Principal, &h.Specialist, &h.Congress, &h.OrgType, &h.Appointment, date{&h.Start}, date{&h.End}); err != nil {
 			return nil, fmt.Errorf("people terms: scan: %w", err)
 		}
 		out[pid] = append(out[pid], h)
@@ -85,10 +89,10 @@ func (s *Store) PersonTerms(ctx context.Context, personID int64) ([]HeldTerm, er
 //   - Elected for an elected term. The dates of the general elections are not recorded, so
 //     Election and NextElection stay zero and termgoal.CountsAsTerm counts the term as a term;
 //   - Kind is principal or deputy from the post of the service current on asOf (the last one
-//     started by then, else the first), and unknown ("", no age rule) when it has no post.
-//
-// Congress, Township and NonPartyOrSpecialist are not recorded either and stay false, so the
-// general limits apply.
+//     started by then, else the first), and unknown ("", no age rule) when it has no post;
+//   - the exceptions come from the same current service: Township when its org is a township,
+//     Congress when its post is a people's congress or political consultative post,
+//     NonPartyOrSpecialist when the person is a non-party cadre or its post a specialist one.
 func HistoryOf(p termgoal.Person, terms []HeldTerm, asOf time.Time) termgoal.PersonHistory {
 	h := termgoal.PersonHistory{Gender: p.Gender, Services: make([]termgoal.Service, 0, len(terms))}
 	if p.BirthDate != nil {
@@ -108,6 +112,12 @@ func HistoryOf(p termgoal.Person, terms []HeldTerm, asOf time.Time) termgoal.Per
 		if cur == nil || !t.Start.After(asOf) && (cur.Start.After(asOf) || t.Start.After(cur.Start)) {
 			cur = &terms[i]
 		}
+	}
+	h.NonPartyOrSpecialist = p.NonParty
+	if cur != nil {
+		h.Township = cur.OrgType == termgoal.OrgTownship
+		h.Congress = cur.Congress
+		h.NonPartyOrSpecialist = p.NonParty || cur.Specialist
 	}
 	switch {
 	case cur == nil || cur.PostID == 0:
@@ -149,10 +159,10 @@ type TermHolder struct {
 func (s *Store) PeopleUnder(ctx context.Context, orgPath string, asOf time.Time, limit, offset int) ([]TermHolder, int, error) {
 	return page(ctx, s.db, func(r scanner) (TermHolder, error) {
 		var h TermHolder
-		err := r.Scan(&h.Person.ID, &h.Person.Name, &h.Person.Gender, optDate{&h.Person.BirthDate}, &h.TermID, &h.OrgID, &h.OrgName, &h.PostTitle)
+		err := r.Scan(&h.Person.ID, &h.Person.Name, &h.Person.Gender, optDate{&h.Person.BirthDate}, &h.Person.NonParty, &h.TermID, &h.OrgID, &h.OrgName, &h.PostTitle)
 		return h, err
-	}, `h.id, h.name, h.gender, h.birth_date, h.term_id, h.org_id, h.org_name, h.post_title`,
-		`(SELECT DISTINCT ON (pe.id) pe.id, pe.name, pe.gender, pe.birth_date, t.id AS term_id, o.id AS org_id,
+	}, `h.id, h.name, h.gender, h.birth_date, h.non_party, h.term_id, h.org_id, h.org_name, h.post_title`,
+		`(SELECT DISTINCT ON (pe.id) pe.id, pe.name, pe.gender, pe.birth_date, pe.non_party, t.id AS term_id, o.id AS org_id,
 				o.name AS org_name, COALESCE(po.title, '') AS post_title
 			FROM terms t JOIN orgs o ON o.id = t.org_id JOIN people pe ON pe.id = t.person_id
 			LEFT JOIN posts po ON po.id = t.post_id

@@ -41,7 +41,6 @@ type orgData struct {
 
 // The choices of the org and template forms.
 var (
-	orgTypes       = []termgoal.OrgType{termgoal.OrgVillage, termgoal.OrgAgency, termgoal.OrgEnterprise, termgoal.OrgOther}
 	templateScales = []termgoal.Scale{termgoal.OrganizationScale, termgoal.CadreScale, termgoal.CompanyScale}
 )
 
@@ -60,7 +59,7 @@ func (h *Handler) renderOrgs(c *gin.Context, status int, p *webPage) {
 		h.Fail(c, app.ErrForbidden())
 		return
 	}
-	d := orgsData{Types: orgTypes, AddRoot: app.IsRootAdmin(edge.Caller(c))}
+	d := orgsData{Types: termgoal.OrgTypes, AddRoot: app.IsRootAdmin(edge.Caller(c))}
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, optionOf(o))
 	}
@@ -89,7 +88,7 @@ func (h *Handler) renderOrg(c *gin.Context, status int, p *webPage) {
 		h.Fail(c, app.ErrForbidden())
 		return
 	}
-	d := orgData{Org: *o, Types: orgTypes, Kinds: []termgoal.Appointment{termgoal.Elected, termgoal.Appointed, termgoal.Contracted}}
+	d := orgData{Org: *o, Types: termgoal.OrgTypes, Kinds: []termgoal.Appointment{termgoal.Elected, termgoal.Appointed, termgoal.Contracted}}
 	if o.ParentID != nil && app.IsAdmin(edge.Caller(c), strings.TrimSuffix(o.Path, strconv.FormatInt(o.ID, 10)+"/")) {
 		if d.Parent, err = h.store.Org(ctx, *o.ParentID); err != nil {
 			h.Fail(c, err)
@@ -156,9 +155,29 @@ func (h *Handler) webEditOrg(c *gin.Context) {
 // webAddPost adds a post to org :id.
 func (h *Handler) webAddPost(c *gin.Context) {
 	h.orgForm(c, "web.post_added", func(form url.Values, org int64) (string, error) {
-		p := termgoal.Post{OrgID: org, Title: form.Get("title"), Rank: strings.TrimSpace(form.Get("rank")), Principal: form.Get("principal") == "on"}
+		p := postFromForm(form)
+		p.OrgID = org
 		return p.Title, h.ops.CreatePost(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p)
 	})
+}
+
+// webEditPost changes post :post from org :id's page.
+func (h *Handler) webEditPost(c *gin.Context) {
+	h.orgForm(c, "web.post_saved", func(form url.Values, _ int64) (string, error) {
+		p := postFromForm(form)
+		var err error
+		if p.ID, err = edge.ParseID(c.Param("post")); err != nil {
+			return "", err
+		}
+		return p.Title, h.ops.EditPost(c.Request.Context(), edge.Caller(c), edge.Actor(c), &p)
+	})
+}
+
+// postFromForm reads a post's form: title, rank, and the boxes principal, specialist and
+// congress.
+func postFromForm(form url.Values) termgoal.Post {
+	return termgoal.Post{Title: form.Get("title"), Rank: strings.TrimSpace(form.Get("rank")), Principal: form.Get("principal") == "on",
+		Specialist: form.Get("specialist") == "on", Congress: form.Get("congress") == "on"}
 }
 
 // webAddPerson adds a person from org :id's page, to name them in a term there.
@@ -172,9 +191,10 @@ func (h *Handler) webAddPerson(c *gin.Context) {
 	})
 }
 
-// personFromForm reads a person's form: name, gender and birth date (YYYY-MM-DD or empty).
+// personFromForm reads a person's form: name, gender, birth date (YYYY-MM-DD or empty) and
+// whether a non-party cadre.
 func personFromForm(form url.Values) (termgoal.Person, error) {
-	p := termgoal.Person{Name: form.Get("name"), Gender: form.Get("gender")}
+	p := termgoal.Person{Name: form.Get("name"), Gender: form.Get("gender"), NonParty: form.Get("non_party") == "on"}
 	if v := strings.TrimSpace(form.Get("birth_date")); v != "" {
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {

@@ -86,7 +86,7 @@ func (h *Handler) templateOf(c *gin.Context) (*termgoal.Template, error) {
 func (h *Handler) renderTemplate(c *gin.Context, status int, p *webPage, t *termgoal.Template) {
 	ctx := c.Request.Context()
 	d := templateData{Template: *t, Appraisal: t.AppraisalConfig(), CanEdit: app.IsRootAdmin(edge.Caller(c)), New: t.ID == 0,
-		OrgTypes: orgTypes, Steps: termgoal.GoalSteps, Scales: templateScales,
+		OrgTypes: termgoal.OrgTypes, Steps: termgoal.GoalSteps, Scales: templateScales,
 		Roles: termgoal.Roles, Actions: []string{"", "approve", "reject", "return"}}
 	d.Groups = append(append(d.Groups, d.Appraisal.Groups...), make([]termgoal.RaterConfig, templateExtraRows)...)
 	d.Parts = append(append(d.Parts, d.Appraisal.Components...), make([]termgoal.Component, templateExtraRows)...)

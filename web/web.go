@@ -227,6 +227,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/orgs/:id", h.webOrg)
 	p.POST("/orgs/:id", h.webEditOrg)
 	p.POST("/orgs/:id/posts", h.webAddPost)
+	p.POST("/orgs/:id/posts/:post", h.webEditPost)
 	p.POST("/orgs/:id/people", h.webAddPerson)
 	p.POST("/orgs/:id/terms", h.webAddTerm)
 	p.GET("/import", h.webImport)
