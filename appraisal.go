@@ -105,6 +105,23 @@ type RaterConfig struct {
 	Ballots bool    `json:"ballots,omitempty"` // anonymous ballots by one-time codes
 }
 
+// TermEndMonthsFor is how many months before a term ends its end-of-term appraisal starts
+// by default for an org of type t (DOMAIN.md): 3 for a university, 2 for a party organization.
+func TermEndMonthsFor(t OrgType) int {
+	if t == OrgUniversity {
+		return 3
+	}
+	return 2
+}
+
+// DefaultAppraisalFor is the appraisal configuration of a template for orgs of type t that
+// sets none: DefaultAppraisal, starting the end-of-term appraisal TermEndMonthsFor(t) ahead.
+func DefaultAppraisalFor(t OrgType) AppraisalConfig {
+	c := DefaultAppraisal()
+	c.TermEndMonths = TermEndMonthsFor(t)
+	return c
+}
+
 // DefaultAppraisal is the appraisal configuration of a template that sets none: the
 // organization scale, the superior alone scores, 5 working days of notice and of appeal.
 func DefaultAppraisal() AppraisalConfig {

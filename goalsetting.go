@@ -84,12 +84,14 @@ type Template struct {
 	Flow string `json:"flow,omitempty"`
 }
 
-// AppraisalConfig returns the template's appraisal configuration or the default.
+// AppraisalConfig returns the template's appraisal configuration or the default for its org
+// type (DefaultAppraisalFor; no template had the university type, the only one it changes,
+// before it was introduced, so running processes read what they always read).
 func (t Template) AppraisalConfig() AppraisalConfig {
 	if t.Appraisal != nil {
 		return *t.Appraisal
 	}
-	return DefaultAppraisal()
+	return DefaultAppraisalFor(t.OrgType)
 }
 
 // Flow step sequences other than goal setting's.

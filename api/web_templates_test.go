@@ -3,8 +3,11 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"termgoal"
 )
 
 // The template pages: the list, the form for a root administrator only, a refused form (the
@@ -71,5 +74,46 @@ func TestWebTemplates(t *testing.T) {
 	body, _ = f.page("GET", loc, f.rootTok, 200)
 	if !strings.Contains(body, "街道任期目标") || !strings.Contains(body, `data-version="1"`) {
 		t.Errorf("the new template at %s:\n%s", loc, body)
+	}
+}
+
+// A template's end-of-term appraisal starts, unless the administrator sets a number, 3 months
+// before the term ends for a university and 2 for a party organization: over the API and from
+// the page's form, where the new form leaves the number empty.
+func TestTemplateTermEndDefaultsByOrgType(t *testing.T) {
+	f := newFixture(t)
+	create := func(orgType termgoal.OrgType, months int) int {
+		t.Helper()
+		a := termgoal.DefaultAppraisal()
+		a.TermEndMonths = months
+		var got termgoal.Template
+		f.do("POST", "/api/v1/templates", f.rootTok, termgoal.Template{Name: "t-" + string(orgType), OrgType: orgType, NoticeDays: 5,
+			DeadlineMonths: 2, Appraisal: &a}, 201, &got)
+		return got.AppraisalConfig().TermEndMonths
+	}
+	for _, c := range []struct {
+		orgType   termgoal.OrgType
+		set, want int
+	}{{termgoal.OrgUniversity, 0, 3}, {termgoal.OrgVillage, 0, 2}, {termgoal.OrgAgency, 0, 2}, {termgoal.OrgUniversity, 4, 4}} {
+		if got := create(c.orgType, c.set); got != c.want {
+			t.Errorf("%s with %d: %d months", c.orgType, c.set, got)
+		}
+	}
+	body, _ := f.page("GET", "/templates/new", f.rootTok, 200)
+	if !strings.Contains(body, `name="term_end_months" value="" placeholder="不填：高校 3 个月，党组织 2 个月"`) {
+		t.Errorf("the new template's form:\n%s", body)
+	}
+	form := url.Values{"name": {"高校中层干部任期目标"}, "org_type": {"university"}, "deadline_months": {"2"}, "notice_days": {"5"},
+		"categories": {"教学\n科研\n"}, "scale": {"cadre"}, "group_key": {"superior"}, "group_weight.0": {"100"}, "group_role.0": {"superior"},
+		"adjust_limit": {"100"}, "appraisal_notice_days": {"5"}, "appeal_days": {"5"}, "start_month": {"1"}, "term_end_months": {""},
+		"improve_months": {"6"}, "rectify_days": {"20"}}
+	_, loc := f.formPost("/templates/new", f.rootTok, form, 303)
+	id, err := strconv.ParseInt(strings.TrimPrefix(loc, "/templates/"), 10, 64)
+	if err != nil {
+		t.Fatalf("saved at %q", loc)
+	}
+	got, err := f.store.Template(t.Context(), id)
+	if err != nil || got.AppraisalConfig().TermEndMonths != 3 {
+		t.Errorf("a university template from the form: %+v, %v", got, err)
 	}
 }

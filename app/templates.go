@@ -18,7 +18,10 @@ func (s *Service) SaveTemplate(ctx context.Context, acc *termgoal.Account, actor
 		return ErrForbidden()
 	}
 	if t.OrgType != "" && !t.OrgType.Valid() {
-		return termgoal.Errorf(termgoal.EINVALID, "org.type", "the organization type must be village_community, agency, enterprise or other")
+		return termgoal.Errorf(termgoal.EINVALID, "org.type", "the organization type must be one of village_community, township, agency, university, enterprise, other")
+	}
+	if t.Appraisal != nil && t.Appraisal.TermEndMonths == 0 { // not given: the org type's default
+		t.Appraisal.TermEndMonths = termgoal.TermEndMonthsFor(t.OrgType)
 	}
 	for step := range t.StepDays {
 		if termgoal.StepRole[step] == "" {

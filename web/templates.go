@@ -197,7 +197,7 @@ func templateFromForm(t termgoal.Template, form url.Values) (termgoal.Template, 
 	a.TopQuota, a.AdjustLimit = num("top_quota")/100, num("adjust_limit")
 	a.VetoItems = lines("veto_items")
 	a.NoticeDays, a.AppealDays = whole("appraisal_notice_days"), whole("appeal_days")
-	a.StartMonth, a.TermEndMonths = whole("start_month"), whole("term_end_months")
+	a.StartMonth, a.TermEndMonths = whole("start_month"), whole("term_end_months") // empty: the org type's (app.SaveTemplate)
 	a.ImproveMonths, a.RectifyDays = whole("improve_months"), whole("rectify_days")
 	t.Appraisal = &a
 	return t, bad
