@@ -94,6 +94,9 @@ type AppraisalConfig struct {
 	// unit that missed its targets has for its rectification report.
 	ImproveMonths int `json:"improve_months"`
 	RectifyDays   int `json:"rectify_days"`
+	// Sales: the result takes the holder's monthly sales figures and applies the company's
+	// sales rules (DetermineSales): company sales staff.
+	Sales bool `json:"sales,omitempty"`
 }
 
 // RaterConfig is a rater group of a template.
@@ -341,6 +344,11 @@ type AppraisalResult struct {
 	Reason      string       `json:"override_reason,omitempty"` // why the grade differs from the computed one
 	Comment     string       `json:"comment,omitempty"`
 	Outcome     Outcome      `json:"outcome,omitempty"` // the end-of-term recommendation
+	// A sales appraisal's figures, the company rules applied and whether they call for a job
+	// adjustment (DetermineSales).
+	Sales         []SalesMonth  `json:"sales,omitempty"`
+	Rules         []AppliedRule `json:"rules,omitempty"`
+	JobAdjustment bool          `json:"job_adjustment,omitempty"`
 	DecidedBy   int64        `json:"decided_by"`
 	DeciderName string       `json:"decider_name"`
 	DecidedAt   time.Time    `json:"decided_at"`

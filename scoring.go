@@ -402,7 +402,7 @@ func SalesPoints(sales, target, minimum float64) (float64, error) {
 	case sales > target:
 		return math.Floor((sales-target)/SalesPointStep + scoreEpsilon), nil
 	case sales < minimum:
-		return -math.Floor((minimum-sales)/SalesPointStep + scoreEpsilon), nil
+		return 0 - math.Floor((minimum-sales)/SalesPointStep+scoreEpsilon), nil // 0 −, never −0
 	}
 	return 0, nil
 }

@@ -132,6 +132,9 @@ func (s *GoalState) record(status string, at time.Time) *termgoal.AppraisalRecor
 	if status == "archived" && p.Result != nil {
 		r.ArchivedAt = &at
 		r.Consequences = termgoal.ConsequencesOf(r.Scale, p.Result.Grade, p.Kind == termgoal.AppraisalTermEnd)
+		if p.Result.JobAdjustment && !slices.Contains(r.Consequences, termgoal.ConsequenceJobAdjustment) {
+			r.Consequences = append(r.Consequences, termgoal.ConsequenceJobAdjustment)
+		}
 	}
 	return r
 }
@@ -318,7 +321,7 @@ func checkDetermine(s *GoalState, in DetermineInput) error {
 	if s.Appraisal.RaterScore == nil {
 		return conflict("appraisal.no_scores", "nobody has scored: move the appraisal back to scoring")
 	}
-	if _, err := s.Template.AppraisalConfig().Determine(*s.Appraisal.RaterScore, in.Adjustments, in.Vetoes, in.Grade, in.Reason); err != nil {
+	if _, err := s.Template.AppraisalConfig().DetermineSales(*s.Appraisal.RaterScore, in.Sales, in.Adjustments, in.Vetoes, in.Grade, in.Reason); err != nil {
 		return err
 	}
 	if s.Appraisal.Kind == termgoal.AppraisalTermEnd {
@@ -332,7 +335,9 @@ func checkDetermine(s *GoalState, in DetermineInput) error {
 
 func (w *goalWF) determine(ctx workflow.Context, s *GoalState, in DetermineInput) (*GoalState, ActionResult, error) {
 	cfg := s.Template.AppraisalConfig()
-	r, err := cfg.Determine(*s.Appraisal.RaterScore, in.Adjustments, in.Vetoes, in.Grade, in.Reason)
+	// DetermineSales is Determine for a template without sales rules, and no update before
+	// them carried figures, so histories replay as they ran.
+	r, err := cfg.DetermineSales(*s.Appraisal.RaterScore, in.Sales, in.Adjustments, in.Vetoes, in.Grade, in.Reason)
 	if err != nil {
 		return nil, ActionResult{}, err
 	}

@@ -143,6 +143,8 @@ type DetermineInput struct {
 	Reason      string                `json:"reason"` // required when Grade differs from the computed one
 	Comment     string                `json:"comment"`
 	Outcome     termgoal.Outcome      `json:"outcome"` // end-of-term appraisals only
+	// Sales are the holder's monthly figures, for a template with sales rules only.
+	Sales []termgoal.SalesMonth `json:"sales,omitempty"`
 }
 
 // AppealInput is the holder's appeal.
