@@ -349,9 +349,9 @@ type AppraisalResult struct {
 	Sales         []SalesMonth  `json:"sales,omitempty"`
 	Rules         []AppliedRule `json:"rules,omitempty"`
 	JobAdjustment bool          `json:"job_adjustment,omitempty"`
-	DecidedBy   int64        `json:"decided_by"`
-	DeciderName string       `json:"decider_name"`
-	DecidedAt   time.Time    `json:"decided_at"`
+	DecidedBy     int64         `json:"decided_by"`
+	DeciderName   string        `json:"decider_name"`
+	DecidedAt     time.Time     `json:"decided_at"`
 }
 
 // Determine computes the result from the rater score: adjustments, vetoes, the computed grade
