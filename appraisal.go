@@ -394,7 +394,7 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // QuotaAllows reports whether one more top grade fits the quota, given how many appraisals
 // the round has (at least this one) and how many already hold the top grade. The quota is
-// floor(share × round), as ApplyQuota counts it, but never below one: a round of three with a
+// floor(share × round), but never below one: a round of three with a
 // 15% quota still has one excellent place.
 func QuotaAllows(share float64, round, top int) bool {
 	if share <= 0 {

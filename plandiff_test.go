@@ -2,6 +2,7 @@ package termgoal
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -35,7 +36,7 @@ func TestComparePlans(t *testing.T) {
 	if fmt.Sprint(got) != want {
 		t.Errorf("ComparePlans =\n%v\nwant\n%s", got, want)
 	}
-	if c := ComparePlans(older, newer)[1]; !c.Has("weight") || c.Has("owner") {
+	if c := ComparePlans(older, newer)[1]; !slices.Contains(c.Fields, "weight") || slices.Contains(c.Fields, "owner") {
 		t.Errorf("Has: %+v", c)
 	}
 }

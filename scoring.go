@@ -1,11 +1,9 @@
 package termgoal
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -116,15 +114,6 @@ func (s Scale) Find(code string) (Grade, bool) {
 	return s.Grades[i], true
 }
 
-// Below returns the grade one step worse than code; the lowest grade stays where it is.
-func (s Scale) Below(code string) (Grade, bool) {
-	i := s.index(code)
-	if i < 0 {
-		return Grade{}, false
-	}
-	return s.Grades[min(i+1, len(s.Grades)-1)], true
-}
-
 func (s Scale) index(code string) int {
 	return slices.IndexFunc(s.Grades, func(g Grade) bool { return g.Code == code })
 }
@@ -161,59 +150,6 @@ func Decide(computed Grade, override *Grade, reason string) (Grade, error) {
 		return Grade{}, Errorf(EINVALID, "appraisal.override_reason", "changing the computed grade needs a reason")
 	}
 	return *override, nil
-}
-
-// Result is one holder's result in an appraisal round, the input of the quota.
-type Result struct {
-	ID    string  `json:"id"`
-	Score float64 `json:"score"`
-	Grade string  `json:"grade"`
-}
-
-// ApplyQuota limits the grade top to floor(maxShare × len(results)) holders (e.g. at most 15%
-// excellent). Holders of top are ranked by score, highest first; a tie is broken by the earlier
-// ID (numerically when both IDs are numbers), so the outcome never depends on input order. The
-// others move one grade down. It returns a copy of results in the input order and the IDs that
-// moved, in rank order. Vetoed holders already hold the lowest grade and are not affected.
-// The quota runs on computed grades, before the superior's decision (Decide).
-func (s Scale) ApplyQuota(results []Result, top string, maxShare float64) (out []Result, moved []string) {
-	out = slices.Clone(results)
-	below, ok := s.Below(top)
-	if !ok || below.Code == top {
-		return out, nil
-	}
-	share := min(max(maxShare, 0), 1)
-	if math.IsNaN(maxShare) {
-		share = 1
-	}
-	allowed := int(math.Floor(share*float64(len(results)) + scoreEpsilon))
-	var holders []int
-	for i, r := range out {
-		if r.Grade == top {
-			holders = append(holders, i)
-		}
-	}
-	slices.SortStableFunc(holders, func(a, b int) int {
-		if out[a].Score != out[b].Score {
-			return cmp.Compare(out[b].Score, out[a].Score)
-		}
-		return compareIDs(out[a].ID, out[b].ID)
-	})
-	for _, i := range holders[min(allowed, len(holders)):] {
-		out[i].Grade = below.Code
-		moved = append(moved, out[i].ID)
-	}
-	return out, moved
-}
-
-// compareIDs orders IDs numerically when both are integers ("9" before "10"), else as text.
-func compareIDs(a, b string) int {
-	x, errA := strconv.ParseInt(a, 10, 64)
-	y, errB := strconv.ParseInt(b, 10, 64)
-	if errA == nil && errB == nil {
-		return cmp.Compare(x, y)
-	}
-	return strings.Compare(a, b)
 }
 
 // Component is one part of a weighted formula. Weights add up to 1 or to 100, whichever the
@@ -273,32 +209,6 @@ func weightTotal(components []Component) (float64, error) {
 		}
 	}
 	return 0, Errorf(EINVALID, "appraisal.weights_sum", fmt.Sprintf("the weights add up to %g, not 1 or 100", sum), "sum", sum)
-}
-
-// Weighted returns Σ score × weight over the components. Every component needs a score and
-// every score a component: a missing or stray score is a typo in the scoring sheet, not a zero.
-func Weighted(components []Component, scores map[string]float64) (float64, error) {
-	total, err := weightTotal(components)
-	if err != nil {
-		return 0, err
-	}
-	var sum float64
-	for _, c := range components {
-		v, ok := scores[c.Key]
-		if !ok {
-			return 0, Errorf(EINVALID, "appraisal.score_missing", fmt.Sprintf("no score for %q", c.Key), "key", c.Key)
-		}
-		if !validScore(v) {
-			return 0, Errorf(EINVALID, "appraisal.score_invalid", fmt.Sprintf("the score for %q must be between 0 and 100", c.Key), "key", c.Key)
-		}
-		sum += v * c.Weight
-	}
-	for k := range scores {
-		if !slices.ContainsFunc(components, func(c Component) bool { return c.Key == k }) {
-			return 0, Errorf(EINVALID, "appraisal.score_unknown", fmt.Sprintf("%q is not part of the formula", k), "key", k)
-		}
-	}
-	return sum / total, nil
 }
 
 func validScore(v float64) bool { return v >= 0 && v <= 100 }

@@ -72,59 +72,25 @@ func assertKey(t *testing.T, name string, err error, code, key string) {
 	}
 }
 
-func TestWeighted(t *testing.T) {
+func TestValidateWeightsRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		components []Component
-		scores     map[string]float64
-		want       float64
-		grade      string
-	}{
-		{"agency all 90 is exactly excellent", ProvincialAgencyFormula,
-			map[string]float64{"functional": 90, "common": 90, "efficiency": 90, "excellence": 90}, 90, GradeExcellent},
-		{"agency mixed", ProvincialAgencyFormula,
-			map[string]float64{"functional": 95, "common": 80, "efficiency": 70, "excellence": 60}, 57 + 12 + 10.5 + 6, GradeGood},
-		{"agency just under 80", ProvincialAgencyFormula,
-			map[string]float64{"functional": 80, "common": 80, "efficiency": 80, "excellence": 79.99}, 79.999, GradePass},
-		{"manager 60/40", ManagerFormula, map[string]float64{"department": 85, "personal": 95}, 89, GradeGood},
-		{"manager reaches 60 exactly", ManagerFormula, map[string]float64{"department": 50, "personal": 75}, 60, GradePass},
-		{"weights in percent", []Component{{"a", 70}, {"b", 30}}, map[string]float64{"a": 100, "b": 50}, 85, GradeGood},
-	} {
-		got, err := Weighted(tc.components, tc.scores)
-		if err != nil || math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("%s: Weighted = %v, %v; want %v", tc.name, got, err, tc.want)
-			continue
-		}
-		if g := CompanyScale.GradeOf(got); g.Code != tc.grade {
-			t.Errorf("%s: %v graded %s, want %s", tc.name, got, g.Code, tc.grade)
-		}
-	}
-}
-
-func TestWeightedRefuses(t *testing.T) {
-	full := map[string]float64{"department": 80, "personal": 80}
-	for _, tc := range []struct {
-		name       string
-		components []Component
-		scores     map[string]float64
 		key        string
 	}{
-		{"no components", nil, full, "appraisal.weights_empty"},
-		{"sum 0.9", []Component{{"department", 0.5}, {"personal", 0.4}}, full, "appraisal.weights_sum"},
-		{"sum 101", []Component{{"department", 61}, {"personal", 40}}, full, "appraisal.weights_sum"},
-		{"zero weight", []Component{{"department", 1}, {"personal", 0}}, full, "appraisal.weight_value"},
-		{"duplicate", []Component{{"department", 0.5}, {"department", 0.5}}, full, "appraisal.weight_duplicate"},
-		{"unnamed", []Component{{"", 0.5}, {"personal", 0.5}}, full, "appraisal.weight_key"},
-		{"missing score", ManagerFormula, map[string]float64{"department": 80}, "appraisal.score_missing"},
-		{"stray score", ManagerFormula, map[string]float64{"department": 80, "personal": 80, "persnal": 80}, "appraisal.score_unknown"},
-		{"score over 100", ManagerFormula, map[string]float64{"department": 101, "personal": 80}, "appraisal.score_invalid"},
-		{"NaN score", ManagerFormula, map[string]float64{"department": math.NaN(), "personal": 80}, "appraisal.score_invalid"},
+		{"no components", nil, "appraisal.weights_empty"},
+		{"sum 0.9", []Component{{"department", 0.5}, {"personal", 0.4}}, "appraisal.weights_sum"},
+		{"sum 101", []Component{{"department", 61}, {"personal", 40}}, "appraisal.weights_sum"},
+		{"zero weight", []Component{{"department", 1}, {"personal", 0}}, "appraisal.weight_value"},
+		{"duplicate", []Component{{"department", 0.5}, {"department", 0.5}}, "appraisal.weight_duplicate"},
+		{"unnamed", []Component{{"", 0.5}, {"personal", 0.5}}, "appraisal.weight_key"},
 	} {
-		_, err := Weighted(tc.components, tc.scores)
-		assertKey(t, tc.name, err, EINVALID, tc.key)
+		assertKey(t, tc.name, ValidateWeights(tc.components), EINVALID, tc.key)
 	}
-	if err := ValidateWeights(ProvincialAgencyFormula); err != nil {
-		t.Error(err)
+	for _, f := range [][]Component{ProvincialAgencyFormula, ManagerFormula} {
+		if err := ValidateWeights(f); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
@@ -294,84 +260,6 @@ func TestDecide(t *testing.T) {
 			t.Errorf("%s: Decide = %+v, %v; want %s", tc.name, got, err, tc.want)
 		}
 	}
-}
-
-func TestApplyQuota(t *testing.T) {
-	mk := func(id string, score float64, grade string) Result { return Result{ID: id, Score: score, Grade: grade} }
-	ten := []Result{
-		mk("1", 95, GradeExcellent), mk("2", 97, GradeExcellent), mk("3", 92, GradeExcellent),
-		mk("4", 91, GradeExcellent), mk("5", 85, GradeCompetent), mk("6", 80, GradeCompetent),
-		mk("7", 75, GradeCompetent), mk("8", 65, GradeBasicallyCompetent), mk("9", 40, GradeIncompetent),
-		mk("10", 99, GradeIncompetent), // vetoed: a high score, the lowest grade
-	}
-	for _, tc := range []struct {
-		name    string
-		results []Result
-		share   float64
-		moved   []string
-	}{
-		{"20% of 10 keeps 2", ten, 0.2, []string{"3", "4"}},
-		{"25% of 10 keeps floor(2.5)=2", ten, 0.25, []string{"3", "4"}},
-		{"40% keeps all 4", ten, 0.4, nil},
-		{"0 keeps none", ten, 0, []string{"2", "1", "3", "4"}},
-		{"share over 1 is 1", ten, 1.5, nil},
-		{"tie at the edge: the earlier ID keeps it", []Result{
-			mk("12", 95, GradeExcellent), mk("9", 95, GradeExcellent), mk("3", 96, GradeExcellent),
-			mk("4", 80, GradeCompetent), mk("5", 80, GradeCompetent), mk("6", 70, GradeCompetent),
-			mk("7", 70, GradeCompetent), mk("8", 70, GradeCompetent), mk("1", 70, GradeCompetent), mk("2", 70, GradeCompetent),
-		}, 0.2, []string{"12"}},
-		{"text IDs tie by text order", []Result{
-			mk("b", 95, GradeExcellent), mk("a", 95, GradeExcellent), mk("c", 50, GradeCompetent), mk("d", 50, GradeCompetent),
-		}, 0.25, []string{"b"}},
-		{"15% of 20 keeps 3 despite float noise", func() []Result {
-			var rs []Result
-			for i := range 20 {
-				rs = append(rs, mk(string(rune('a'+i)), 90+float64(i)/10, GradeExcellent))
-			}
-			return rs
-		}(), 0.15, nil}, // checked below
-	} {
-		out, moved := CadreScale.ApplyQuota(tc.results, GradeExcellent, tc.share)
-		if tc.name == "15% of 20 keeps 3 despite float noise" {
-			if len(moved) != 17 || countGrade(out, GradeExcellent) != 3 || countGrade(out, GradeCompetent) != 17 {
-				t.Errorf("%s: moved %d, kept %d", tc.name, len(moved), countGrade(out, GradeExcellent))
-			}
-			continue
-		}
-		if !slices.Equal(moved, tc.moved) {
-			t.Errorf("%s: moved %v, want %v", tc.name, moved, tc.moved)
-		}
-		for i, r := range out {
-			want := tc.results[i].Grade
-			if slices.Contains(moved, r.ID) {
-				want = GradeCompetent
-			}
-			if r.ID != tc.results[i].ID || r.Grade != want {
-				t.Errorf("%s: out[%d] = %+v, want grade %s", tc.name, i, r, want)
-			}
-		}
-	}
-	if ten[2].Grade != GradeExcellent {
-		t.Error("ApplyQuota changed its input")
-	}
-	if _, moved := CadreScale.ApplyQuota(ten, "unknown", 0); moved != nil {
-		t.Error("an unknown top grade moved someone")
-	}
-	// A company quota on 优秀 moves the extra holders to 良好.
-	out, _ := CompanyScale.ApplyQuota([]Result{mk("1", 95, GradeExcellent), mk("2", 94, GradeExcellent)}, GradeExcellent, 0.5)
-	if out[1].Grade != GradeGood {
-		t.Errorf("company quota: %+v", out)
-	}
-}
-
-func countGrade(rs []Result, code string) int {
-	n := 0
-	for _, r := range rs {
-		if r.Grade == code {
-			n++
-		}
-	}
-	return n
 }
 
 func TestConsequences(t *testing.T) {

@@ -572,3 +572,30 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	// The feedback form of another account's task offers nothing to act on.
 	f.page("GET", "/tasks/"+tasks["ap-feedback"], f.no, 403)
 }
+
+// A salesperson's result page says what each company rule did, with the months' figures, and
+// names the sales points among the adjustments; in both languages.
+func TestSalesResultPage(t *testing.T) {
+	f := newFixture(t)
+	term := f.appraisalTerm(f.a1, f.tmpl, 0)
+	f.planInForce(term)
+	f.seedAppraisal("appr-sales", term, 1, termgoal.StepFeedback, "running", termgoal.AppraisalRecord{Year: 2026, Holder: "a1", Status: "running",
+		Result: &termgoal.AppraisalResult{RaterScore: 86, Score: 86, Computed: "good", Grade: "good", PayShare: 0.8, JobAdjustment: true,
+			Adjustments: []termgoal.Adjustment{{Points: -2, Reason: termgoal.RuleSalesPoints}},
+			Sales:       []termgoal.SalesMonth{{Month: "2026-01", Target: 100000, Minimum: 60000, Achieved: 50000}},
+			Rules: []termgoal.AppliedRule{
+				{Rule: termgoal.RuleSalesPoints, Params: map[string]any{"achieved": 430000, "target": 600000, "minimum": 450000, "points": -2}},
+				{Rule: termgoal.RuleSalesPayShare, Params: map[string]any{"ratio": 0.72, "pay_share": 0.8}},
+				{Rule: termgoal.RuleJobAdjustment, Params: map[string]any{"months": 3, "ratio": 0.6}}}}})
+	body, _ := f.page("GET", "/appraisals/appr-sales", f.aTok, 200)
+	for _, want := range []string{"完成目标的 72%：发放绩效工资的 80%。", "连续 3 个月低于目标的 60%：应调整岗位或降薪。",
+		"销售额 430000 元，目标 600000 元，最低线 450000 元：计 -2 分。", "销售加减分", `id="sales-figures-table"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the result page lacks %q", want)
+		}
+	}
+	body, _ = f.page("GET", "/appraisals/appr-sales?lang=en", f.aTok, 200)
+	if !strings.Contains(body, "72% of the target achieved: 80% of the performance pay.") || strings.Contains(body, "sales_rules.") {
+		t.Errorf("in English:\n%s", body)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"termgoal"
 	"termgoal/app"
@@ -33,6 +34,7 @@ type appraisalTask struct {
 	RaterScore    *float64
 	Computed      string // the grade the rater score earns before adjustments and vetoes
 	VetoItems     []string
+	Sales         bool // the result takes the holder's monthly sales figures
 	Outcomes      []termgoal.Outcome
 	TermEnd       bool
 	Annual        []workflows.AnnualResult // the term's annual results (end of term)
@@ -78,7 +80,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 	if err != nil {
 		return nil, err
 	}
-	d.Scale, d.VetoItems = cfg.Scale, cfg.VetoItems
+	d.Scale, d.VetoItems, d.Sales = cfg.Scale, cfg.VetoItems, cfg.Sales
 	d.NeedSelfScore = slices.ContainsFunc(cfg.Groups, func(g termgoal.RaterConfig) bool { return g.Key == termgoal.RaterSelf })
 	if termgoal.IsAppraisal(p.Kind) {
 		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
@@ -240,5 +242,36 @@ func determineFromForm(form url.Values) (workflows.ActionInput, bool, error) {
 	for _, item := range form["veto"] {
 		in.Vetoes = append(in.Vetoes, termgoal.Veto{Item: item, Reason: get("veto_reason_" + item)})
 	}
-	return in, true, nil
+	sales, err := salesFromText(form.Get("sales"))
+	in.Sales = sales
+	return in, true, err
+}
+
+// salesFromText reads the sales figures typed one month a line: the month (YYYY-MM), the
+// target, the minimum and the sum achieved, separated by spaces, tabs or commas (as copied
+// from a spreadsheet). The workflow checks the figures themselves.
+func salesFromText(text string) ([]termgoal.SalesMonth, error) {
+	var out []termgoal.SalesMonth
+	n := 0
+	for line := range strings.Lines(text) {
+		fields := strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == '，' || unicode.IsSpace(r) })
+		if len(fields) == 0 {
+			continue
+		}
+		n++
+		bad := termgoal.Errorf(termgoal.EINVALID, "web.bad_sales_line", fmt.Sprintf("sales line %d is not: month target minimum achieved", n), "n", n)
+		if len(fields) != 4 {
+			return nil, bad
+		}
+		var v [3]float64
+		for i, f := range fields[1:] {
+			x, err := strconv.ParseFloat(strings.ReplaceAll(f, "_", ""), 64)
+			if err != nil {
+				return nil, bad
+			}
+			v[i] = x
+		}
+		out = append(out, termgoal.SalesMonth{Month: fields[0], Target: v[0], Minimum: v[1], Achieved: v[2]})
+	}
+	return out, nil
 }

@@ -8,6 +8,8 @@ package web
 
 import (
 	"context"
+	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -481,6 +483,18 @@ func (h *Handler) webProcessAct(c *gin.Context) {
 	}
 	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_done", map[string]any{"action": catalog.TL(edge.Lang(c), "actions."+action, nil)}))
 	c.Redirect(http.StatusSeeOther, "/processes/"+url.PathEscape(proc.ID))
+}
+
+// Rule says what a company rule did to a result, in the page's language: the figures it read
+// and its effect (percentages as people write them).
+func (p *webPage) Rule(r termgoal.AppliedRule) string {
+	args := maps.Clone(r.Params)
+	for from, to := range map[string]string{"ratio": "ratio_pct", "pay_share": "pay_pct"} {
+		if v, ok := r.Params[from].(float64); ok {
+			args[to] = math.Round(v * 100)
+		}
+	}
+	return catalog.TL(p.Lang, "sales_rules."+r.Rule, args)
 }
 
 // Note summarizes an audit entry's detail for the timeline (app.AuditNote).

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strings"
+	"termgoal"
 	"testing"
 )
 
@@ -51,5 +52,21 @@ func TestFormKeyIsKeptOnlyAfterAnUnknownOutcome(t *testing.T) {
 	}
 	if k := unknown.Key(); k != "k-1" {
 		t.Errorf("after an unknown outcome the key is %q, want the one sent", k)
+	}
+}
+
+// The result form's sales figures: a month a line, as typed or pasted from a spreadsheet.
+func TestSalesFromText(t *testing.T) {
+	got, err := salesFromText("2026-01 100000 60000 95000\n\n2026-02,100000，60000\t120_000\n")
+	if err != nil || len(got) != 2 || got[1].Month != "2026-02" || got[1].Achieved != 120000 || got[0].Minimum != 60000 {
+		t.Errorf("salesFromText = %+v, %v", got, err)
+	}
+	for _, bad := range []string{"2026-01 100000 60000", "2026-01 100000 sixty 1", "2026-01 1 2 3 4"} {
+		if _, err := salesFromText(bad); termgoal.ErrorCode(err) != termgoal.EINVALID {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if got, err := salesFromText(" \n"); err != nil || got != nil {
+		t.Errorf("no figures: %+v, %v", got, err)
 	}
 }
