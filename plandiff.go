@@ -2,6 +2,7 @@ package termgoal
 
 import (
 	"maps"
+	"slices"
 )
 
 // ItemChange is how one item of a plan differs from one version to another (the process page
@@ -14,6 +15,9 @@ type ItemChange struct {
 	// the unit), targets, weight, owner, evidence.
 	Fields []string `json:"fields,omitempty"`
 }
+
+// Has reports whether field changed (the pages mark the changed cells with it).
+func (c ItemChange) Has(field string) bool { return slices.Contains(c.Fields, field) }
 
 // ComparePlans compares the items of an older and a newer version. Items are matched by title
 // (an item is known by what it promises); those left are matched in order within the same
