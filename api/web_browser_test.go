@@ -438,6 +438,9 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	if href := b.attr("#temporal-link", "href"); !strings.HasSuffix(href, "/namespaces/default/workflows/"+process) {
 		t.Errorf("temporal link %q", href)
 	}
+	if href := b.attr("#temporal-org-link", "href"); !strings.Contains(href, "/namespaces/default/workflows?query=TermgoalOrgs") {
+		t.Errorf("the link to the org's processes in the Temporal UI %q", href)
+	}
 	b.logout()
 
 	// The public notice needs no sign-in and takes an anonymous objection.

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"strings"
 
 	"termgoal"
@@ -22,7 +24,9 @@ type ProcessView struct {
 	OpenTasks    []termgoal.Task        `json:"open_tasks"`
 	Attachments  []postgres.Attachment  `json:"attachments"`            // without their bytes
 	TemporalURL  string                 `json:"temporal_url,omitempty"` // for an administrator of the process's org
-
+	// TemporalOrgURL lists the running processes of the org's subtree in the Temporal UI, by
+	// the search attribute TermgoalOrgs (administrators only).
+	TemporalOrgURL string `json:"temporal_org_url,omitempty"`
 }
 
 // VisibleProcess loads process id and checks that acc may see it (CanSeeProcess).
@@ -90,7 +94,9 @@ func (s *Service) ProcessView(ctx context.Context, acc *termgoal.Account, p *ter
 		return nil, err
 	}
 	if s.TemporalUIURL != "" && IsAdmin(acc, path) {
-		v.TemporalURL = strings.TrimRight(s.TemporalUIURL, "/") + "/namespaces/default/workflows/" + p.ID
+		base := strings.TrimRight(s.TemporalUIURL, "/") + "/namespaces/default/workflows"
+		v.TemporalURL = base + "/" + p.ID
+		v.TemporalOrgURL = base + "?query=" + url.QueryEscape(fmt.Sprintf("TermgoalOrgs = '%d' AND ExecutionStatus = 'Running'", p.OrgID))
 	}
 	return v, nil
 }

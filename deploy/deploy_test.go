@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"termgoal/metrics"
+	"termgoal/workflows"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	composetypes "github.com/compose-spec/compose-go/v2/types"
@@ -177,7 +178,7 @@ func TestCompose(t *testing.T) {
 }
 
 // composeServices are the services the compose file must have.
-var composeServices = []string{"postgres", "temporal-schema", "temporal", "temporal-ui", "migrate", "worker", "serve"}
+var composeServices = []string{"postgres", "temporal-schema", "temporal", "temporal-search-attributes", "temporal-ui", "migrate", "worker", "serve"}
 
 // checkCompose loads the compose file as docker compose does (compose-go, with its schema
 // validation), then checks the services and what termgoal's run.
@@ -208,6 +209,16 @@ func checkCompose(b binary, file []byte, env map[string]string) []error {
 	}
 	if m := project.Services["migrate"]; m.Build == nil || m.Build.Dockerfile != "deploy/Dockerfile" {
 		errs = append(errs, errors.New("compose.yaml: migrate must build the image from deploy/Dockerfile"))
+	}
+	// The worker starts once every search attribute the workflows set is registered.
+	sa := project.Services["temporal-search-attributes"]
+	for _, attr := range workflows.SearchAttributes {
+		if !strings.Contains(strings.Join(sa.Command, " "), attr) {
+			errs = append(errs, fmt.Errorf("compose.yaml: temporal-search-attributes does not create %s", attr))
+		}
+	}
+	if dep, ok := project.Services["worker"].DependsOn["temporal-search-attributes"]; !ok || dep.Condition != composetypes.ServiceConditionCompletedSuccessfully {
+		errs = append(errs, errors.New("compose.yaml: the worker must wait for the search attributes"))
 	}
 	for _, name := range []string{"worker", "serve"} {
 		if dep, ok := project.Services[name].DependsOn["migrate"]; !ok || dep.Condition != composetypes.ServiceConditionCompletedSuccessfully {

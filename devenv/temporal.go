@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"termgoal/workflows"
 	"time"
 )
 
@@ -122,6 +123,9 @@ func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 		"--port", strconv.Itoa(ports[0]), "--ui-port", strconv.Itoa(ports[1]), "--http-port", strconv.Itoa(ports[2])}
 	for _, kv := range dynamicConfig {
 		args = append(args, "--dynamic-config-value", kv)
+	}
+	for _, sa := range workflows.SearchAttributes { // the workflows set them as they move
+		args = append(args, "--search-attribute", sa)
 	}
 	if dbFile != "" {
 		if dbFile, err = filepath.Abs(dbFile); err != nil {

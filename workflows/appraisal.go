@@ -100,7 +100,7 @@ func newAppraisalState(ctx workflow.Context, in AppraisalInput) (*GoalState, err
 	tpl.Appraisal = &cfg // the snapshot keeps the scale and weights even if the default changes
 	s := &GoalState{
 		ProcessID: workflow.GetInfo(ctx).WorkflowExecution.ID, Kind: in.Kind,
-		TermID: in.TermID, OrgID: info.Term.OrgID, Holder: info.Holder, Years: info.Term.Years(),
+		TermID: in.TermID, OrgID: info.Term.OrgID, OrgPath: info.OrgPath, Holder: info.Holder, Years: info.Term.Years(),
 		Template: tpl, Initiator: in.Initiator, StartedAt: now, DeadlineOn: today(now).AddDate(0, 3, 0),
 		Holders: holders, Round: 1, Version: info.Plan.Version, Items: info.Plan.Items, Applied: map[string]ActionResult{},
 		Appraisal: &AppraisalState{Kind: in.Kind, Year: yearOf(in.Year, to), From: from, To: to, CampaignID: in.CampaignID, ParentOrgID: info.ParentOrgID, Warnings: info.Warnings},

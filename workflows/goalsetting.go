@@ -27,6 +27,7 @@ type GoalState struct {
 	Kind       string            `json:"kind"` // KindGoalSetting or KindAmendment
 	TermID     int64             `json:"term_id"`
 	OrgID      int64             `json:"org_id"`
+	OrgPath    string            `json:"org_path,omitempty"` // for the search attributes; empty in states from before
 	Holder     string            `json:"holder"`
 	Years      []int             `json:"years"`
 	Template   termgoal.Template `json:"template"`
@@ -108,13 +109,19 @@ type goalWF struct {
 	// localWrite: the read model is written inside the workflow task (a local activity), not
 	// by a regular activity after it (runs started before the "local-write" version).
 	localWrite bool
+	// search: the run sets its search attributes as it moves (from the "search-attributes"
+	// version on); searched is what it last set them to.
+	search   bool
+	searched string
 }
 
-// newRun starts a run on state (nil for a new process). The "local-write" version is read once,
-// at the start of the run, so the whole run writes one way.
+// newRun starts a run on state (nil for a new process). The "local-write" and
+// "search-attributes" versions are read once, at the start of the run, so the whole run writes
+// one way.
 func newRun(ctx workflow.Context, state *GoalState) *goalWF {
 	v := workflow.GetVersion(ctx, "local-write", workflow.DefaultVersion, 1)
-	return &goalWF{s: state, localWrite: v >= 1}
+	search := workflow.GetVersion(ctx, "search-attributes", workflow.DefaultVersion, 1)
+	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1}
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
@@ -231,6 +238,7 @@ func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error)
 		Kind:       KindGoalSetting,
 		TermID:     in.TermID,
 		OrgID:      info.Term.OrgID,
+		OrgPath:    info.OrgPath,
 		Holder:     info.Holder,
 		Years:      info.Term.Years(),
 		Template:   info.Template,

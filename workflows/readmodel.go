@@ -158,6 +158,9 @@ func (w *goalWF) apply(ctx workflow.Context, s *GoalState, c termgoal.Change) er
 		return err
 	}
 	s.Written = s.Seq
+	if w.search {
+		return w.upsertSearch(ctx, s, c.Process)
+	}
 	return nil
 }
 

@@ -73,7 +73,7 @@ func newReportState(ctx workflow.Context, in ReportInput) (*GoalState, error) {
 	}
 	s := &GoalState{
 		ProcessID: workflow.GetInfo(ctx).WorkflowExecution.ID, Kind: in.Kind,
-		TermID: in.TermID, OrgID: info.Term.OrgID, Holder: info.Holder, Years: info.Term.Years(),
+		TermID: in.TermID, OrgID: info.Term.OrgID, OrgPath: info.OrgPath, Holder: info.Holder, Years: info.Term.Years(),
 		Template: tpl, Initiator: in.Initiator, StartedAt: now, DeadlineOn: due,
 		Holders: holders, Round: 1, Applied: map[string]ActionResult{},
 		Report: &ReportState{Year: in.Year, Period: in.Period, Elapsed: in.Elapsed, Source: in.Source},
