@@ -30,10 +30,10 @@ func (s *sys) list(t *testing.T, query string) []string {
 	return ids
 }
 
-// Operators find processes in Temporal's own tools (issue 33): goal settings in two counties, one
-// moved on to the committee and one at its draft, and an appraisal, listed by visibility
-// queries by kind, org subtree, step, status and due date; their search attributes carry no
-// name, username or free text.
+// Operators find processes in Temporal's own tools (issue 33): goal settings in two counties,
+// one moved on to the committee and one at its draft, an appraisal and a monthly ledger,
+// listed by visibility queries by kind, org subtree, step, status and due date; their search
+// attributes carry no name, username or free text.
 func TestSearchAttributesFindProcesses(t *testing.T) {
 	s := start(t)
 	s.setup()
@@ -53,6 +53,13 @@ func TestSearchAttributesFindProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	report := workflows.ReportID(appraised, "2026-11")
+	if _, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: report, TaskQueue: workflows.TaskQueue},
+		workflows.ReportWorkflowName, workflows.ReportInput{TermID: appraised, Kind: termgoal.ProgressLedger, Year: 2026, Period: "2026-11",
+			Elapsed: 11.0 / 12, Initiator: termgoal.Actor{Name: "admin"}}); err != nil {
+		t.Fatal(err)
+	}
+
 	county, other := s.ids["county"], s.ids["other"]
 	for query, want := range map[string][]string{
 		fmt.Sprintf("TermgoalKind = 'goal_setting' AND TermgoalOrgs = '%d'", county): {moved},
@@ -60,19 +67,20 @@ func TestSearchAttributesFindProcesses(t *testing.T) {
 		"TermgoalStep = 'committee'":                                             {moved},
 		"TermgoalStep = 'draft' AND TermgoalStatus = 'running'":                  {draft},
 		"TermgoalKind = 'annual_appraisal' AND TermgoalStep = 'self_assessment'": {appraisal},
+		"TermgoalKind = 'ledger' AND TermgoalStep = 'report'":                    {report},
 		fmt.Sprintf("TermgoalTermId = %d", term):                                 {draft},
 		"TermgoalStepDue < '2000-01-01T00:00:00Z'":                               nil,
 	} {
 		waitFor(t, func() bool { return slices.Equal(s.list(t, query), want) })
 	}
 	all := s.list(t, "TermgoalStatus = 'running' AND TermgoalStepDue > '2020-01-01T00:00:00Z'")
-	if want := []string{appraisal, draft, moved}; !slices.Equal(all, sorted(want)) {
+	if want := []string{appraisal, draft, moved, report}; !slices.Equal(all, sorted(want)) {
 		t.Errorf("running processes with a due date: %v, want %v", all, sorted(want))
 	}
 
 	// No personal data: only termgoal's own attributes and Temporal's, with plain ASCII values.
 	plain := regexp.MustCompile(`^[\x20-\x7e]*$`)
-	for _, p := range []string{moved, draft, appraisal} {
+	for _, p := range []string{moved, draft, appraisal, report} {
 		d, err := s.client.DescribeWorkflowExecution(context.Background(), p, "")
 		if err != nil {
 			t.Fatal(err)
