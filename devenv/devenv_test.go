@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"termgoal/workflows"
 	"testing"
 	"time"
 
@@ -214,7 +215,9 @@ func TestStartTemporal(t *testing.T) {
 	cli := temporalCLI(t)
 	db := filepath.Join(t.TempDir(), "temporal.db")
 
-	tmp, err := StartTemporal(ctx, cli, db, t.Output())
+	// The database is made by a server that knew no search attribute, as one from before the
+	// workflows set them: the next start must add them.
+	tmp, err := startTemporal(ctx, cli, db, t.Output(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,6 +251,12 @@ func TestStartTemporal(t *testing.T) {
 	t.Cleanup(tmp.Stop)
 	if out, err := temporal("operator", "namespace", "describe", "--namespace", "kept"); err != nil {
 		t.Fatalf("namespace lost across restart: %v\n%s", err, out)
+	}
+	out, err := temporal("operator", "search-attribute", "list")
+	for _, sa := range workflows.SearchAttributes {
+		if name, _, _ := strings.Cut(sa, "="); err != nil || !strings.Contains(out, name) {
+			t.Errorf("search attribute %s not registered after a restart: %v\n%s", name, err, out)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,8 +16,14 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"termgoal/workflows"
 	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+
+	"termgoal/workflows"
 )
 
 // TemporalCLIVersion is the pinned Temporal CLI. (v1.9.1 refuses to be
@@ -106,14 +113,15 @@ func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 		log = io.Discard
 	}
 	for attempt := 1; ; attempt++ {
-		t, err := startTemporal(ctx, cli, dbFile, log, dynamicConfig)
+		t, err := startTemporal(ctx, cli, dbFile, log, dynamicConfig, workflows.SearchAttributes)
 		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
 			return t, err
 		}
 	}
 }
 
-func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig []string) (*Temporal, error) {
+// startTemporal is StartTemporal with the search attributes to register (NAME=Type).
+func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig, searchAttributes []string) (*Temporal, error) {
 	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
@@ -124,7 +132,7 @@ func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 	for _, kv := range dynamicConfig {
 		args = append(args, "--dynamic-config-value", kv)
 	}
-	for _, sa := range workflows.SearchAttributes { // the workflows set them as they move
+	for _, sa := range searchAttributes { // the workflows set them as they move
 		args = append(args, "--search-attribute", sa)
 	}
 	if dbFile != "" {
@@ -160,7 +168,47 @@ func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 		t.Stop()
 		return nil, fmt.Errorf("devenv: temporal dev server: %w\n%s", err, tail)
 	}
+	if err := t.registerSearchAttributes(ctx, searchAttributes); err != nil {
+		t.Stop()
+		return nil, fmt.Errorf("devenv: temporal dev server: %w", err)
+	}
 	return t, nil
+}
+
+// searchAttributeTypes are the types of workflows.SearchAttributes by the names they use.
+var searchAttributeTypes = map[string]enumspb.IndexedValueType{"Keyword": enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	"KeywordList": enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST, "Int": enumspb.INDEXED_VALUE_TYPE_INT,
+	"Datetime": enumspb.INDEXED_VALUE_TYPE_DATETIME}
+
+// registerSearchAttributes adds the search attributes attrs (NAME=Type) the server lacks. The
+// --search-attribute flags register them only when the server creates its database, so a
+// .data/temporal.db from before an attribute was added would lack it, and every workflow task
+// that sets it would fail.
+func (t *Temporal) registerSearchAttributes(ctx context.Context, attrs []string) error {
+	c, err := client.Dial(client.Options{HostPort: t.HostPort, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		return fmt.Errorf("dial: %w", err)
+	}
+	defer c.Close()
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for _, sa := range attrs {
+		name, typ, _ := strings.Cut(sa, "=")
+		if _, ok := have.GetCustomAttributes()[name]; !ok {
+			missing[name] = searchAttributeTypes[typ]
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: "default", SearchAttributes: missing})
+	if err != nil {
+		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
 }
 
 // waitReady waits until the gRPC port accepts connections and the HTTP API

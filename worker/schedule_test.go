@@ -2,10 +2,14 @@ package worker_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"termgoal/devenv"
 	"termgoal/postgres/postgrestest"
@@ -46,6 +50,21 @@ func TestEnsureSchedules(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
+
+	// The default namespace has the search attributes the workflows set; a namespace made
+	// without them is refused, naming the commands that register them.
+	if err := worker.CheckSearchAttributes(ctx, c, "default"); err != nil {
+		t.Error(err)
+	}
+	_, err = c.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{Namespace: "bare",
+		WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = worker.CheckSearchAttributes(ctx, c, "bare")
+	if err == nil || !strings.Contains(err.Error(), "--name TermgoalStep --type Keyword") || errors.Is(err, worker.ErrSearchAttributesUnknown) {
+		t.Errorf("a namespace without the search attributes: %v", err)
+	}
 
 	for range 2 { // the second start finds it there
 		if err := worker.EnsureSchedules(ctx, c); err != nil {

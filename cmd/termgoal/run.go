@@ -154,6 +154,12 @@ func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Cl
 	if err != nil {
 		return nil, err
 	}
+	switch err := worker.CheckSearchAttributes(ctx, c, cfg.Namespace); {
+	case errors.Is(err, worker.ErrSearchAttributesUnknown):
+		slog.Warn("search attributes not checked", "err", err)
+	case err != nil:
+		return nil, err
+	}
 	w := worker.NewWithNotifier(c, s, n, m)
 	if err := w.Start(); err != nil {
 		return nil, err
