@@ -54,6 +54,20 @@ func (s *sys) planInForce(t testing.TB, terms ...int64) {
 	}
 }
 
+// startAppraisal starts the annual appraisal of term for appraisalYear, as its term's workflow
+// would, and waits for the holder's task.
+func (s *sys) startAppraisal(t testing.TB, term int64) string {
+	t.Helper()
+	p := workflows.AppraisalID(term, appraisalYear)
+	if _, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: p, TaskQueue: workflows.TaskQueue},
+		workflows.AppraisalWorkflowName, workflows.AppraisalInput{TermID: term, Kind: termgoal.AppraisalAnnual, Year: appraisalYear,
+			Initiator: termgoal.Actor{Name: "admin"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return len(s.inbox("holder", p)) == 1 })
+	return p
+}
+
 // orgPath is the path of org key of the fixture.
 func (s *sys) orgPath(t testing.TB, key string) string {
 	t.Helper()
@@ -241,13 +255,7 @@ func TestAppraisalOverHTTP(t *testing.T) {
 	s.planInForce(t, term)
 
 	ctx := context.Background()
-	p := workflows.AppraisalID(term, appraisalYear)
-	if _, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: p, TaskQueue: workflows.TaskQueue},
-		workflows.AppraisalWorkflowName, workflows.AppraisalInput{TermID: term, Kind: termgoal.AppraisalAnnual, Year: appraisalYear,
-			Initiator: termgoal.Actor{Name: "admin"}}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, func() bool { return len(s.inbox("holder", p)) == 1 })
+	p := s.startAppraisal(t, term)
 	s.expectInbox("holder", p, "self_assess")
 
 	// Self-assessment: not by a superior; twice under one key applies once.

@@ -46,12 +46,7 @@ func TestSearchAttributesFindProcesses(t *testing.T) {
 	draft := fmt.Sprint(s.must(201, "admin", "POST", fmt.Sprintf("/api/v1/terms/%d/goal-setting", term), nil).body["process_id"])
 	appraised := s.addTerm(t, tplID)
 	s.planInForce(t, appraised)
-	appraisal := workflows.AppraisalID(appraised, appraisalYear)
-	if _, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: appraisal, TaskQueue: workflows.TaskQueue},
-		workflows.AppraisalWorkflowName, workflows.AppraisalInput{TermID: appraised, Kind: termgoal.AppraisalAnnual, Year: appraisalYear,
-			Initiator: termgoal.Actor{Name: "admin"}}); err != nil {
-		t.Fatal(err)
-	}
+	appraisal := s.startAppraisal(t, appraised)
 
 	report := workflows.ReportID(appraised, "2026-11")
 	if _, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: report, TaskQueue: workflows.TaskQueue},
