@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"net/url"
 	"slices"
 
 	"termgoal"
+	"termgoal/postgres"
 	"termgoal/start"
 	"termgoal/workflows"
 )
@@ -79,3 +81,19 @@ var AppraisalKinds = []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEn
 
 // ResultUses are the uses of archived results GET /results filters on, as the store names them.
 var ResultUses = []string{"advanced", "promotion", "improve", "rectify", "measure"}
+
+// AppraisalQuery reads the appraisal list's filter from a query (year, kind, grade, status,
+// campaign_id, use) and the org it is kept to (org_id, 0 for the caller's whole scope).
+func AppraisalQuery(q url.Values) (f postgres.AppraisalFilter, orgID int64, err error) {
+	f = postgres.AppraisalFilter{Kind: q.Get("kind"), Grade: q.Get("grade"), Status: q.Get("status"), Use: q.Get("use")}
+	year, err := QueryNumber(q, "year")
+	if err != nil {
+		return f, 0, err
+	}
+	f.Year = int(year)
+	if f.CampaignID, err = QueryNumber(q, "campaign_id"); err != nil {
+		return f, 0, err
+	}
+	orgID, err = QueryNumber(q, "org_id")
+	return f, orgID, err
+}

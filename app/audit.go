@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"termgoal"
+	"termgoal/catalog"
 	"termgoal/postgres"
 )
 
@@ -97,4 +98,45 @@ func (q AuditQuery) Filter() (postgres.AuditFilter, error) {
 func AuditQueryOf(q url.Values) AuditQuery {
 	return AuditQuery{ProcessID: q.Get("process_id"), Action: q.Get("action"), Actor: q.Get("actor"),
 		From: q.Get("from"), To: q.Get("to"), TermID: q.Get("term_id"), ActorID: q.Get("actor_id")}
+}
+
+// AuditNote summarizes an audit entry's detail for the timeline and the export: whom it named, the days an
+// extension added, and what the actor wrote (a comment, a reason, a note).
+func AuditNote(lang string, detail map[string]any) string {
+	var parts []string
+	str := func(k string) string {
+		if v, ok := detail[k].(string); ok {
+			return strings.TrimSpace(v)
+		}
+		return ""
+	}
+	if n := str("to_name"); n != "" {
+		open, close := " (", ")"
+		if lang == catalog.LangZH {
+			open, close = "（", "）"
+		}
+		switch before, ok := detail["before"].(bool); {
+		case !ok:
+			parts = append(parts, "→ "+n)
+		case before:
+			parts = append(parts, "→ "+n+open+catalog.TL(lang, "web.position_before", nil)+close)
+		default:
+			parts = append(parts, "→ "+n+open+catalog.TL(lang, "web.position_after", nil)+close)
+		}
+	}
+	if days, ok := detail["days"].(float64); ok && str("to") != "" {
+		parts = append(parts, catalog.TL(lang, "web.note_extended", map[string]any{"days": int(days), "to": str("to")}))
+	}
+	if to := str("to_step"); to != "" {
+		parts = append(parts, "→ "+catalog.TV(lang, "steps.", to))
+	}
+	for _, k := range []string{"comment", "text", "reason", "note"} {
+		if v := str(k); v != "" {
+			if k == "reason" {
+				v = catalog.TV(lang, "reason_codes.", v) // an automatic action's reason code, or what a person wrote
+			}
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " · ")
 }

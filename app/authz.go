@@ -102,3 +102,19 @@ func PagedAcross[T any](roots []string, limit, offset int, fetch func(root strin
 	}
 	return items, total, nil
 }
+
+// ListScope answers the org subtrees a list or an export covers: org orgID's when acc may read
+// it, or with orgID 0 every subtree acc's grants cover.
+func (s *Service) ListScope(ctx context.Context, acc *termgoal.Account, orgID int64) ([]string, error) {
+	if orgID == 0 {
+		return ScopeRoots(acc), nil
+	}
+	path, err := s.OrgPath(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanSee(acc, path) {
+		return nil, ErrForbidden()
+	}
+	return []string{path}, nil
+}
