@@ -36,14 +36,24 @@ func Chromium() (string, error) {
 	return "", ErrNoChromium
 }
 
+// browsers bounds the browsers printing at once (each takes some 100 MB); a print waits for
+// a free one.
+var browsers = make(chan struct{}, 2)
+
 // Print renders html, a whole document that needs nothing from the network (its styles
 // inline), and prints it as PDF with the page size its CSS @page rule gives. Each call starts
 // its own browser, which exits when the PDF is made: forms are printed one at a time by hand,
-// so a resident browser would cost memory for nothing.
+// so a resident browser would cost memory for nothing; at most two print at once.
 func Print(ctx context.Context, html string) ([]byte, error) {
 	path, err := Chromium()
 	if err != nil {
 		return nil, err
+	}
+	select {
+	case browsers <- struct{}{}:
+		defer func() { <-browsers }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	dir, err := os.MkdirTemp("", "termgoal-pdf-")
 	if err != nil {
