@@ -133,7 +133,7 @@ const (
 // check refuses a Use that is no use of results.
 func (f AppraisalFilter) check() error {
 	if _, ok := resultUses[f.Use]; f.Use != "" && !ok {
-		return invalid("appraisal.use", fmt.Sprintf("%q is not a use of results", f.Use), "use", f.Use)
+		return invalidUse(f.Use)
 	}
 	return nil
 }
@@ -207,14 +207,15 @@ var resultUses = map[string]termgoal.Consequence{
 // ResultsInUse returns a page of the archived appraisals of year (0: any) under orgPath whose
 // consequences include use's (resultUses), latest archived first, and how many there are.
 func (s *Store) ResultsInUse(ctx context.Context, orgPath string, year int, use string, limit, offset int) ([]termgoal.AppraisalRecord, int, error) {
-	c, ok := resultUses[use]
-	if !ok {
-		return nil, 0, invalid("appraisal.use", fmt.Sprintf("%q is not a use of results", use), "use", use)
+	if _, ok := resultUses[use]; !ok {
+		return nil, 0, invalidUse(use)
 	}
-	return page(ctx, s.db, scanAppraisal, appraisalCols, `appraisals a JOIN orgs o ON o.id = a.org_id
-		WHERE o.path LIKE $1 || '%' AND ($2::int = 0 OR a.year = $2) AND a.status = 'archived'
-			AND a.consequences @> jsonb_build_array($3::text)`,
-		`a.archived_at DESC, a.process_id`, limit, offset, orgPath, year, string(c))
+	f := AppraisalFilter{OrgPath: orgPath, Year: year, Use: use}
+	return page(ctx, s.db, scanAppraisal, appraisalCols, appraisalsFrom, `a.archived_at DESC, a.process_id`, limit, offset, f.args()...)
+}
+
+func invalidUse(use string) error {
+	return invalid("appraisal.use", fmt.Sprintf("%q is not a use of results", use), "use", use)
 }
 
 // optJSON marshals v for a nullable jsonb column: NULL for nil.

@@ -115,9 +115,8 @@ func HistoryOf(p termgoal.Person, terms []HeldTerm, asOf time.Time) termgoal.Per
 	}
 	h.NonPartyOrSpecialist = p.NonParty
 	if cur != nil {
-		h.Township = cur.OrgType == termgoal.OrgTownship
-		h.Congress = cur.Congress
-		h.NonPartyOrSpecialist = p.NonParty || cur.Specialist
+		h.Township, h.Congress = cur.OrgType == termgoal.OrgTownship, cur.Congress
+		h.NonPartyOrSpecialist = h.NonPartyOrSpecialist || cur.Specialist
 	}
 	switch {
 	case cur == nil || cur.PostID == 0:

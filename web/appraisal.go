@@ -5,6 +5,7 @@ package web
 // in use by tab; and the public ballot page, where a one-time code casts one anonymous score.
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -44,11 +45,7 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 		return
 	}
 	d := appraisalPageData{AppraisalView: v, Issued: issued}
-	if d.Term, err = h.store.Term(ctx, v.Appraisal.TermID); err != nil {
-		h.Fail(c, err)
-		return
-	}
-	if d.Items, err = h.planOf(ctx, d.Term.ID, v.Process.Version); err != nil {
+	if d.Term, d.Items, err = h.appraisedPlan(ctx, v); err != nil {
 		h.Fail(c, err)
 		return
 	}
@@ -76,6 +73,16 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	p.Title = p.TV("process_kinds.", v.Appraisal.Kind) + " · " + v.Appraisal.Holder
 	p.Data = d
 	h.render(c, status, "appraisal", p)
+}
+
+// appraisedPlan loads the term of appraisal v and the items of the plan version it appraises.
+func (h *Handler) appraisedPlan(ctx context.Context, v *app.AppraisalView) (*termgoal.Term, []termgoal.PlanItem, error) {
+	t, err := h.store.Term(ctx, v.Appraisal.TermID)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := h.planOf(ctx, t.ID, v.Process.Version)
+	return t, items, err
 }
 
 // webBallotCodes issues ballot codes from the appraisal page and shows them once, on the page

@@ -6,7 +6,7 @@ package web
 
 import (
 	"bytes"
-	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"html/template"
@@ -21,6 +21,11 @@ import (
 	"termgoal/edge"
 	"termgoal/pdf"
 )
+
+// printCSS is the forms' style sheet, inlined in the documents printed to PDF.
+//
+//go:embed static/print.css
+var printCSS string
 
 // printPlanData is the printable plan.
 type printPlanData struct {
@@ -88,11 +93,7 @@ func (h *Handler) webPrintForm(asPDF bool) gin.HandlerFunc {
 		d := printFormData{AppraisalView: v, Back: "/appraisals/" + url.PathEscape(v.Appraisal.ProcessID),
 			PDF:     "/appraisals/" + url.PathEscape(v.Appraisal.ProcessID) + "/form.pdf",
 			Signers: []string{p.T("web.sign_self"), p.T("web.sign_leader"), p.T("web.sign_organization")}}
-		if d.Term, err = h.store.Term(ctx, v.Appraisal.TermID); err != nil {
-			h.Fail(c, err)
-			return
-		}
-		if d.Items, err = h.planOf(ctx, d.Term.ID, v.Process.Version); err != nil {
+		if d.Term, d.Items, err = h.appraisedPlan(ctx, v); err != nil {
 			h.Fail(c, err)
 			return
 		}
@@ -106,32 +107,13 @@ func (h *Handler) webPrintForm(asPDF bool) gin.HandlerFunc {
 	}
 }
 
-// postTitle is the title of term t's post, "" for an org's term or one without a post.
-func (h *Handler) postTitle(ctx context.Context, t *termgoal.Term) (string, error) {
-	if t.PostID == nil {
-		return "", nil
-	}
-	posts, err := h.store.Posts(ctx, t.OrgID)
-	for _, post := range posts {
-		if post.ID == *t.PostID {
-			return post.Title, err
-		}
-	}
-	return "", err
-}
-
 // sendPrint answers the printable page name, or with asPDF the PDF Chromium prints of it (the
 // style sheet inlined, since the document is handed over without an address to fetch it
 // from), named file. Without Chromium the answer says how to install it and how to print
 // from the browser instead.
 func (h *Handler) sendPrint(c *gin.Context, name string, p *webPage, asPDF bool, file string) {
 	if asPDF {
-		css, err := webFS.ReadFile("static/print.css")
-		if err != nil {
-			h.Fail(c, err)
-			return
-		}
-		p.PrintCSS = template.CSS(css)
+		p.PrintCSS = template.CSS(printCSS)
 	}
 	var b strings.Builder
 	if err := webTemplates[name].ExecuteTemplate(&b, "print", p); err != nil {

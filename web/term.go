@@ -5,6 +5,7 @@ package web
 // setting and its amendments). Reading it takes what reading the term through the API takes.
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,17 +72,9 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 	if t.PersonID != nil {
 		d.PersonID = *t.PersonID
 	}
-	if t.PostID != nil {
-		posts, err := h.store.Posts(ctx, t.OrgID)
-		if err != nil {
-			h.Fail(c, err)
-			return
-		}
-		for _, p := range posts {
-			if p.ID == *t.PostID {
-				d.PostTitle = p.Title
-			}
-		}
+	if d.PostTitle, err = h.postTitle(ctx, t); err != nil {
+		h.Fail(c, err)
+		return
 	}
 	d.InForce, err = h.store.PlanInForce(ctx, t.ID, app.EndOfDay(today))
 	if err != nil && !isNotFound(err) {
@@ -219,4 +212,16 @@ func (h *Handler) webEditTerm(c *gin.Context) {
 	}
 	h.flash(c, edge.T(c, "web.term_updated", nil))
 	c.Redirect(http.StatusSeeOther, "/terms/"+strconv.FormatInt(t.ID, 10))
+}
+
+// postTitle is the title of term t's post, "" for an org's term or one without a post.
+func (h *Handler) postTitle(ctx context.Context, t *termgoal.Term) (string, error) {
+	if t.PostID == nil {
+		return "", nil
+	}
+	post, err := h.store.Post(ctx, *t.PostID)
+	if err != nil {
+		return "", err
+	}
+	return post.Title, nil
 }
