@@ -53,7 +53,7 @@ const (
 
 // IsAppraisal reports whether a process kind is an appraisal's.
 func IsAppraisal(kind string) bool {
-	return kind == AppraisalAnnual || kind == AppraisalTermEnd || kind == AppraisalHandover
+	return kind == AppraisalAnnual || kind == AppraisalTermEnd || kind == AppraisalHandover || IsPeriodAppraisal(kind)
 }
 
 // IsProgress reports whether a process kind reports progress item by item (the follow-ups
@@ -97,6 +97,9 @@ type AppraisalConfig struct {
 	// Sales: the result takes the holder's monthly sales figures and applies the company's
 	// sales rules (DetermineSales): company sales staff.
 	Sales bool `json:"sales,omitempty"`
+	// Cycle adds an appraisal of each month or quarter to the annual one (CycleMonthly,
+	// CycleQuarterly): company staff.
+	Cycle string `json:"cycle,omitempty"`
 }
 
 // RaterConfig is a rater group of a template.
@@ -175,6 +178,8 @@ func (c AppraisalConfig) Validate() error {
 		return Errorf(EINVALID, "appraisal.start_month", "the annual appraisal starts in a month from 1 to 12")
 	case c.TermEndMonths < 1 || c.TermEndMonths > 12:
 		return Errorf(EINVALID, "appraisal.term_end_months", "the end-of-term appraisal starts 1 to 12 months before the term ends")
+	case !slices.Contains(Cycles, c.Cycle):
+		return Errorf(EINVALID, "appraisal.cycle", "the cycle is monthly, quarterly or none (annual only)", "cycle", c.Cycle)
 	}
 	return nil
 }
@@ -349,9 +354,12 @@ type AppraisalResult struct {
 	Sales         []SalesMonth  `json:"sales,omitempty"`
 	Rules         []AppliedRule `json:"rules,omitempty"`
 	JobAdjustment bool          `json:"job_adjustment,omitempty"`
-	DecidedBy     int64         `json:"decided_by"`
-	DeciderName   string        `json:"decider_name"`
-	DecidedAt     time.Time     `json:"decided_at"`
+	// Months are the year's monthly results an annual result of a monthly cycle read
+	// (CompanyYear).
+	Months      []PeriodGrade `json:"months,omitempty"`
+	DecidedBy   int64         `json:"decided_by"`
+	DeciderName string        `json:"decider_name"`
+	DecidedAt   time.Time     `json:"decided_at"`
 }
 
 // Determine computes the result from the rater score: adjustments, vetoes, the computed grade

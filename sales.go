@@ -65,9 +65,10 @@ func checkSales(months []SalesMonth) error {
 // DetermineSales is Determine for every template: with sales rules (c.Sales) it takes the
 // holder's monthly figures, adds their sales points (SalesPoints over the months' sums) to the
 // adjustments, sets the pay share from the achievement ratio (SalesPayShare) instead of the
-// grade's, flags a job adjustment when JobAdjustmentDue, and records each rule applied; a
+// grade's, flags a job adjustment when JobAdjustmentDue over these months and the earlier
+// ones (a monthly cycle's previous months, which earn nothing here), and records each rule applied; a
 // template without sales rules refuses figures and determines as before.
-func (c AppraisalConfig) DetermineSales(raterScore float64, sales []SalesMonth, adjustments []Adjustment, vetoes []Veto, override, reason string) (AppraisalResult, error) {
+func (c AppraisalConfig) DetermineSales(raterScore float64, sales, earlier []SalesMonth, adjustments []Adjustment, vetoes []Veto, override, reason string) (AppraisalResult, error) {
 	if !c.Sales {
 		if len(sales) > 0 {
 			return AppraisalResult{}, Errorf(EINVALID, "appraisal.sales_not_taken", "this template takes no sales figures")
@@ -80,10 +81,8 @@ func (c AppraisalConfig) DetermineSales(raterScore float64, sales []SalesMonth, 
 	sales = slices.Clone(sales)
 	slices.SortFunc(sales, func(a, b SalesMonth) int { return strings.Compare(a.Month, b.Month) })
 	var target, minimum, achieved float64
-	ratios := make([]float64, len(sales))
-	for i, m := range sales {
+	for _, m := range sales {
 		target, minimum, achieved = target+m.Target, minimum+m.Minimum, achieved+m.Achieved
-		ratios[i] = m.Achieved / m.Target
 	}
 	points, err := SalesPoints(achieved, target, minimum)
 	if err != nil {
@@ -98,7 +97,7 @@ func (c AppraisalConfig) DetermineSales(raterScore float64, sales []SalesMonth, 
 	}
 	ratio := achieved / target
 	r.PayShare = SalesPayShare(ratio)
-	r.JobAdjustment = JobAdjustmentDue(ratios)
+	r.JobAdjustment = JobAdjustmentDue(monthRatios(earlier, sales))
 	r.Sales = sales
 	r.Rules = []AppliedRule{
 		{RuleSalesPoints, map[string]any{"achieved": achieved, "target": target, "minimum": minimum, "points": points}},
@@ -108,4 +107,31 @@ func (c AppraisalConfig) DetermineSales(raterScore float64, sales []SalesMonth, 
 		r.Rules = append(r.Rules, AppliedRule{RuleJobAdjustment, map[string]any{"months": JobAdjustmentMonths, "ratio": JobAdjustmentRatio}})
 	}
 	return r, nil
+}
+
+// monthRatios is the achievement ratio of each month from the first of earlier to the last of
+// sales, oldest first: a month with no figures (a gap, or earlier months after the first of
+// sales) breaks a run of weak months.
+func monthRatios(earlier, sales []SalesMonth) []float64 {
+	first, from := sales[0].Month, sales[0].Month
+	byMonth := map[string]SalesMonth{}
+	for _, m := range earlier {
+		if m.Month < first {
+			byMonth[m.Month] = m
+			from = min(from, m.Month)
+		}
+	}
+	for _, m := range sales {
+		byMonth[m.Month] = m
+	}
+	var ratios []float64
+	last := sales[len(sales)-1].Month
+	for d, _ := time.Parse("2006-01", from); d.Format("2006-01") <= last; d = d.AddDate(0, 1, 0) {
+		ratio := 1.0
+		if m, ok := byMonth[d.Format("2006-01")]; ok && m.Target > 0 {
+			ratio = m.Achieved / m.Target
+		}
+		ratios = append(ratios, ratio)
+	}
+	return ratios
 }

@@ -424,10 +424,8 @@ const (
 	DismissalFailedMonths = 3
 )
 
-// CompanyYearConsequences returns what a year of monthly company grades drives. A failed month
-// (不合格) is 较差 or 差, as the source marks both; the months need not be consecutive.
-func CompanyYearConsequences(monthly []string) []Consequence {
-	var excellent, failed int
+// companyMonths counts the excellent and the failed months of a year's monthly grades.
+func companyMonths(monthly []string) (excellent, failed int) {
 	for _, g := range monthly {
 		switch g {
 		case GradeExcellent:
@@ -436,6 +434,13 @@ func CompanyYearConsequences(monthly []string) []Consequence {
 			failed++
 		}
 	}
+	return excellent, failed
+}
+
+// CompanyYearConsequences returns what a year of monthly company grades drives. A failed month
+// (不合格) is 较差 or 差, as the source marks both; the months need not be consecutive.
+func CompanyYearConsequences(monthly []string) []Consequence {
+	excellent, failed := companyMonths(monthly)
 	var out []Consequence
 	if excellent >= AwardExcellentMonths {
 		out = append(out, ConsequenceAnnualAward)

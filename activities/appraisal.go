@@ -91,11 +91,36 @@ func (a *Activities) appraisedPlan(ctx context.Context, info *AppraisalInfo, asO
 	return nil
 }
 
+// PeriodResultsInput names the period appraisals of a term whose period starts from From to To.
+type PeriodResultsInput struct {
+	TermID   int64
+	Kind     string
+	From, To time.Time
+}
+
+// PeriodResults returns the archived results of the period appraisals in names, oldest first:
+// the months a year's company result reads, the earlier months a monthly sales result reads.
+func (a *Activities) PeriodResults(ctx context.Context, in PeriodResultsInput) ([]termgoal.PeriodGrade, error) {
+	recs, err := a.Store.PeriodResults(ctx, in.TermID, in.Kind, in.From, in.To)
+	if err != nil {
+		return nil, domain(err)
+	}
+	out := make([]termgoal.PeriodGrade, 0, len(recs))
+	for _, r := range recs {
+		if r.Result != nil {
+			out = append(out, termgoal.PeriodGrade{Period: termgoal.PeriodName(r.Kind, r.PeriodFrom), Grade: r.Result.Grade,
+				Score: r.Result.Score, Sales: r.Result.Sales})
+		}
+	}
+	return out, nil
+}
+
 // QuotaInput names the quota round of an appraisal: its kind and year under the parent org,
 // the appraisal itself and the top grade.
 type QuotaInput struct {
 	Kind        string
 	Year        int
+	From        time.Time // a period appraisal's first day: its round is the period's
 	ParentOrgID int64
 	ProcessID   string
 	Top         string
@@ -110,7 +135,7 @@ type QuotaRound struct {
 
 // QuotaRound counts the round of the appraisal in.ProcessID.
 func (a *Activities) QuotaRound(ctx context.Context, in QuotaInput) (QuotaRound, error) {
-	round, top, err := a.Store.QuotaRound(ctx, in.Kind, in.Year, in.ParentOrgID, in.ProcessID, in.Top)
+	round, top, err := a.Store.QuotaRound(ctx, in.Kind, in.Year, in.From, in.ParentOrgID, in.ProcessID, in.Top)
 	return QuotaRound{Round: round, Top: top}, domain(err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"time"
 
 	"termgoal"
 	"termgoal/postgres"
@@ -16,6 +17,9 @@ type AppraisalRequest struct {
 	TermID int64  `json:"term_id"`
 	Kind   string `json:"kind"`
 	Year   int    `json:"year"`
+	// Period names the month ("2026-03") or quarter ("2026-Q1") of a monthly or quarterly
+	// appraisal, of a template with that cycle.
+	Period string `json:"period,omitempty"`
 }
 
 // StartAppraisal starts the appraisal req names as actor, an administrator of the term's org
@@ -33,6 +37,7 @@ func (s *Service) StartAppraisal(ctx context.Context, acc *termgoal.Account, act
 		return "", err
 	}
 	var id string
+	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Initiator: actor}
 	switch req.Kind {
 	case termgoal.AppraisalAnnual:
 		if req.Year < t.Start.Year() || req.Year > t.End.Year() {
@@ -43,19 +48,49 @@ func (s *Service) StartAppraisal(ctx context.Context, acc *termgoal.Account, act
 	case termgoal.AppraisalTermEnd:
 		req.Year = t.End.Year()
 		id = workflows.TermEndID(t.ID)
+	case termgoal.AppraisalMonthly, termgoal.AppraisalQuarterly:
+		if id, err = s.periodAppraisal(ctx, t, &in, req.Period); err != nil {
+			return "", err
+		}
+		req.Year = in.From.Year()
 	default:
-		return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.kind", "kind must be annual_appraisal or term_end_appraisal", "kind", req.Kind)
+		return "", termgoal.ErrAppraisalKind(req.Kind)
 	}
 	if err := s.needPlanInForce(ctx, t.ID); err != nil {
 		return "", err
 	}
-	in := workflows.AppraisalInput{TermID: t.ID, Kind: req.Kind, Year: req.Year, Initiator: actor}
+	in.Year = req.Year
 	run := start.Run{ID: id, Queue: workflows.TaskQueue, Workflow: workflows.AppraisalWorkflowName, Input: in}
 	if _, err := s.Start(ctx, run, errAppraisalExists); err != nil {
 		return "", err
 	}
-	return id, s.Audit(ctx, actor, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id,
-		Detail: map[string]any{"kind": req.Kind, "year": req.Year}})
+	detail := map[string]any{"kind": req.Kind, "year": req.Year}
+	if termgoal.IsPeriodAppraisal(req.Kind) {
+		detail["period"] = req.Period
+	}
+	return id, s.Audit(ctx, actor, termgoal.Audit{Action: "appraisal_started", TermID: t.ID, ProcessID: id, Detail: detail})
+}
+
+// periodAppraisal sets in's period to the month or quarter period names, which the term must
+// cover at least in part, of a template with that cycle, and returns the appraisal's ID.
+func (s *Service) periodAppraisal(ctx context.Context, t *termgoal.Term, in *workflows.AppraisalInput, period string) (string, error) {
+	tpl, err := s.Store.Template(ctx, t.TemplateID)
+	if err != nil {
+		return "", err
+	}
+	if tpl.AppraisalConfig().CycleKind() != in.Kind {
+		return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.cycle_kind", "the term's template has no such cycle: set its appraisal cycle first", "kind", in.Kind)
+	}
+	from, to, err := termgoal.ParsePeriod(in.Kind, period)
+	if err != nil {
+		return "", err
+	}
+	if to.Before(t.Start) || from.After(t.End) {
+		return "", termgoal.Errorf(termgoal.EINVALID, "appraisal.period_outside", "the period must fall within the term", "period", period,
+			"from", t.Start.Format(time.DateOnly), "to", t.End.Format(time.DateOnly))
+	}
+	in.From, in.To = from, to
+	return workflows.AppraisalPeriodID(t.ID, period), nil
 }
 
 // needPlanInForce refuses an appraisal of a term whose goals never came into force: the
@@ -75,9 +110,16 @@ func errAppraisalExists() error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "appraisal.already_started", "this appraisal has already been started")
 }
 
-// AppraisalKinds are the appraisals an administrator starts by hand; a handover's appraisal
-// starts with the handover.
-var AppraisalKinds = []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEnd}
+// AppraisalKinds are the appraisals an administrator starts by hand in a term of template
+// tpl: the annual and the end-of-term appraisal, and the month's or quarter's of its cycle. A
+// handover's appraisal starts with the handover.
+func AppraisalKinds(tpl *termgoal.Template) []string {
+	kinds := []string{termgoal.AppraisalAnnual, termgoal.AppraisalTermEnd}
+	if k := tpl.AppraisalConfig().CycleKind(); k != "" {
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
 
 // ResultUses are the uses of archived results GET /results filters on, as the store names them.
 var ResultUses = []string{"advanced", "promotion", "improve", "rectify", "measure"}

@@ -174,14 +174,16 @@ func (s *Store) ScoreSheets(ctx context.Context, processID string) ([]termgoal.S
 // QuotaRound counts the quota round of an appraisal (termgoal.QuotaAllows): round is how many
 // appraisals of kind and year there are in the orgs whose parent is parentOrgID (0: the root
 // orgs), cancelled ones left out, exceptProcess always counted (so at least 1); top is how many
-// of the others already hold topGrade in their result.
-func (s *Store) QuotaRound(ctx context.Context, kind string, year int, parentOrgID int64, exceptProcess, topGrade string) (round, top int, err error) {
+// of the others already hold topGrade in their result. A period appraisal's round is its
+// period's, the one starting on from; zero from counts the whole year.
+func (s *Store) QuotaRound(ctx context.Context, kind string, year int, from time.Time, parentOrgID int64, exceptProcess, topGrade string) (round, top int, err error) {
 	err = s.db.QueryRowContext(ctx, `
 		SELECT count(*), count(*) FILTER (WHERE $5::text <> '' AND a.grade = $5)
 		FROM appraisals a JOIN orgs o ON o.id = a.org_id JOIN processes p ON p.id = a.process_id
 		WHERE a.kind = $1 AND a.year = $2 AND o.parent_id IS NOT DISTINCT FROM $3::bigint AND a.process_id <> $4
+			AND ($6::date IS NULL OR a.period_from = $6)
 			AND a.status <> 'cancelled' AND p.status <> 'cancelled'`,
-		kind, year, nullIfZero(parentOrgID), exceptProcess, topGrade).Scan(&round, &top)
+		kind, year, nullIfZero(parentOrgID), exceptProcess, topGrade, zeroDateArg(from)).Scan(&round, &top)
 	if err != nil {
 		return 0, 0, mapError(err, "quota round")
 	}
@@ -193,6 +195,14 @@ func (s *Store) AnnualResults(ctx context.Context, termID int64) ([]termgoal.App
 	return list(ctx, s.db, scanAppraisal, `SELECT `+appraisalCols+` FROM appraisals a
 		WHERE a.term_id = $1 AND a.kind = $2 AND a.status = 'archived' ORDER BY a.year, a.process_id`,
 		termID, termgoal.AppraisalAnnual)
+}
+
+// PeriodResults returns the archived appraisals of kind (a period appraisal's) of a term whose
+// period starts from from to to, oldest first.
+func (s *Store) PeriodResults(ctx context.Context, termID int64, kind string, from, to time.Time) ([]termgoal.AppraisalRecord, error) {
+	return list(ctx, s.db, scanAppraisal, `SELECT `+appraisalCols+` FROM appraisals a
+		WHERE a.term_id = $1 AND a.kind = $2 AND a.status = 'archived' AND a.period_from BETWEEN $3 AND $4
+		ORDER BY a.period_from, a.process_id`, termID, kind, dateArg(from), dateArg(to))
 }
 
 // resultUses names the results in use a list can ask for, by the consequence they drive.

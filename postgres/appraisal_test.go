@@ -187,6 +187,44 @@ func TestBallotCodes(t *testing.T) {
 	must(t, s.Apply(ctx, ballot("ballot-2", hash("beta"))))
 }
 
+// Monthly appraisals of two salespeople: each month is a quota round of its own, and a term's
+// archived months are read by the period they start in.
+func TestPeriodResults(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	v2 := w.term
+	v2.ID = 0
+	must(t, s.CreateTerm(ctx, &v2))
+	v3 := v2
+	v3.ID = 0
+	must(t, s.CreateTerm(ctx, &v3))
+	month := func(grade, period string) termgoal.AppraisalRecord {
+		r := termgoal.AppraisalRecord{Kind: termgoal.AppraisalMonthly, Year: 2026, Scale: termgoal.CompanyScale.ID, Status: "archived",
+			Result: result(grade, 90), ArchivedAt: &t0, PeriodFrom: day(period + "-01")}
+		r.PeriodTo = r.PeriodFrom.AddDate(0, 1, -1)
+		return r
+	}
+	must(t, s.Apply(ctx, appraisal("m-v2-03", v2, 8, termgoal.StepArchived, "completed", month(termgoal.GradeExcellent, "2026-03"))))
+	must(t, s.Apply(ctx, appraisal("m-v2-04", v2, 9, termgoal.StepArchived, "completed", month(termgoal.GradePoor, "2026-04"))))
+	must(t, s.Apply(ctx, appraisal("m-v3-03", v3, 10, termgoal.StepArchived, "completed", month(termgoal.GradeGood, "2026-03"))))
+	for _, c := range []struct {
+		from       string
+		round, top int
+	}{{"2026-03-01", 3, 1}, {"2026-04-01", 2, 0}, {"2026-05-01", 1, 0}} {
+		round, top, err := s.QuotaRound(ctx, termgoal.AppraisalMonthly, 2026, day(c.from), w.town.ID, "new", termgoal.GradeExcellent)
+		if err != nil || round != c.round || top != c.top {
+			t.Errorf("the round of %s: %d, %d, %v; want %d, %d", c.from, round, top, err, c.round, c.top)
+		}
+	}
+	months, err := s.PeriodResults(ctx, v2.ID, termgoal.AppraisalMonthly, day("2026-01-01"), day("2026-03-31"))
+	if err != nil || len(months) != 1 || months[0].ProcessID != "m-v2-03" || !months[0].PeriodFrom.Equal(day("2026-03-01")) {
+		t.Errorf("PeriodResults of the first quarter: %+v, %v", months, err)
+	}
+	if months, _ := s.PeriodResults(ctx, v2.ID, termgoal.AppraisalMonthly, day("2026-01-01"), day("2026-12-31")); len(months) != 2 || months[1].ProcessID != "m-v2-04" {
+		t.Errorf("PeriodResults of the year: %+v", months)
+	}
+}
+
 // Three more villages under the town and one under another town, with appraisals of several
 // kinds, years, grades and states: the quota round and the lists each pick theirs.
 func TestQuotaRoundAndLists(t *testing.T) {
@@ -236,7 +274,7 @@ func TestQuotaRoundAndLists(t *testing.T) {
 		{"new", 0, termgoal.AppraisalAnnual, 2026, 1, 0}, // the root orgs' round
 		{"new", w.town.ID, termgoal.AppraisalTermEnd, 2026, 2, 1},
 	} {
-		round, top, err := s.QuotaRound(ctx, c.kind, c.year, c.parent, c.except, termgoal.GradeExcellent)
+		round, top, err := s.QuotaRound(ctx, c.kind, c.year, time.Time{}, c.parent, c.except, termgoal.GradeExcellent)
 		must(t, err)
 		if round != c.wantRound || top != c.want {
 			t.Errorf("QuotaRound(%s, %d, %d, %s) = %d, %d; want %d, %d", c.kind, c.year, c.parent, c.except, round, top, c.wantRound, c.want)

@@ -98,7 +98,7 @@ func (s *Store) CampaignProgress(ctx context.Context, c *termgoal.Campaign, toda
 	if err != nil {
 		return p, err
 	}
-	if isAppraisal(c.Kind) {
+	if termgoal.IsAppraisal(c.Kind) {
 		return s.appraisalProgress(ctx, c, org.Path, today)
 	}
 	err = s.db.QueryRowContext(ctx, `
@@ -144,11 +144,6 @@ const appraisedTerms = `o.path LIKE $1 || '%' AND t.start_on <= make_date($2, 12
 func (s *Store) TermsForAppraisal(ctx context.Context, underPath string, year int, afterID int64, limit int) ([]termgoal.Term, error) {
 	return list(ctx, s.db, scanTerm, `SELECT `+termCols+` FROM `+termFrom+`
 		WHERE `+appraisedTerms+` AND t.id > $3 ORDER BY t.id LIMIT $4`, underPath, year, afterID, limit)
-}
-
-// isAppraisal reports whether kind is an appraisal's, whose processes have an appraisals row.
-func isAppraisal(kind string) bool {
-	return kind == termgoal.AppraisalAnnual || kind == termgoal.AppraisalTermEnd || kind == termgoal.AppraisalHandover
 }
 
 // appraisalProgress is CampaignProgress for an appraisal campaign: the terms it covers (and

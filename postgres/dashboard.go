@@ -203,7 +203,7 @@ func (s *Store) UnitsOfCampaign(ctx context.Context, c *termgoal.Campaign, today
 		FROM ` + unitsOf + ` LEFT JOIN processes pr ON pr.term_id = t.id AND pr.kind = $2
 		WHERE (u.id = $1 OR u.parent_id = $1) GROUP BY u.id, u.name ORDER BY u.id <> $1, u.name`
 	args := []any{c.OrgID, c.Kind, dateArg(today)}
-	if isAppraisal(c.Kind) {
+	if termgoal.IsAppraisal(c.Kind) {
 		q = `SELECT u.id, u.name, count(DISTINCT t.id), count(pr.id),
 				count(pr.id) FILTER (WHERE pr.status = 'running'), count(pr.id) FILTER (WHERE pr.status = 'completed'),
 				count(pr.id) FILTER (WHERE pr.status = 'running' AND pr.step_due_on < $3)

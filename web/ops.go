@@ -494,6 +494,16 @@ func (p *webPage) Rule(r termgoal.AppliedRule) string {
 			args[to] = math.Round(v * 100)
 		}
 	}
+	if cs, ok := r.Params["consequences"].([]any); ok { // the year's company consequences
+		effects := make([]string, len(cs))
+		for i, c := range cs {
+			effects[i] = p.TV("consequences.", c)
+		}
+		args["effect"] = strings.Join(effects, catalog.TL(p.Lang, "web.list_separator", nil))
+		if len(cs) == 0 {
+			args["effect"] = catalog.TL(p.Lang, "web.no_consequence", nil)
+		}
+	}
 	return catalog.TL(p.Lang, "sales_rules."+r.Rule, args)
 }
 

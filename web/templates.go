@@ -47,6 +47,7 @@ type templateData struct {
 	Scales   []termgoal.Scale
 	Roles    []termgoal.Role
 	Actions  []string
+	Cycles   []string
 }
 
 func (h *Handler) webTemplates(c *gin.Context) {
@@ -87,7 +88,7 @@ func (h *Handler) renderTemplate(c *gin.Context, status int, p *webPage, t *term
 	ctx := c.Request.Context()
 	d := templateData{Template: *t, Appraisal: t.AppraisalConfig(), CanEdit: app.IsRootAdmin(edge.Caller(c)), New: t.ID == 0,
 		OrgTypes: termgoal.OrgTypes, Steps: termgoal.GoalSteps, Scales: templateScales,
-		Roles: termgoal.Roles, Actions: []string{"", "approve", "reject", "return"}}
+		Roles: termgoal.Roles, Actions: []string{"", "approve", "reject", "return"}, Cycles: termgoal.Cycles}
 	d.Groups = append(append(d.Groups, d.Appraisal.Groups...), make([]termgoal.RaterConfig, templateExtraRows)...)
 	d.Parts = append(append(d.Parts, d.Appraisal.Components...), make([]termgoal.Component, templateExtraRows)...)
 	if !d.New {
@@ -199,6 +200,7 @@ func templateFromForm(t termgoal.Template, form url.Values) (termgoal.Template, 
 	a.NoticeDays, a.AppealDays = whole("appraisal_notice_days"), whole("appeal_days")
 	a.StartMonth, a.TermEndMonths = whole("start_month"), whole("term_end_months") // empty: the org type's (app.SaveTemplate)
 	a.ImproveMonths, a.RectifyDays = whole("improve_months"), whole("rectify_days")
+	a.Cycle, a.Sales = form.Get("cycle"), on("sales")
 	t.Appraisal = &a
 	return t, bad
 }

@@ -38,6 +38,7 @@ type termPageData struct {
 	Admin          bool
 	CanHandover    bool // a person's term
 	AppraisalKinds []string
+	Cycle          string // the kind of the template's period appraisals, if it has a cycle
 	// Editable: an administrator may still change the term (it is registered), with these
 	// templates and ways of appointment to choose from.
 	Editable     bool
@@ -109,7 +110,13 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 		}
 		d.Appointments = []termgoal.Appointment{termgoal.Elected, termgoal.Appointed, termgoal.Contracted}
 	}
-	d.AppraisalKinds = app.AppraisalKinds
+	tpl, err := h.store.Template(ctx, t.TemplateID)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	d.AppraisalKinds = app.AppraisalKinds(tpl)
+	d.Cycle = tpl.AppraisalConfig().CycleKind()
 	p.Title = t.HolderName + " · " + p.Title
 	p.Data = d
 	h.render(c, status, "term", p)
@@ -164,7 +171,8 @@ func (h *Handler) webHandover(c *gin.Context) {
 func (h *Handler) webStartAppraisal(c *gin.Context) {
 	h.termForm(c, func(t *termgoal.Term, form url.Values) (string, error) {
 		year, _ := strconv.Atoi(strings.TrimSpace(form.Get("year")))
-		_, err := h.ops.StartAppraisal(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year})
+		_, err := h.ops.StartAppraisal(c.Request.Context(), edge.Caller(c), edge.Actor(c), app.AppraisalRequest{TermID: t.ID, Kind: form.Get("kind"), Year: year,
+			Period: strings.TrimSpace(form.Get("period"))})
 		return edge.T(c, "web.appraisal_started", nil), err
 	})
 }

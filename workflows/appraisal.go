@@ -131,7 +131,7 @@ func (s *GoalState) record(status string, at time.Time) *termgoal.AppraisalRecor
 	}
 	if status == "archived" && p.Result != nil {
 		r.ArchivedAt = &at
-		r.Consequences = termgoal.ConsequencesOf(r.Scale, p.Result.Grade, p.Kind == termgoal.AppraisalTermEnd)
+		r.Consequences = append(termgoal.ConsequencesOf(r.Scale, p.Result.Grade, p.Kind == termgoal.AppraisalTermEnd), p.Result.YearConsequences()...)
 		if p.Result.JobAdjustment && !slices.Contains(r.Consequences, termgoal.ConsequenceJobAdjustment) {
 			r.Consequences = append(r.Consequences, termgoal.ConsequenceJobAdjustment)
 		}
@@ -321,7 +321,10 @@ func checkDetermine(s *GoalState, in DetermineInput) error {
 	if s.Appraisal.RaterScore == nil {
 		return conflict("appraisal.no_scores", "nobody has scored: move the appraisal back to scoring")
 	}
-	if _, err := s.Template.AppraisalConfig().DetermineSales(*s.Appraisal.RaterScore, in.Sales, in.Adjustments, in.Vetoes, in.Grade, in.Reason); err != nil {
+	if _, err := s.Template.AppraisalConfig().DetermineSales(*s.Appraisal.RaterScore, in.Sales, nil, in.Adjustments, in.Vetoes, in.Grade, in.Reason); err != nil {
+		return err
+	}
+	if err := salesInPeriod(s.Appraisal, in.Sales); err != nil {
 		return err
 	}
 	if s.Appraisal.Kind == termgoal.AppraisalTermEnd {
@@ -337,9 +340,30 @@ func (w *goalWF) determine(ctx workflow.Context, s *GoalState, in DetermineInput
 	cfg := s.Template.AppraisalConfig()
 	// DetermineSales is Determine for a template without sales rules, and no update before
 	// them carried figures, so histories replay as they ran.
-	r, err := cfg.DetermineSales(*s.Appraisal.RaterScore, in.Sales, in.Adjustments, in.Vetoes, in.Grade, in.Reason)
+	p := s.Appraisal
+	// A month of a monthly sales cycle reads the months before it, whose weak run it may
+	// complete; the year of a monthly cycle reads its months. Only appraisals of a template
+	// with a cycle (none before cycles existed) run these, so histories replay unchanged.
+	var earlier []termgoal.SalesMonth
+	if cfg.Sales && p.Kind == termgoal.AppraisalMonthly {
+		months, err := periodResults(ctx, s, p.From.AddDate(0, 1-termgoal.JobAdjustmentMonths, 0), p.From.AddDate(0, 0, -1))
+		if err != nil {
+			return nil, ActionResult{}, err
+		}
+		for _, m := range months {
+			earlier = append(earlier, m.Sales...)
+		}
+	}
+	r, err := cfg.DetermineSales(*p.RaterScore, in.Sales, earlier, in.Adjustments, in.Vetoes, in.Grade, in.Reason)
 	if err != nil {
 		return nil, ActionResult{}, err
+	}
+	if cfg.Cycle == termgoal.CycleMonthly && p.Kind == termgoal.AppraisalAnnual {
+		months, err := periodResults(ctx, s, p.From, p.To)
+		if err != nil {
+			return nil, ActionResult{}, err
+		}
+		r.CompanyYear(months)
 	}
 	if err := w.checkQuota(ctx, s, r.Grade); err != nil {
 		return nil, ActionResult{}, err
@@ -352,6 +376,27 @@ func (w *goalWF) determine(ctx workflow.Context, s *GoalState, in DetermineInput
 	return next, ActionResult{}, err
 }
 
+// periodResults reads the term's archived monthly results of the months starting from from to
+// to.
+func periodResults(ctx workflow.Context, s *GoalState, from, to time.Time) ([]termgoal.PeriodGrade, error) {
+	var months []termgoal.PeriodGrade
+	in := activities.PeriodResultsInput{TermID: s.TermID, Kind: termgoal.AppraisalMonthly, From: from, To: to}
+	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.PeriodResults, in).Get(ctx, &months)
+	return months, err
+}
+
+// salesInPeriod refuses sales figures of a month outside the appraised period.
+func salesInPeriod(p *AppraisalState, sales []termgoal.SalesMonth) error {
+	from, to := p.From.Format("2006-01"), p.To.Format("2006-01")
+	for _, m := range sales {
+		if m.Month < from || m.Month > to {
+			return invalid("appraisal.sales_period", fmt.Sprintf("the sales of %s fall outside the appraised period %s to %s", m.Month, from, to),
+				"month", m.Month, "from", from, "to", to)
+		}
+	}
+	return nil
+}
+
 // checkQuota refuses the top grade when the round's quota of it is used up: the appraisals of
 // the same kind and year under the same parent org.
 func (w *goalWF) checkQuota(ctx workflow.Context, s *GoalState, grade string) error {
@@ -362,6 +407,9 @@ func (w *goalWF) checkQuota(ctx workflow.Context, s *GoalState, grade string) er
 	}
 	var q activities.QuotaRound
 	in := activities.QuotaInput{Kind: s.Appraisal.Kind, Year: s.Appraisal.Year, ParentOrgID: s.Appraisal.ParentOrgID, ProcessID: s.ProcessID, Top: top}
+	if termgoal.IsPeriodAppraisal(in.Kind) {
+		in.From = s.Appraisal.From
+	}
 	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.QuotaRound, in).Get(ctx, &q); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ const (
 // workflow that both start the same appraisal use the same ID, so it runs once.
 const (
 	appraisalIDFormat = "appraisal-term-%d-%d" // term, year
+	periodIDFormat    = "appraisal-term-%d-%s" // term, period ("2026-03", "2026-Q1")
 	termEndIDFormat   = "termend-term-%d"
 	handoverIDFormat  = "handover-term-%d-%d" // term, n-th handover
 	reportIDFormat    = "report-term-%d-%s"   // term, period ("2026-03", "2026-Q1", "2026-H1")
@@ -29,6 +30,11 @@ const (
 
 // AppraisalID is the workflow ID of a term's annual appraisal of year.
 func AppraisalID(termID int64, year int) string { return fmt.Sprintf(appraisalIDFormat, termID, year) }
+
+// AppraisalPeriodID is the workflow ID of a term's monthly or quarterly appraisal of period.
+func AppraisalPeriodID(termID int64, period string) string {
+	return fmt.Sprintf(periodIDFormat, termID, period)
+}
 
 // TermEndID is the workflow ID of a term's end-of-term appraisal.
 func TermEndID(termID int64) string { return fmt.Sprintf(termEndIDFormat, termID) }

@@ -132,6 +132,24 @@ func termEvents(termID int64, info activities.StartInfo, initiator termgoal.Acto
 			report(termgoal.ProgressMidYear, fmt.Sprintf("%d-H1", y), y, 0.5, after)
 		}
 	}
+	// A company template's cycle appraises each month or quarter the day after it ends. A term
+	// of a template without a cycle lists what it always did, so histories replay unchanged.
+	if kind := cfg.CycleKind(); kind != "" {
+		step := 1
+		if kind == termgoal.AppraisalQuarterly {
+			step = 3
+		}
+		first := time.Date(start.Year(), time.Month((int(start.Month())-1)/step*step+1), 1, 0, 0, 0, 0, chinaTime)
+		for m := first; ; m = m.AddDate(0, step, 0) {
+			after := m.AddDate(0, step, 0)
+			if after.After(endOfDay(end)) {
+				break
+			}
+			period := termgoal.PeriodName(kind, m)
+			evs = append(evs, termEvent{At: after, Workflow: AppraisalWorkflowName, ID: AppraisalPeriodID(termID, period),
+				Input: AppraisalInput{TermID: termID, Kind: kind, Year: m.Year(), From: today(m), To: today(after.AddDate(0, 0, -1)), Initiator: initiator}})
+		}
+	}
 	for y := start.Year(); y < end.Year(); y++ {
 		evs = append(evs, termEvent{At: time.Date(y+1, time.Month(cfg.StartMonth), 1, 0, 0, 0, 0, chinaTime), Workflow: AppraisalWorkflowName,
 			ID: AppraisalID(termID, y), Input: AppraisalInput{TermID: termID, Kind: termgoal.AppraisalAnnual, Year: y, Initiator: initiator}})
