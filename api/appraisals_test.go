@@ -599,3 +599,35 @@ func TestSalesResultPage(t *testing.T) {
 		t.Errorf("in English:\n%s", body)
 	}
 }
+
+// The year's result of a monthly cycle shows its months and what they drive, in both
+// languages; a year that drives nothing says so.
+func TestCompanyYearResultPage(t *testing.T) {
+	f := newFixture(t)
+	term := f.appraisalTerm(f.a1, f.tmpl, 0)
+	f.planInForce(term)
+	year := func(id string, grades ...string) {
+		var months []termgoal.PeriodGrade
+		for i, g := range grades {
+			months = append(months, termgoal.PeriodGrade{Period: fmt.Sprintf("2026-%02d", i+1), Grade: g, Score: 50})
+		}
+		r := &termgoal.AppraisalResult{RaterScore: 70, Score: 70, Computed: "pass", Grade: "pass"}
+		r.CompanyYear(months)
+		f.seedAppraisal(id, term, 1, termgoal.StepFeedback, "running", termgoal.AppraisalRecord{Year: 2026, Holder: "a1", Status: "running", Result: r})
+	}
+	year("appr-year", termgoal.GradePoor, termgoal.GradeFail, termgoal.GradePass, termgoal.GradePoor)
+	body, _ := f.page("GET", "/appraisals/appr-year", f.aTok, 200)
+	for _, want := range []string{"本年度月度考核 4 个月，优秀 0 个月，不合格 3 个月：解聘。", `id="company-months"`, "<td>2026-04</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the result page lacks %q:\n%s", want, body)
+		}
+	}
+	body, _ = f.page("GET", "/appraisals/appr-year?lang=en", f.aTok, 200)
+	if !strings.Contains(body, "This year&#39;s monthly results: 4, of which 0 excellent and 3 failed: Dismissal.") {
+		t.Errorf("in English:\n%s", body)
+	}
+	year("appr-year-2", termgoal.GradePass)
+	if body, _ := f.page("GET", "/appraisals/appr-year-2?lang=en", f.aTok, 200); !strings.Contains(body, "This year&#39;s monthly results: 1, of which 0 excellent and 0 failed: no consequence.") {
+		t.Errorf("a year that drives nothing:\n%s", body)
+	}
+}

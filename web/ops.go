@@ -494,7 +494,8 @@ func (p *webPage) Rule(r termgoal.AppliedRule) string {
 			args[to] = math.Round(v * 100)
 		}
 	}
-	if cs, ok := r.Params["consequences"].([]any); ok { // the year's company consequences
+	if v, ok := r.Params["consequences"]; ok { // the year's company consequences
+		cs, _ := v.([]any)
 		effects := make([]string, len(cs))
 		for i, c := range cs {
 			effects[i] = p.TV("consequences.", c)

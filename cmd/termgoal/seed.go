@@ -39,6 +39,7 @@ var demoUsers = []demoUser{
 	{"liu", "刘书记", "holder: 白河村 (2026 annual appraisal, self-assessment)", termgoal.RoleHolder, "baihe"},
 	{"han", "韩组员", "appraisal group member (county)", termgoal.RoleAppraiser, "county"},
 	{"he", "何主任", "appeal reviewer (county)", termgoal.RoleReviewer, "county"},
+	{"xu", "徐经理", "holder: 青山农业 sales (November 2026 monthly appraisal, self-assessment)", termgoal.RoleHolder, "company"},
 }
 
 // runSeed loads the demo data into the database of DATABASE_URL.
@@ -71,6 +72,7 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		{"chengdong", "town", "城东社区党委", termgoal.OrgVillage},
 		{"taoyuan", "town", "桃源村党支部", termgoal.OrgVillage},
 		{"baihe", "town", "白河村党支部", termgoal.OrgVillage},
+		{"company", "county", "青山农业发展有限公司", termgoal.OrgEnterprise},
 	} {
 		org := &termgoal.Org{Name: o.name, Type: o.typ}
 		if p := orgs[o.parent]; p != nil {
@@ -155,10 +157,46 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 			}
 		}
 	}
-	if err := seedAppraisal(ctx, s, c, orgs["baihe"], tpl.ID, start, admin); err != nil {
+	baihe, err := seedPlanInForce(ctx, s, orgs["baihe"], tpl.ID, start, start.AddDate(5, 0, -1), admin, demoItems)
+	if err != nil {
 		return false, err
 	}
-	return true, nil
+	if err := seedAppraisal(ctx, c, workflows.AppraisalID(baihe.ID, 2026), workflows.AppraisalInput{TermID: baihe.ID, Kind: termgoal.AppraisalAnnual, Year: 2026, Initiator: admin}); err != nil {
+		return false, err
+	}
+	return true, seedSales(ctx, s, c, orgs["company"], admin)
+}
+
+// seedSales gives 青山农业 a salesperson on a monthly cycle with sales rules, whose November
+// 2026 appraisal waits for the self-assessment.
+func seedSales(ctx context.Context, s *postgres.Store, c client.Client, org *termgoal.Org, admin termgoal.Actor) error {
+	cfg := termgoal.DefaultAppraisal()
+	cfg.Scale, cfg.Sales, cfg.Cycle = termgoal.CompanyScale, true, termgoal.CycleMonthly
+	tpl := &termgoal.Template{Name: "企业销售人员（月度考核）", OrgType: termgoal.OrgEnterprise, NoticeDays: 3, DeadlineMonths: 1,
+		Categories: []string{"销售业绩", "客户服务"}, Appraisal: &cfg}
+	if err := s.CreateTemplate(ctx, tpl); err != nil {
+		return err
+	}
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	term, err := seedPlanInForce(ctx, s, org, tpl.ID, start, time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC), admin, func(years []int) []termgoal.PlanItem {
+		sales, service := map[string]string{}, map[string]string{}
+		for _, y := range years {
+			sales[fmt.Sprint(y)], service[fmt.Sprint(y)] = "120", "客户满意度 95%"
+		}
+		return []termgoal.PlanItem{
+			{Category: "销售业绩", Title: "年度销售额", Quantitative: true, Unit: "万元", Targets: sales, Weight: 70, Owner: "销售部", Evidence: "销售台账"},
+			{Category: "客户服务", Title: "客户回访与满意度", Targets: service, Weight: 30, Owner: "销售部", Evidence: "回访记录"},
+		}
+	})
+	if err != nil {
+		return err
+	}
+	from, to, err := termgoal.ParsePeriod(termgoal.AppraisalMonthly, "2026-11")
+	if err != nil {
+		return err
+	}
+	return seedAppraisal(ctx, c, workflows.AppraisalPeriodID(term.ID, "2026-11"), workflows.AppraisalInput{TermID: term.ID,
+		Kind: termgoal.AppraisalMonthly, Year: 2026, From: from, To: to, Initiator: admin})
 }
 
 // demoAppraisal scores with the superiors (50%), the appraisal group (30%) and anonymous
@@ -175,31 +213,32 @@ func demoAppraisal() *termgoal.AppraisalConfig {
 	return &cfg
 }
 
-// seedAppraisal gives 白河村 a plan in force (as if its goal setting had finished) and starts
-// its 2026 annual appraisal, which waits for the holder's self-assessment.
-func seedAppraisal(ctx context.Context, s *postgres.Store, c client.Client, org *termgoal.Org, tplID int64, start time.Time, admin termgoal.Actor) error {
-	term := &termgoal.Term{OrgID: org.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
-		Start: start, End: start.AddDate(5, 0, -1), TemplateID: tplID}
+// seedPlanInForce registers a term of org from start to end with a plan in force (as if its
+// goal setting had finished) of the items items makes for the term's years.
+func seedPlanInForce(ctx context.Context, s *postgres.Store, org *termgoal.Org, tplID int64, start, end time.Time, admin termgoal.Actor,
+	items func(years []int) []termgoal.PlanItem) (*termgoal.Term, error) {
+	term := &termgoal.Term{OrgID: org.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, Start: start, End: end, TemplateID: tplID}
 	if err := s.CreateTerm(ctx, term); err != nil {
-		return err
+		return nil, err
 	}
 	at := start.AddDate(0, 1, 0)
 	gs := workflows.GoalSettingID(term.ID)
 	err := s.Apply(ctx, termgoal.Change{
-		ID: "seed-plan", At: at, Actor: &admin, Action: "plan_seeded",
+		ID: fmt.Sprint("seed-plan-", term.ID), At: at, Actor: &admin, Action: "plan_seeded",
 		Process: termgoal.Process{ID: gs, Kind: workflows.KindGoalSetting, TermID: term.ID, OrgID: org.ID,
 			Step: termgoal.StepInForce, Status: "completed", Version: 1, DeadlineOn: at, StartedAt: at},
-		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: demoItems(term.Years()), Step: termgoal.StepPledge, Status: "in_force", Note: "演示数据"},
+		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: items(term.Years()), Step: termgoal.StepPledge, Status: "in_force", Note: "演示数据"},
 		InForce:     true,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.SetTermProcess(ctx, term.ID, gs); err != nil {
-		return err
-	}
-	_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.AppraisalID(term.ID, 2026), TaskQueue: workflows.TaskQueue},
-		workflows.AppraisalWorkflowName, workflows.AppraisalInput{TermID: term.ID, Kind: termgoal.AppraisalAnnual, Year: 2026, Initiator: admin})
+	return term, s.SetTermProcess(ctx, term.ID, gs)
+}
+
+// seedAppraisal starts appraisal id, which waits for the holder's self-assessment.
+func seedAppraisal(ctx context.Context, c client.Client, id string, in workflows.AppraisalInput) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.AppraisalWorkflowName, in)
 	return err
 }
 

@@ -15,7 +15,8 @@ import (
 )
 
 // The demo data loads on a real PostgreSQL and Temporal, once: the three goal-setting terms
-// stand at their steps and 白河村's annual appraisal waits for its self-assessment.
+// stand at their steps, and 白河村's annual appraisal and 青山农业's salesperson's monthly
+// appraisal wait for their self-assessment.
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
 	s := postgrestest.New(t)
@@ -50,19 +51,25 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(terms) != 4 {
-		t.Fatalf("%d demo terms, want 4", len(terms))
+	if len(terms) != 5 {
+		t.Fatalf("%d demo terms, want 5", len(terms))
 	}
-	id := workflows.AppraisalID(terms[3].ID, 2026)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		p, err := s.Process(ctx, id)
-		if err == nil && p.Step == termgoal.StepSelfAssessment {
-			break
+	// 白河村's annual appraisal and the salesperson's November appraisal wait for the holder.
+	for _, id := range []string{workflows.AppraisalID(terms[3].ID, 2026), workflows.AppraisalPeriodID(terms[4].ID, "2026-11")} {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			p, err := s.Process(ctx, id)
+			if err == nil && p.Step == termgoal.StepSelfAssessment {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the demo appraisal %s: %+v, %v", id, p, err)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the demo appraisal %s: %+v, %v", id, p, err)
-		}
-		time.Sleep(100 * time.Millisecond)
+	}
+	if rec, err := s.Appraisal(ctx, workflows.AppraisalPeriodID(terms[4].ID, "2026-11")); err != nil || rec.Kind != termgoal.AppraisalMonthly ||
+		rec.PeriodFrom.Format(time.DateOnly) != "2026-11-01" || rec.PeriodTo.Format(time.DateOnly) != "2026-11-30" {
+		t.Errorf("the demo monthly appraisal: %+v, %v", rec, err)
 	}
 }
