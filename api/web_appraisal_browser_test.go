@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,12 +18,22 @@ import (
 // force (as a finished goal setting leaves them), and answers it.
 func (s *browserSys) seedAppraisalTerm(t *testing.T) termgoal.Term {
 	t.Helper()
+	first, err := s.store.Term(context.Background(), s.ids["term"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.seedTermOf(t, first.TemplateID)
+}
+
+// seedTermOf is seedAppraisalTerm with template tpl.
+func (s *browserSys) seedTermOf(t *testing.T, tpl int64) termgoal.Term {
+	t.Helper()
 	ctx := context.Background()
 	first, err := s.store.Term(ctx, s.ids["term"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := termgoal.Term{OrgID: first.OrgID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: first.TemplateID,
+	term := termgoal.Term{OrgID: first.OrgID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected, TemplateID: tpl,
 		Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}
 	if err := s.store.CreateTerm(ctx, &term); err != nil {
 		t.Fatal(err)
@@ -32,7 +43,7 @@ func (s *browserSys) seedAppraisalTerm(t *testing.T) termgoal.Term {
 		{Category: "中心工作", Title: "发展村集体经济", Quantitative: true, Unit: "万元", Weight: 60, Targets: map[string]string{"2025": "10", "2026": "20", "2027": "30"}},
 		{Category: "党的建设", Title: "党员培训全覆盖", Weight: 40, Targets: map[string]string{"2025": "培训率100%"}},
 	}
-	err = s.store.Apply(ctx, termgoal.Change{ID: "seed-plan", At: at, Action: "plan_seeded",
+	err = s.store.Apply(ctx, termgoal.Change{ID: fmt.Sprint("seed-plan-", term.ID), At: at, Action: "plan_seeded",
 		Process: termgoal.Process{ID: fmt.Sprintf("seed-goalsetting-%d", term.ID), Kind: workflows.KindGoalSetting, TermID: term.ID, OrgID: term.OrgID,
 			Step: termgoal.StepInForce, Status: "completed", Version: 1, DeadlineOn: at, StartedAt: at},
 		PlanVersion: &termgoal.PlanVersion{TermID: term.ID, Version: 1, Items: items, Step: termgoal.StepPledge, Status: "in_force"},
@@ -117,4 +128,63 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	b.open("/appraisals/" + id + "?lang=en")
 	expectText(t, "english appraisal", b.body(), "Annual appraisal", "Result", "Scoring sheets")
 	b.open("/appraisals/" + id + "?lang=zh-CN")
+}
+
+// TestSalesMonthInABrowser: the administrator starts a salesperson's March appraisal from the
+// term page, with the month in the period field; once assessed and scored, the superior
+// enters the month's sales on the result form, a line that is not figures first (refused,
+// the form keeping what was typed), and the appraisal page shows the company rules applied.
+func TestSalesMonthInABrowser(t *testing.T) {
+	s := startBrowserSys(t)
+	ctx := context.Background()
+	cfg := termgoal.DefaultAppraisal()
+	cfg.Scale, cfg.Sales, cfg.Cycle = termgoal.CompanyScale, true, termgoal.CycleMonthly
+	tpl := &termgoal.Template{Name: "销售人员（月度）", OrgType: termgoal.OrgEnterprise, NoticeDays: 5, DeadlineMonths: 2,
+		Categories: []string{"中心工作", "党的建设"}, Appraisal: &cfg}
+	if err := s.store.CreateTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	term := s.seedTermOf(t, tpl.ID)
+	id := workflows.AppraisalPeriodID(term.ID, "2025-03")
+	b := newBrowser(t, s.srv.URL)
+
+	b.login("adm")
+	b.open(fmt.Sprintf("/terms/%d", term.ID))
+	b.do("start the month", chromedp.Click(chromedp.CSS("#op-appraisal summary")),
+		chromedp.SetValue(chromedp.CSS("#appraisal-kind"), termgoal.AppraisalMonthly), chromedp.SendKeys(chromedp.CSS("#appraisal-period"), "2025-03"))
+	b.submit("#appraisal-submit")
+	expectText(t, "started", b.text("#flash"), "已启动考核")
+	b.logout()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if p, err := s.store.Process(ctx, id); err == nil && p.Step == termgoal.StepSelfAssessment {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the month's appraisal %s never waited for the holder", id)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.actOn(t, id, "holder", "王书记", workflows.UpdateSelfAssess, &workflows.SelfAssessInput{SelfAssessment: termgoal.SelfAssessment{
+		Items:   []termgoal.ItemActual{{No: 1, Actual: "5 万元", Evidence: "销售台账"}, {No: 2, Actual: "培训 1 次", Evidence: "签到表"}},
+		Summary: "三月销售偏弱", Proposed: termgoal.GradePass}})
+	s.actOn(t, id, "sup", "李部长", workflows.UpdateScore, &workflows.ScoreInput{Scores: []termgoal.ItemScore{{No: 1, Score: 90}, {No: 2, Score: 80}}})
+
+	b.login("sup")
+	b.openTask("determine")
+	b.do("a line that is not figures", chromedp.SendKeys(chromedp.CSS("#sales-figures"), "2025-03 十万 60000 50000"))
+	b.submit("#determine-submit")
+	expectText(t, "refused", b.text("#error"), "销售数据第 1 行")
+	if v, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("#sales-figures"))); err != nil || !strings.Contains(v, "十万") {
+		t.Errorf("the form lost the figures: %q, %v", v, err)
+	}
+	b.do("the month's figures", chromedp.Clear(chromedp.CSS("#sales-figures")), chromedp.SendKeys(chromedp.CSS("#sales-figures"), "2025-03 100000 60000 50000"))
+	b.submit("#determine-submit")
+	expectText(t, "determined", b.text("#flash"), "已办理")
+	b.open("/appraisals/" + id)
+	// 86 − 1 point (10,000 under the minimum) = 85; 50% of the target pays 60%.
+	expectText(t, "the month's page", b.text("h1"), "月度考核")
+	expectText(t, "rules applied", b.text("#appraisal-result"), "计 -1 分", "完成目标的 50%：发放绩效工资的 60%。", "2025-03")
+	b.screenshot("/tmp/termgoal_sales_month.png")
 }

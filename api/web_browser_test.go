@@ -474,11 +474,17 @@ func (b *browser) attr(css, name string) string {
 // test only needs to get past.
 func (s *browserSys) act(t *testing.T, user, name, action string, in workflows.ActionInput) {
 	t.Helper()
+	s.actOn(t, workflows.GoalSettingID(s.ids["term"]), user, name, action, in)
+}
+
+// actOn applies an action to process id as user, straight through Temporal.
+func (s *browserSys) actOn(t *testing.T, id, user, name, action string, in workflows.ActionInput) {
+	t.Helper()
 	in.SetActor(termgoal.Actor{AccountID: s.ids[user], Name: name})
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.GoalSettingID(s.ids["term"]), UpdateName: action, Args: []any{in},
+		WorkflowID: id, UpdateName: action, Args: []any{in},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err == nil {
 		err = h.Get(ctx, nil)
