@@ -90,6 +90,7 @@ func TestCompanyMonthlyCycleOverHTTP(t *testing.T) {
 		months = append(months, p)
 	}
 	s.expectLastAudit(months[0], "result_acknowledged")
+	s.saveHistory(t, months[2], "appraisal_company_month")
 
 	// The year: its result reads the three monthly results; three failed months: dismissal.
 	p := s.toResult(t, term)
@@ -105,6 +106,7 @@ func TestCompanyMonthlyCycleOverHTTP(t *testing.T) {
 	if rule.Rule != termgoal.RuleCompanyYear || rule.Params["failed"] != float64(3) || !slices.Contains(rec.Consequences, termgoal.ConsequenceDismissal) {
 		t.Errorf("the year's rule %+v and consequences %v", rule, rec.Consequences)
 	}
+	s.saveHistory(t, p, "appraisal_company_year")
 	// The API lists the months by kind.
 	list := s.must(200, "admin", "GET", "/api/v1/appraisals?kind="+termgoal.AppraisalMonthly, nil)
 	if items, _ := list.body["items"].([]any); len(items) != 3 {
