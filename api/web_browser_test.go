@@ -197,6 +197,27 @@ func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// pick types typed into the picker field css and chooses want among the matches picker.js
+// offers in the field's list, as a keyboard user would.
+func (b *browser) pick(css, typed, want string) {
+	b.t.Helper()
+	b.do("type into "+css, chromedp.Clear(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), typed))
+	offered := fmt.Sprintf(`Array.from(document.querySelector(%q).list.options).some(o => o.value === %q)`, css, want)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](offered))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			opts, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`Array.from(document.querySelector(%q).list.options).map(o => o.value).join(", ")`, css)))
+			b.t.Fatalf("%s never offered %q after typing %q (offered: %s, %v)", css, want, typed, opts, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.do("choose "+want, chromedp.SetValue(chromedp.CSS(css), want))
+}
+
 func (b *browser) location() string {
 	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
 	return loc
@@ -362,7 +383,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 
 	// The superior's task page offers the operations beside the approval form. A transfer to
 	// an unknown username is refused with the translated reason, the form open again; then the
-	// superior transfers the approval to the other superior.
+	// superior transfers the approval to the other superior, chosen with the picker.
 	b.login("sup")
 	b.openTask("approve")
 	expectText(t, "operations", b.text("#ops"), "其他操作", "否决", "转办", "委派", "加签", "评论", "抄送")
@@ -371,9 +392,10 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.screenshot("/tmp/termgoal_task_ops.png")
 	b.do("transfer to nobody", chromedp.SetValue(chromedp.CSS("#transfer-to"), "nobody"))
 	b.submit("#transfer-submit")
-	expectText(t, "unknown user", b.text("#error"), "没有用户名为“nobody”的账号")
-	b.do("transfer to sup2", chromedp.SetValue(chromedp.CSS("#transfer-to"), "sup2"),
-		chromedp.SendKeys(chromedp.CSS("#op-transfer input[name=reason]"), "出差"))
+	expectText(t, "unknown user", b.text("#error"), "没有用户名或姓名为“nobody”的账号")
+	// The other superior is found by typing part of their name, not by an ID.
+	b.pick("#transfer-to", "周处", "周处长（sup2）")
+	b.do("the reason", chromedp.SendKeys(chromedp.CSS("#op-transfer input[name=reason]"), "出差"))
 	b.submit("#transfer-submit")
 	expectText(t, "transfer flash", b.text("#flash"), "已办理：转办")
 	if body := b.text("#tasks"); strings.Contains(body, "审定") {
@@ -570,7 +592,7 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.do("reassign", chromedp.Click(chromedp.CSS("#op-reassign summary")),
 		chromedp.SetValue(chromedp.CSS("#reassign-to"), "nobody"), chromedp.SendKeys(chromedp.CSS("#op-reassign input[name=reason]"), "李部长休假"))
 	b.submit("#reassign-submit")
-	expectText(t, "reassign refused", b.text("#error"), "没有用户名为“nobody”的账号")
+	expectText(t, "reassign refused", b.text("#error"), "没有用户名或姓名为“nobody”的账号")
 	b.do("reassign again", chromedp.SetValue(chromedp.CSS("#reassign-to"), "sup2"))
 	b.submit("#reassign-submit")
 	expectText(t, "reassign flash", b.text("#flash"), "已办理：改派")

@@ -58,65 +58,22 @@ func taskAllows(t *termgoal.Task, action string) bool {
 		slices.Contains(openOps, action) || slices.Contains(ownOps, action)
 }
 
-// accountChoice is one account a picker offers.
-type accountChoice struct {
-	ID       int64
-	Username string
-	Name     string
-	Roles    []termgoal.Role
+// accountChoices lists the accounts a picker on a page of the org at orgPath preloads: those
+// granted in, above or below it, with their roles and orgs; except is left out. Any other
+// account is found by typing (picker.js, the /pick page).
+func (h *Handler) accountChoices(ctx context.Context, orgPath string, except int64) ([]postgres.AccountMatch, error) {
+	all, err := h.store.SearchAccounts(ctx, "", "", []string{orgPath}, maxChoices)
+	return slices.DeleteFunc(all, func(a postgres.AccountMatch) bool { return a.ID == except }), err
 }
 
-// maxChoices bounds the accounts a picker lists; any other account can still be typed.
+// maxChoices bounds the accounts a picker preloads.
 const maxChoices = 300
 
-// accountChoices lists the accounts holding a role on the org at orgPath (through a grant on
-// the org or above), with their roles, by id; except is left out.
-func (h *Handler) accountChoices(ctx context.Context, orgPath string, except int64) ([]accountChoice, error) {
-	var out []accountChoice
-	at := map[int64]int{}
-	for _, role := range termgoal.Roles {
-		accs, err := h.store.AccountsWithRole(ctx, role, orgPath)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range accs {
-			if a.ID == except {
-				continue
-			}
-			i, ok := at[a.ID]
-			if !ok {
-				i = len(out)
-				at[a.ID] = i
-				out = append(out, accountChoice{ID: a.ID, Username: a.Username, Name: a.DisplayName})
-			}
-			out[i].Roles = append(out[i].Roles, role)
-		}
-	}
-	slices.SortFunc(out, func(a, b accountChoice) int { return int(a.ID - b.ID) })
-	if len(out) > maxChoices {
-		out = out[:maxChoices]
-	}
-	return out, nil
-}
-
-// formTarget reads an account a form names: its ID, or its username. Empty is no account (the
-// workflow answers "name the person").
+// formTarget reads the account a form names (app.ResolveAccount).
 func (h *Handler) formTarget(ctx context.Context, v string) (termgoal.Actor, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return termgoal.Actor{}, nil
-	}
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-		return termgoal.Actor{AccountID: id}, nil
-	}
-	acc, _, err := h.store.AccountByUsername(ctx, v)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
-		return termgoal.Actor{}, termgoal.Errorf(termgoal.EINVALID, "target.unknown_user", "no account has that username", "username", v)
-	}
-	if err != nil {
-		return termgoal.Actor{}, err
-	}
-	return termgoal.Actor{AccountID: acc.ID}, nil
+	a, err := h.ops.ResolveAccount(ctx, v)
+	a.Name = "" // the workflow names the account as the store has it
+	return a, err
 }
 
 // opFromForm builds the input of an operation (T3, A3) from a form; ok is false for an action
@@ -244,14 +201,14 @@ func stepsBefore(p *termgoal.Process, step termgoal.Step) []termgoal.Step {
 
 // taskOpsData is what a task page's panel of operations needs.
 type taskOpsData struct {
-	Can         map[string]bool // the operations offered
-	Earlier     []termgoal.Step // steps a return may go to
-	Accounts    []accountChoice // for the account pickers
-	Removable   []signerView    // signers the caller added who have yet to act (减签)
-	Delegation  *signerView     // the caller's open delegation on this step, to take back
-	DelegatedBy string          // on a delegated task: whose task it is
-	Signers     []signerView    // the signers of the current step
-	WithdrawH   int             // the template's withdrawal window in hours
+	Can         map[string]bool         // the operations offered
+	Earlier     []termgoal.Step         // steps a return may go to
+	Accounts    []postgres.AccountMatch // for the account pickers
+	Removable   []signerView            // signers the caller added who have yet to act (减签)
+	Delegation  *signerView             // the caller's open delegation on this step, to take back
+	DelegatedBy string                  // on a delegated task: whose task it is
+	Signers     []signerView            // the signers of the current step
+	WithdrawH   int                     // the template's withdrawal window in hours
 }
 
 // taskOps works out the operations a task page offers its viewer.
@@ -396,7 +353,7 @@ type processPageOps struct {
 	Delegation  *signerView     // the viewer's open delegation, to take back
 	OpenSigners []signerView    // who may be reassigned
 	Steps       []termgoal.Step // where the process may be moved
-	Accounts    []accountChoice
+	Accounts    []postgres.AccountMatch
 	Halted      string // why the process's workflow stopped (terminated, failed, …), "" when it did not
 	CanRestart  bool   // the viewer may restart the halted process
 }

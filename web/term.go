@@ -161,7 +161,10 @@ func (h *Handler) webHandover(c *gin.Context) {
 		if err != nil {
 			return "", err
 		}
-		to, _ := strconv.ParseInt(strings.TrimSpace(form.Get("to_person_id")), 10, 64)
+		to, err := h.ops.ResolvePerson(c.Request.Context(), form.Get("to_person"))
+		if err != nil {
+			return "", err
+		}
 		_, err = h.ops.Handover(c.Request.Context(), edge.Caller(c), edge.Actor(c), t, app.HandoverRequest{ToPersonID: to, On: form.Get("on"), Reason: form.Get("reason")}, key)
 		return edge.T(c, "web.handed_over", nil), err
 	})

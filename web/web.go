@@ -71,7 +71,7 @@ var webFS embed.FS
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
 	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org",
-	"print_plan", "print_form"}
+	"print_plan", "print_form", "pick"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -179,6 +179,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 
 	p := r.Group("", webNoCache, h.webRequireAuth)
 	p.GET("/inbox", h.webInbox)
+	p.GET("/pick", h.webPick)
 	p.GET("/tasks/:id", h.webTask)
 	p.POST("/tasks/:id/act", h.webTaskAct)
 	p.GET("/processes", h.webProcesses)
