@@ -153,7 +153,7 @@ func formKey(form map[string][]string) (string, error) {
 // outcome the form keeps its key, so a retry is the same request.
 func (h *Handler) formError(c *gin.Context, p *webPage, form map[string][]string, err error) {
 	code, _, msg := edge.Problem(c, h.log, err)
-	p.Error = msg
+	p.Error, p.Err = msg, err
 	p.Form = map[string][]string{}
 	for k, v := range form {
 		p.Form[k] = v

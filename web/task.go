@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -58,6 +59,7 @@ type editorRow struct {
 	Weight       string
 	Owner        string
 	Evidence     string
+	Errors       map[string]string // a refusal beside the field it is about
 }
 
 // yearTarget is one year's target in an editor row.
@@ -75,6 +77,7 @@ type taskData struct {
 	Categories   []string
 	Plan         *termgoal.PlanVersion // the latest version
 	Rows         []editorRow
+	DraftSaved   time.Time // when the editor's rows were last kept on the server
 	Opinions     []termgoal.Opinion
 	Objections   []termgoal.Objection // not yet resolved
 	CanAct       bool                 // the caller is the assignee and the task is open
@@ -151,8 +154,22 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 			return
 		}
 		d.Categories = tpl.Categories
+		saved, at, err := h.store.Draft(ctx, t.ID, edge.Caller(c).ID)
+		switch {
+		case err != nil && termgoal.ErrorCode(err) != termgoal.ENOTFOUND:
+			h.Fail(c, err)
+			return
+		case err == nil:
+			d.DraftSaved = at
+			if p.Form == nil {
+				p.Form = saved
+			}
+		}
 		if p.Form != nil {
 			d.Rows = rowsFromForm(p.Form, d.Years)
+			if e := asError(p.Err); e != nil {
+				markError(d.Rows, e, p.Error)
+			}
 		} else {
 			var items []termgoal.PlanItem
 			if d.Plan != nil {
@@ -286,6 +303,14 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		return
 	}
 	action := form.Get("action")
+	if action == workflows.UpdateSubmitDraft && form.Get("edit") != "" {
+		if err := h.draftOwner(c, t); err != nil {
+			h.Fail(c, err)
+			return
+		}
+		h.editDraft(c, t, form)
+		return
+	}
 	var err error
 	switch {
 	case !taskAllows(t, action):
@@ -318,6 +343,11 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		}
 		h.renderTask(c, status, t, p)
 		return
+	}
+	if action == workflows.UpdateSubmitDraft {
+		if err := h.store.DeleteDraft(c.Request.Context(), t.ID); err != nil {
+			h.log.Warn("the submitted draft's saved rows stay", "task", t.ID, "error", err)
+		}
 	}
 	h.flash(c, catalog.TL(edge.Lang(c), "web.flash_done", map[string]any{"action": catalog.TL(edge.Lang(c), "actions."+action, nil)}))
 	// Back to the task while it is still the caller's to do (an opinion answered, a comment,

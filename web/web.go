@@ -182,6 +182,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/pick", h.webPick)
 	p.GET("/tasks/:id", h.webTask)
 	p.POST("/tasks/:id/act", h.webTaskAct)
+	p.POST("/tasks/:id/draft", h.webSaveDraft)
 	p.GET("/processes", h.webProcesses)
 	p.POST("/processes/batch", h.webProcessesBatch)
 	p.GET("/batches/:id", h.webBatch)
@@ -271,6 +272,7 @@ type webPage struct {
 	Unread  int // unread notifications, for the header's badge
 	Flash   string
 	Error   string
+	Err     error      // the refusal Error says, for a form that marks the field at fault
 	Form    url.Values // what the user sent, shown again after a refusal
 	Refresh int        // seconds after which the page reloads itself (0: never)
 	// PrintCSS is the printable forms' style sheet when it goes inline (in a PDF).

@@ -70,3 +70,13 @@ func TestSalesFromText(t *testing.T) {
 		t.Errorf("no figures: %+v, %v", got, err)
 	}
 }
+
+// A saved draft keeps the editor's fields and nothing else.
+func TestEditorField(t *testing.T) {
+	for name, want := range map[string]bool{"rows": true, "note": true, "title_0": true, "target_2026_12": true, "quantitative_3": true,
+		"key": false, "action": false, "edit": false, "title_x": false, "target_2026": false, "secret_1": false, "title": false} {
+		if editorField(name) != want {
+			t.Errorf("editorField(%q) = %v", name, !want)
+		}
+	}
+}
