@@ -240,23 +240,9 @@ type Ballot struct {
 // redistributed to the others in proportion to theirs, rather than counting as a zero that
 // would punish the holder for the shape of the unit; with no ballots at all it is an error.
 func RaterScore(groups []RaterGroup, ballots []Ballot) (float64, error) {
-	components := make([]Component, len(groups))
-	for i, g := range groups {
-		components[i] = Component(g)
-	}
-	if _, err := weightTotal(components); err != nil {
+	sums, counts, err := groupSums(groups, ballots)
+	if err != nil {
 		return 0, err
-	}
-	sums, counts := map[string]float64{}, map[string]int{}
-	for i, b := range ballots {
-		if !slices.ContainsFunc(groups, func(g RaterGroup) bool { return g.Key == b.Group }) {
-			return 0, Errorf(EINVALID, "appraisal.ballot_group", fmt.Sprintf("ballot %d names an unknown rater group %q", i+1, b.Group), "n", i+1, "group", b.Group)
-		}
-		if !validScore(b.Score) {
-			return 0, Errorf(EINVALID, "appraisal.ballot_score", fmt.Sprintf("ballot %d: the score must be between 0 and 100", i+1), "n", i+1)
-		}
-		sums[b.Group] += b.Score
-		counts[b.Group]++
 	}
 	var sum, weights float64
 	for _, g := range groups {
@@ -269,6 +255,64 @@ func RaterScore(groups []RaterGroup, ballots []Ballot) (float64, error) {
 		return 0, Errorf(EINVALID, "appraisal.no_ballots", "no ballots were cast")
 	}
 	return sum / weights, nil
+}
+
+// groupSums checks the groups' weights and the ballots and adds up each group's scores.
+func groupSums(groups []RaterGroup, ballots []Ballot) (sums map[string]float64, counts map[string]int, err error) {
+	components := make([]Component, len(groups))
+	for i, g := range groups {
+		components[i] = Component(g)
+	}
+	if _, err := weightTotal(components); err != nil {
+		return nil, nil, err
+	}
+	sums, counts = map[string]float64{}, map[string]int{}
+	for i, b := range ballots {
+		if !slices.ContainsFunc(groups, func(g RaterGroup) bool { return g.Key == b.Group }) {
+			return nil, nil, Errorf(EINVALID, "appraisal.ballot_group", fmt.Sprintf("ballot %d names an unknown rater group %q", i+1, b.Group), "n", i+1, "group", b.Group)
+		}
+		if !validScore(b.Score) {
+			return nil, nil, Errorf(EINVALID, "appraisal.ballot_score", fmt.Sprintf("ballot %d: the score must be between 0 and 100", i+1), "n", i+1)
+		}
+		sums[b.Group] += b.Score
+		counts[b.Group]++
+	}
+	return sums, counts, nil
+}
+
+// GroupScore is one rater group's part in a rater score: its ballots' average and the share
+// of the score it carries once the weight of the groups that cast nothing is spread over the
+// others (0 for a group without ballots).
+type GroupScore struct {
+	Key     string  `json:"key"`
+	Weight  float64 `json:"weight"`
+	Ballots int     `json:"ballots"`
+	Average float64 `json:"average"`
+	Share   float64 `json:"share"`
+}
+
+// GroupScores explains RaterScore group by group, for the result page: each group's average,
+// its weight and the share it carries.
+func GroupScores(groups []RaterGroup, ballots []Ballot) ([]GroupScore, error) {
+	sums, counts, err := groupSums(groups, ballots)
+	if err != nil {
+		return nil, err
+	}
+	var weights float64
+	for _, g := range groups {
+		if counts[g.Key] > 0 {
+			weights += g.Weight
+		}
+	}
+	out := make([]GroupScore, len(groups))
+	for i, g := range groups {
+		out[i] = GroupScore{Key: g.Key, Weight: g.Weight, Ballots: counts[g.Key]}
+		if counts[g.Key] > 0 {
+			out[i].Average = sums[g.Key] / float64(counts[g.Key])
+			out[i].Share = g.Weight / weights
+		}
+	}
+	return out, nil
 }
 
 // Adjustment is a bonus (positive) or penalty (negative) on top of the weighted score. Each

@@ -117,6 +117,18 @@ func TestRaterScore(t *testing.T) {
 		if err != nil || math.Abs(got-tc.want) > 1e-9 {
 			t.Errorf("%s: RaterScore = %v, %v; want %v", tc.name, got, err, tc.want)
 		}
+		// GroupScores explains the same score: the averages weighted by their shares.
+		parts, err := GroupScores(groups, tc.ballots)
+		var sum, shares float64
+		for _, p := range parts {
+			sum, shares = sum+p.Average*p.Share, shares+p.Share
+		}
+		if err != nil || len(parts) != len(groups) || math.Abs(sum-tc.want) > 1e-9 || math.Abs(shares-1) > 1e-9 {
+			t.Errorf("%s: GroupScores = %+v, %v", tc.name, parts, err)
+		}
+	}
+	if parts, _ := GroupScores(groups, all[:2]); parts[0].Ballots != 2 || parts[0].Average != 85 || parts[0].Share != 1 || parts[1].Share != 0 {
+		t.Errorf("the superiors alone: %+v", parts)
 	}
 	for _, tc := range []struct {
 		name    string

@@ -30,6 +30,7 @@ type appraisalPageData struct {
 	Admin        bool
 	BallotGroups []string // the template's groups that take ballots, for the codes form
 	Issued       *app.BallotCodes
+	Scoring      *app.ScoringStatus
 }
 
 // webAppraisal shows appraisal :id to whoever may read its process.
@@ -46,6 +47,10 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 	}
 	d := appraisalPageData{AppraisalView: v, Issued: issued}
 	if d.Term, d.Items, err = h.appraisedPlan(ctx, v); err != nil {
+		h.Fail(c, err)
+		return
+	}
+	if d.Scoring, err = h.ops.ScoringStatus(ctx, v.Process); err != nil {
 		h.Fail(c, err)
 		return
 	}

@@ -43,6 +43,7 @@ type appraisalTask struct {
 	AppealOpen    bool // the holder may still appeal
 	Progress      bool // a progress report item by item, not a follow-up in words
 	Report        *termgoal.ProgressReport
+	Scoring       *app.ScoringStatus // the scoring and the result: who is awaited, how the score is made
 }
 
 // appraisalKinds are the task kinds of appraisals and reports (their actions are in
@@ -85,6 +86,11 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 	if termgoal.IsAppraisal(p.Kind) {
 		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
 			return nil, err
+		}
+		if t.Kind == "score" || t.Kind == "determine" {
+			if d.Scoring, err = h.ops.ScoringStatus(ctx, p); err != nil {
+				return nil, err
+			}
 		}
 		return d, nil
 	}

@@ -305,30 +305,12 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		h.Fail(c, err)
 		return
 	}
-	seats := 0
 	for _, g := range d.Ops.Signers {
 		if g.Status == "open" {
 			d.Assignees = append(d.Assignees, g.Actor)
 		}
-		if g.AddedBy == 0 && g.DelegateOf == 0 && g.Status != "removed" {
-			seats++
-		}
 	}
-	d.Tally = app.StateValue[*termgoal.Tally](proc.State, "last_tally")
-	if d.Tally == nil && len(v.Votes) > 0 {
-		round := 0
-		for _, vt := range v.Votes {
-			round = max(round, vt.Round)
-		}
-		var choices []termgoal.Choice
-		for _, vt := range v.Votes {
-			if vt.Round == round {
-				choices = append(choices, vt.Choice)
-			}
-		}
-		t := termgoal.CountVotes(max(seats, len(choices)), choices)
-		d.Tally = &t
-	}
+	d.Tally = tallyOf(proc, v.Votes, d.Ops.Signers)
 	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
 		h.Fail(c, err)
 		return
@@ -340,6 +322,31 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	d.CanUpload = proc.Status == "running"
 	p.Data = d
 	h.render(c, status, "process", p)
+}
+
+// tallyOf is the committee's last count: as the workflow recorded it, else counted from the
+// votes of the last round over the members' seats.
+func tallyOf(proc *termgoal.Process, votes []termgoal.Vote, signers []signerView) *termgoal.Tally {
+	if t := app.StateValue[*termgoal.Tally](proc.State, "last_tally"); t != nil || len(votes) == 0 {
+		return t
+	}
+	seats, round := 0, 0
+	for _, g := range signers {
+		if g.AddedBy == 0 && g.DelegateOf == 0 && g.Status != "removed" {
+			seats++
+		}
+	}
+	for _, vt := range votes {
+		round = max(round, vt.Round)
+	}
+	var choices []termgoal.Choice
+	for _, vt := range votes {
+		if vt.Round == round {
+			choices = append(choices, vt.Choice)
+		}
+	}
+	t := termgoal.CountVotes(max(seats, len(choices)), choices)
+	return &t
 }
 
 // processPageOps is what the process page's operations need.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"termgoal/app"
 	"termgoal/catalog"
 	"termgoal/edge"
+	"termgoal/postgres"
 	"termgoal/workflows"
 )
 
@@ -84,8 +86,51 @@ type taskData struct {
 	Choices      []termgoal.Choice
 	Dispositions []termgoal.Disposition
 	Pledges      []string
-	Ops          taskOpsData    // the panel of operations beside the step's own form (T3)
+	Ops          taskOpsData // the panel of operations beside the step's own form (T3)
+	Context      decisionContext
 	Appraisal    *appraisalTask // the forms of appraisals and reports
+}
+
+// decisionContext is what a decision needs to see (issue 25): the opinions and how they were
+// answered, the expert reviews, the committee's votes, the notice and its objections (a
+// goal setting's), and the process's attachments.
+type decisionContext struct {
+	Opinions         []termgoal.Opinion
+	Reviews          []termgoal.Review
+	Votes            []termgoal.Vote
+	Tally            *termgoal.Tally
+	Notice           *termgoal.Notice
+	Objections       []termgoal.Objection
+	Attachments      []postgres.Attachment
+	AttachmentsTotal int
+}
+
+// decisionContext loads the context of a decision on process p, whose current step's signers
+// are signers.
+func (h *Handler) decisionContext(ctx context.Context, p *termgoal.Process, signers []signerView) (decisionContext, error) {
+	var d decisionContext
+	var err error
+	if d.Attachments, d.AttachmentsTotal, err = h.store.Attachments(ctx, p.ID, maxPageAttachments, 0); err != nil || termgoal.IsAppraisal(p.Kind) {
+		return d, err
+	}
+	if d.Opinions, err = h.store.Opinions(ctx, p.ID); err != nil {
+		return d, err
+	}
+	if d.Reviews, err = h.store.Reviews(ctx, p.ID); err != nil {
+		return d, err
+	}
+	if d.Votes, err = h.store.Votes(ctx, p.ID); err != nil {
+		return d, err
+	}
+	d.Tally = tallyOf(p, d.Votes, signers)
+	switch n, err := h.store.Notice(ctx, p.ID); {
+	case err == nil:
+		d.Notice = n
+	case !isNotFound(err):
+		return d, err
+	}
+	d.Objections, err = h.store.Objections(ctx, p.ID)
+	return d, err
 }
 
 // loadTask loads a task the caller may see: their own, or any in an org they administer.
@@ -200,6 +245,16 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	if d.Ops, err = h.taskOps(ctx, edge.Caller(c), t, d.Process, d.Term); err != nil {
 		h.Fail(c, err)
 		return
+	}
+	if d.Context, err = h.decisionContext(ctx, d.Process, d.Ops.Signers); err != nil {
+		h.Fail(c, err)
+		return
+	}
+	switch t.Kind { // their forms list these already
+	case "answer":
+		d.Context.Opinions = nil
+	case "resolve":
+		d.Context.Objections = nil
 	}
 	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, t, d.Process, d.Term); err != nil {
 		h.Fail(c, err)

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -122,7 +123,10 @@ var webFuncs = template.FuncMap{
 		return targets[fmt.Sprint(year)]
 	},
 	// The appraisal pages (appraisal.go).
-	"score":         fmtScore,
+	"score": fmtScore,
+	"join":  strings.Join,
+	// share shows a share (0.857142…) as a percentage to a tenth (85.7).
+	"share":         func(f float64) string { return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) },
 	"actualOf":      actualOf,
 	"sheetScore":    sheetScore,
 	"lagging":       isLagging,

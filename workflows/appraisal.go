@@ -421,16 +421,21 @@ func (w *goalWF) checkQuota(ctx workflow.Context, s *GoalState, grade string) er
 
 // raterScore combines the ballots of the rater groups when the scoring ends.
 func (s *GoalState) raterScore() *float64 {
+	v, err := termgoal.RaterScore(s.raterGroups(), s.Appraisal.Ballots)
+	if err != nil {
+		return nil
+	}
+	return &v
+}
+
+// raterGroups are the template's rater groups and their weights.
+func (s *GoalState) raterGroups() []termgoal.RaterGroup {
 	cfg := s.Template.AppraisalConfig()
 	groups := make([]termgoal.RaterGroup, len(cfg.Groups))
 	for i, g := range cfg.Groups {
 		groups[i] = termgoal.RaterGroup{Key: g.Key, Weight: g.Weight}
 	}
-	v, err := termgoal.RaterScore(groups, s.Appraisal.Ballots)
-	if err != nil {
-		return nil
-	}
-	return &v
+	return groups
 }
 
 // Feedback and appeal.

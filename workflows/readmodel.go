@@ -81,12 +81,19 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 		p.State["appraisal_config"] = s.Template.AppraisalConfig()
 		p.State["appraisal"] = map[string]any{"kind": s.Appraisal.Kind, "year": s.Appraisal.Year, "rater_score": s.Appraisal.RaterScore,
 			"ballots": len(s.Appraisal.Ballots), "sheets": len(s.Appraisal.Sheets), "result": s.Appraisal.Result, "appeal": s.Appraisal.Appeal,
-			"self": s.Appraisal.Self, "annual": s.Appraisal.Annual, "warnings": s.Appraisal.Warnings}
+			"self": s.Appraisal.Self, "annual": s.Appraisal.Annual, "warnings": s.Appraisal.Warnings, "groups": s.groupScores()}
 	}
 	if s.Report != nil {
 		p.State["report"] = s.Report
 	}
 	return p
+}
+
+// groupScores is each rater group's part in the score so far (averages, never a ballot), for
+// the pages that say what the scoring waits for and how the grade came about.
+func (s *GoalState) groupScores() []termgoal.GroupScore {
+	scores, _ := termgoal.GroupScores(s.raterGroups(), s.Appraisal.Ballots)
+	return scores
 }
 
 func (w *goalWF) notice(s *GoalState, status string) *termgoal.Notice {
