@@ -46,6 +46,21 @@ type Opinion struct {
 	At          time.Time   `json:"at"`
 	Disposition Disposition `json:"disposition,omitempty"`
 	Reason      string      `json:"reason,omitempty"`
+	// RevisedIn is the plan version the drafter made after adopting the opinion (or part of
+	// it); 0 while it waits for one.
+	RevisedIn int `json:"revised_in,omitempty"`
+}
+
+// ToRevise returns the opinions adopted or partly adopted that no plan version has taken in
+// yet: the drafter revises the plan before the consultation can end (issue 25).
+func ToRevise(ops []Opinion) []int {
+	var seqs []int
+	for _, o := range ops {
+		if (o.Disposition == Adopted || o.Disposition == PartlyAdopted) && o.RevisedIn == 0 {
+			seqs = append(seqs, o.Seq)
+		}
+	}
+	return seqs
 }
 
 // Review is an expert's feasibility review.
@@ -144,6 +159,7 @@ type Change struct {
 	Close       []TaskClose    `json:"close,omitempty"`
 	PlanVersion *PlanVersion   `json:"plan_version,omitempty"`
 	Opinion     *Opinion       `json:"opinion,omitempty"`
+	Opinions    []Opinion      `json:"opinions,omitempty"` // several at once: those a revision took in
 	Review      *Review        `json:"review,omitempty"`
 	Vote        *Vote          `json:"vote,omitempty"`
 	Notice      *Notice        `json:"notice,omitempty"`

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -105,5 +107,64 @@ func TestPlanEditor(t *testing.T) {
 	}
 	if _, _, err := f.store.Draft(t.Context(), task, holder); termgoal.ErrorCode(err) != termgoal.ENOTFOUND {
 		t.Errorf("the submitted draft is still saved: %v", err)
+	}
+}
+
+// An adopted opinion waiting for a revision: the drafter's consultation task shows it marked
+// and the plan editor, started from the latest version, whose form sends revise_plan; once a
+// version took the opinion in, the pages link to the change marked.
+func TestRevisionAfterAnAdoptedOpinion(t *testing.T) {
+	f := newFixture(t)
+	rec := &recordingTemporal{refuse: map[string]error{}}
+	f.h.setTemporal(rec)
+	term := f.appraisalTerm(f.a1, f.tmpl, 0)
+	f.planInForce(term) // version 1, two items
+	holder := f.accounts["holderA1"].ID
+	task := f.seedTask("gs-rev", term, workflows.KindGoalSetting, termgoal.StepConsultation, "answer", holder, nil, nil)
+	opinion := termgoal.Opinion{Seq: 1, AuthorID: 7, AuthorName: "冯代表", Content: "增加集体经济指标", At: time.Now(), Disposition: termgoal.Adopted}
+	seedOpinion := func(o termgoal.Opinion, n int) {
+		t.Helper()
+		err := f.store.Apply(t.Context(), termgoal.Change{ID: fmt.Sprintf("gs-rev/op/%d", n), At: time.Now(), Action: "opinion_answered", Opinion: &o,
+			Process: termgoal.Process{ID: "gs-rev", Kind: workflows.KindGoalSetting, TermID: term.ID, OrgID: term.OrgID, Step: termgoal.StepConsultation,
+				Status: "running", Version: 1, DeadlineOn: mustDay("2026-03-31"), StartedAt: time.Now()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seedOpinion(opinion, 1)
+	body, _ := f.page("GET", "/tasks/"+task, f.a1Tok, 200)
+	for _, want := range []string{`id="revision-needed"`, `id="to-revise-1"`, `<input type="hidden" name="action" value="revise_plan">`,
+		`id="title_0" value="发展村集体经济"`, "根据采纳的意见修改目标"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the drafter's consultation page lacks %q", want)
+		}
+	}
+	form := url.Values{"key": {"R1"}, "action": {"revise_plan"}, "rows": {"2"}, "note": {"采纳冯代表意见"}}
+	for i, title := range []string{"发展村集体经济（增加指标）", "党员培训全覆盖"} {
+		n := fmt.Sprint(i)
+		form.Set("category_"+n, "中心工作")
+		form.Set("title_"+n, title)
+		form.Set("weight_"+n, "50")
+		form.Set("owner_"+n, "书记")
+		for _, y := range term.Years() {
+			form.Set(fmt.Sprintf("target_%d_%s", y, n), "1")
+		}
+	}
+	f.formPost("/tasks/"+task+"/act", f.a1Tok, form, 303)
+	got := rec.take()
+	if in, _ := got[0].Args[0].(*workflows.RevisePlanInput); len(got) != 1 || got[0].UpdateName != workflows.UpdateRevisePlan || in == nil ||
+		len(in.Items) != 2 || in.Items[0].Title != "发展村集体经济（增加指标）" || in.Note != "采纳冯代表意见" {
+		t.Fatalf("revised %+v", got)
+	}
+	// The workflow took it in as version 2: no more editor; the pages link to the change.
+	opinion.RevisedIn = 2
+	seedOpinion(opinion, 2)
+	body, _ = f.page("GET", "/tasks/"+task, f.a1Tok, 200)
+	if strings.Contains(body, `id="revision-needed"`) || !strings.Contains(body, `id="revised-1"`) || strings.Contains(body, `value="revise_plan"`) {
+		t.Errorf("after the revision:\n%s", body)
+	}
+	f.h.setTemporal(nil) // the process page asks no workflow whether it halted
+	if body, _ := f.page("GET", "/processes/gs-rev", f.aTok, 200); !strings.Contains(body, `href="/processes/gs-rev?from=1&amp;to=2#plan-compare"`) {
+		t.Errorf("the process page's link to the change:\n%s", body)
 	}
 }

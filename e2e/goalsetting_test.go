@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"termgoal/postgres"
 	"termgoal/workflows"
 )
 
@@ -145,6 +149,20 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 		t.Fatalf("complete with an unanswered opinion: %d", r.status)
 	}
 	s.act("holder", p, "answer_opinion", map[string]any{"seq": 1, "disposition": "adopted"}, "", 200)
+	// An adopted opinion calls for a revised plan before the consultation ends; its author
+	// is told.
+	if r := s.do("holder", "POST", path+"complete_consultation", map[string]any{}, ""); r.status != 409 || !strings.Contains(r.message(), "revise the plan") {
+		t.Fatalf("complete with an adopted opinion not taken in: %d %s", r.status, r.raw)
+	}
+	s.act("holder", p, "revise_plan", plan("壮大村集体经济（含新增一条）", 60), "", 200)
+	s.expectLastAudit(p, "plan_revised")
+	if ops, err := s.store.Opinions(context.Background(), p); err != nil || ops[0].RevisedIn != 2 {
+		t.Fatalf("the opinion after the revision: %+v, %v", ops, err)
+	}
+	waitFor(t, func() bool {
+		ns, _, err := s.store.Notifications(context.Background(), s.ids["rep1"], false, 10, 0)
+		return err == nil && slices.ContainsFunc(ns, func(n postgres.Notification) bool { return n.Kind == "revised" && n.ProcessID == p })
+	})
 	s.act("holder", p, "complete_consultation", map[string]any{}, "", 200)
 	s.expectInbox("mem1", p, "vote")
 	for _, m := range []string{"mem1", "mem2", "mem3"} {
@@ -229,7 +247,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 		t.Fatal(proc.raw)
 	}
 	s.must(403, "otheradmin", "GET", "/api/v1/audit?process_id="+p, nil)
-	s.saveHistory(t, p, "goalsetting_http_walk")
+	s.saveHistory(t, p, "goalsetting_http_walk_revised") // goalsetting_http_walk.json: the walk before revise-adopted
 }
 
 func count(list []string, v string) int {

@@ -17,6 +17,7 @@ const (
 	Copied     = "copied"      // copied to the recipient (抄送)
 	AutoAction = "auto_action" // the system acted on a timeout
 	Returned   = "returned"    // the plan was returned to the draft
+	Revised    = "revised"     // the plan was revised after the recipient's opinion
 	Digest     = "digest"      // the daily digest
 )
 
@@ -33,6 +34,7 @@ var texts = map[string]map[string][2]string{
 		Copied:     {"抄送：{holder}·{step}", "{actor} 将{holder}「{step}」抄送给您，供您知悉。{reason}"},
 		AutoAction: {"系统已自动处理：{holder}·{step}", "{holder}「{step}」的待办逾期未处理，系统已自动{action}。原因：{reason}"},
 		Returned:   {"已退回：{holder}·{step}", "{holder}的目标计划在「{step}」被退回，请修改后重新提交。意见：{reason}"},
+		Revised:    {"已采纳您的意见：{holder}", "{actor} 采纳了您对{holder}目标计划的意见，已修改为第 {version} 版，请查看修改之处。"},
 		Digest:     {"每日待办摘要（{date}）", "您有 {due} 项待办将在 3 个工作日内到期或已逾期，其中 {overdue} 项已逾期。"},
 	},
 	"en": {
@@ -45,6 +47,7 @@ var texts = map[string]map[string][2]string{
 		Copied:     {"For your information: {holder} · {step}", "{actor} copied {holder}, {step} to you. {reason}"},
 		AutoAction: {"Acted automatically: {holder} · {step}", "The task {holder}, {step} was not acted on in time; the system chose: {action}. Reason: {reason}"},
 		Returned:   {"Returned: {holder} · {step}", "The plan of {holder} was returned at {step}. Please revise and resubmit. Comment: {reason}"},
+		Revised:    {"Your opinion was taken in: {holder}", "{actor} adopted your opinion on the plan of {holder} and revised it as version {version}. See what changed."},
 		Digest:     {"Your tasks due ({date})", "You have {due} tasks due within 3 working days or overdue; {overdue} of them are overdue."},
 	},
 }

@@ -26,16 +26,21 @@ func putStepRecord(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 }
 
 func putOpinion(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
-	o := c.Opinion
-	if o == nil {
-		return nil
+	ops := c.Opinions
+	if c.Opinion != nil {
+		ops = append([]termgoal.Opinion{*c.Opinion}, ops...)
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO opinions (process_id, seq, author_id, author_name, content, at, disposition, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (process_id, seq) DO UPDATE SET disposition = EXCLUDED.disposition, reason = EXCLUDED.reason`,
-		c.Process.ID, o.Seq, o.AuthorID, o.AuthorName, o.Content, orAt(o.At, c), o.Disposition, o.Reason)
-	return err
+	for _, o := range ops {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO opinions (process_id, seq, author_id, author_name, content, at, disposition, reason, revised_in)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (process_id, seq) DO UPDATE SET disposition = EXCLUDED.disposition, reason = EXCLUDED.reason, revised_in = EXCLUDED.revised_in`,
+			c.Process.ID, o.Seq, o.AuthorID, o.AuthorName, o.Content, orAt(o.At, c), o.Disposition, o.Reason, o.RevisedIn)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func putReview(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
@@ -117,14 +122,14 @@ func (s *Store) StepRecords(ctx context.Context, processID string) ([]termgoal.S
 
 func scanOpinion(r scanner) (termgoal.Opinion, error) {
 	var o termgoal.Opinion
-	err := r.Scan(&o.Seq, &o.AuthorID, &o.AuthorName, &o.Content, &o.At, &o.Disposition, &o.Reason)
+	err := r.Scan(&o.Seq, &o.AuthorID, &o.AuthorName, &o.Content, &o.At, &o.Disposition, &o.Reason, &o.RevisedIn)
 	return o, err
 }
 
 // Opinions returns a process's consultation opinions in order.
 func (s *Store) Opinions(ctx context.Context, processID string) ([]termgoal.Opinion, error) {
 	return list(ctx, s.db, scanOpinion, `
-		SELECT seq, author_id, author_name, content, at, disposition, reason FROM opinions WHERE process_id = $1 ORDER BY seq`, processID)
+		SELECT seq, author_id, author_name, content, at, disposition, reason, revised_in FROM opinions WHERE process_id = $1 ORDER BY seq`, processID)
 }
 
 func scanReview(r scanner) (termgoal.Review, error) {

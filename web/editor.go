@@ -186,7 +186,7 @@ func (h *Handler) draftOwner(c *gin.Context, t *termgoal.Task) error {
 	switch {
 	case t.AccountID != edge.Caller(c).ID:
 		return app.ErrForbidden()
-	case t.Kind != "draft" || t.Status != termgoal.TaskOpen:
+	case (t.Kind != "draft" && t.Kind != "answer") || t.Status != termgoal.TaskOpen:
 		return termgoal.Errorf(termgoal.ECONFLICT, "draft.closed", "this draft has been submitted or has moved on")
 	}
 	return nil

@@ -23,7 +23,7 @@ import (
 var kindActions = map[string][]string{
 	"draft":   {workflows.UpdateSubmitDraft},
 	"opinion": {workflows.UpdateGiveOpinion},
-	"answer":  {workflows.UpdateAnswerOpinion, workflows.UpdateCompleteConsultation},
+	"answer":  {workflows.UpdateAnswerOpinion, workflows.UpdateCompleteConsultation, workflows.UpdateRevisePlan},
 	"review":  {workflows.UpdateReview},
 	"vote":    {workflows.UpdateVote},
 	"approve": {workflows.UpdateApprove, workflows.UpdateReturn},
@@ -80,6 +80,7 @@ type taskData struct {
 	Plan         *termgoal.PlanVersion // the latest version
 	Rows         []editorRow
 	DraftSaved   time.Time // when the editor's rows were last kept on the server
+	ToRevise     []int     // the adopted opinions no plan version has taken in yet (the answer task)
 	Opinions     []termgoal.Opinion
 	Objections   []termgoal.Objection // not yet resolved
 	CanAct       bool                 // the caller is the assignee and the task is open
@@ -95,6 +96,7 @@ type taskData struct {
 // answered, the expert reviews, the committee's votes, the notice and its objections (a
 // goal setting's), and the process's attachments.
 type decisionContext struct {
+	Process          *termgoal.Process
 	Opinions         []termgoal.Opinion
 	Reviews          []termgoal.Review
 	Votes            []termgoal.Vote
@@ -108,7 +110,7 @@ type decisionContext struct {
 // decisionContext loads the context of a decision on process p, whose current step's signers
 // are signers.
 func (h *Handler) decisionContext(ctx context.Context, p *termgoal.Process, signers []signerView) (decisionContext, error) {
-	var d decisionContext
+	d := decisionContext{Process: p}
 	var err error
 	if d.Attachments, d.AttachmentsTotal, err = h.store.Attachments(ctx, p.ID, maxPageAttachments, 0); err != nil || termgoal.IsAppraisal(p.Kind) {
 		return d, err
@@ -193,39 +195,21 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	}
 	switch t.Kind {
 	case "draft":
-		tpl, err := h.store.Template(ctx, d.Term.TemplateID)
-		if err != nil {
+		if err := h.loadEditor(c, t, p, &d); err != nil {
 			h.Fail(c, err)
 			return
-		}
-		d.Categories = tpl.Categories
-		saved, at, err := h.store.Draft(ctx, t.ID, edge.Caller(c).ID)
-		switch {
-		case err != nil && termgoal.ErrorCode(err) != termgoal.ENOTFOUND:
-			h.Fail(c, err)
-			return
-		case err == nil:
-			d.DraftSaved = at
-			if p.Form == nil {
-				p.Form = saved
-			}
-		}
-		if p.Form != nil {
-			d.Rows = rowsFromForm(p.Form, d.Years)
-			if e := asError(p.Err); e != nil {
-				markError(d.Rows, e, p.Error)
-			}
-		} else {
-			var items []termgoal.PlanItem
-			if d.Plan != nil {
-				items = d.Plan.Items
-			}
-			d.Rows = rowsFromItems(items, d.Years, blankRows)
 		}
 	case "answer":
 		if d.Opinions, err = h.store.Opinions(ctx, t.ProcessID); err != nil {
 			h.Fail(c, err)
 			return
+		}
+		// An adopted opinion waits for a revision: the editor starts from the latest version.
+		if d.ToRevise = termgoal.ToRevise(d.Opinions); len(d.ToRevise) > 0 {
+			if err := h.loadEditor(c, t, p, &d); err != nil {
+				h.Fail(c, err)
+				return
+			}
 		}
 	case "resolve":
 		objs, err := h.store.Objections(ctx, t.ProcessID)
@@ -263,6 +247,40 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	p.Title = p.T("web.task_title", "kind", p.TV("task_kinds.", t.Kind))
 	p.Data = d
 	h.render(c, status, "task", p)
+}
+
+// loadEditor fills the plan editor of task t: the categories, and the rows as the refused
+// form sent them, else as saved, else the latest version's items with blank rows below.
+func (h *Handler) loadEditor(c *gin.Context, t *termgoal.Task, p *webPage, d *taskData) error {
+	ctx := c.Request.Context()
+	tpl, err := h.store.Template(ctx, d.Term.TemplateID)
+	if err != nil {
+		return err
+	}
+	d.Categories = tpl.Categories
+	saved, at, err := h.store.Draft(ctx, t.ID, edge.Caller(c).ID)
+	switch {
+	case err != nil && termgoal.ErrorCode(err) != termgoal.ENOTFOUND:
+		return err
+	case err == nil:
+		d.DraftSaved = at
+		if p.Form.Get("rows") == "" { // not the editor's own form sent back
+			p.Form = saved
+		}
+	}
+	if p.Form.Get("rows") != "" {
+		d.Rows = rowsFromForm(p.Form, d.Years)
+		if e := asError(p.Err); e != nil {
+			markError(d.Rows, e, p.Error)
+		}
+		return nil
+	}
+	var items []termgoal.PlanItem
+	if d.Plan != nil {
+		items = d.Plan.Items
+	}
+	d.Rows = rowsFromItems(items, d.Years, blankRows)
+	return nil
 }
 
 // rowsFromItems builds the editor rows of a plan, with extra blank rows below.
@@ -358,7 +376,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		return
 	}
 	action := form.Get("action")
-	if action == workflows.UpdateSubmitDraft && form.Get("edit") != "" {
+	if (action == workflows.UpdateSubmitDraft || action == workflows.UpdateRevisePlan) && form.Get("edit") != "" {
 		if err := h.draftOwner(c, t); err != nil {
 			h.Fail(c, err)
 			return
@@ -399,7 +417,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		h.renderTask(c, status, t, p)
 		return
 	}
-	if action == workflows.UpdateSubmitDraft {
+	if action == workflows.UpdateSubmitDraft || action == workflows.UpdateRevisePlan {
 		if err := h.store.DeleteDraft(c.Request.Context(), t.ID); err != nil {
 			h.log.Warn("the submitted draft's saved rows stay", "task", t.ID, "error", err)
 		}
@@ -435,6 +453,16 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 			return nil, err
 		}
 		return &workflows.SubmitDraftInput{Items: items, Note: get("note")}, nil
+	case workflows.UpdateRevisePlan:
+		term, err := h.store.Term(c.Request.Context(), t.TermID)
+		if err != nil {
+			return nil, err
+		}
+		items, err := itemsFromRows(rowsFromForm(form, term.Years()))
+		if err != nil {
+			return nil, err
+		}
+		return &workflows.RevisePlanInput{Items: items, Note: get("note")}, nil
 	case workflows.UpdateGiveOpinion:
 		return &workflows.GiveOpinionInput{Content: get("content")}, nil
 	case workflows.UpdateAnswerOpinion:

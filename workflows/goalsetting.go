@@ -113,15 +113,19 @@ type goalWF struct {
 	// version on); searched is what it last set them to.
 	search   bool
 	searched string
+	// revise: an adopted opinion calls for a new plan version before the consultation ends
+	// (from the "revise-adopted" version on).
+	revise bool
 }
 
-// newRun starts a run on state (nil for a new process). The "local-write" and
-// "search-attributes" versions are read once, at the start of the run, so the whole run writes
-// one way.
+// newRun starts a run on state (nil for a new process). The "local-write",
+// "search-attributes" and "revise-adopted" versions are read once, at the start of the run, so
+// the whole run follows one set of rules.
 func newRun(ctx workflow.Context, state *GoalState) *goalWF {
 	v := workflow.GetVersion(ctx, "local-write", workflow.DefaultVersion, 1)
 	search := workflow.GetVersion(ctx, "search-attributes", workflow.DefaultVersion, 1)
-	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1}
+	revise := workflow.GetVersion(ctx, "revise-adopted", workflow.DefaultVersion, 1)
+	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1, revise: revise >= 1}
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert

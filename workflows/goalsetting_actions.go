@@ -23,7 +23,8 @@ func (w *goalWF) register(ctx workflow.Context) error {
 		action(ctx, w, UpdateSubmitDraft, checkSubmitDraft, w.submitDraft),
 		action(ctx, w, UpdateGiveOpinion, checkGiveOpinion, w.giveOpinion),
 		action(ctx, w, UpdateAnswerOpinion, checkAnswerOpinion, w.answerOpinion),
-		action(ctx, w, UpdateCompleteConsultation, checkCompleteConsultation, w.completeConsultation),
+		action(ctx, w, UpdateCompleteConsultation, w.checkCompleteConsultation, w.completeConsultation),
+		action(ctx, w, UpdateRevisePlan, checkRevisePlan, w.revisePlan),
 		action(ctx, w, UpdateReview, checkReview, w.review),
 		action(ctx, w, UpdateVote, checkVote, w.vote),
 		action(ctx, w, UpdateApprove, checkDecision(UpdateApprove), w.approve),
@@ -120,7 +121,10 @@ func (w *goalWF) answerOpinion(ctx workflow.Context, s *GoalState, in AnswerOpin
 	return s, ActionResult{Seq: in.Seq}, w.apply(ctx, s, c)
 }
 
-func checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error {
+// checkCompleteConsultation lets the holder end the consultation once its window is over,
+// every opinion is answered and (from the "revise-adopted" version on) every adopted opinion
+// is in a revised plan.
+func (w *goalWF) checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error {
 	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
 		return err
 	}
@@ -132,7 +136,43 @@ func checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error
 			return conflict("consultation.unanswered", fmt.Sprintf("opinion %d has no answer yet", op.Seq), "seq", op.Seq)
 		}
 	}
+	if seqs := termgoal.ToRevise(s.Opinions); w.revise && len(seqs) > 0 {
+		return conflict("consultation.revision_needed", fmt.Sprintf("opinion %d was adopted: revise the plan first", seqs[0]), "seq", seqs[0])
+	}
 	return nil
+}
+
+// checkRevisePlan lets the drafter revise the plan during the consultation once an opinion
+// is adopted (or partly) that no version has taken in yet.
+func checkRevisePlan(s *GoalState, in RevisePlanInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	if len(termgoal.ToRevise(s.Opinions)) == 0 {
+		return conflict("consultation.nothing_to_revise", "no adopted opinion waits for a revision")
+	}
+	return termgoal.ValidateItems(in.Items, s.Years, s.Template.Categories)
+}
+
+// revisePlan makes the new plan version the adopted opinions led to; the opinions record it
+// and their authors are told, so they can see the change marked against the version they read.
+func (w *goalWF) revisePlan(ctx workflow.Context, s *GoalState, in RevisePlanInput) (*GoalState, ActionResult, error) {
+	seqs := termgoal.ToRevise(s.Opinions)
+	s.Version++
+	s.Items = in.Items
+	c := w.change(ctx, s, &in.Actor, "plan_revised", map[string]any{"seqs": seqs, "version": s.Version, "note": in.Note})
+	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: in.Items, Note: in.Note, Step: termgoal.StepConsultation, Status: "draft"}
+	var authors []termgoal.Actor
+	for _, seq := range seqs {
+		op := &s.Opinions[seq-1]
+		op.RevisedIn = s.Version
+		c.Opinions = append(c.Opinions, *op)
+		if !slices.ContainsFunc(authors, func(a termgoal.Actor) bool { return a.AccountID == op.AuthorID }) {
+			authors = append(authors, termgoal.Actor{AccountID: op.AuthorID, Name: op.AuthorName})
+		}
+	}
+	w.notify(ctx, s, "revised", authors, map[string]any{"actor": in.Actor.Name, "version": s.Version})
+	return s, ActionResult{Seq: s.Version}, w.apply(ctx, s, c)
 }
 
 func (w *goalWF) completeConsultation(ctx workflow.Context, s *GoalState, in CompleteConsultationInput) (*GoalState, ActionResult, error) {

@@ -33,6 +33,7 @@ const (
 	UpdateGiveOpinion          = "give_opinion"
 	UpdateAnswerOpinion        = "answer_opinion"
 	UpdateCompleteConsultation = "complete_consultation"
+	UpdateRevisePlan           = "revise_plan"
 	UpdateReview               = "review"
 	UpdateVote                 = "vote"
 	UpdateApprove              = "approve"
@@ -96,6 +97,14 @@ type GoalSettingInput struct {
 
 // SubmitDraftInput submits (or resubmits) the plan.
 type SubmitDraftInput struct {
+	Acting
+	Items []termgoal.PlanItem `json:"items" limit:"100"`
+	Note  string              `json:"note"`
+}
+
+// RevisePlanInput is the drafter's new plan version during the consultation, taking in the
+// opinions adopted (or partly adopted) so far.
+type RevisePlanInput struct {
 	Acting
 	Items []termgoal.PlanItem `json:"items" limit:"100"`
 	Note  string              `json:"note"`
@@ -263,6 +272,7 @@ var Actions = map[string]func() ActionInput{
 	UpdateGiveOpinion:          func() ActionInput { return &GiveOpinionInput{} },
 	UpdateAnswerOpinion:        func() ActionInput { return &AnswerOpinionInput{} },
 	UpdateCompleteConsultation: func() ActionInput { return &CompleteConsultationInput{} },
+	UpdateRevisePlan:           func() ActionInput { return &RevisePlanInput{} },
 	UpdateReview:               func() ActionInput { return &ReviewInput{} },
 	UpdateVote:                 func() ActionInput { return &VoteInput{} },
 	UpdateApprove:              func() ActionInput { return &DecisionInput{} },

@@ -21,7 +21,7 @@ func through(start int) []act {
 	return []act{
 		{at: m(0), who: "rep1", name: workflows.UpdateGiveOpinion, input: &workflows.GiveOpinionInput{Content: "more on jobs"}},
 		{at: m(1), who: "rep2", name: workflows.UpdateGiveOpinion, input: &workflows.GiveOpinionInput{Content: "fine"}},
-		{at: m(2), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 1, Disposition: termgoal.Adopted}},
+		{at: m(2), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 1, Disposition: termgoal.NotAdopted, Reason: "jobs are item 3"}},
 		{at: m(3), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 2, Disposition: termgoal.NotAdopted, Reason: "already covered"}},
 		{at: m(4), who: "holder", name: workflows.UpdateCompleteConsultation, input: &workflows.CompleteConsultationInput{}},
 		{at: m(5), who: "expert", name: workflows.UpdateReview, input: &workflows.ReviewInput{Feasible: true, Comment: "feasible"}},
@@ -149,16 +149,33 @@ func TestUnansweredOpinionBlocks(t *testing.T) {
 		{at: at(8), who: "holder", name: workflows.UpdateCompleteConsultation, input: &workflows.CompleteConsultationInput{}, want: termgoal.ECONFLICT},
 		{at: at(9), who: "rep1", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 2, Disposition: termgoal.Adopted}, want: termgoal.EFORBIDDEN},
 		{at: at(10), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 2, Disposition: termgoal.PartlyAdopted, Reason: "in part"}},
-		{at: at(11), who: "holder", name: workflows.UpdateCompleteConsultation, input: &workflows.CompleteConsultationInput{}},
-		{at: at(12), check: stepIs(termgoal.StepCommittee)},
+		// Both opinions were adopted (one in part): the plan is revised before the consultation ends.
+		{at: at(11), who: "holder", name: workflows.UpdateCompleteConsultation, input: &workflows.CompleteConsultationInput{}, want: termgoal.ECONFLICT},
+		{at: at(12), who: "rep1", name: workflows.UpdateRevisePlan, input: &workflows.RevisePlanInput{Items: items("稿二")}, want: termgoal.EFORBIDDEN},
+		{at: at(13), who: "holder", name: workflows.UpdateRevisePlan, input: &workflows.RevisePlanInput{Items: items("")}, want: termgoal.EINVALID},
+		{at: at(14), who: "holder", name: workflows.UpdateRevisePlan, input: &workflows.RevisePlanInput{Items: items("稿二"), Note: "采纳意见"}},
+		{at: at(15), who: "holder", name: workflows.UpdateRevisePlan, input: &workflows.RevisePlanInput{Items: items("稿三")}, want: termgoal.ECONFLICT,
+			check: func(t *testing.T, s *workflows.GoalState) {
+				if s.Version != 2 || s.Step != termgoal.StepConsultation || s.Opinions[0].RevisedIn != 2 || s.Opinions[1].RevisedIn != 2 {
+					t.Errorf("after the revision: version %d, step %s, opinions %+v", s.Version, s.Step, s.Opinions)
+				}
+			}},
+		{at: at(16), who: "holder", name: workflows.UpdateCompleteConsultation, input: &workflows.CompleteConsultationInput{}},
+		{at: at(17), check: stepIs(termgoal.StepCommittee)},
 	}
 	if _, err := play(t, fx, monday, acts); err != errNotCompleted {
 		t.Fatal(err)
 	}
-	ops, err := fx.store.Opinions(context.Background(), workflows.GoalSettingID(fx.term.ID))
+	ctx := context.Background()
+	ops, err := fx.store.Opinions(ctx, workflows.GoalSettingID(fx.term.ID))
 	must(t, err)
-	if len(ops) != 2 || ops[1].Disposition != termgoal.PartlyAdopted {
+	if len(ops) != 2 || ops[1].Disposition != termgoal.PartlyAdopted || ops[0].RevisedIn != 2 || ops[1].RevisedIn != 2 {
 		t.Errorf("opinions = %+v", ops)
+	}
+	versions, err := fx.store.PlanVersions(ctx, fx.term.ID)
+	must(t, err)
+	if len(versions) != 2 || versions[0].Version != 2 || versions[0].Items[0].Title != "稿二" || versions[0].Note != "采纳意见" {
+		t.Errorf("versions = %+v", versions)
 	}
 }
 
@@ -167,7 +184,7 @@ func TestConsultationWindowCloses(t *testing.T) {
 	acts := []act{
 		draft(1, "稿"),
 		{at: at(2), who: "rep1", name: workflows.UpdateGiveOpinion, input: &workflows.GiveOpinionInput{Content: "a"}},
-		{at: at(3), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 1, Disposition: termgoal.Adopted}},
+		{at: at(3), who: "holder", name: workflows.UpdateAnswerOpinion, input: &workflows.AnswerOpinionInput{Seq: 1, Disposition: termgoal.NotAdopted, Reason: "已有"}},
 		// 3 working days from Monday: the window ends with Thursday.
 		{at: day(3), check: func(t *testing.T, s *workflows.GoalState) {
 			if s.WindowOver {

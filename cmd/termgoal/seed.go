@@ -134,6 +134,8 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 			{workflows.UpdateGiveOpinion, &workflows.GiveOpinionInput{Acting: workflows.Acting{Actor: actors["rep2"]}, Content: "党员教育培训目标可以更具体。"}},
 			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Acting: workflows.Acting{Actor: holder}, Seq: 1, Disposition: termgoal.Adopted}},
 			{workflows.UpdateAnswerOpinion, &workflows.AnswerOpinionInput{Acting: workflows.Acting{Actor: holder}, Seq: 2, Disposition: termgoal.PartlyAdopted, Reason: "已细化到每季度一次。"}},
+			// Both opinions were taken in: the plan is revised before the consultation ends.
+			{workflows.UpdateRevisePlan, &workflows.RevisePlanInput{Acting: workflows.Acting{Actor: holder}, Items: demoRevised(term.Years()), Note: "根据征求意见修改：增加集体经济收入年度指标，党员培训细化到每季度。"}},
 			{workflows.UpdateCompleteConsultation, &workflows.CompleteConsultationInput{Acting: workflows.Acting{Actor: holder}}},
 		}
 		if key == "taoyuan" {
@@ -240,6 +242,18 @@ func seedPlanInForce(ctx context.Context, s *postgres.Store, org *termgoal.Org, 
 func seedAppraisal(ctx context.Context, c client.Client, id string, in workflows.AppraisalInput) error {
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.AppraisalWorkflowName, in)
 	return err
+}
+
+// demoRevised is demoItems after the two opinions: a higher income target each year, and the
+// training counted by quarter.
+func demoRevised(years []int) []termgoal.PlanItem {
+	items := demoItems(years)
+	for i, y := range years {
+		items[0].Targets[fmt.Sprint(y)] = fmt.Sprint(25 + 2*i)
+		items[1].Targets[fmt.Sprint(y)] = "每季度1次"
+	}
+	items[1].Quantitative, items[1].Unit = false, ""
+	return items
 }
 
 type demoStep struct {
