@@ -54,10 +54,12 @@ func (s *browserSys) seedTermOf(t *testing.T, tpl int64) termgoal.Term {
 	return term
 }
 
-// TestWebAppraisalInABrowser: the administrator starts the 2025 annual appraisal from the term
-// page; the holder fills in the self-assessment item by item (a missing summary is refused
-// first, the form keeping what was typed) and the appraisal moves on to scoring, where the
-// superior scores it from the scoring sheet and it moves on to the result.
+// TestWebAppraisalInABrowser: a whole annual appraisal through the pages by four accounts. The
+// administrator starts the 2025 annual appraisal from the term page; the holder fills in the
+// self-assessment item by item (a missing summary is refused first, the form keeping what was
+// typed); the superior scores it from the scoring sheet, sees how the score is made and
+// determines the result; the administrator moves it on from the notice; the holder
+// acknowledges the result and it is archived.
 func TestWebAppraisalInABrowser(t *testing.T) {
 	s := startBrowserSys(t)
 	term := s.seedAppraisalTerm(t)
@@ -103,7 +105,7 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	if v := b.attr("#actual_1", "value"); v != "12 万元" {
 		t.Errorf("the form lost what was typed: %q", v)
 	}
-	b.screenshot("/tmp/termgoal_self_assessment.png")
+	b.screenshot("self_assessment.png")
 	b.do("write the summary", chromedp.SendKeys(chromedp.CSS("#self-summary"), "全年目标全部完成"))
 	b.submit("#self-assess-submit")
 	expectText(t, "self-assessment flash", b.text("#flash"), "已办理：提交自评")
@@ -111,7 +113,7 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	b.open("/appraisals/" + id)
 	expectText(t, "appraisal step", b.text("#appraisal-step"), "验收评分")
 	expectText(t, "self-assessment shown", b.text("#self-assessment"), "12 万元", "村集体账目", "全年目标全部完成", "完成")
-	b.screenshot("/tmp/termgoal_appraisal.png")
+	b.screenshot("appraisal.png")
 	b.logout()
 
 	// The superior scores item by item.
@@ -128,6 +130,45 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	b.open("/appraisals/" + id + "?lang=en")
 	expectText(t, "english appraisal", b.body(), "Annual appraisal", "Result", "Scoring sheets")
 	b.open("/appraisals/" + id + "?lang=zh-CN")
+
+	// The result: the decider sees how the score was made, and determines the computed grade.
+	b.openTask("determine")
+	expectText(t, "how the score is made", b.text("#scoring-status"), "上级", "100%", "目前考核得分：93")
+	b.do("comment", chromedp.SendKeys(chromedp.CSS("#determine-form textarea[name=comment]"), "全年目标全部完成"))
+	b.screenshot("determine.png")
+	b.submit("#determine-submit")
+	expectText(t, "determined", b.text("#flash"), "已办理：评定结果")
+	b.logout()
+
+	// The notice lasts working days: the administrator moves the appraisal on to the feedback.
+	b.login("adm")
+	b.open("/processes/" + id)
+	expectText(t, "on notice", b.text("#process-step"), "公示")
+	b.do("move on", chromedp.Click(chromedp.CSS("#op-move_to_step summary")),
+		chromedp.SetValue(chromedp.CSS("#move-step"), string(termgoal.StepFeedback)), chromedp.SendKeys(chromedp.CSS("#move-reason"), "公示期满"))
+	b.submit("#move-submit")
+	expectText(t, "moved", b.text("#flash"), "已办理：跳转步骤")
+	b.logout()
+
+	// The holder reads the result and acknowledges it: the appraisal is archived.
+	b.login("holder")
+	b.openTask("feedback")
+	expectText(t, "the result", b.text("#appraisal-result"), "93", "完成")
+	b.submit("#acknowledge-submit")
+	expectText(t, "acknowledged", b.text("#flash"), "已办理：确认结果")
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		if a, err := s.store.Appraisal(ctx, id); err == nil && a.Status == "archived" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the appraisal was never archived")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.open("/appraisals/" + id)
+	expectText(t, "archived", b.text("#appraisal-status"), "已存档")
+	b.screenshot("archived.png")
 }
 
 // TestSalesMonthInABrowser: the administrator starts a salesperson's March appraisal from the
@@ -186,5 +227,5 @@ func TestSalesMonthInABrowser(t *testing.T) {
 	// 86 − 1 point (10,000 under the minimum) = 85; 50% of the target pays 60%.
 	expectText(t, "the month's page", b.text("h1"), "月度考核")
 	expectText(t, "rules applied", b.text("#appraisal-result"), "计 -1 分", "完成目标的 50%：发放绩效工资的 60%。", "2025-03")
-	b.screenshot("/tmp/termgoal_sales_month.png")
+	b.screenshot("sales_month.png")
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func startBrowserSys(t *testing.T) *browserSys {
 	}
 	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
-	s.setup(t, c)
+	s.setup(t)
 	return s
 }
 
@@ -98,7 +99,7 @@ func (quietSDK) Error(string, ...any) {}
 // setup makes a county with a village and a department, a holder, a committee member, two
 // superiors (of the county and of the department) and an administrator, a template and a
 // term, and starts the term's goal setting.
-func (s *browserSys) setup(t *testing.T, c client.Client) {
+func (s *browserSys) setup(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	must := func(err error) {
@@ -125,31 +126,58 @@ func (s *browserSys) setup(t *testing.T, c client.Client) {
 		{"sup2", "周处长", termgoal.RoleSuperior, dept.ID},
 		{"adm", "陈管理员", termgoal.RoleAdmin, county.ID},
 	} {
-		hash, err := app.HashPassword("secret-" + u.name)
-		must(err)
-		acc := &termgoal.Account{Username: u.name, DisplayName: u.display, Lang: ""}
-		must(s.store.CreateAccount(ctx, acc, hash))
-		must(s.store.AddGrant(ctx, acc.ID, termgoal.Grant{Role: u.role, OrgID: u.org}))
-		s.ids[u.name] = acc.ID
+		s.addAccount(t, u.name, u.display, u.role, u.org)
 	}
+	s.ids["county"] = county.ID
 	tpl := &termgoal.Template{Name: "村党组织任期目标", NoticeDays: 5, DeadlineMonths: 2,
 		Categories: []string{"中心工作", "党的建设"}}
 	must(s.store.CreateTemplate(ctx, tpl))
-	term := &termgoal.Term{OrgID: village.ID, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
-		Start: time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), End: time.Date(2029, 10, 14, 0, 0, 0, 0, time.UTC), TemplateID: tpl.ID}
-	must(s.store.CreateTerm(ctx, term))
-	s.ids["term"] = term.ID
+	s.ids["term"] = s.startGoalSetting(t, village.ID, tpl.ID, "holder")
+}
+
+// addAccount makes an account signing in with "secret-"+name that holds role on org.
+func (s *browserSys) addAccount(t *testing.T, name, display string, role termgoal.Role, org int64) {
+	t.Helper()
+	ctx := context.Background()
+	hash, err := app.HashPassword("secret-" + name)
+	if err == nil {
+		acc := &termgoal.Account{Username: name, DisplayName: display}
+		if err = s.store.CreateAccount(ctx, acc, hash); err == nil {
+			err = s.store.AddGrant(ctx, acc.ID, termgoal.Grant{Role: role, OrgID: org})
+			s.ids[name] = acc.ID
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startGoalSetting registers an org's term of org on template tpl from 15 October 2026, starts
+// its goal setting and waits until the draft is in holder's inbox; it answers the term's ID.
+func (s *browserSys) startGoalSetting(t *testing.T, org, tpl int64, holder string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	term := &termgoal.Term{OrgID: org, HolderKind: termgoal.HolderOrg, Appointment: termgoal.Elected,
+		Start: time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC), End: time.Date(2029, 10, 14, 0, 0, 0, 0, time.UTC), TemplateID: tpl}
+	if err := s.store.CreateTerm(ctx, term); err != nil {
+		t.Fatal(err)
+	}
 	id := workflows.GoalSettingID(term.ID)
-	must(s.store.SetTermProcess(ctx, term.ID, id))
-	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue},
-		workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: term.ID, Initiator: termgoal.Actor{Name: "test"}})
-	must(err)
+	if err := s.store.SetTermProcess(ctx, term.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue},
+		workflows.GoalSettingWorkflowName, workflows.GoalSettingInput{TermID: term.ID, Initiator: termgoal.Actor{Name: "test"}}); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		_, n, err := s.store.Inbox(ctx, postgres.InboxFilter{AccountID: s.ids["holder"], Today: time.Now(), Limit: 10})
-		must(err)
-		if n == 1 {
-			return
+		tasks, _, err := s.store.Inbox(ctx, postgres.InboxFilter{AccountID: s.ids[holder], Today: time.Now(), Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(tasks, func(x termgoal.Task) bool { return x.ProcessID == id }) {
+			return term.ID
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the draft task never reached the inbox")
@@ -267,10 +295,25 @@ func (b *browser) submit(css string) {
 }
 
 // screenshot saves the whole page as a PNG.
-func (b *browser) screenshot(file string) {
+// screenshot keeps a picture of the whole page as a test artifact: name under
+// $TERMGOAL_ARTIFACTS, else test-artifacts/screenshots at the project's root, prefixed with the
+// test's name.
+func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
+		b.t.Fatal(err)
+	}
+	dir := os.Getenv("TERMGOAL_ARTIFACTS")
+	if dir == "" {
+		root, err := devenv.Root()
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		dir = filepath.Join(root, "test-artifacts", "screenshots")
+	}
+	file := filepath.Join(dir, b.t.Name()+"-"+name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)
 	}
 	if err := os.WriteFile(file, png, 0o644); err != nil {
@@ -333,7 +376,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.login("holder")
 	expectText(t, "holder inbox", b.text("#tasks"), "起草目标", "青山村党支部", "起草")
 	expectText(t, "inbox counts", b.text("#counts"), "待办 1 件")
-	b.screenshot("/tmp/termgoal_inbox.png")
+	b.screenshot("inbox.png")
 
 	// The plan editor: two items with a target for every year; weights that do not add up to
 	// 100 are refused with the translated reason and the form keeps what was typed.
@@ -360,7 +403,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.do("fill the plan", fill...)
 	b.submit("#submit-draft")
 	expectText(t, "weights refused", b.text("#error"), "权重合计为 90，应为 100")
-	b.screenshot("/tmp/termgoal_task_refused.png")
+	b.screenshot("task_refused.png")
 	b.do("fix the weight", chromedp.Clear(chromedp.CSS("#weight_1")), chromedp.SendKeys(chromedp.CSS("#weight_1"), "40"))
 	b.submit("#submit-draft")
 	if loc := b.location(); !strings.HasSuffix(loc, "/inbox") {
@@ -389,7 +432,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "operations", b.text("#ops"), "其他操作", "否决", "转办", "委派", "加签", "评论", "抄送")
 	expectText(t, "return to", b.text("#approve-form"), "退回到", "起草", "集体研究")
 	b.do("open transfer", chromedp.Click(chromedp.CSS("#op-transfer summary")))
-	b.screenshot("/tmp/termgoal_task_ops.png")
+	b.screenshot("task_ops.png")
 	b.do("transfer to nobody", chromedp.SetValue(chromedp.CSS("#transfer-to"), "nobody"))
 	b.submit("#transfer-submit")
 	expectText(t, "unknown user", b.text("#error"), "没有用户名或姓名为“nobody”的账号")
@@ -412,7 +455,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "add signer flash", b.text("#flash"), "已办理：加签")
 	b.do("open remove", chromedp.Click(chromedp.CSS("#op-remove_signer summary")))
 	expectText(t, "removable", b.text("#remove-signer-to"), "李部长", "后加签")
-	b.screenshot("/tmp/termgoal_task_signer.png")
+	b.screenshot("task_signer.png")
 	b.logout()
 
 	// The administrator sees the signers and extends the deadline from the process page.
@@ -424,7 +467,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	due := b.text("#process-step-due")
 	b.do("extend", chromedp.Click(chromedp.CSS("#op-extend_deadline summary")),
 		chromedp.SetValue(chromedp.CSS("#extend-days"), "3"), chromedp.SendKeys(chromedp.CSS("#extend-reason"), "需补充调研材料"))
-	b.screenshot("/tmp/termgoal_process_admin.png")
+	b.screenshot("process_admin.png")
 	b.submit("#extend-submit")
 	expectText(t, "extend flash", b.text("#flash"), "已办理：延期")
 	if after := b.text("#process-step-due"); after <= due {
@@ -433,7 +476,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "extension audited", b.text("#timeline"), "延期", "陈管理员", "延长 3 个工作日", "需补充调研材料", "转办", "→ 周处长", "加签")
 	b.open("/processes/" + process + "?lang=en")
 	expectText(t, "english admin", b.body(), "Signers of this step", "Administration", "Extend the deadline", "Waiting")
-	b.screenshot("/tmp/termgoal_process_en.png")
+	b.screenshot("process_en.png")
 	b.open("/processes/" + process + "?lang=zh-CN")
 	b.logout()
 
@@ -452,7 +495,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	if linked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("document.querySelector('#temporal-link') !== null")); err != nil || linked {
 		t.Errorf("the superior sees the Temporal UI link (%v)", err)
 	}
-	b.screenshot("/tmp/termgoal_process.png")
+	b.screenshot("process.png")
 	b.logout()
 	// The administrator of the county sees the link into the Temporal UI.
 	b.login("adm")
@@ -469,7 +512,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.open("/notices")
 	b.submit("#notices a")
 	expectText(t, "notice page", b.body(), "关于青山村党支部任期目标的公示", "发展村集体经济", "公示期", "您未登录，异议将匿名提出")
-	b.screenshot("/tmp/termgoal_notice.png")
+	b.screenshot("notice.png")
 	b.do("objection", chromedp.SendKeys(chromedp.CSS("#objection-content"), "培训指标偏低"))
 	b.submit("#objection-submit")
 	expectText(t, "thanks", b.text("#flash"), "感谢您的反馈")
@@ -541,7 +584,7 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.open("/processes/" + process)
 	expectText(t, "delegated signers", b.text("#signers"), "李部长", "已委派", "周处长", "办理中", "受 李部长 委派")
 	expectText(t, "recall offered", b.text("#op-recall_delegation"), "收回委派", "您已将本待办委派给 周处长")
-	b.screenshot("/tmp/termgoal_process_delegated.png")
+	b.screenshot("process_delegated.png")
 	b.submit("#recall-submit")
 	expectText(t, "recall flash", b.text("#flash"), "已办理：收回委派")
 	if got := b.text("#signers"); !strings.Contains(got, "办理中") || strings.Contains(got, "周处长") {
@@ -557,7 +600,7 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.login("sup2")
 	b.openTask("delegated")
 	expectText(t, "delegated task", b.body(), "办理：委派答复", "李部长 请您研究本事项并答复", "答复内容")
-	b.screenshot("/tmp/termgoal_task_delegated.png")
+	b.screenshot("task_delegated.png")
 	b.do("answer", chromedp.SendKeys(chromedp.CSS("#delegation-answer"), "指标可行"))
 	b.submit("#delegation-submit")
 	expectText(t, "answer flash", b.text("#flash"), "已办理：答复委派")
@@ -598,7 +641,7 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	expectText(t, "reassign flash", b.text("#flash"), "已办理：改派")
 	expectText(t, "reassigned", b.text("#signers"), "周处长", "办理中")
 	expectText(t, "audited", b.text("#timeline"), "评论", "请补充测算依据", "抄送", "请知悉", "管理员提醒", "即将到期", "催办", "改派", "→ 周处长", "李部长休假", "答复委派", "指标可行")
-	b.screenshot("/tmp/termgoal_process_ops.png")
+	b.screenshot("process_ops.png")
 	b.logout()
 
 	// The new assignee rejects the plan; the process ends and the panels are gone.
@@ -654,7 +697,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	}
 	expectText(t, "badge", b.text("#count-unread"), "2")
 	expectText(t, "notifications", b.text("#notifications"), "新待办：青山村党支部·起草", "催办：青山村党支部·起草", "催办您的待办", "请尽快起草", "未读")
-	b.screenshot("/tmp/termgoal_notifications.png")
+	b.screenshot("notifications.png")
 
 	// Following the assignment marks it read and opens its page: the task, or the process
 	// when the workflow did not name the task.
@@ -690,7 +733,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	b.do("choose a fake pdf", chromedp.SetUploadFiles(chromedp.CSS("#attachment-file"), []string{fake}))
 	b.submit("#attachment-submit")
 	expectText(t, "refused upload", b.text("#error"), "不允许上传“方案.pdf”")
-	b.screenshot("/tmp/termgoal_attachment_refused.png")
+	b.screenshot("attachment_refused.png")
 	b.do("choose the note", chromedp.SetUploadFiles(chromedp.CSS("#attachment-file"), []string{note}))
 	b.submit("#attachment-submit")
 	expectText(t, "upload flash", b.text("#flash"), "已上传附件“起草说明.txt”")
@@ -702,7 +745,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 		t.Errorf("download %s with the session: %q %v", href, got, err)
 	}
 	expectText(t, "upload audited", b.text("#timeline"), "添加附件")
-	b.screenshot("/tmp/termgoal_process_attachments.png")
+	b.screenshot("process_attachments.png")
 }
 
 // TestWebSettingUpInABrowser: the administrator corrects a template with the live sum of the

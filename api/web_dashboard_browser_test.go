@@ -33,7 +33,7 @@ func TestWebDashboardInABrowser(t *testing.T) {
 
 	// The chart is drawn from the same numbers: click the middle of its first bar.
 	b.do("chart drawn", chromedp.WaitVisible(chromedp.CSS("#chart-step canvas")))
-	b.screenshot("/tmp/termgoal_dashboard.png")
+	b.screenshot("dashboard.png")
 	b.do("scroll to the chart", chromedp.ScrollIntoView(chromedp.CSS("#chart-step")))
 	at, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(() => {
 		const el = document.querySelector('[data-chart=step]');

@@ -271,6 +271,7 @@ type processData struct {
 	Tally     *termgoal.Tally
 	Timeline  []termgoal.Audit
 	Assignees []termgoal.Actor // who may act on the current step now
+	DocNumber string           // the filing's document number, once filed
 	Ops       processPageOps
 
 	Attachments      []postgres.Attachment // without their bytes, oldest first
@@ -311,6 +312,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		}
 	}
 	d.Tally = tallyOf(proc, v.Votes, d.Ops.Signers)
+	d.DocNumber = app.StateValue[string](proc.State, "doc_number")
 	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
 		h.Fail(c, err)
 		return
