@@ -144,10 +144,7 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	b.login("adm")
 	b.open("/processes/" + id)
 	expectText(t, "on notice", b.text("#process-step"), "公示")
-	b.do("move on", chromedp.Click(chromedp.CSS("#op-move_to_step summary")),
-		chromedp.SetValue(chromedp.CSS("#move-step"), string(termgoal.StepFeedback)), chromedp.SendKeys(chromedp.CSS("#move-reason"), "公示期满"))
-	b.submit("#move-submit")
-	expectText(t, "moved", b.text("#flash"), "已办理：跳转步骤")
+	b.moveTo(termgoal.StepFeedback, "公示期满")
 	b.logout()
 
 	// The holder reads the result and acknowledges it: the appraisal is archived.
@@ -156,16 +153,10 @@ func TestWebAppraisalInABrowser(t *testing.T) {
 	expectText(t, "the result", b.text("#appraisal-result"), "93", "完成")
 	b.submit("#acknowledge-submit")
 	expectText(t, "acknowledged", b.text("#flash"), "已办理：确认结果")
-	deadline = time.Now().Add(10 * time.Second)
-	for {
-		if a, err := s.store.Appraisal(ctx, id); err == nil && a.Status == "archived" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the appraisal was never archived")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	until(t, "the appraisal archived", func() bool {
+		a, err := s.store.Appraisal(ctx, id)
+		return err == nil && a.Status == "archived"
+	})
 	b.open("/appraisals/" + id)
 	expectText(t, "archived", b.text("#appraisal-status"), "已存档")
 	b.screenshot("archived.png")
@@ -197,16 +188,10 @@ func TestSalesMonthInABrowser(t *testing.T) {
 	expectText(t, "started", b.text("#flash"), "已启动考核")
 	b.logout()
 
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if p, err := s.store.Process(ctx, id); err == nil && p.Step == termgoal.StepSelfAssessment {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the month's appraisal %s never waited for the holder", id)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	until(t, "the month's appraisal waiting for the holder", func() bool {
+		p, err := s.store.Process(ctx, id)
+		return err == nil && p.Step == termgoal.StepSelfAssessment
+	})
 	s.actOn(t, id, "holder", "王书记", workflows.UpdateSelfAssess, &workflows.SelfAssessInput{SelfAssessment: termgoal.SelfAssessment{
 		Items:   []termgoal.ItemActual{{No: 1, Actual: "5 万元", Evidence: "销售台账"}, {No: 2, Actual: "培训 1 次", Evidence: "签到表"}},
 		Summary: "三月销售偏弱", Proposed: termgoal.GradePass}})

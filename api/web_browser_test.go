@@ -341,6 +341,27 @@ func (b *browser) openTask(kind string) {
 	b.submit("tr.task[data-kind='" + kind + "'] a")
 }
 
+// until polls cond for up to 10 s.
+func until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after 10 s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// moveTo moves the process whose page is open on to step, as its administrator.
+func (b *browser) moveTo(step termgoal.Step, reason string) {
+	b.t.Helper()
+	b.do("move on", chromedp.Click(chromedp.CSS("#op-move_to_step summary")),
+		chromedp.SetValue(chromedp.CSS("#move-step"), string(step)), chromedp.SendKeys(chromedp.CSS("#move-reason"), reason))
+	b.submit("#move-submit")
+	expectText(b.t, "moved", b.text("#flash"), "已办理：跳转步骤")
+}
+
 func expectText(t *testing.T, what, got string, want ...string) {
 	t.Helper()
 	for _, w := range want {

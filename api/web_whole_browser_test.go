@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -132,10 +131,7 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 	b.login("adm")
 	b.open("/processes/" + process)
 	expectText(t, "on notice", b.text("#process-step"), "公示")
-	b.do("move on", chromedp.Click(chromedp.CSS("#op-move_to_step summary")),
-		chromedp.SetValue(chromedp.CSS("#move-step"), string(termgoal.StepFiling)), chromedp.SendKeys(chromedp.CSS("#move-reason"), "公示期满无异议"))
-	b.submit("#move-submit")
-	expectText(t, "moved", b.text("#flash"), "已办理：跳转步骤")
+	b.moveTo(termgoal.StepFiling, "公示期满无异议")
 	b.logout()
 
 	b.login("clerk")
@@ -151,17 +147,10 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#pledge-resignation")))
 	b.submit("#pledge-submit")
 	expectText(t, "pledged", b.text("#flash"), "已办理：签署承诺")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	until(t, "the goals in force", func() bool {
 		p, err := s.store.Process(ctx, process)
-		if err == nil && p.Step == termgoal.StepInForce {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the goals never came into force: %+v, %v", p, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err == nil && p.Step == termgoal.StepInForce
+	})
 	b.open("/processes/" + process)
 	expectText(t, "in force", b.body(), "第 2 版", "青组备〔2026〕7号", "壮大村集体经济")
 	b.screenshot("in_force.png")

@@ -376,7 +376,8 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		return
 	}
 	action := form.Get("action")
-	if (action == workflows.UpdateSubmitDraft || action == workflows.UpdateRevisePlan) && form.Get("edit") != "" {
+	editor := action == workflows.UpdateSubmitDraft || action == workflows.UpdateRevisePlan // the plan editor's forms
+	if editor && form.Get("edit") != "" {
 		if err := h.draftOwner(c, t); err != nil {
 			h.Fail(c, err)
 			return
@@ -417,7 +418,7 @@ func (h *Handler) webTaskAct(c *gin.Context) {
 		h.renderTask(c, status, t, p)
 		return
 	}
-	if action == workflows.UpdateSubmitDraft || action == workflows.UpdateRevisePlan {
+	if editor {
 		if err := h.store.DeleteDraft(c.Request.Context(), t.ID); err != nil {
 			h.log.Warn("the submitted draft's saved rows stay", "task", t.ID, "error", err)
 		}
@@ -443,7 +444,7 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 		return n, nil
 	}
 	switch action {
-	case workflows.UpdateSubmitDraft:
+	case workflows.UpdateSubmitDraft, workflows.UpdateRevisePlan:
 		term, err := h.store.Term(c.Request.Context(), t.TermID)
 		if err != nil {
 			return nil, err
@@ -451,18 +452,11 @@ func (h *Handler) actionFromForm(c *gin.Context, t *termgoal.Task, action string
 		items, err := itemsFromRows(rowsFromForm(form, term.Years()))
 		if err != nil {
 			return nil, err
+		}
+		if action == workflows.UpdateRevisePlan {
+			return &workflows.RevisePlanInput{Items: items, Note: get("note")}, nil
 		}
 		return &workflows.SubmitDraftInput{Items: items, Note: get("note")}, nil
-	case workflows.UpdateRevisePlan:
-		term, err := h.store.Term(c.Request.Context(), t.TermID)
-		if err != nil {
-			return nil, err
-		}
-		items, err := itemsFromRows(rowsFromForm(form, term.Years()))
-		if err != nil {
-			return nil, err
-		}
-		return &workflows.RevisePlanInput{Items: items, Note: get("note")}, nil
 	case workflows.UpdateGiveOpinion:
 		return &workflows.GiveOpinionInput{Content: get("content")}, nil
 	case workflows.UpdateAnswerOpinion:
