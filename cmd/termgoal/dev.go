@@ -9,11 +9,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"termgoal/devenv"
+	"termgoal/edge"
 	"termgoal/metrics"
 	"termgoal/postgres"
 )
+
+// devLogName is the file under .data/ that `termgoal dev` logs to.
+const devLogName = "termgoal.log"
 
 // runDev runs the whole system on embedded defaults: the pinned Temporal CLI's dev server on a
 // SQLite file and a private PostgreSQL cluster, both under .data/ so a second run keeps the
@@ -27,9 +32,19 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := os.MkdirAll(data, 0o755); err != nil {
 		return err
 	}
+	// Logs go to a file, so the banner stays in sight; errors show on the terminal too.
+	logFile, err := os.OpenFile(filepath.Join(data, devLogName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	log = slog.New(edge.ContextLogHandler(slog.NewMultiHandler(
+		slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}),
+		slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
+	slog.SetDefault(log)
 	if cfg.DatabaseURL == "" {
 		fmt.Println("starting PostgreSQL under .data/pg …")
-		pg, err := devenv.StartPostgres(ctx, filepath.Join(data, "pg"), os.Stderr)
+		pg, err := devenv.StartPostgres(ctx, filepath.Join(data, "pg"), logFile)
 		if err != nil {
 			return err
 		}
@@ -44,7 +59,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := devenv.StartTemporal(ctx, cli, filepath.Join(data, "temporal.db"), os.Stderr)
+	tmp, err := devenv.StartTemporal(ctx, cli, filepath.Join(data, "temporal.db"), logFile)
 	if err != nil {
 		return err
 	}
@@ -89,23 +104,48 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 			return err
 		}
 	}
-	printBanner(ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), seeded)
+	fmt.Print(banner(ctx, s, ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), seeded))
 	return serveHTTP(ctx, ln, cfg, s, c, log, m)
 }
 
-func printBanner(addr, temporalUI, metricsAddr string, seeded bool) {
+// banner is what `make run` prints once everything runs: where to go, where the logs are,
+// and each demo account with the tasks it holds now (the demo's state moves as people act
+// and as deadlines pass, so the hints are read from the data, not written down).
+func banner(ctx context.Context, s *postgres.Store, addr, temporalUI, metricsAddr string, seeded bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\ntermgoal is running. Ctrl-C stops everything; the data stays in .data/.\n\n")
 	fmt.Fprintf(&b, "  app:          http://%s/\n", addr)
 	fmt.Fprintf(&b, "  API document: http://%s/api/v1/openapi.json\n", addr)
 	fmt.Fprintf(&b, "  Temporal UI:  %s\n", temporalUI)
-	fmt.Fprintf(&b, "  metrics:      http://%s/metrics\n\n", metricsAddr)
+	fmt.Fprintf(&b, "  metrics:      http://%s/metrics\n", metricsAddr)
+	fmt.Fprintf(&b, "  logs:         .data/%s (errors also here)\n\n", devLogName)
 	if seeded {
 		fmt.Fprintf(&b, "  demo data loaded.\n")
 	}
 	fmt.Fprintf(&b, "  demo sign-ins (password %s):\n", demoPassword)
 	for _, u := range demoUsers {
-		fmt.Fprintf(&b, "    %-12s %s\n", u.Username, u.Role)
+		fmt.Fprintf(&b, "    %-8s %s%s\n", u.Username, u.Role, demoTasks(ctx, s, u.Username))
 	}
-	fmt.Println(b.String())
+	return b.String()
+}
+
+// demoTasks says what the account has to do now: its open tasks' kinds and where.
+func demoTasks(ctx context.Context, s *postgres.Store, username string) string {
+	acc, _, err := s.AccountByUsername(ctx, username)
+	if err != nil {
+		return ""
+	}
+	tasks, n, err := s.Inbox(ctx, postgres.InboxFilter{AccountID: acc.ID, Today: time.Now(), Limit: 3})
+	if err != nil || n == 0 {
+		return ""
+	}
+	parts := make([]string, len(tasks))
+	for i, t := range tasks {
+		parts[i] = t.Kind + " · " + cmp.Or(t.HolderName, t.OrgName)
+	}
+	more := ""
+	if n > len(tasks) {
+		more = fmt.Sprintf(" and %d more", n-len(tasks))
+	}
+	return fmt.Sprintf(" — to do: %s%s", strings.Join(parts, "; "), more)
 }

@@ -33,13 +33,13 @@ var demoUsers = []demoUser{
 	{"member3", "郑委员", "committee member (town)", termgoal.RoleCommittee, "town"},
 	{"rep1", "冯代表", "consultee (town)", termgoal.RoleConsultee, "town"},
 	{"rep2", "陈代表", "consultee (town)", termgoal.RoleConsultee, "town"},
-	{"wang", "王书记", "holder: 青山村 (goals in draft)", termgoal.RoleHolder, "qingshan"},
-	{"zhao", "赵书记", "holder: 城东社区 (at the committee vote)", termgoal.RoleHolder, "chengdong"},
-	{"sun", "孙书记", "holder: 桃源村 (in public notice)", termgoal.RoleHolder, "taoyuan"},
-	{"liu", "刘书记", "holder: 白河村 (2026 annual appraisal, self-assessment)", termgoal.RoleHolder, "baihe"},
+	{"wang", "王书记", "holder: 青山村", termgoal.RoleHolder, "qingshan"},
+	{"zhao", "赵书记", "holder: 城东社区", termgoal.RoleHolder, "chengdong"},
+	{"sun", "孙书记", "holder: 桃源村", termgoal.RoleHolder, "taoyuan"},
+	{"liu", "刘书记", "holder: 白河村", termgoal.RoleHolder, "baihe"},
 	{"han", "韩组员", "appraisal group member (county)", termgoal.RoleAppraiser, "county"},
 	{"he", "何主任", "appeal reviewer (county)", termgoal.RoleReviewer, "county"},
-	{"xu", "徐经理", "holder: 青山农业 sales (November 2026 monthly appraisal, self-assessment)", termgoal.RoleHolder, "company"},
+	{"xu", "徐经理", "holder: 青山农业 (a salesperson)", termgoal.RoleHolder, "company"},
 }
 
 // runSeed loads the demo data into the database of DATABASE_URL.
@@ -163,7 +163,7 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 	if err != nil {
 		return false, err
 	}
-	if err := seedAppraisal(ctx, c, workflows.AppraisalID(baihe.ID, 2026), workflows.AppraisalInput{TermID: baihe.ID, Kind: termgoal.AppraisalAnnual, Year: 2026, Initiator: admin}); err != nil {
+	if err := seedAppraisal(ctx, s, c, workflows.AppraisalID(baihe.ID, 2026), workflows.AppraisalInput{TermID: baihe.ID, Kind: termgoal.AppraisalAnnual, Year: 2026, Initiator: admin}); err != nil {
 		return false, err
 	}
 	return true, seedSales(ctx, s, c, orgs["company"], admin)
@@ -197,7 +197,7 @@ func seedSales(ctx context.Context, s *postgres.Store, c client.Client, org *ter
 	if err != nil {
 		return err
 	}
-	return seedAppraisal(ctx, c, workflows.AppraisalPeriodID(term.ID, "2026-11"), workflows.AppraisalInput{TermID: term.ID,
+	return seedAppraisal(ctx, s, c, workflows.AppraisalPeriodID(term.ID, "2026-11"), workflows.AppraisalInput{TermID: term.ID,
 		Kind: termgoal.AppraisalMonthly, Year: 2026, From: from, To: to, Initiator: admin})
 }
 
@@ -238,10 +238,18 @@ func seedPlanInForce(ctx context.Context, s *postgres.Store, org *termgoal.Org, 
 	return term, s.SetTermProcess(ctx, term.ID, gs)
 }
 
-// seedAppraisal starts appraisal id, which waits for the holder's self-assessment.
-func seedAppraisal(ctx context.Context, c client.Client, id string, in workflows.AppraisalInput) error {
-	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.AppraisalWorkflowName, in)
-	return err
+// seedAppraisal starts appraisal id and waits (up to 20 s) until its workflow has written it
+// to the read model, where it waits for the holder's self-assessment.
+func seedAppraisal(ctx context.Context, s *postgres.Store, c client.Client, id string, in workflows.AppraisalInput) error {
+	if _, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, workflows.AppraisalWorkflowName, in); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if _, err := s.Process(ctx, id); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("the demo appraisal %s did not start", id)
 }
 
 // demoRevised is demoItems after the two opinions: a higher income target each year, and the

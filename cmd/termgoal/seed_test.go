@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,14 @@ func TestSeed(t *testing.T) {
 				t.Fatalf("the demo appraisal %s: %+v, %v", id, p, err)
 			}
 			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// The banner of `make run` tells each account what it has to do, read from the data.
+	out := banner(ctx, s, "127.0.0.1:8080", "http://ui", "127.0.0.1:9464", true)
+	for _, want := range []string{"wang     holder: 青山村 — to do: draft", "to do: draft · 青山村党支部", "to do: vote · 城东社区党委", "to do: self_assess · 白河村党支部",
+		"to do: self_assess · 青山农业发展有限公司", "logs:         .data/termgoal.log"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the banner lacks %q:\n%s", want, out)
 		}
 	}
 	if rec, err := s.Appraisal(ctx, workflows.AppraisalPeriodID(terms[4].ID, "2026-11")); err != nil || rec.Kind != termgoal.AppraisalMonthly ||
