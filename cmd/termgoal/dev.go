@@ -23,7 +23,7 @@ const devLogName = "termgoal.log"
 // runDev runs the whole system on embedded defaults: the pinned Temporal CLI's dev server on a
 // SQLite file and a private PostgreSQL cluster, both under .data/ so a second run keeps the
 // data; then migrations, demo data, the worker and the HTTP server in this process.
-func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
+func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 	root, err := devenv.Root()
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func runDev(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer logFile.Close()
-	log = slog.New(edge.ContextLogHandler(slog.NewMultiHandler(
+	log := slog.New(edge.ContextLogHandler(slog.NewMultiHandler(
 		slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}),
 		slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
 	slog.SetDefault(log)

@@ -61,13 +61,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// JSON for the production commands, text for a developer's `dev`; each line of a request
-	// carries its request and account ids (edge.ContextLogHandler).
-	var lh slog.Handler = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
-	if os.Args[1] == "dev" {
-		lh = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
-	}
-	log := slog.New(edge.ContextLogHandler(lh))
+	// JSON for the production commands (a developer's `dev` logs to a file of its own); each
+	// line of a request carries its request and account ids (edge.ContextLogHandler).
+	log := slog.New(edge.ContextLogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	shutdown, err := tracing.Setup(ctx, "termgoal-"+os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "termgoal: tracing:", err)
