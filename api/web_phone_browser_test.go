@@ -1,0 +1,113 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pageAudit is what one page shows at one width: how far it scrolls sideways, and the
+// controls without a label or a name.
+type pageAudit struct {
+	Overflow  int      `json:"overflow"`
+	Unlabeled []string `json:"unlabeled"`
+	Wide      []string `json:"wide"` // the innermost elements that reach past the window
+}
+
+// auditScript measures the page: the document's width beyond the window, and every visible
+// control a screen reader could not name (an input, select or textarea without a label,
+// aria-label or title; a button without text, aria-label or title).
+const auditScript = `(() => {
+  const named = el => (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title;
+  const shown = el => el.offsetParent !== null || el.closest('details:not([open])');
+  const fields = Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+    .filter(el => shown(el) && !named(el)).map(el => el.tagName.toLowerCase() + '#' + (el.id || el.name));
+  const buttons = Array.from(document.querySelectorAll('button'))
+    .filter(b => shown(b) && !b.textContent.trim() && !b.getAttribute('aria-label') && !b.title).map(b => 'button#' + (b.id || b.name));
+  const width = document.documentElement.clientWidth;
+  const wide = Array.from(document.querySelectorAll('body *')).filter(el => el.getBoundingClientRect().right > width + 1 && !el.closest('.scroll, table'))
+    .filter(el => !Array.from(el.children).some(c => c.getBoundingClientRect().right > width + 1)).slice(0, 3)
+    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ')[0] : ''));
+  return {overflow: document.documentElement.scrollWidth - width, unlabeled: fields.concat(buttons), wide: wide};
+})()`
+
+// menuPages lists the pages reachable from the signed-in account's menu: each link of the
+// header, and on each of those pages the first link of its content to a page of its own (a
+// process, a task, a template, an org …).
+func (b *browser) menuPages() []string {
+	b.t.Helper()
+	b.open("/inbox")
+	nav, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('header nav a[href^="/"]')).map(a => a.getAttribute('href'))`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var pages []string
+	add := func(p string) {
+		u, err := url.Parse(p)
+		if err != nil || u.Query().Has("lang") || strings.HasPrefix(u.Path, "/api/") || strings.HasSuffix(u.Path, ".xlsx") || strings.HasSuffix(u.Path, ".pdf") ||
+			strings.HasPrefix(u.Path, "/notifications/open") || slices.Contains(pages, u.Path) {
+			return
+		}
+		pages = append(pages, u.Path)
+	}
+	for _, p := range nav {
+		add(p)
+	}
+	for _, p := range slices.Clone(pages) {
+		b.open(p)
+		first, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const a = Array.from(document.querySelectorAll('main a[href^="/"]'))
+			.map(a => a.getAttribute('href')).find(h => !document.querySelector('header nav a[href="' + h + '"]') && !h.includes('?') && !h.includes('#'));
+			return a || ''; })()`))
+		if err == nil && first != "" {
+			add(first)
+		}
+	}
+	return pages
+}
+
+// TestPhoneAndLabels visits every page reachable from the menus of an administrator, a holder,
+// a superior and a committee member at 390 px (a phone, where DingTalk and Feishu approvers read) and 1280 px, in both
+// languages: no page scrolls sideways (wide tables scroll inside their own box) and every
+// control has a label and every button a name (issue 26). Screenshots at 390 px are kept.
+func TestPhoneAndLabels(t *testing.T) {
+	s := startBrowserSys(t)
+	b := newBrowser(t, s.srv.URL)
+	var failures []string
+	for _, user := range []string{"adm", "holder", "sup", "mem1"} {
+		b.login(user)
+		pages := b.menuPages()
+		if len(pages) < 4 {
+			t.Fatalf("%s reaches only %v", user, pages)
+		}
+		for _, width := range []int64{390, 1280} {
+			b.do("viewport", chromedp.EmulateViewport(width, 844))
+			for _, lang := range []string{"zh-CN", "en"} {
+				for _, p := range pages {
+					b.open(p + "?lang=" + lang)
+					a, err := chromedp.Run(b.ctx, chromedp.Evaluate[pageAudit](auditScript))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a.Overflow > 1 {
+						failures = append(failures, fmt.Sprintf("%s %s %s at %d px scrolls sideways by %d px (%v)", user, p, lang, width, a.Overflow, a.Wide))
+					}
+					if len(a.Unlabeled) > 0 && width == 1280 && lang == "zh-CN" {
+						failures = append(failures, fmt.Sprintf("%s %s: unlabeled %v", user, p, a.Unlabeled))
+					}
+					if width == 390 && lang == "zh-CN" {
+						b.screenshot(fmt.Sprintf("%s%s.png", user, strings.ReplaceAll(p, "/", "_")))
+					}
+				}
+			}
+		}
+		b.do("viewport", chromedp.EmulateViewport(1280, 844))
+		b.logout()
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+}
