@@ -16,6 +16,7 @@ type pageAudit struct {
 	Overflow  int      `json:"overflow"`
 	Unlabeled []string `json:"unlabeled"`
 	Wide      []string `json:"wide"` // the innermost elements that reach past the window
+	Raw       []string `json:"raw"`  // message keys shown as they are, untranslated
 }
 
 // auditScript measures the page: the document's width beyond the window, and every visible
@@ -32,7 +33,8 @@ const auditScript = `(() => {
   const wide = Array.from(document.querySelectorAll('body *')).filter(el => el.getBoundingClientRect().right > width + 1 && !el.closest('.scroll, table'))
     .filter(el => !Array.from(el.children).some(c => c.getBoundingClientRect().right > width + 1)).slice(0, 3)
     .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ')[0] : ''));
-  return {overflow: document.documentElement.scrollWidth - width, unlabeled: fields.concat(buttons), wide: wide};
+  const raw = (document.body.innerText.match(/\b(?:ui|web|steps|actions|audit_actions|process_kinds|roles|task_kinds|grades|dispositions|choices|signer_status|process_status|appraisal_status|task_status|consequences|rater_groups|notice_status|resolutions|pledges|cycles|sales_rules|error|langs|result_uses|plan_changes)\.[a-z][a-z_]+\b/g) || []).slice(0, 5);
+  return {overflow: document.documentElement.scrollWidth - width, unlabeled: fields.concat(buttons), wide: wide, raw: raw};
 })()`
 
 // menuPages lists the pages reachable from the signed-in account's menu: each link of the
@@ -71,8 +73,9 @@ func (b *browser) menuPages() []string {
 
 // TestPhoneAndLabels visits every page reachable from the menus of an administrator, a holder,
 // a superior and a committee member at 390 px (a phone, where DingTalk and Feishu approvers read) and 1280 px, in both
-// languages: no page scrolls sideways (wide tables scroll inside their own box) and every
-// control has a label and every button a name (issue 26). Screenshots at 390 px are kept.
+// languages: no page scrolls sideways (wide tables scroll inside their own box), every control
+// has a label and every button a name, and no message key shows untranslated (issue 26).
+// Screenshots at 390 px are kept.
 func TestPhoneAndLabels(t *testing.T) {
 	s := startBrowserSys(t)
 	b := newBrowser(t, s.srv.URL)
@@ -94,6 +97,9 @@ func TestPhoneAndLabels(t *testing.T) {
 					}
 					if a.Overflow > 1 {
 						failures = append(failures, fmt.Sprintf("%s %s %s at %d px scrolls sideways by %d px (%v)", user, p, lang, width, a.Overflow, a.Wide))
+					}
+					if len(a.Raw) > 0 && width == 1280 {
+						failures = append(failures, fmt.Sprintf("%s %s %s shows message keys: %v", user, p, lang, a.Raw))
 					}
 					if len(a.Unlabeled) > 0 && width == 1280 && lang == "zh-CN" {
 						failures = append(failures, fmt.Sprintf("%s %s: unlabeled %v", user, p, a.Unlabeled))

@@ -161,3 +161,51 @@ func TestWebTemplateKeysAreTranslated(t *testing.T) {
 		t.Fatalf("found only %d keys; the pattern is broken", n)
 	}
 }
+
+// TestNoKeyIsUnused checks that every key of the catalogs is named by the code or the pages:
+// literally, through a prefix the code completes ("steps." + a step, "web.appointment_" + a
+// kind), or as a store's "<what>.not_found". A key nothing names is a text nobody reads.
+func TestNoKeyIsUnused(t *testing.T) {
+	var text strings.Builder
+	notFound := map[string]bool{}
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != ".." || d.Name() == "bin" || d.Name() == "testdata" || d.Name() == "test-artifacts") {
+			return filepath.SkipDir
+		}
+		ext := filepath.Ext(path)
+		if d.IsDir() || strings.HasSuffix(path, "_test.go") || (ext != ".go" && ext != ".html" && ext != ".js") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text.Write(b)
+		if filepath.Base(filepath.Dir(path)) == "postgres" {
+			for _, m := range notFoundPattern.FindAllSubmatch(b, -1) {
+				notFound[string(m[1])] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := text.String()
+	prefixes := regexp.MustCompile(`"([a-z_.]+[._])"`).FindAllStringSubmatch(code, -1)
+	if len(prefixes) < 5 || len(notFound) < 5 {
+		t.Fatalf("found %d prefixes and %d not-found names; the walk is broken", len(prefixes), len(notFound))
+	}
+	for k := range messages(t, LangEN) {
+		switch {
+		case strings.Contains(code, `"`+k+`"`) || strings.Contains(code, k):
+		case slices.ContainsFunc(prefixes, func(p []string) bool { return strings.HasPrefix(k, p[1]) }):
+		case strings.HasSuffix(k, ".not_found") && notFound[strings.TrimSuffix(k, ".not_found")]:
+		default:
+			t.Errorf("%s is in the catalogs but nothing names it", k)
+		}
+	}
+}
