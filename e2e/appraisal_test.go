@@ -298,6 +298,7 @@ func TestAppraisalOverHTTP(t *testing.T) {
 	}
 	s.act("sup2", p, workflows.UpdateDetermine, map[string]any{"grade": termgoal.GradeNotCompleted, "reason": "台账不实"}, "", 200)
 	s.expectLastAudit(p, "result_determined")
+	s.expectNotified("holder", p, "result_published")
 	s.expectInbox("sup", p)
 	if rec, err := s.store.Appraisal(ctx, p); err != nil || rec.Result == nil || rec.Result.Computed != termgoal.GradeBasicallyCompleted ||
 		rec.Result.Grade != termgoal.GradeNotCompleted || rec.Result.Score != 86 {
@@ -318,6 +319,7 @@ func TestAppraisalOverHTTP(t *testing.T) {
 	s.act("sup2", p, workflows.UpdateDecideAppeal, map[string]any{"grade": termgoal.GradeBasicallyCompleted, "answer": "x"}, "", 403)
 	s.act("reviewer", p, workflows.UpdateDecideAppeal, map[string]any{"grade": termgoal.GradeBasicallyCompleted}, "", 422)
 	s.act("reviewer", p, workflows.UpdateDecideAppeal, map[string]any{"grade": termgoal.GradeBasicallyCompleted, "answer": "凭证属实，改为基本完成"}, "", 200)
+	s.expectNotified("holder", p, "appeal_answered")
 	// A changed grade goes through the notice again.
 	if pr, err := s.store.Process(ctx, p); err != nil || pr.Step != termgoal.StepNotice {
 		t.Fatalf("after the appeal: %+v, %v", pr, err)

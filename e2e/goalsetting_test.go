@@ -27,6 +27,15 @@ func planWeights(title string, weight, rest float64) map[string]any {
 	}}
 }
 
+// expectNotified waits until user has a notification of kind about process.
+func (s *sys) expectNotified(user, process, kind string) {
+	s.t.Helper()
+	waitFor(s.t, func() bool {
+		ns, _, err := s.store.Notifications(context.Background(), s.ids[user], false, 50, 0)
+		return err == nil && slices.ContainsFunc(ns, func(n postgres.Notification) bool { return n.Kind == kind && n.ProcessID == process })
+	})
+}
+
 // inbox returns the kinds of user's open tasks on the process.
 func (s *sys) inbox(user, process string) []string {
 	s.t.Helper()
@@ -143,6 +152,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 
 	s.act("rep1", p, "give_opinion", map[string]any{"content": "再加一条"}, "", 200)
 	s.expectLastAudit(p, "opinion_given")
+	s.expectNotified("holder", p, "opinion_received")
 	s.expectInbox("rep1", p)
 	// Unanswered opinion blocks the step.
 	if r := s.do("holder", "POST", path+"complete_consultation", map[string]any{}, ""); r.status != 409 {
@@ -159,10 +169,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 	if ops, err := s.store.Opinions(context.Background(), p); err != nil || ops[0].RevisedIn != 2 {
 		t.Fatalf("the opinion after the revision: %+v, %v", ops, err)
 	}
-	waitFor(t, func() bool {
-		ns, _, err := s.store.Notifications(context.Background(), s.ids["rep1"], false, 10, 0)
-		return err == nil && slices.ContainsFunc(ns, func(n postgres.Notification) bool { return n.Kind == "revised" && n.ProcessID == p })
-	})
+	s.expectNotified("rep1", p, "revised")
 	s.act("holder", p, "complete_consultation", map[string]any{}, "", 200)
 	s.expectInbox("mem1", p, "vote")
 	for _, m := range []string{"mem1", "mem2", "mem3"} {

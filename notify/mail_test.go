@@ -125,3 +125,29 @@ func TestCompose(t *testing.T) {
 		t.Errorf("unknown kind %+v", unknown)
 	}
 }
+
+// Every event has its own subject and text in both languages, with no placeholder left.
+func TestEveryEventHasItsText(t *testing.T) {
+	p := map[string]any{"holder": "青山村", "step": "notice", "due_on": "2026-03-10", "actor": "李部长", "reason": "r", "action": "dismissed",
+		"grade": "excellent", "doc_number": "青组备〔2026〕7号", "version": 2, "assignee": "王书记", "date": "2026-03-02", "due": 1, "overdue": 0}
+	for _, lang := range []string{"zh-CN", "en"} {
+		generic := notify.Compose(lang, "mystery", p, "")
+		seen := map[string]string{}
+		for _, kind := range notify.Events {
+			m := notify.Compose(lang, kind, p, "")
+			if m.Subject == generic.Subject || m.Text == "" || strings.ContainsAny(m.Subject+m.Text, "{}") {
+				t.Errorf("%s %s: %+v", lang, kind, m)
+			}
+			if other, ok := seen[m.Subject]; ok {
+				t.Errorf("%s: %s and %s share the subject %q", lang, kind, other, m.Subject)
+			}
+			seen[m.Subject] = kind
+		}
+	}
+	if m := notify.Compose("zh-CN", notify.ResultPublished, p, ""); !strings.Contains(m.Text, "“优秀”") {
+		t.Errorf("the grade untranslated: %s", m.Text)
+	}
+	if m := notify.Compose("en", notify.ObjectionResolved, p, ""); !strings.Contains(m.Text, "resolved: dismissed") {
+		t.Errorf("the resolution untranslated: %s", m.Text)
+	}
+}

@@ -506,6 +506,7 @@ func (w *goalWF) decideAppeal(ctx workflow.Context, s *GoalState, in DecideAppea
 	}
 	c := w.change(ctx, s, &in.Actor, "appeal_decided", map[string]any{"upheld": p.Upheld, "old_grade": p.OldGrade, "new_grade": p.NewGrade})
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "decided")
+	w.tellHolders(ctx, s, "appeal_answered", map[string]any{"actor": in.Actor.Name, "grade": r.Grade, "reason": in.Answer})
 	next, err := w.enter(ctx, s, c, to)
 	return next, ActionResult{}, err
 }

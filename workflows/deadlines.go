@@ -149,6 +149,14 @@ func (w *goalWF) notify(ctx workflow.Context, s *GoalState, kind string, who []t
 	})
 }
 
+// tellHolders notifies the holders of an event of their process that is not a task of theirs
+// (runs from the "notify-steps" version on).
+func (w *goalWF) tellHolders(ctx workflow.Context, s *GoalState, kind string, params map[string]any, others ...termgoal.Actor) {
+	if w.tell {
+		w.notify(ctx, s, kind, append(slices.Clone(s.Holders), others...), params)
+	}
+}
+
 func withActivity(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
 }

@@ -116,16 +116,21 @@ type goalWF struct {
 	// revise: an adopted opinion calls for a new plan version before the consultation ends
 	// (from the "revise-adopted" version on).
 	revise bool
+	// tell: the holders hear of what happens to their process beyond their tasks (an opinion,
+	// an approval, an objection and its resolution, the filing, a result on notice, an appeal
+	// answered), from the "notify-steps" version on.
+	tell bool
 }
 
 // newRun starts a run on state (nil for a new process). The "local-write",
-// "search-attributes" and "revise-adopted" versions are read once, at the start of the run, so
-// the whole run follows one set of rules.
+// "search-attributes", "revise-adopted" and "notify-steps" versions are read once, at the start
+// of the run, so the whole run follows one set of rules.
 func newRun(ctx workflow.Context, state *GoalState) *goalWF {
 	v := workflow.GetVersion(ctx, "local-write", workflow.DefaultVersion, 1)
 	search := workflow.GetVersion(ctx, "search-attributes", workflow.DefaultVersion, 1)
 	revise := workflow.GetVersion(ctx, "revise-adopted", workflow.DefaultVersion, 1)
-	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1, revise: revise >= 1}
+	tell := workflow.GetVersion(ctx, "notify-steps", workflow.DefaultVersion, 1)
+	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1, revise: revise >= 1, tell: tell >= 1}
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
@@ -444,6 +449,9 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		c.Notice = w.notice(s, "open")
 		// Superiors act on the notice only when an objection comes in.
 		kind = ""
+		if s.Appraisal != nil && s.Appraisal.Result != nil {
+			w.tellHolders(ctx, s, "result_published", map[string]any{"grade": s.Appraisal.Result.Grade, "due_on": due.Format(time.DateOnly)})
+		}
 	}
 	if step == termgoal.StepScoring && !s.pending() && s.WindowOver {
 		// Only the holder's own score counts (a self group alone): nothing to wait for.

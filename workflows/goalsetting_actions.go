@@ -89,6 +89,7 @@ func (w *goalWF) giveOpinion(ctx workflow.Context, s *GoalState, in GiveOpinionI
 	s.openSigner(in.Actor.AccountID).Status = signerDone
 	c := w.change(ctx, s, &in.Actor, "opinion_given", map[string]any{"seq": op.Seq})
 	c.Opinion = &op
+	w.tellHolders(ctx, s, "opinion_received", map[string]any{"actor": in.Actor.Name})
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "opinion_given")
 	// Everyone asked has answered: no need to wait for the window's end.
 	s.WindowOver = !s.pending()
@@ -287,6 +288,7 @@ func checkDecision(name string) func(*GoalState, DecisionInput) error {
 
 func (w *goalWF) approve(ctx workflow.Context, s *GoalState, in DecisionInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "approved", map[string]any{"comment": in.Comment})
+	w.tellHolders(ctx, s, "approved", map[string]any{"actor": in.Actor.Name, "reason": in.Comment})
 	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "approved")
 	return next, ActionResult{}, err
 }
@@ -386,6 +388,7 @@ func (w *goalWF) fileObjection(ctx workflow.Context, s *GoalState, in FileObject
 	c := w.change(ctx, s, &actor, "objection_filed", map[string]any{"seq": o.Seq, "anonymous": o.Anonymous})
 	c.Objection = &o
 	w.openTasksFor(s, &c, s.acting(), "resolve", o.Seq)
+	w.tellHolders(ctx, s, "objection_filed", map[string]any{"reason": o.Content})
 	return s, ActionResult{Seq: o.Seq}, w.apply(ctx, s, c)
 }
 
@@ -415,6 +418,11 @@ func (w *goalWF) resolveObjection(ctx workflow.Context, s *GoalState, in Resolve
 	c := w.change(ctx, s, &in.Actor, "objection_"+o.Resolution, map[string]any{"seq": in.Seq, "reason": in.Reason})
 	resolved := *o
 	c.Objection = &resolved
+	var objector []termgoal.Actor
+	if !o.Anonymous && o.AuthorID != 0 {
+		objector = append(objector, termgoal.Actor{AccountID: o.AuthorID, Name: o.AuthorName})
+	}
+	w.tellHolders(ctx, s, "objection_resolved", map[string]any{"action": o.Resolution, "reason": in.Reason}, objector...)
 	w.closeTasks(s, &c, func(t openTask) bool { return t.Ref == in.Seq && t.AccountID == in.Actor.AccountID }, termgoal.TaskDone, o.Resolution)
 	w.closeTasks(s, &c, func(t openTask) bool { return t.Ref == in.Seq }, termgoal.TaskClosed, o.Resolution)
 	res := ActionResult{Seq: in.Seq}
@@ -451,6 +459,7 @@ func checkFile(s *GoalState, in FileInput) error {
 func (w *goalWF) file(ctx workflow.Context, s *GoalState, in FileInput) (*GoalState, ActionResult, error) {
 	s.DocNumber = in.DocNumber
 	c := w.change(ctx, s, &in.Actor, "filed", map[string]any{"doc_number": in.DocNumber})
+	w.tellHolders(ctx, s, "filed", map[string]any{"doc_number": in.DocNumber})
 	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "filed")
 	return next, ActionResult{}, err
 }
