@@ -262,3 +262,42 @@ func TestDigest(t *testing.T) {
 		t.Errorf("mails %+v", mails)
 	}
 }
+
+// Every event goes out through the test SMTP server, in each recipient's language, and to a
+// generic webhook, with its own subject and no placeholder left (issue 26).
+func TestEveryEventReachesEveryChannel(t *testing.T) {
+	f := newNotifyFixture(t)
+	h := newHook(t, 204)
+	f.webhook(t, f.town, notify.KindGeneric, h.srv.URL, true)
+	params := map[string]any{"holder": "青山村", "step": "notice", "due_on": "2026-03-10", "actor": "李部长", "reason": "理由",
+		"action": "upheld", "grade": "completed", "doc_number": "青组备〔2026〕7号", "version": 2, "assignee": "王书记",
+		"date": "2026-03-02", "due": 2, "overdue": 1}
+	for i, kind := range notify.Events {
+		in := activities.NotifyInput{ID: fmt.Sprintf("p/n/%d", i), Recipients: []int64{f.li.ID, f.amy.ID}, Kind: kind,
+			ProcessID: "p", OrgID: f.village.ID, Params: params}
+		if _, err := f.env.ExecuteActivity(f.acts.Notify, in); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+	mails := f.smtp.Mails()
+	if len(mails) != 2*len(notify.Events) || len(h.posts()) != len(notify.Events) {
+		t.Fatalf("%d mails and %d posts for %d events", len(mails), len(h.posts()), len(notify.Events))
+	}
+	subjects := map[string]bool{}
+	for _, m := range mails {
+		if subjects[m.Subject] || strings.ContainsAny(m.Subject+m.Body, "{}") || m.Subject == "" || strings.HasPrefix(m.Subject, "termgoal") {
+			t.Errorf("mail to %v: %q\n%s", m.To, m.Subject, m.Body)
+		}
+		subjects[m.Subject] = true
+	}
+	for _, want := range []string{"考核结果公示：青山村", "Result on notice: 青山村", "目标已备案：青山村", "Plan filed: 青山村", "收到征求意见：青山村", "Appeal answered: 青山村"} {
+		if !subjects[want] {
+			t.Errorf("no mail %q", want)
+		}
+	}
+	for i, p := range h.posts() {
+		if !strings.Contains(p, fmt.Sprintf(`"kind":"%s"`, notify.Events[i])) {
+			t.Errorf("post %d: %s", i, p)
+		}
+	}
+}
