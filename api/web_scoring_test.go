@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"termgoal"
+	"termgoal/postgres"
 	"termgoal/workflows"
 )
 
@@ -89,5 +90,30 @@ func TestDecisionContextOnTheTaskPage(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the approver's page lacks %q", want)
 		}
+	}
+}
+
+// A notification a channel keeps refusing shows on the process page, to its administrators
+// only (issue 26).
+func TestUndeliveredOnTheProcessPage(t *testing.T) {
+	f := newFixture(t)
+	term := f.appraisalTerm(f.a1, f.tmpl, 0)
+	f.seedTask("gs-undelivered", term, workflows.KindGoalSetting, termgoal.StepApproval, "approve", f.accounts["holderA1"].ID, nil, nil)
+	for _, d := range []postgres.Delivery{
+		{NotificationID: "gs-undelivered/n/1/7", Channel: "webhook:3", Status: postgres.DeliveryFailed, Attempts: 4, Error: "dingtalk: 500 Internal Server Error"},
+		{NotificationID: "gs-undelivered/n/1/7", Channel: "email", Status: postgres.DeliverySent, Attempts: 1},
+		{NotificationID: "gs-other/n/1/7", Channel: "email", Status: postgres.DeliveryFailed, Attempts: 2, Error: "another process"},
+	} {
+		if err := f.store.RecordDelivery(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body, _ := f.page("GET", "/processes/gs-undelivered", f.aTok, 200)
+	if !strings.Contains(body, `id="undelivered"`) || !strings.Contains(body, "dingtalk: 500 Internal Server Error") ||
+		strings.Contains(body, `data-channel="email"`) || strings.Contains(body, "another process") {
+		t.Errorf("the administrator's process page:\n%s", body)
+	}
+	if body, _ := f.page("GET", "/processes/gs-undelivered", f.a1Tok, 200); strings.Contains(body, `id="undelivered"`) {
+		t.Error("a holder sees the deliveries")
 	}
 }

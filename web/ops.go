@@ -272,6 +272,9 @@ type processData struct {
 	Timeline  []termgoal.Audit
 	Assignees []termgoal.Actor // who may act on the current step now
 	DocNumber string           // the filing's document number, once filed
+	// Undelivered are the notifications of the process a channel still fails to take (for its
+	// administrators: Temporal keeps retrying them).
+	Undelivered []postgres.Delivery
 	Ops       processPageOps
 
 	Attachments      []postgres.Attachment // without their bytes, oldest first
@@ -313,6 +316,19 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	}
 	d.Tally = tallyOf(proc, v.Votes, d.Ops.Signers)
 	d.DocNumber = app.StateValue[string](proc.State, "doc_number")
+	path, err := h.ops.OrgPath(ctx, proc.OrgID)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	if app.IsAdmin(acc, path) {
+		all, err := h.store.Deliveries(ctx, proc.ID+"/")
+		if err != nil {
+			h.Fail(c, err)
+			return
+		}
+		d.Undelivered = slices.DeleteFunc(all, func(x postgres.Delivery) bool { return x.Status != postgres.DeliveryFailed })
+	}
 	if d.Timeline, _, err = h.store.Audit(ctx, postgres.AuditFilter{ProcessID: proc.ID, Limit: 500}); err != nil {
 		h.Fail(c, err)
 		return
