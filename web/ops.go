@@ -275,7 +275,7 @@ type processData struct {
 	// Undelivered are the notifications of the process a channel still fails to take (for its
 	// administrators: Temporal keeps retrying them).
 	Undelivered []postgres.Delivery
-	Ops       processPageOps
+	Ops         processPageOps
 
 	Attachments      []postgres.Attachment // without their bytes, oldest first
 	AttachmentsTotal int
