@@ -33,7 +33,13 @@ type pickData struct {
 // webPick searches accounts (kind=accounts, by name, username or org, and role) or people
 // (kind=people, administrators only): JSON for picker.js, else the search page.
 func (h *Handler) webPick(c *gin.Context) {
-	p := h.newPage(c, "web.pick_title")
+	// The script's requests come while another page is open: they must not take its flash
+	// message, so only the search page is a page (newPage).
+	asJSON := strings.Contains(c.GetHeader("Accept"), "application/json")
+	p := &webPage{Lang: edge.Lang(c)}
+	if !asJSON {
+		p = h.newPage(c, "web.pick_title")
+	}
 	d := pickData{Kind: c.DefaultQuery("kind", "accounts"), Q: strings.TrimSpace(c.Query("q")), Role: c.Query("role"), Roles: termgoal.Roles}
 	ctx, acc := c.Request.Context(), edge.Caller(c)
 	switch d.Kind {
@@ -59,7 +65,7 @@ func (h *Handler) webPick(c *gin.Context) {
 		h.Fail(c, edge.ErrNotFound())
 		return
 	}
-	if strings.Contains(c.GetHeader("Accept"), "application/json") {
+	if asJSON {
 		c.JSON(http.StatusOK, gin.H{"items": append([]pickMatch{}, d.Items...)})
 		return
 	}
