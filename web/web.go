@@ -154,8 +154,10 @@ func loadWebTemplates() error {
 	return webTemplatesErr
 }
 
-// Session keys of the web pages.
-const sessionFlash = "flash"
+// flashCookie carries the message of an applied form to the page the answer redirects to. A
+// cookie, not the session: a request running beside the form's (an asset, the picker's
+// search) saves the session it loaded before, and would drop a message kept there.
+const flashCookie = "termgoal_flash"
 
 // Routes adds the web pages to the route table. The JSON API lives under /api/v1, the pages
 // everywhere else.
@@ -333,7 +335,7 @@ func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
 			p.Unread = n
 		}
 	}
-	p.Flash = h.sessions.PopString(c.Request.Context(), sessionFlash)
+	p.Flash = popFlash(c)
 	return p
 }
 
@@ -379,7 +381,19 @@ func (h *Handler) postForm(c *gin.Context) (url.Values, bool) {
 
 // flash leaves a message for the next page the browser shows.
 func (h *Handler) flash(c *gin.Context, msg string) {
-	h.sessions.Put(c.Request.Context(), sessionFlash, msg)
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// popFlash takes the message the last form left for this page, and clears it.
+func popFlash(c *gin.Context) string {
+	ck, err := c.Request.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+	msg, _ := url.QueryUnescape(ck.Value)
+	return msg
 }
 
 // safeNext accepts only a local path as the page to go to after signing in.
