@@ -21,7 +21,7 @@ import (
 // kept on the server (a button, and plan-editor.js as one types) until the draft is submitted;
 // a refused draft marks the field at fault.
 
-// editorFields reports whether a form field belongs to the plan editor's rows or note: what a
+// editorField reports whether a form field belongs to the plan editor's rows or note: what a
 // saved draft keeps.
 func editorField(name string) bool {
 	if name == "rows" || name == "note" {
