@@ -16,17 +16,47 @@ type ProcessView struct {
 	Term         *termgoal.Term         `json:"term"`
 	PlanVersions []termgoal.PlanVersion `json:"plan_versions"`
 	Steps        []termgoal.StepRecord  `json:"steps"`
-	Opinions     []termgoal.Opinion     `json:"opinions"`
-	Reviews      []termgoal.Review      `json:"reviews"`
-	Votes        []termgoal.Vote        `json:"votes"`
-	Notice       *termgoal.Notice       `json:"notice,omitempty"`
-	Objections   []termgoal.Objection   `json:"objections"`
-	OpenTasks    []termgoal.Task        `json:"open_tasks"`
-	Attachments  []postgres.Attachment  `json:"attachments"`            // without their bytes
-	TemporalURL  string                 `json:"temporal_url,omitempty"` // for an administrator of the process's org
+	Deliberation
+	OpenTasks   []termgoal.Task       `json:"open_tasks"`
+	Attachments []postgres.Attachment `json:"attachments"`            // without their bytes
+	TemporalURL string                `json:"temporal_url,omitempty"` // for an administrator of the process's org
 	// TemporalOrgURL lists the running processes of the org's subtree in the Temporal UI, by
 	// the search attribute TermgoalOrgs (administrators only).
 	TemporalOrgURL string `json:"temporal_org_url,omitempty"`
+}
+
+// Deliberation is what a goal setting's steps collected: the opinions and how each was
+// answered, the expert reviews, the committee's votes, the notice and its objections.
+type Deliberation struct {
+	Opinions   []termgoal.Opinion   `json:"opinions"`
+	Reviews    []termgoal.Review    `json:"reviews"`
+	Votes      []termgoal.Vote      `json:"votes"`
+	Notice     *termgoal.Notice     `json:"notice,omitempty"`
+	Objections []termgoal.Objection `json:"objections"`
+}
+
+// Deliberation loads what the steps of process processID collected.
+func (s *Service) Deliberation(ctx context.Context, processID string) (Deliberation, error) {
+	var d Deliberation
+	var err error
+	if d.Opinions, err = s.Store.Opinions(ctx, processID); err != nil {
+		return d, err
+	}
+	if d.Reviews, err = s.Store.Reviews(ctx, processID); err != nil {
+		return d, err
+	}
+	if d.Votes, err = s.Store.Votes(ctx, processID); err != nil {
+		return d, err
+	}
+	switch n, err := s.Store.Notice(ctx, processID); termgoal.ErrorCode(err) {
+	case "":
+		d.Notice = n
+	case termgoal.ENOTFOUND:
+	default:
+		return d, err
+	}
+	d.Objections, err = s.Store.Objections(ctx, processID)
+	return d, err
 }
 
 // VisibleProcess loads process id and checks that acc may see it (CanSeeProcess).
@@ -63,24 +93,7 @@ func (s *Service) ProcessView(ctx context.Context, acc *termgoal.Account, p *ter
 	if v.Steps, err = s.Store.StepRecords(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	if v.Opinions, err = s.Store.Opinions(ctx, p.ID); err != nil {
-		return nil, err
-	}
-	if v.Reviews, err = s.Store.Reviews(ctx, p.ID); err != nil {
-		return nil, err
-	}
-	if v.Votes, err = s.Store.Votes(ctx, p.ID); err != nil {
-		return nil, err
-	}
-	n, err := s.Store.Notice(ctx, p.ID)
-	switch termgoal.ErrorCode(err) {
-	case "":
-		v.Notice = n
-	case termgoal.ENOTFOUND:
-	default:
-		return nil, err
-	}
-	if v.Objections, err = s.Store.Objections(ctx, p.ID); err != nil {
+	if v.Deliberation, err = s.Deliberation(ctx, p.ID); err != nil {
 		return nil, err
 	}
 	if v.OpenTasks, err = s.Store.OpenTasks(ctx, p.ID); err != nil {

@@ -316,12 +316,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 	}
 	d.Tally = tallyOf(proc, v.Votes, d.Ops.Signers)
 	d.DocNumber = app.StateValue[string](proc.State, "doc_number")
-	path, err := h.ops.OrgPath(ctx, proc.OrgID)
-	if err != nil {
-		h.Fail(c, err)
-		return
-	}
-	if app.IsAdmin(acc, path) {
+	if d.Ops.OrgAdmin {
 		all, err := h.store.Deliveries(ctx, proc.ID+"/")
 		if err != nil {
 			h.Fail(c, err)
@@ -370,7 +365,8 @@ func tallyOf(proc *termgoal.Process, votes []termgoal.Vote, signers []signerView
 // processPageOps is what the process page's operations need.
 type processPageOps struct {
 	Signers     []signerView
-	IsAdmin     bool            // the viewer administers the process's org: the admin panel
+	OrgAdmin    bool            // the viewer administers the process's org
+	IsAdmin     bool            // the same, on a running process: the admin panel
 	Running     bool            // the process is running
 	CanUrge     bool            // the holder or an administrator
 	CanWithdraw bool            // the holder, when the template allows withdrawing
@@ -386,20 +382,20 @@ type processPageOps struct {
 // processOpsFor works out the operations the process page offers acc.
 func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *termgoal.Process, term *termgoal.Term) (processPageOps, error) {
 	d := processPageOps{Signers: h.signersOf(ctx, p), Running: p.Status == "running"}
-	if p.Status == postgres.StatusHalted {
-		d.Halted, _ = app.StateValue[map[string]any](p.State, "halted")["status"].(string)
-		path, err := h.ops.OrgPath(ctx, p.OrgID)
-		d.CanRestart = err == nil && app.IsAdmin(acc, path)
-		return d, err
-	}
-	if !d.Running {
-		return d, nil
-	}
 	path, err := h.ops.OrgPath(ctx, p.OrgID)
 	if err != nil {
 		return d, err
 	}
-	d.IsAdmin = app.IsAdmin(acc, path)
+	d.OrgAdmin = app.IsAdmin(acc, path)
+	if p.Status == postgres.StatusHalted {
+		d.Halted, _ = app.StateValue[map[string]any](p.State, "halted")["status"].(string)
+		d.CanRestart = d.OrgAdmin
+		return d, nil
+	}
+	if !d.Running {
+		return d, nil
+	}
+	d.IsAdmin = d.OrgAdmin
 	holder := acc.Can(termgoal.RoleHolder, path)
 	if term.HolderKind == termgoal.HolderPerson && term.PersonID != nil {
 		holder = acc.PersonID != nil && *acc.PersonID == *term.PersonID

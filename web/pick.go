@@ -50,7 +50,7 @@ func (h *Handler) webPick(c *gin.Context) {
 			return
 		}
 		for _, m := range matches {
-			d.Items = append(d.Items, pickMatch{app.AccountValue(m.Name, m.Username), p.GrantsLabel(m.Grants)})
+			d.Items = append(d.Items, p.AccountOption(m))
 		}
 	case "people":
 		matches, err := h.ops.PickPeople(ctx, acc, d.Q)

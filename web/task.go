@@ -92,17 +92,12 @@ type taskData struct {
 	Appraisal    *appraisalTask // the forms of appraisals and reports
 }
 
-// decisionContext is what a decision needs to see (issue 25): the opinions and how they were
-// answered, the expert reviews, the committee's votes, the notice and its objections (a
-// goal setting's), and the process's attachments.
+// decisionContext is what a decision needs to see (issue 25): what a goal setting's steps
+// collected (app.Deliberation) with the committee's count, and the process's attachments.
 type decisionContext struct {
-	Process          *termgoal.Process
-	Opinions         []termgoal.Opinion
-	Reviews          []termgoal.Review
-	Votes            []termgoal.Vote
+	Process *termgoal.Process
+	app.Deliberation
 	Tally            *termgoal.Tally
-	Notice           *termgoal.Notice
-	Objections       []termgoal.Objection
 	Attachments      []postgres.Attachment
 	AttachmentsTotal int
 }
@@ -115,24 +110,11 @@ func (h *Handler) decisionContext(ctx context.Context, p *termgoal.Process, sign
 	if d.Attachments, d.AttachmentsTotal, err = h.store.Attachments(ctx, p.ID, maxPageAttachments, 0); err != nil || termgoal.IsAppraisal(p.Kind) {
 		return d, err
 	}
-	if d.Opinions, err = h.store.Opinions(ctx, p.ID); err != nil {
-		return d, err
-	}
-	if d.Reviews, err = h.store.Reviews(ctx, p.ID); err != nil {
-		return d, err
-	}
-	if d.Votes, err = h.store.Votes(ctx, p.ID); err != nil {
+	if d.Deliberation, err = h.ops.Deliberation(ctx, p.ID); err != nil {
 		return d, err
 	}
 	d.Tally = tallyOf(p, d.Votes, signers)
-	switch n, err := h.store.Notice(ctx, p.ID); {
-	case err == nil:
-		d.Notice = n
-	case !isNotFound(err):
-		return d, err
-	}
-	d.Objections, err = h.store.Objections(ctx, p.ID)
-	return d, err
+	return d, nil
 }
 
 // loadTask loads a task the caller may see: their own, or any in an org they administer.
