@@ -147,7 +147,7 @@ func TestAppraisalCampaignStartsEachOnce(t *testing.T) {
 	}
 	t.Logf("appraisal campaign of %d started in %s", n, time.Since(t0).Round(time.Millisecond))
 	// Every appraisal writes its read model as it starts.
-	waitLong(t, 60*time.Second, "appraisals written", func() bool { return s.appraisalsUnder(t, county, appraisalYear) == n })
+	waitLong(t, "appraisals written", func() bool { return s.appraisalsUnder(t, county, appraisalYear) == n })
 
 	// Run again after the first run completed, as POST /campaigns/{id}/rerun does: nothing new.
 	if err := s.store.ReopenCampaign(ctx, camp.ID); err != nil {
@@ -192,7 +192,7 @@ func TestAppraisalCampaignStartsEachOnce(t *testing.T) {
 		t.Errorf("%d appraisals after the re-run, want %d", got, n)
 	}
 	// And on Temporal: n appraisal workflows, no more.
-	waitLong(t, 30*time.Second, "visibility", func() bool { return s.workflowCount(t, workflows.AppraisalWorkflowName) >= n })
+	waitLong(t, "visibility", func() bool { return s.workflowCount(t, workflows.AppraisalWorkflowName) >= n })
 	if got := s.workflowCount(t, workflows.AppraisalWorkflowName); got != n {
 		t.Errorf("%d appraisal workflows on Temporal, want %d", got, n)
 	}

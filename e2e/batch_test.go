@@ -18,7 +18,7 @@ func TestBatchOverManyProcessesRunsInTheBackground(t *testing.T) {
 	n := app.BackgroundOver + 20
 	s.fillTerms(t, n)
 	c := id(s.must(201, "admin", "POST", "/api/v1/campaigns", map[string]any{"name": "换届", "org_id": s.ids["county"], "kind": "goal_setting"}))
-	waitLong(t, 60*time.Second, "campaign started", func() bool {
+	waitLong(t, "campaign started", func() bool {
 		camp, _ := s.campaign(c)
 		return camp["status"] == "done" && s.processCount() >= n
 	})
@@ -33,7 +33,7 @@ func TestBatchOverManyProcessesRunsInTheBackground(t *testing.T) {
 	}
 	s.must(403, "otheradmin", "GET", "/api/v1/batches/"+batch, nil)
 	var progress map[string]any
-	waitLong(t, 90*time.Second, "batch done", func() bool {
+	waitLong(t, "batch done", func() bool {
 		progress = s.must(200, "admin", "GET", "/api/v1/batches/"+batch, nil).body
 		return progress["status"] == "done"
 	})

@@ -59,12 +59,12 @@ func TestHandoverMovesOpenTasks(t *testing.T) {
 	s.must(201, "admin", "POST", path+"/follow", nil)
 	gs := workflows.GoalSettingID(term.ID)
 	draft := gs + " draft"
-	waitLong(t, 30*time.Second, "the leaver's draft task", func() bool { return contains(s.openTasks("leaver"), draft) })
+	waitLong(t, "the leaver's draft task", func() bool { return contains(s.openTasks("leaver"), draft) })
 
 	body := map[string]any{"to_person_id": people[1], "on": "2026-11-20", "reason": "调任"}
 	s.must(403, "sup", "POST", path+"/handover", body)
 	s.must(200, "admin", "POST", path+"/handover", body)
-	waitLong(t, 30*time.Second, "the draft task at the successor", func() bool {
+	waitLong(t, "the draft task at the successor", func() bool {
 		return contains(s.openTasks("successor"), draft) && !contains(s.openTasks("leaver"), draft)
 	})
 	s.must(200, "successor", "POST", "/api/v1/processes/"+gs+"/actions/submit_draft", map[string]any{"items": []map[string]any{

@@ -46,7 +46,7 @@ func TestTermRunsStayShort(t *testing.T) {
 	}
 
 	var runs []int64
-	waitLong(t, time.Minute, "the six runs in visibility", func() bool {
+	waitLong(t, "the six runs in visibility", func() bool {
 		resp, err := s.client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: fmt.Sprintf("WorkflowId = '%s'", id)})
 		if err != nil {
 			t.Fatal(err)
