@@ -31,8 +31,9 @@ type NotifyInput struct {
 // ENOTIFY is the type of the retryable error Notify returns when a channel failed.
 const ENOTIFY = "notify_failed"
 
-// Notify writes the in-app notifications, then emails each recipient who has an address (when
-// a mailer is configured) and posts the event once to each enabled webhook of the org. Every
+// Notify writes the in-app notifications, then emails each recipient who has an address and
+// takes an email for each notification (the digest: each who takes it) when a mailer is
+// configured, and posts the event once to each enabled webhook of the org. Every
 // channel's outcome is recorded, and a channel already recorded as sent is skipped, so a retry
 // sends only what failed. Any failure is returned as a retryable error.
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
@@ -64,8 +65,8 @@ func (a *Activities) notify(ctx context.Context, in NotifyInput) error {
 	var failed []string
 	if n.Mailer != nil {
 		for _, r := range recipients {
-			if r.Email == "" {
-				continue
+			if r.Email == "" || !r.EmailEach && in.Kind != notify.Digest {
+				continue // no address, or only the digest by email
 			}
 			msg := notify.Compose(r.Lang, in.Kind, in.Params, link)
 			err := a.deliver(ctx, recipientID(in.ID, r.AccountID), "email", func() error { return n.Mailer.Send(ctx, r.Email, msg) })

@@ -237,6 +237,10 @@ func TestDigest(t *testing.T) {
 	task("t4", f.amy.ID, "open", "2026-03-10") // later: no digest
 	task("t5", f.amy.ID, "done", "2026-02-20") // done: not counted
 	task("t6", f.quiet.ID, "open", "2026-03-02")
+	task("t7", f.amy.ID, "open", "2026-02-27") // overdue, but amy takes no digest
+	// amy turned the digest off; li takes no email for each notification, the digest still.
+	must(t, f.store.SetPreferences(ctx, f.amy.ID, postgres.Preferences{Email: "amy@example.org", EmailEach: true}))
+	must(t, f.store.SetPreferences(ctx, f.li.ID, postgres.Preferences{Email: "li@example.org", DailyDigest: true}))
 
 	for range 2 { // a second run the same day sends nothing again
 		val, err := f.env.ExecuteActivity(f.acts.Digest, activities.DigestInput{Day: day("2026-03-02")})
@@ -298,6 +302,25 @@ func TestEveryEventReachesEveryChannel(t *testing.T) {
 	for i, p := range h.posts() {
 		if !strings.Contains(p, fmt.Sprintf(`"kind":"%s"`, notify.Events[i])) {
 			t.Errorf("post %d: %s", i, p)
+		}
+	}
+}
+
+// A person who takes no email for each notification finds it in-app only; the others get
+// their email as before (T6: the choice of channels is each person's).
+func TestNotifyHonoursEachPersonsChannels(t *testing.T) {
+	f := newNotifyFixture(t)
+	must(t, f.store.SetPreferences(ctx, f.li.ID, postgres.Preferences{Email: "li@example.org", DailyDigest: true}))
+	_, err := f.env.ExecuteActivity(f.acts.Notify, activities.NotifyInput{ID: "p/assigned/1", Recipients: []int64{f.li.ID, f.amy.ID},
+		Kind: notify.Assigned, ProcessID: "p", TaskID: "p-1", Params: map[string]any{"step": "draft", "due_on": "2026-03-05"}})
+	must(t, err)
+	mails := f.smtp.Mails()
+	if len(mails) != 1 || mails[0].To[0] != "amy@example.org" {
+		t.Errorf("mails %+v, want amy's only", mails)
+	}
+	for _, acc := range []termgoal.Account{f.li, f.amy} {
+		if _, n, err := f.store.Notifications(ctx, acc.ID, false, 10, 0); err != nil || n != 1 {
+			t.Errorf("%s: %d in-app notifications (%v)", acc.Username, n, err)
 		}
 	}
 }

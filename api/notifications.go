@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -121,13 +120,10 @@ func (h *Handler) setMyEmail(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
-	req.Email = strings.TrimSpace(req.Email)
-	if req.Email != "" {
-		a, err := mail.ParseAddress(req.Email)
-		if err != nil || a.Address != req.Email || a.Name != "" || len(req.Email) > 254 {
-			h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.email", "the email address is not valid"))
-			return
-		}
+	var err error
+	if req.Email, err = app.CheckEmail(req.Email); err != nil {
+		h.fail(c, err)
+		return
 	}
 	if err := h.store.SetAccountEmail(c.Request.Context(), edge.Caller(c).ID, req.Email); err != nil {
 		h.fail(c, err)
@@ -136,6 +132,29 @@ func (h *Handler) setMyEmail(c *gin.Context) {
 	if h.audit(c, termgoal.Audit{Action: "email_changed", Detail: map[string]any{"account_id": edge.Caller(c).ID, "cleared": req.Email == ""}}) {
 		c.JSON(http.StatusOK, req)
 	}
+}
+
+func (h *Handler) myPreferences(c *gin.Context) {
+	p, err := h.store.Preferences(c.Request.Context(), edge.Caller(c).ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// setMyPreferences sets where the caller's notifications go besides the in-app list (T6).
+func (h *Handler) setMyPreferences(c *gin.Context) {
+	var req postgres.Preferences
+	if !h.bind(c, &req) {
+		return
+	}
+	p, err := h.ops.SetPreferences(c.Request.Context(), edge.Actor(c), req)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
 }
 
 // WebhookView is a webhook as administrators see it: the secret is never answered, only

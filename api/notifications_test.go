@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,65 @@ func TestMyEmail(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d email_changed lines", n)
+	}
+}
+
+// Each person chooses where notifications go besides the in-app list (T6): new accounts take
+// both; a bad address is refused in the caller's language and changes nothing; every change
+// is audited without the address.
+func TestMyPreferences(t *testing.T) {
+	f := newFixture(t)
+	var p postgres.Preferences
+	f.do("GET", "/api/v1/me/preferences", f.a1Tok, nil, 200, &p)
+	if p != (postgres.Preferences{EmailEach: true, DailyDigest: true}) {
+		t.Errorf("a new account's preferences %+v", p)
+	}
+	f.do("PUT", "/api/v1/me/preferences", f.a1Tok, postgres.Preferences{Email: " li@example.org ", DailyDigest: true}, 200, &p)
+	want := postgres.Preferences{Email: "li@example.org", DailyDigest: true}
+	if p != want {
+		t.Errorf("answered %+v", p)
+	}
+	e := f.errCode("PUT", "/api/v1/me/preferences", f.a1Tok, postgres.Preferences{Email: "Li <li@example.org>"}, 422)
+	if !strings.Contains(e.Error.Message, "邮箱") {
+		t.Errorf("refusal not in Chinese: %v", e)
+	}
+	f.do("GET", "/api/v1/me/preferences", f.a1Tok, nil, 200, &p)
+	if p != want {
+		t.Errorf("after a refusal %+v, want %+v", p, want)
+	}
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
+	n := 0
+	for _, a := range audit.Items {
+		if a.Action == "preferences_changed" {
+			n++
+			if strings.Contains(fmt.Sprint(a.Detail), "@") || a.Detail["email_each"] != false || a.Detail["daily_digest"] != true {
+				t.Errorf("audit detail %v", a.Detail)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d preferences_changed lines", n)
+	}
+
+	// The settings page shows and saves the same, and shows a refused address again.
+	body, _ := f.page("GET", "/settings?lang=en", f.a1Tok, 200)
+	for _, w := range []string{"Notification settings", `value="li@example.org"`, `id="settings-daily-digest" checked`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("settings page lacks %q", w)
+		}
+	}
+	if strings.Contains(body, `id="settings-email-each" checked`) {
+		t.Error("email for each notification shown on")
+	}
+	body, _ = f.formPost("/settings", f.a1Tok, url.Values{"email": {"not an address"}, "email_each": {"on"}}, 422)
+	if !strings.Contains(body, `value="not an address"`) || !strings.Contains(body, "邮箱") {
+		t.Errorf("refused form:\n%s", body)
+	}
+	_, loc := f.formPost("/settings", f.a1Tok, url.Values{"email": {""}, "email_each": {"on"}}, 303)
+	f.do("GET", "/api/v1/me/preferences", f.a1Tok, nil, 200, &p)
+	if loc != "/settings" || p != (postgres.Preferences{EmailEach: true}) {
+		t.Errorf("saved from the page: %+v, to %q", p, loc)
 	}
 }
 

@@ -39,6 +39,8 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/me", h.me)
 	a.GET("/me/email", h.myEmail)
 	a.PUT("/me/email", h.setMyEmail)
+	a.GET("/me/preferences", h.myPreferences)
+	a.PUT("/me/preferences", h.setMyPreferences)
 	a.POST("/auth/logout", h.logout)
 
 	a.GET("/orgs", h.listOrgs)

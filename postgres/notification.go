@@ -56,6 +56,15 @@ type Recipient struct {
 	DisplayName string
 	Lang        string
 	Email       string
+	EmailEach   bool // an email for each notification, not only the daily digest
+}
+
+// Preferences are where a person's notifications go besides the in-app list, which always
+// has them (T6): the address, an email for each notification, the daily digest.
+type Preferences struct {
+	Email       string `json:"email"`
+	EmailEach   bool   `json:"email_each"`
+	DailyDigest bool   `json:"daily_digest"`
 }
 
 // DueCount is one account's open tasks due up to a day, and how many of them are overdue.
@@ -135,9 +144,32 @@ func (s *Store) MarkRead(ctx context.Context, accountID int64, ids []string, all
 func (s *Store) Recipients(ctx context.Context, ids []int64) ([]Recipient, error) {
 	return list(ctx, s.db, func(r scanner) (Recipient, error) {
 		var rc Recipient
-		err := r.Scan(&rc.AccountID, &rc.DisplayName, &rc.Lang, &rc.Email)
+		err := r.Scan(&rc.AccountID, &rc.DisplayName, &rc.Lang, &rc.Email, &rc.EmailEach)
 		return rc, err
-	}, `SELECT id, display_name, lang, email FROM accounts WHERE id = ANY($1) ORDER BY id`, pq.Array(ids))
+	}, `SELECT id, display_name, lang, email, notify_email FROM accounts WHERE id = ANY($1) ORDER BY id`, pq.Array(ids))
+}
+
+// Preferences returns an account's notification preferences.
+func (s *Store) Preferences(ctx context.Context, accountID int64) (Preferences, error) {
+	p, err := get(ctx, s.db, func(r scanner) (Preferences, error) {
+		var p Preferences
+		err := r.Scan(&p.Email, &p.EmailEach, &p.DailyDigest)
+		return p, err
+	}, "account", accountID, `SELECT email, notify_email, daily_digest FROM accounts WHERE id = $1`, accountID)
+	if err != nil {
+		return Preferences{}, err
+	}
+	return *p, nil
+}
+
+// SetPreferences sets an account's notification preferences. The caller validates the address.
+func (s *Store) SetPreferences(ctx context.Context, accountID int64, p Preferences) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET email = $2, notify_email = $3, daily_digest = $4 WHERE id = $1`,
+		accountID, p.Email, p.EmailEach, p.DailyDigest)
+	if err != nil {
+		return mapError(err, "set preferences")
+	}
+	return affectedOne(res, "set preferences", "account", accountID)
 }
 
 // SetAccountEmail sets the address an account's email notifications go to ("" for none).
@@ -246,16 +278,17 @@ func (s *Store) Deliveries(ctx context.Context, prefix string) ([]Delivery, erro
 		WHERE starts_with(notification_id, $1) ORDER BY notification_id, channel`, prefix)
 }
 
-// DueCounts returns, per account, the open tasks due on or before until and, of those, the
-// ones due before today: what the daily digest tells each account.
+// DueCounts returns, per account that takes the daily digest, the open tasks due on or before
+// until and, of those, the ones due before today: what the digest tells each account.
 func (s *Store) DueCounts(ctx context.Context, today, until time.Time) ([]DueCount, error) {
 	return list(ctx, s.db, func(r scanner) (DueCount, error) {
 		var d DueCount
 		err := r.Scan(&d.AccountID, &d.Due, &d.Overdue)
 		return d, err
-	}, `SELECT account_id, count(*), count(*) FILTER (WHERE due_on < $1) FROM tasks
-		WHERE status = 'open' AND account_id IS NOT NULL AND due_on <= $2
-		GROUP BY account_id ORDER BY account_id`, dateArg(today), dateArg(until))
+	}, `SELECT t.account_id, count(*), count(*) FILTER (WHERE t.due_on < $1) FROM tasks t
+		JOIN accounts a ON a.id = t.account_id AND a.daily_digest
+		WHERE t.status = 'open' AND t.due_on <= $2
+		GROUP BY t.account_id ORDER BY t.account_id`, dateArg(today), dateArg(until))
 }
 
 // affectedOne turns a statement that touched no row into notFound(what, id).

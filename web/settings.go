@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"termgoal/edge"
+	"termgoal/postgres"
+)
+
+// The settings page: where the caller's notifications go besides the in-app list (T6).
+
+// webSettings shows the caller's notification preferences.
+func (h *Handler) webSettings(c *gin.Context) {
+	h.renderSettings(c, http.StatusOK, h.newPage(c, "web.settings_title"))
+}
+
+func (h *Handler) renderSettings(c *gin.Context, status int, p *webPage) {
+	prefs, err := h.store.Preferences(c.Request.Context(), edge.Caller(c).ID)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	p.Data = prefs
+	h.render(c, status, "settings", p)
+}
+
+// webSaveSettings sets the caller's notification preferences; a refused address shows the
+// page again with what was typed.
+func (h *Handler) webSaveSettings(c *gin.Context) {
+	form, ok := h.postForm(c)
+	if !ok {
+		return
+	}
+	prefs := postgres.Preferences{Email: form.Get("email"), EmailEach: form.Get("email_each") != "", DailyDigest: form.Get("daily_digest") != ""}
+	if _, err := h.ops.SetPreferences(c.Request.Context(), edge.Actor(c), prefs); err != nil {
+		h.refuseForm(c, form, err, "web.settings_title", func(status int, p *webPage) { h.renderSettings(c, status, p) })
+		return
+	}
+	h.flash(c, edge.T(c, "web.settings_saved", nil))
+	c.Redirect(http.StatusSeeOther, "/settings")
+}
