@@ -60,7 +60,7 @@ func keyChange(ctx context.Context, tx *sql.Tx, c *termgoal.Change) (bool, error
 		return false, err
 	}
 	switch {
-	case seq == c.Seq && task == c.Task:
+	case seq == c.Seq && task == c.Task && (!taskAt.Valid || sameInstant(taskAt.Time, c.At)):
 		return false, nil // written before: an activity retried after a timeout
 	case taskAt.Valid && taskAt.Time.After(c.At.Add(time.Microsecond)):
 		// The row was written by a workflow task that started after the one that made c: c
@@ -95,6 +95,15 @@ func keyChange(ctx context.Context, tx *sql.Tx, c *termgoal.Change) (bool, error
 			set_config('termgoal.task', $3::text, true)`,
 		c.Process.ID, c.Base, c.Task, c.Seq)
 	return true, err
+}
+
+// sameInstant reports whether a time read back from the store is t: the store keeps
+// microseconds. Two workflow tasks the server discarded under concurrent updates can write the
+// same sequence at the same history length; only their start tells them apart, and the later
+// one's write replaces the earlier's (keyChange).
+func sameInstant(stored, t time.Time) bool {
+	d := stored.Sub(t)
+	return d <= time.Microsecond && d >= -time.Microsecond
 }
 
 // Confirm confirms what the run of process id wrote up to seq and undoes anything beyond it. A

@@ -377,6 +377,58 @@ func TestApplyUndoesADiscardedTask(t *testing.T) {
 	countsAgree(t, s) // the dashboard's counts followed every undo
 }
 
+// TestApplyKeepsTheLastStartedTaskOfASequence: under concurrent updates the server discards
+// several workflow tasks built on one sequence, and their writes reach the store out of order.
+// Two of them can write the same sequence at the same history length: the later-started one is
+// rewritten over the earlier (it may be the one the server keeps), and a write from a task that
+// started before it and arrives afterwards is dropped. (Taking an equal sequence and length for
+// a repeat of the same write kept the discarded task's time on the row, and a late approval
+// then replaced the return the workflow had accepted: e2e
+// TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow failed so on CI.)
+func TestApplyKeepsTheLastStartedTaskOfASequence(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	sup := account(t, s, "sup", nil)
+	holder := account(t, s, "holder", &w.person.ID)
+	keyed := func(id string, minutes int, step termgoal.Step, action string, seq, base int, task int64) termgoal.Change {
+		c := w.change(id, minutes, step, action)
+		c.Seq, c.Base, c.Task = seq, base, task
+		return c
+	}
+	c := keyed("goal-1/c/1", 0, termgoal.StepApproval, "started", 1, 0, 3)
+	c.Open = []termgoal.Task{task("goal-1-1", sup, "2026-03-16")}
+	must(t, s.Apply(ctx, c))
+	returned := func(update string, minutes int) termgoal.Change {
+		r := keyed("goal-1/u/"+update+"/2", minutes, termgoal.StepDraft, "returned", 3, 1, 10)
+		r.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "returned"}}
+		r.Open = []termgoal.Task{task("goal-1-3", holder, "2026-03-20")}
+		return r
+	}
+	must(t, s.Apply(ctx, returned("a", 5))) // discarded
+	kept := returned("b", 8)
+	must(t, s.Apply(ctx, kept)) // the task the server keeps
+	must(t, s.Apply(ctx, kept)) // its activity retried: written once
+	approved := keyed("goal-1/u/c/2", 6, termgoal.StepNotice, "approved", 2, 1, 10)
+	approved.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "approved"}}
+	must(t, s.Apply(ctx, approved)) // discarded, started before the kept one, arriving last: dropped
+
+	p, err := s.Process(ctx, "goal-1")
+	must(t, err)
+	open, err := s.OpenTasks(ctx, "goal-1")
+	must(t, err)
+	audit, _, err := s.Audit(ctx, postgres.AuditFilter{ProcessID: "goal-1"})
+	must(t, err)
+	var actions []string
+	for _, a := range audit {
+		actions = append(actions, a.Action+"@"+a.At.Format("15:04"))
+	}
+	if p.Step != termgoal.StepDraft || len(open) != 1 || open[0].ID != "goal-1-3" ||
+		fmt.Sprint(actions) != fmt.Sprint([]string{"started@" + c.At.Format("15:04"), "returned@" + kept.At.Format("15:04")}) {
+		t.Errorf("step %s, open %+v, audit %v", p.Step, open, actions)
+	}
+	countsAgree(t, s)
+}
+
 func errOf[T any](_ T, err error) error { return err }
 
 // TestProcessList: the administrator's process list, scoped to org subtrees and filtered by
