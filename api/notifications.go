@@ -210,6 +210,21 @@ func (h *Handler) listWebhooks(c *gin.Context) {
 	list(c, pageOf(all, limit, offset), len(all))
 }
 
+// failedDeliveries answers the notifications a channel still fails to take, in the orgs the
+// caller administers, newest first, paged.
+func (h *Handler) failedDeliveries(c *gin.Context) {
+	limit, offset, ok := h.paging(c)
+	if !ok {
+		return
+	}
+	items, total, err := h.ops.FailedDeliveries(c.Request.Context(), edge.Caller(c), limit, offset)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, items, total)
+}
+
 // adminGrants returns a's admin grants.
 func adminGrants(a *termgoal.Account) []termgoal.Grant {
 	var out []termgoal.Grant

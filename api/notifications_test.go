@@ -156,6 +156,7 @@ func TestMyPreferences(t *testing.T) {
 	if !strings.Contains(body, `value="not an address"`) || !strings.Contains(body, "邮箱") {
 		t.Errorf("refused form:\n%s", body)
 	}
+	f.formPost("/settings", f.a1Tok, url.Values{"email_each": {"on"}}, 400) // not the page's form: changes nothing
 	_, loc := f.formPost("/settings", f.a1Tok, url.Values{"email": {""}, "email_each": {"on"}}, 303)
 	f.do("GET", "/api/v1/me/preferences", f.a1Tok, nil, 200, &p)
 	if loc != "/settings" || p != (postgres.Preferences{EmailEach: true}) {
@@ -223,4 +224,46 @@ func TestWebhooksAPI(t *testing.T) {
 	if actions["webhook_created"] != 2 || actions["webhook_deleted"] != 1 {
 		t.Errorf("audit %v", actions)
 	}
+}
+
+// Administrators see the notifications a channel still fails to take in their orgs, over the
+// API, on their page and counted on the dashboard; nobody else does.
+func TestFailedDeliveriesAPIAndPage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	onA1 := postgres.Webhook{OrgID: f.a1.ID, Kind: "generic", URL: "https://hooks.example/a1", Enabled: true}
+	onB := postgres.Webhook{OrgID: f.b.ID, Kind: "generic", URL: "https://hooks.example/b", Enabled: true}
+	for _, w := range []*postgres.Webhook{&onA1, &onB} {
+		if err := f.store.CreateWebhook(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []postgres.Delivery{
+		{NotificationID: "p-a1/n/1", Channel: fmt.Sprintf("webhook:%d", onA1.ID), Status: postgres.DeliveryFailed, Error: "HTTP 502"},
+		{NotificationID: "p-b/n/1", Channel: fmt.Sprintf("webhook:%d", onB.ID), Status: postgres.DeliveryFailed, Error: "HTTP 404"},
+	} {
+		if err := f.store.RecordDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got List[postgres.FailedDelivery]
+	f.do("GET", "/api/v1/deliveries/failed", f.aTok, nil, 200, &got)
+	if got.Total != 1 || got.Items[0].NotificationID != "p-a1/n/1" || got.Items[0].OrgName != "a1" || got.Items[0].Error != "HTTP 502" {
+		t.Errorf("adminA sees %+v", got)
+	}
+	f.do("GET", "/api/v1/deliveries/failed", f.rootTok, nil, 200, &got)
+	if got.Total != 2 {
+		t.Errorf("root sees %+v", got)
+	}
+	f.errCode("GET", "/api/v1/deliveries/failed", f.a1Tok, nil, 403)
+
+	body, _ := f.page("GET", "/deliveries?lang=en", f.aTok, 200)
+	if !strings.Contains(body, `data-id="p-a1/n/1"`) || strings.Contains(body, "p-b/n/1") || !strings.Contains(body, "HTTP 502") {
+		t.Errorf("adminA's page:\n%s", body)
+	}
+	body, _ = f.page("GET", "/dashboard?lang=en", f.aTok, 200)
+	if !strings.Contains(body, "Notifications not delivered: 1") {
+		t.Errorf("the dashboard does not count them:\n%s", body)
+	}
+	f.page("GET", "/deliveries", f.a1Tok, 403)
 }

@@ -104,6 +104,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/webhooks", h.listWebhooks)
 	a.POST("/webhooks", h.createWebhook)
 	a.DELETE("/webhooks/:id", h.deleteWebhook)
+	a.GET("/deliveries/failed", h.failedDeliveries)
 
 	a.GET("/campaigns", h.listCampaigns)
 	a.POST("/campaigns", h.createCampaign)

@@ -56,6 +56,14 @@ func chromiumPath(t *testing.T) string {
 // database.
 func startBrowserSys(t *testing.T) *browserSys {
 	t.Helper()
+	s := newBrowserSys(t)
+	s.setup(t)
+	return s
+}
+
+// newBrowserSys is startBrowserSys without its orgs, accounts and template.
+func newBrowserSys(t *testing.T) *browserSys {
+	t.Helper()
 	root, err := devenv.Root()
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +92,6 @@ func startBrowserSys(t *testing.T) *browserSys {
 	}
 	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
-	s.setup(t)
 	return s
 }
 
@@ -324,8 +331,13 @@ func (b *browser) screenshot(name string) {
 
 func (b *browser) login(user string) {
 	b.t.Helper()
+	b.loginWith(user, "secret-"+user)
+}
+
+func (b *browser) loginWith(user, password string) {
+	b.t.Helper()
 	b.open("/login")
-	b.do("fill login", chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), "secret-"+user))
+	b.do("fill login", chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), password))
 	b.submit("#login-submit")
 }
 

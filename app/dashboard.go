@@ -20,6 +20,8 @@ type Dashboard struct {
 	StuckDays int                      `json:"stuck_days"`
 	StepTimes []StepTime               `json:"step_times"`
 	Campaigns []postgres.CampaignUnits `json:"campaigns"`
+	// Undelivered counts the notifications a channel still fails to take (FailedDeliveries).
+	Undelivered int `json:"undelivered"`
 }
 
 // StepTime is how long a step took, in working days, over the steps ended in the scope.
@@ -73,6 +75,9 @@ func (s *Service) Dashboard(ctx context.Context, acc *termgoal.Account, orgID in
 		return nil, err
 	}
 	if d.Campaigns, err = s.Store.CampaignUnits(ctx, roots, today, 5); err != nil {
+		return nil, err
+	}
+	if _, d.Undelivered, err = s.Store.FailedDeliveries(ctx, roots, 0, 0); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -302,3 +302,39 @@ func affectedOne(res sql.Result, op, what string, id any) error {
 	}
 	return nil
 }
+
+// FailedDelivery is a channel that still fails to take a notification, with what the
+// administrator needs to chase it: the process, its org, the recipient of an email.
+type FailedDelivery struct {
+	Delivery
+	ProcessID string `json:"process_id,omitempty"`
+	OrgName   string `json:"org_name,omitempty"`
+	Recipient string `json:"recipient,omitempty"` // the display name of an email's account
+}
+
+// FailedDeliveries pages through the deliveries whose last attempt failed, newest first, of
+// the processes and webhooks in the org subtrees under paths. A notification of no process (the
+// daily digest) is shown to administrators of a top-level org.
+func (s *Store) FailedDeliveries(ctx context.Context, paths []string, limit, offset int) ([]FailedDelivery, int, error) {
+	const from = ` FROM deliveries d
+		LEFT JOIN notifications n ON n.id = d.notification_id
+		LEFT JOIN accounts a ON a.id = n.account_id
+		LEFT JOIN processes p ON p.id = coalesce(n.process_id, split_part(d.notification_id, '/', 1))
+		LEFT JOIN webhooks w ON d.channel = 'webhook:' || w.id
+		LEFT JOIN orgs o ON o.id = coalesce(p.org_id, w.org_id)
+		WHERE d.status = 'failed' AND (
+			EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE starts_with(o.path, r))
+			OR o.id IS NULL AND EXISTS (SELECT 1 FROM orgs t WHERE t.parent_id IS NULL AND t.path = ANY($1)))`
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, pq.Array(paths)).Scan(&total); err != nil {
+		return nil, 0, mapError(err, "failed deliveries")
+	}
+	rows, err := list(ctx, s.db, func(r scanner) (FailedDelivery, error) {
+		var f FailedDelivery
+		err := r.Scan(&f.NotificationID, &f.Channel, &f.Status, &f.Attempts, &f.Error, &f.At, &f.ProcessID, &f.OrgName, &f.Recipient)
+		return f, err
+	}, `SELECT d.notification_id, d.channel, d.status, d.attempts, d.error, d.at, coalesce(p.id, ''), coalesce(o.name, ''),
+		coalesce(a.display_name, '')`+from+` ORDER BY d.at DESC, d.notification_id, d.channel LIMIT $2 OFFSET $3`,
+		pq.Array(paths), limit, offset)
+	return rows, total, err
+}

@@ -122,3 +122,52 @@ func TestWebhooksAndDeliveries(t *testing.T) {
 	}
 	wantCode(t, s.RecordDelivery(ctx, postgres.Delivery{NotificationID: "n/2", Channel: "email", Status: "maybe"}), termgoal.EINVALID)
 }
+
+// The failed deliveries an administrator sees: those of the processes and webhooks in their
+// subtrees, newest first; a notification of no process (the digest) only at the top; a channel
+// that sent in the end is not listed.
+func TestFailedDeliveries(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	hill, _ := w.sibling(t, s, "Hill village", termgoal.OrgVillage)
+	must(t, s.Apply(ctx, w.change("goal-1/c/1", 0, termgoal.StepDraft, "started")))
+	li := account(t, s, "li", nil)
+	must(t, s.CreateNotifications(ctx, []postgres.Notification{
+		{ID: fmt.Sprintf("goal-1/n/1/%d", li.ID), AccountID: li.ID, Kind: "assigned", ProcessID: "goal-1"},
+		{ID: fmt.Sprintf("digest/2026-03-02/%d/%d", li.ID, li.ID), AccountID: li.ID, Kind: "digest"}}))
+	onHill := postgres.Webhook{OrgID: hill.ID, Kind: "generic", URL: "https://hooks.example/in", Enabled: true}
+	must(t, s.CreateWebhook(ctx, &onHill))
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	failed := func(id, channel string, minutes int) {
+		must(t, s.RecordDelivery(ctx, postgres.Delivery{NotificationID: id, Channel: channel, Status: postgres.DeliveryFailed,
+			Error: "refused", At: at.Add(time.Duration(minutes) * time.Minute)}))
+	}
+	failed(fmt.Sprintf("goal-1/n/1/%d", li.ID), "email", 1)
+	failed(fmt.Sprintf("digest/2026-03-02/%d/%d", li.ID, li.ID), "email", 2)
+	failed("term-9/n/1", fmt.Sprintf("webhook:%d", onHill.ID), 3) // a process not in the read model: the hook's org
+	failed("goal-1/n/2", "webhook:77", 4)                         // then sent
+	must(t, s.RecordDelivery(ctx, postgres.Delivery{NotificationID: "goal-1/n/2", Channel: "webhook:77", Status: postgres.DeliverySent}))
+
+	want := func(paths []string, ids ...string) {
+		t.Helper()
+		rows, total, err := s.FailedDeliveries(ctx, paths, 10, 0)
+		must(t, err)
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.NotificationID+"|"+r.ProcessID+"|"+r.OrgName+"|"+r.Recipient)
+		}
+		if total != len(ids) || fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("FailedDeliveries(%v) = %v (%d), want %v", paths, got, total, ids)
+		}
+	}
+	liEmail := fmt.Sprintf("goal-1/n/1/%d|goal-1|Village|li (display)", li.ID)
+	digest := fmt.Sprintf("digest/2026-03-02/%d/%d|||li (display)", li.ID, li.ID)
+	want([]string{w.county.Path}, "term-9/n/1||Hill village|", digest, liEmail)
+	want([]string{w.town.Path}, liEmail)
+	want([]string{hill.Path, w.village.Path}, "term-9/n/1||Hill village|", liEmail)
+	rows, total, err := s.FailedDeliveries(ctx, []string{w.county.Path}, 1, 1)
+	must(t, err)
+	if total != 3 || len(rows) != 1 || rows[0].Recipient != "li (display)" || rows[0].Attempts != 1 || rows[0].Error != "refused" {
+		t.Errorf("second page %+v of %d", rows, total)
+	}
+}

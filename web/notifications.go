@@ -46,6 +46,26 @@ func (h *Handler) webNotifications(c *gin.Context) {
 	h.render(c, http.StatusOK, "notifications", p)
 }
 
+// deliveriesData is a page of the notifications a channel still fails to take.
+type deliveriesData struct {
+	Items []postgres.FailedDelivery
+	Pager pager
+}
+
+// webDeliveries lists, for an administrator, the notifications a channel still fails to take
+// in the orgs they administer, newest first, paged.
+func (h *Handler) webDeliveries(c *gin.Context) {
+	page, limit, offset := webPaging(c)
+	items, total, err := h.ops.FailedDeliveries(c.Request.Context(), edge.Caller(c), limit, offset)
+	if err != nil {
+		h.Fail(c, err)
+		return
+	}
+	p := h.newPage(c, "web.undelivered")
+	p.Data = deliveriesData{Items: items, Pager: newPager("/deliveries", page, total)}
+	h.render(c, http.StatusOK, "deliveries", p)
+}
+
 // webOpenNotification marks one of the caller's notifications (?id=) read and goes to the
 // page it points to. Another account's notification is not found.
 func (h *Handler) webOpenNotification(c *gin.Context) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"termgoal"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,8 +34,16 @@ func (h *Handler) webSaveSettings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	prefs := postgres.Preferences{Email: form.Get("email"), EmailEach: form.Get("email_each") != "", DailyDigest: form.Get("daily_digest") != ""}
-	if _, err := h.ops.SetPreferences(c.Request.Context(), edge.Actor(c), prefs); err != nil {
+	// The page always sends the address, even empty; an unchecked box sends nothing. A form
+	// without the address is not the page's, and would turn both options off unasked.
+	var err error
+	if _, ok := form["email"]; !ok {
+		err = termgoal.Errorf(termgoal.EMALFORMED, "error.bad_form", "the form is malformed")
+	} else {
+		prefs := postgres.Preferences{Email: form.Get("email"), EmailEach: form.Get("email_each") != "", DailyDigest: form.Get("daily_digest") != ""}
+		_, err = h.ops.SetPreferences(c.Request.Context(), edge.Actor(c), prefs)
+	}
+	if err != nil {
 		h.refuseForm(c, form, err, "web.settings_title", func(status int, p *webPage) { h.renderSettings(c, status, p) })
 		return
 	}

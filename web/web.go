@@ -72,7 +72,7 @@ var webFS embed.FS
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
 	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org",
-	"print_plan", "print_form", "pick", "settings"}
+	"print_plan", "print_form", "pick", "settings", "deliveries"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -199,6 +199,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/notifications", h.webNotifications)
 	p.GET("/notifications/open", h.webOpenNotification)
 	p.POST("/notifications/read", h.webMarkAllRead)
+	p.GET("/deliveries", h.webDeliveries)
 	p.GET("/settings", h.webSettings)
 	p.POST("/settings", h.webSaveSettings)
 	p.GET("/reports/term-rules", h.webTermRulesReport)

@@ -8,9 +8,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
+	"termgoal/demo"
 	"termgoal/devenv"
 	"termgoal/edge"
 	"termgoal/metrics"
@@ -93,7 +92,7 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 		return err
 	}
 	defer w.Stop()
-	seeded, err := seed(ctx, s, c)
+	seeded, err := demo.Seed(ctx, s, c)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
@@ -104,48 +103,17 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 			return err
 		}
 	}
-	fmt.Print(banner(ctx, s, ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), seeded))
+	fmt.Print(demo.Banner(ctx, s, ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), ".data/"+devLogName, seeded))
 	return serveHTTP(ctx, ln, cfg, s, c, log, m)
 }
 
-// banner is what `make run` prints once everything runs: where to go, where the logs are,
-// and each demo account with the tasks it holds now (the demo's state moves as people act
-// and as deadlines pass, so the hints are read from the data, not written down).
-func banner(ctx context.Context, s *postgres.Store, addr, temporalUI, metricsAddr string, seeded bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\ntermgoal is running. Ctrl-C stops everything; the data stays in .data/.\n\n")
-	fmt.Fprintf(&b, "  app:          http://%s/\n", addr)
-	fmt.Fprintf(&b, "  API document: http://%s/api/v1/openapi.json\n", addr)
-	fmt.Fprintf(&b, "  Temporal UI:  %s\n", temporalUI)
-	fmt.Fprintf(&b, "  metrics:      http://%s/metrics\n", metricsAddr)
-	fmt.Fprintf(&b, "  logs:         .data/%s (errors also here)\n\n", devLogName)
-	if seeded {
-		fmt.Fprintf(&b, "  demo data loaded.\n")
-	}
-	fmt.Fprintf(&b, "  demo sign-ins (password %s):\n", demoPassword)
-	for _, u := range demoUsers {
-		fmt.Fprintf(&b, "    %-8s %s%s\n", u.Username, u.Role, demoTasks(ctx, s, u.Username))
-	}
-	return b.String()
-}
-
-// demoTasks says what the account has to do now: its open tasks' kinds and where.
-func demoTasks(ctx context.Context, s *postgres.Store, username string) string {
-	acc, _, err := s.AccountByUsername(ctx, username)
+// runSeed loads the demo data into the database of DATABASE_URL.
+func runSeed(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, c, _, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
-		return ""
+		return err
 	}
-	tasks, n, err := s.Inbox(ctx, postgres.InboxFilter{AccountID: acc.ID, Today: time.Now(), Limit: 3})
-	if err != nil || n == 0 {
-		return ""
-	}
-	parts := make([]string, len(tasks))
-	for i, t := range tasks {
-		parts[i] = t.Kind + " · " + cmp.Or(t.HolderName, t.OrgName)
-	}
-	more := ""
-	if n > len(tasks) {
-		more = fmt.Sprintf(" and %d more", n-len(tasks))
-	}
-	return fmt.Sprintf(" — to do: %s%s", strings.Join(parts, "; "), more)
+	defer closeAll()
+	_, err = demo.Seed(ctx, s, c)
+	return err
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -41,11 +41,11 @@ func TestSeed(t *testing.T) {
 	}
 	t.Cleanup(w.Stop)
 
-	seeded, err := seed(ctx, s, c)
+	seeded, err := Seed(ctx, s, c)
 	if err != nil || !seeded {
 		t.Fatalf("seed: %v, %v", seeded, err)
 	}
-	if again, err := seed(ctx, s, c); err != nil || again {
+	if again, err := Seed(ctx, s, c); err != nil || again {
 		t.Fatalf("a second seed: %v, %v; want nothing done", again, err)
 	}
 	terms, _, err := s.Terms(ctx, "/", 100, 0)
@@ -70,7 +70,7 @@ func TestSeed(t *testing.T) {
 		}
 	}
 	// The banner of `make run` tells each account what it has to do, read from the data.
-	out := banner(ctx, s, "127.0.0.1:8080", "http://ui", "127.0.0.1:9464", true)
+	out := Banner(ctx, s, "127.0.0.1:8080", "http://ui", "127.0.0.1:9464", ".data/termgoal.log", true)
 	for _, want := range []string{"wang     holder: 青山村 — to do: draft", "to do: draft · 青山村党支部", "to do: vote · 城东社区党委", "to do: self_assess · 白河村党支部",
 		"to do: self_assess · 青山农业发展有限公司", "logs:         .data/termgoal.log"} {
 		if !strings.Contains(out, want) {

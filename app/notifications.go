@@ -35,3 +35,13 @@ func (s *Service) SetPreferences(ctx context.Context, actor termgoal.Actor, p po
 	return p, s.Audit(ctx, actor, termgoal.Audit{Action: "preferences_changed", Detail: map[string]any{
 		"account_id": actor.AccountID, "has_email": p.Email != "", "email_each": p.EmailEach, "daily_digest": p.DailyDigest}})
 }
+
+// FailedDeliveries pages through the notifications a channel still fails to take, in the
+// orgs acc administers (T6: a failed delivery is visible to administrators).
+func (s *Service) FailedDeliveries(ctx context.Context, acc *termgoal.Account, limit, offset int) ([]postgres.FailedDelivery, int, error) {
+	roots := AdminRoots(acc)
+	if len(roots) == 0 {
+		return nil, 0, ErrForbidden()
+	}
+	return s.Store.FailedDeliveries(ctx, roots, limit, offset)
+}

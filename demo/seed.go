@@ -1,9 +1,12 @@
-package main
+// Package demo loads the demo data `make run` starts with: an organization tree, accounts for
+// every role and processes standing at different steps.
+package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -14,16 +17,18 @@ import (
 	"termgoal/workflows"
 )
 
-const demoPassword = "demo12345"
+// Password signs in every demo account.
+const Password = "demo12345"
 
-type demoUser struct {
+// User is a demo account: its sign-in, its name and what it does.
+type User struct {
 	Username, Name, Role string
 	role                 termgoal.Role
 	org                  string // key into the org map
 }
 
-// demoUsers are the demo accounts, one or more for every role.
-var demoUsers = []demoUser{
+// Users are the demo accounts, one or more for every role.
+var Users = []User{
 	{"admin", "组织部管理员", "administrator (whole tree)", termgoal.RoleAdmin, "city"},
 	{"li", "李部长", "superior (county)", termgoal.RoleSuperior, "county"},
 	{"zhou", "周备案员", "filing clerk (county)", termgoal.RoleFilingClerk, "county"},
@@ -42,21 +47,10 @@ var demoUsers = []demoUser{
 	{"xu", "徐经理", "holder: 青山农业 (a salesperson)", termgoal.RoleHolder, "company"},
 }
 
-// runSeed loads the demo data into the database of DATABASE_URL.
-func runSeed(ctx context.Context, cfg config, log *slog.Logger) error {
-	s, c, _, closeAll, err := connect(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer closeAll()
-	_, err = seed(ctx, s, c)
-	return err
-}
-
-// seed loads a demo organization tree, accounts for every role, a goal template and three
+// Seed loads a demo organization tree, accounts for every role, a goal template and three
 // terms whose goal setting stands at different steps. It does nothing when any org exists, so
 // a second `make run` keeps what the first one made.
-func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error) {
+func Seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error) {
 	if orgs, err := s.Orgs(ctx, "/"); err != nil || len(orgs) > 0 {
 		return false, err
 	}
@@ -83,12 +77,12 @@ func seed(ctx context.Context, s *postgres.Store, c client.Client) (bool, error)
 		}
 		orgs[o.key] = org
 	}
-	hash, err := app.HashPassword(demoPassword)
+	hash, err := app.HashPassword(Password)
 	if err != nil {
 		return false, err
 	}
 	actors := map[string]termgoal.Actor{}
-	for _, u := range demoUsers {
+	for _, u := range Users {
 		acc := &termgoal.Account{Username: u.Username, DisplayName: u.Name, Lang: "zh-CN"}
 		if err := s.CreateAccount(ctx, acc, hash); err != nil {
 			return false, err
@@ -283,4 +277,46 @@ func demoItems(years []int) []termgoal.PlanItem {
 		{Category: "精神文明和民主建设", Title: "村务公开与民主议事", Targets: targets("每季度公开%d次", 1), Weight: 20, Owner: "纪检委员", Evidence: "公开栏照片"},
 		{Category: "群团组织建设", Title: "工青妇组织活动", Targets: targets("开展活动%d次", 2), Weight: 10, Owner: "宣传委员", Evidence: "活动记录"},
 	}
+}
+
+// Banner is what `make run` prints once everything runs: where to go, where the logs are,
+// and each demo account with the tasks it holds now (the demo's state moves as people act
+// and as deadlines pass, so the hints are read from the data, not written down).
+func Banner(ctx context.Context, s *postgres.Store, addr, temporalUI, metricsAddr, logPath string, seeded bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\ntermgoal is running. Ctrl-C stops everything; the data stays in .data/.\n\n")
+	fmt.Fprintf(&b, "  app:          http://%s/\n", addr)
+	fmt.Fprintf(&b, "  API document: http://%s/api/v1/openapi.json\n", addr)
+	fmt.Fprintf(&b, "  Temporal UI:  %s\n", temporalUI)
+	fmt.Fprintf(&b, "  metrics:      http://%s/metrics\n", metricsAddr)
+	fmt.Fprintf(&b, "  logs:         %s (errors also here)\n\n", logPath)
+	if seeded {
+		fmt.Fprintf(&b, "  demo data loaded.\n")
+	}
+	fmt.Fprintf(&b, "  demo sign-ins (password %s):\n", Password)
+	for _, u := range Users {
+		fmt.Fprintf(&b, "    %-8s %s%s\n", u.Username, u.Role, toDo(ctx, s, u.Username))
+	}
+	return b.String()
+}
+
+// toDo says what the account has to do now: its open tasks' kinds and where.
+func toDo(ctx context.Context, s *postgres.Store, username string) string {
+	acc, _, err := s.AccountByUsername(ctx, username)
+	if err != nil {
+		return ""
+	}
+	tasks, n, err := s.Inbox(ctx, postgres.InboxFilter{AccountID: acc.ID, Today: time.Now(), Limit: 3})
+	if err != nil || n == 0 {
+		return ""
+	}
+	parts := make([]string, len(tasks))
+	for i, t := range tasks {
+		parts[i] = t.Kind + " · " + cmp.Or(t.HolderName, t.OrgName)
+	}
+	more := ""
+	if n > len(tasks) {
+		more = fmt.Sprintf(" and %d more", n-len(tasks))
+	}
+	return fmt.Sprintf(" — to do: %s%s", strings.Join(parts, "; "), more)
 }
