@@ -33,7 +33,8 @@ const ENOTIFY = "notify_failed"
 
 // Notify writes the in-app notifications, then emails each recipient who has an address and
 // takes an email for each notification (the digest: each who takes it) when a mailer is
-// configured, and posts the event once to each enabled webhook of the org. Every
+// configured, posts it to each recipient's own robot, and posts the event once to each enabled
+// webhook of the org. Every
 // channel's outcome is recorded, and a channel already recorded as sent is skipped, so a retry
 // sends only what failed. Any failure is returned as a retryable error.
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
@@ -75,6 +76,18 @@ func (a *Activities) notify(ctx context.Context, in NotifyInput) error {
 			}
 		}
 	}
+	// Each person's own robot, in their language, under their notification's ID.
+	for _, r := range recipients {
+		if r.Robot.Kind == "" {
+			continue
+		}
+		id := recipientID(in.ID, r.AccountID)
+		ev := in.event(id, notify.Compose(r.Lang, in.Kind, in.Params, link))
+		hook := notify.Hook{Kind: r.Robot.Kind, URL: r.Robot.URL, Secret: r.Robot.Secret}
+		if err := a.deliver(ctx, id, "robot", func() error { return n.Post(ctx, hook, ev) }); err != nil {
+			failed = append(failed, fmt.Sprintf("robot of account %d: %v", r.AccountID, err))
+		}
+	}
 	if in.OrgID != 0 {
 		org, err := a.Store.Org(ctx, in.OrgID)
 		if err != nil {
@@ -85,9 +98,7 @@ func (a *Activities) notify(ctx context.Context, in NotifyInput) error {
 			return domain(err)
 		}
 		// Group robots speak the organization's language: zh-CN.
-		msg := notify.Compose("zh-CN", in.Kind, in.Params, link)
-		ev := notify.Event{ID: in.ID, Kind: in.Kind, ProcessID: in.ProcessID, TaskID: in.TaskID, Params: in.Params,
-			Subject: msg.Subject, Text: msg.Text, Link: msg.Link}
+		ev := in.event(in.ID, notify.Compose("zh-CN", in.Kind, in.Params, link))
 		for _, h := range hooks {
 			if !h.Enabled {
 				continue
@@ -103,6 +114,12 @@ func (a *Activities) notify(ctx context.Context, in NotifyInput) error {
 		return temporal.NewApplicationError(fmt.Sprintf("notify %s: %s", in.ID, strings.Join(failed, "; ")), ENOTIFY)
 	}
 	return nil
+}
+
+// event is what a hook receives of in, under id, with msg's texts.
+func (in NotifyInput) event(id string, msg notify.Message) notify.Event {
+	return notify.Event{ID: id, Kind: in.Kind, ProcessID: in.ProcessID, TaskID: in.TaskID, Params: in.Params,
+		Subject: msg.Subject, Text: msg.Text, Link: msg.Link}
 }
 
 // deliver sends on one channel unless it already sent, and records the outcome. A store

@@ -310,13 +310,35 @@ func TestEveryEventReachesEveryChannel(t *testing.T) {
 // their email as before (T6: the choice of channels is each person's).
 func TestNotifyHonoursEachPersonsChannels(t *testing.T) {
 	f := newNotifyFixture(t)
-	must(t, f.store.SetPreferences(ctx, f.li.ID, postgres.Preferences{Email: "li@example.org", DailyDigest: true}))
-	_, err := f.env.ExecuteActivity(f.acts.Notify, activities.NotifyInput{ID: "p/assigned/1", Recipients: []int64{f.li.ID, f.amy.ID},
-		Kind: notify.Assigned, ProcessID: "p", TaskID: "p-1", Params: map[string]any{"step": "draft", "due_on": "2026-03-05"}})
-	must(t, err)
+	mine, down := newHook(t, 200), newHook(t, 502)
+	must(t, f.store.SetPreferences(ctx, f.li.ID, postgres.Preferences{Email: "li@example.org", DailyDigest: true,
+		Robot: postgres.Robot{Kind: notify.KindGeneric, URL: down.srv.URL}}))
+	must(t, f.store.SetPreferences(ctx, f.amy.ID, postgres.Preferences{Email: "amy@example.org", EmailEach: true,
+		Robot: postgres.Robot{Kind: notify.KindGeneric, URL: mine.srv.URL, Secret: "amy's"}}))
+	in := activities.NotifyInput{ID: "p/assigned/1", Recipients: []int64{f.li.ID, f.amy.ID},
+		Kind: notify.Assigned, ProcessID: "p", TaskID: "p-1", Params: map[string]any{"step": "draft", "due_on": "2026-03-05"}}
+	_, err := f.env.ExecuteActivity(f.acts.Notify, in)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("robot of account %d", f.li.ID)) {
+		t.Errorf("li's robot is down, yet Notify answered %v", err)
+	}
 	mails := f.smtp.Mails()
 	if len(mails) != 1 || mails[0].To[0] != "amy@example.org" {
 		t.Errorf("mails %+v, want amy's only", mails)
+	}
+	// amy's robot has her notification in her language, once, under her notification's ID.
+	_, err = f.env.ExecuteActivity(f.acts.Notify, in) // the retry
+	posts := mine.posts()
+	want := notify.Compose("en", notify.Assigned, in.Params, "")
+	if len(posts) != 1 || !strings.Contains(posts[0], fmt.Sprintf(`"id":"p/assigned/1/%d"`, f.amy.ID)) || !strings.Contains(posts[0], want.Subject) {
+		t.Errorf("amy's robot got %v, want %q once", posts, want.Subject)
+	}
+	if len(down.posts()) != 2 || err == nil {
+		t.Errorf("li's robot was tried %d times (%v)", len(down.posts()), err)
+	}
+	ds, err := f.store.Deliveries(ctx, fmt.Sprintf("p/assigned/1/%d", f.li.ID))
+	must(t, err)
+	if len(ds) != 1 || ds[0].Channel != "robot" || ds[0].Status != postgres.DeliveryFailed || ds[0].Attempts != 2 {
+		t.Errorf("li's robot deliveries %+v", ds)
 	}
 	for _, acc := range []termgoal.Account{f.li, f.amy} {
 		if _, n, err := f.store.Notifications(ctx, acc.ID, false, 10, 0); err != nil || n != 1 {

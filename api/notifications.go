@@ -2,16 +2,13 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
-	"termgoal/notify"
 	"termgoal/postgres"
 )
 
@@ -135,7 +132,7 @@ func (h *Handler) setMyEmail(c *gin.Context) {
 }
 
 func (h *Handler) myPreferences(c *gin.Context) {
-	p, err := h.store.Preferences(c.Request.Context(), edge.Caller(c).ID)
+	p, err := h.ops.Preferences(c.Request.Context(), edge.Caller(c).ID)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -254,17 +251,9 @@ func (h *Handler) createWebhook(c *gin.Context) {
 	if !h.adminOfReferenced(c, req.OrgID, "webhook.org_unknown") {
 		return
 	}
-	req.URL = strings.TrimSpace(req.URL)
-	u, err := url.Parse(req.URL)
-	switch {
-	case !notify.ValidKind(req.Kind):
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.kind", "the kind must be generic, dingtalk, wecom or feishu"))
-		return
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(req.URL) > 2000:
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.url", "the webhook needs an http or https URL"))
-		return
-	case len(req.Secret) > 200:
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "webhook.secret", "the secret is at most 200 characters", "max", 200))
+	var err error
+	if req.URL, err = app.CheckHook(req.Kind, req.URL, req.Secret); err != nil {
+		h.fail(c, err)
 		return
 	}
 	w := postgres.Webhook{OrgID: req.OrgID, Kind: req.Kind, URL: req.URL, Secret: req.Secret, Enabled: req.Enabled == nil || *req.Enabled}

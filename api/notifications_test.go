@@ -156,6 +156,23 @@ func TestMyPreferences(t *testing.T) {
 	if !strings.Contains(body, `value="not an address"`) || !strings.Contains(body, "邮箱") {
 		t.Errorf("refused form:\n%s", body)
 	}
+	// A robot of one's own: the secret is never answered, and kept when the URL is.
+	robot := postgres.Robot{Kind: "dingtalk", URL: "https://oapi.dingtalk.com/robot/send?access_token=mine", Secret: "SECmine"}
+	f.do("PUT", "/api/v1/me/preferences", f.a1Tok, postgres.Preferences{Robot: robot}, 200, &p)
+	if p.Robot.Secret != "" || !p.Robot.HasSecret || p.Robot.URL != robot.URL {
+		t.Errorf("robot answered %+v", p.Robot)
+	}
+	f.formPost("/settings", f.a1Tok, url.Values{"email": {""}, "robot_kind": {"dingtalk"}, "robot_url": {robot.URL}}, 303)
+	if got, _ := f.store.Preferences(context.Background(), f.accounts["holderA1"].ID); got.Robot.Secret != "SECmine" {
+		t.Errorf("the secret was not kept: %+v", got.Robot)
+	}
+	body, _ = f.page("GET", "/settings", f.a1Tok, 200)
+	if strings.Contains(body, "SECmine") || !strings.Contains(body, `<option value="dingtalk" selected>钉钉机器人`) {
+		t.Errorf("settings page with a robot:\n%s", body)
+	}
+	for _, bad := range []postgres.Robot{{Kind: "pager", URL: "https://x.example"}, {Kind: "feishu", URL: "ftp://x.example"}} {
+		f.errCode("PUT", "/api/v1/me/preferences", f.a1Tok, postgres.Preferences{Robot: bad}, 422)
+	}
 	f.formPost("/settings", f.a1Tok, url.Values{"email_each": {"on"}}, 400) // not the page's form: changes nothing
 	_, loc := f.formPost("/settings", f.a1Tok, url.Values{"email": {""}, "email_each": {"on"}}, 303)
 	f.do("GET", "/api/v1/me/preferences", f.a1Tok, nil, 200, &p)

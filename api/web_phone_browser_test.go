@@ -80,8 +80,7 @@ func (b *browser) menuPages() []string {
 // Screenshots at 390 px are kept.
 func TestPhoneAndLabels(t *testing.T) {
 	s := startBrowserSys(t)
-	b := newBrowser(t, s.srv.URL)
-	for _, f := range b.phoneAudit([]string{"adm", "holder", "sup", "mem1"}, func(user string) { b.login(user) }) {
+	for _, f := range phoneAudit(t, s.srv.URL, []string{"adm", "holder", "sup", "mem1"}, (*browser).login) {
 		t.Error(f)
 	}
 }
@@ -100,12 +99,12 @@ func TestPhoneAndLabelsOverTheDemoData(t *testing.T) {
 		err := s.store.DB().QueryRow(`SELECT count(*) FROM appraisals`).Scan(&n)
 		return err == nil && n == 2
 	})
-	b := newBrowser(t, s.srv.URL)
 	var users []string
 	for _, u := range demo.Users {
 		users = append(users, u.Username)
 	}
-	for _, f := range b.phoneAudit(users, func(user string) { b.loginWith(user, demo.Password) }) {
+	login := func(b *browser, user string) { b.loginWith(user, demo.Password) }
+	for _, f := range phoneAudit(t, s.srv.URL, users, login) {
 		t.Error(f)
 	}
 }
@@ -113,14 +112,16 @@ func TestPhoneAndLabelsOverTheDemoData(t *testing.T) {
 // phoneAudit visits every page reachable from the menu of each of users (signed in by login)
 // at 390 and 1280 px in both languages and answers what fails: a page that scrolls sideways, a
 // message key shown untranslated, a control without a label. Screenshots at 390 px are kept.
-func (b *browser) phoneAudit(users []string, login func(user string)) []string {
-	b.t.Helper()
+// Each user has a browser of their own, and with it the browser's time limit.
+func phoneAudit(t *testing.T, base string, users []string, login func(b *browser, user string)) []string {
+	t.Helper()
 	var failures []string
 	for _, user := range users {
-		login(user)
+		b := newBrowser(t, base)
+		login(b, user)
 		pages := b.menuPages()
 		if len(pages) < 4 {
-			b.t.Fatalf("%s reaches only %v", user, pages)
+			t.Fatalf("%s reaches only %v", user, pages)
 		}
 		for _, width := range []int64{390, 1280} {
 			b.do("viewport", chromedp.EmulateViewport(width, 844))
@@ -129,7 +130,7 @@ func (b *browser) phoneAudit(users []string, login func(user string)) []string {
 					b.open(p + "?lang=" + lang)
 					a, err := chromedp.Run(b.ctx, chromedp.Evaluate[pageAudit](auditScript))
 					if err != nil {
-						b.t.Fatal(err)
+						t.Fatal(err)
 					}
 					if a.Overflow > 1 {
 						failures = append(failures, fmt.Sprintf("%s %s %s at %d px scrolls sideways by %d px (%v)", user, p, lang, width, a.Overflow, a.Wide))
@@ -146,8 +147,9 @@ func (b *browser) phoneAudit(users []string, login func(user string)) []string {
 				}
 			}
 		}
-		b.do("viewport", chromedp.EmulateViewport(1280, 844))
-		b.logout()
+		if err := chromedp.Cancel(b.ctx); err != nil { // the next user's browser starts afresh
+			t.Fatal(err)
+		}
 	}
 	return failures
 }

@@ -37,7 +37,7 @@ type Webhook struct {
 // Delivery is what happened when one channel sent one notification.
 type Delivery struct {
 	NotificationID string    `json:"notification_id"`
-	Channel        string    `json:"channel"` // email | webhook:<id>
+	Channel        string    `json:"channel"` // email | robot | webhook:<id>
 	Status         string    `json:"status"`  // sent | failed
 	Attempts       int       `json:"attempts"`
 	Error          string    `json:"error,omitempty"`
@@ -56,15 +56,27 @@ type Recipient struct {
 	DisplayName string
 	Lang        string
 	Email       string
-	EmailEach   bool // an email for each notification, not only the daily digest
+	EmailEach   bool  // an email for each notification, not only the daily digest
+	Robot       Robot // the person's own robot (Kind "": none)
 }
 
 // Preferences are where a person's notifications go besides the in-app list, which always
-// has them (T6): the address, an email for each notification, the daily digest.
+// has them (T6): the address, an email for each notification, the daily digest, a robot of
+// their own.
 type Preferences struct {
 	Email       string `json:"email"`
 	EmailEach   bool   `json:"email_each"`
 	DailyDigest bool   `json:"daily_digest"`
+	Robot       Robot  `json:"robot"`
+}
+
+// Robot is a person's own robot: a webhook kind (notify.Kinds) and its URL and secret, or
+// Kind "" for none. The secret is never answered, only whether there is one.
+type Robot struct {
+	Kind      string `json:"kind"`
+	URL       string `json:"url"`
+	Secret    string `json:"secret,omitempty"`
+	HasSecret bool   `json:"has_secret"`
 }
 
 // DueCount is one account's open tasks due up to a day, and how many of them are overdue.
@@ -144,28 +156,32 @@ func (s *Store) MarkRead(ctx context.Context, accountID int64, ids []string, all
 func (s *Store) Recipients(ctx context.Context, ids []int64) ([]Recipient, error) {
 	return list(ctx, s.db, func(r scanner) (Recipient, error) {
 		var rc Recipient
-		err := r.Scan(&rc.AccountID, &rc.DisplayName, &rc.Lang, &rc.Email, &rc.EmailEach)
+		err := r.Scan(&rc.AccountID, &rc.DisplayName, &rc.Lang, &rc.Email, &rc.EmailEach, &rc.Robot.Kind, &rc.Robot.URL, &rc.Robot.Secret)
 		return rc, err
-	}, `SELECT id, display_name, lang, email, notify_email FROM accounts WHERE id = ANY($1) ORDER BY id`, pq.Array(ids))
+	}, `SELECT id, display_name, lang, email, notify_email, robot_kind, robot_url, robot_secret FROM accounts
+		WHERE id = ANY($1) ORDER BY id`, pq.Array(ids))
 }
 
 // Preferences returns an account's notification preferences.
 func (s *Store) Preferences(ctx context.Context, accountID int64) (Preferences, error) {
 	p, err := get(ctx, s.db, func(r scanner) (Preferences, error) {
 		var p Preferences
-		err := r.Scan(&p.Email, &p.EmailEach, &p.DailyDigest)
+		err := r.Scan(&p.Email, &p.EmailEach, &p.DailyDigest, &p.Robot.Kind, &p.Robot.URL, &p.Robot.Secret)
+		p.Robot.HasSecret = p.Robot.Secret != ""
 		return p, err
-	}, "account", accountID, `SELECT email, notify_email, daily_digest FROM accounts WHERE id = $1`, accountID)
+	}, "account", accountID, `SELECT email, notify_email, daily_digest, robot_kind, robot_url, robot_secret FROM accounts WHERE id = $1`, accountID)
 	if err != nil {
 		return Preferences{}, err
 	}
 	return *p, nil
 }
 
-// SetPreferences sets an account's notification preferences. The caller validates the address.
+// SetPreferences sets an account's notification preferences. The caller validates the address
+// and the robot (the table refuses an unknown robot kind too).
 func (s *Store) SetPreferences(ctx context.Context, accountID int64, p Preferences) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET email = $2, notify_email = $3, daily_digest = $4 WHERE id = $1`,
-		accountID, p.Email, p.EmailEach, p.DailyDigest)
+	res, err := s.db.ExecContext(ctx, `UPDATE accounts SET email = $2, notify_email = $3, daily_digest = $4,
+		robot_kind = $5, robot_url = $6, robot_secret = $7 WHERE id = $1`,
+		accountID, p.Email, p.EmailEach, p.DailyDigest, p.Robot.Kind, p.Robot.URL, p.Robot.Secret)
 	if err != nil {
 		return mapError(err, "set preferences")
 	}

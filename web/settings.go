@@ -18,7 +18,7 @@ func (h *Handler) webSettings(c *gin.Context) {
 }
 
 func (h *Handler) renderSettings(c *gin.Context, status int, p *webPage) {
-	prefs, err := h.store.Preferences(c.Request.Context(), edge.Caller(c).ID)
+	prefs, err := h.ops.Preferences(c.Request.Context(), edge.Caller(c).ID)
 	if err != nil {
 		h.Fail(c, err)
 		return
@@ -40,7 +40,8 @@ func (h *Handler) webSaveSettings(c *gin.Context) {
 	if _, ok := form["email"]; !ok {
 		err = termgoal.Errorf(termgoal.EMALFORMED, "error.bad_form", "the form is malformed")
 	} else {
-		prefs := postgres.Preferences{Email: form.Get("email"), EmailEach: form.Get("email_each") != "", DailyDigest: form.Get("daily_digest") != ""}
+		prefs := postgres.Preferences{Email: form.Get("email"), EmailEach: form.Get("email_each") != "", DailyDigest: form.Get("daily_digest") != "",
+			Robot: postgres.Robot{Kind: form.Get("robot_kind"), URL: form.Get("robot_url"), Secret: form.Get("robot_secret")}}
 		_, err = h.ops.SetPreferences(c.Request.Context(), edge.Actor(c), prefs)
 	}
 	if err != nil {

@@ -31,6 +31,7 @@ import (
 	"termgoal/app"
 	"termgoal/catalog"
 	"termgoal/edge"
+	"termgoal/notify"
 	"termgoal/postgres"
 )
 
@@ -132,6 +133,8 @@ var webFuncs = template.FuncMap{
 	"lagging":       isLagging,
 	"itemTitle":     itemTitle,
 	"appraisalHref": appraisalHref,
+	// The settings page.
+	"robotKinds": func() []string { return notify.Kinds },
 }
 
 // loadWebTemplates parses every page template once.
