@@ -286,24 +286,33 @@ func TestHaltAndResume(t *testing.T) {
 	}
 }
 
+// keyed is w.change with the keys of a write from inside a workflow task.
+func (w *world) keyed(id string, minutes int, step termgoal.Step, action string, seq, base int, task int64) termgoal.Change {
+	c := w.change(id, minutes, step, action)
+	c.Seq, c.Base, c.Task = seq, base, task
+	return c
+}
+
+// startedForApproval is a goal setting written as started at the approval, its task with sup.
+func startedForApproval(t *testing.T) (*postgres.Store, *world, termgoal.Account, termgoal.Account, termgoal.Change) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	sup := account(t, s, "sup", nil)
+	holder := account(t, s, "holder", &w.person.ID)
+	c := w.keyed("goal-1/c/1", 0, termgoal.StepApproval, "started", 1, 0, 3)
+	c.Open = []termgoal.Task{task("goal-1-1", sup, "2026-03-16")}
+	must(t, s.Apply(ctx, c))
+	return s, w, sup, holder, c
+}
+
 // TestApplyUndoesADiscardedTask: a workflow task writes an approval from inside the task and
 // the server discards the task; the task that replaces it applies another decision on the same
 // sequence. The read model then holds only what the surviving task wrote: no "approved" line,
 // no task the approval opened, the step the return moved to. With writes keyed by change ID
 // alone both decisions would stay.
 func TestApplyUndoesADiscardedTask(t *testing.T) {
-	s := postgrestest.New(t)
-	w := newWorld(t, s)
-	sup := account(t, s, "sup", nil)
-	holder := account(t, s, "holder", &w.person.ID)
-	keyed := func(id string, minutes int, step termgoal.Step, action string, seq, base int, task int64) termgoal.Change {
-		c := w.change(id, minutes, step, action)
-		c.Seq, c.Base, c.Task = seq, base, task
-		return c
-	}
-	c := keyed("goal-1/c/1", 0, termgoal.StepApproval, "started", 1, 0, 3)
-	c.Open = []termgoal.Task{task("goal-1-1", sup, "2026-03-16")}
-	must(t, s.Apply(ctx, c))
+	s, w, sup, holder, _ := startedForApproval(t)
+	keyed := w.keyed
 
 	// The discarded task: sup approves; the approval task is done, the notice task opened.
 	approved := keyed("goal-1/u/a/2", 5, termgoal.StepNotice, "approved", 2, 1, 10)
@@ -386,18 +395,8 @@ func TestApplyUndoesADiscardedTask(t *testing.T) {
 // then replaced the return the workflow had accepted: e2e
 // TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow failed so on CI.)
 func TestApplyKeepsTheLastStartedTaskOfASequence(t *testing.T) {
-	s := postgrestest.New(t)
-	w := newWorld(t, s)
-	sup := account(t, s, "sup", nil)
-	holder := account(t, s, "holder", &w.person.ID)
-	keyed := func(id string, minutes int, step termgoal.Step, action string, seq, base int, task int64) termgoal.Change {
-		c := w.change(id, minutes, step, action)
-		c.Seq, c.Base, c.Task = seq, base, task
-		return c
-	}
-	c := keyed("goal-1/c/1", 0, termgoal.StepApproval, "started", 1, 0, 3)
-	c.Open = []termgoal.Task{task("goal-1-1", sup, "2026-03-16")}
-	must(t, s.Apply(ctx, c))
+	s, w, _, holder, c := startedForApproval(t)
+	keyed := w.keyed
 	returned := func(update string, minutes int) termgoal.Change {
 		r := keyed("goal-1/u/"+update+"/2", minutes, termgoal.StepDraft, "returned", 3, 1, 10)
 		r.Close = []termgoal.TaskClose{{ID: "goal-1-1", Status: termgoal.TaskDone, Outcome: "returned"}}
