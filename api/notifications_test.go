@@ -170,8 +170,15 @@ func TestMyPreferences(t *testing.T) {
 	if strings.Contains(body, "SECmine") || !strings.Contains(body, `<option value="dingtalk" selected>钉钉机器人`) {
 		t.Errorf("settings page with a robot:\n%s", body)
 	}
-	for _, bad := range []postgres.Robot{{Kind: "pager", URL: "https://x.example"}, {Kind: "feishu", URL: "ftp://x.example"}} {
+	for _, bad := range []postgres.Robot{{Kind: "pager", URL: "https://x.example"}, {Kind: "feishu", URL: "ftp://x.example"},
+		// Anyone may set a robot and the worker posts to it: never to this machine or the local network.
+		{Kind: "generic", URL: "http://hooks.example/in"}, {Kind: "generic", URL: "https://127.0.0.1:7233/"},
+		{Kind: "generic", URL: "https://10.1.2.3/x"}, {Kind: "generic", URL: "https://localhost/x"}, {Kind: "generic", URL: "https://[::1]/x"},
+		{Kind: "generic", URL: "https://169.254.169.254/latest"}, {Kind: "generic", URL: "https://intranet/x"}} {
 		f.errCode("PUT", "/api/v1/me/preferences", f.a1Tok, postgres.Preferences{Robot: bad}, 422)
+	}
+	if got, _ := f.store.Preferences(context.Background(), f.accounts["holderA1"].ID); got.Robot.URL != robot.URL {
+		t.Errorf("a refused robot changed the one stored: %+v", got.Robot)
 	}
 	f.formPost("/settings", f.a1Tok, url.Values{"email_each": {"on"}}, 400) // not the page's form: changes nothing
 	_, loc := f.formPost("/settings", f.a1Tok, url.Values{"email": {""}, "email_each": {"on"}}, 303)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -40,6 +41,24 @@ func CheckHook(kind, rawURL, secret string) (string, error) {
 	return rawURL, nil
 }
 
+// publicHTTPS reports whether a person's robot URL is https to a host that is not this machine
+// or the private network by name or address: anyone may set one, and the worker posts to it,
+// so it must not reach what only the server can (an org's webhooks are set by administrators).
+func publicHTTPS(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || !strings.Contains(host, ".") && net.ParseIP(host) == nil {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsGlobalUnicast() && !ip.IsPrivate()
+	}
+	return true
+}
+
 // SetPreferences sets where actor's notifications go besides the in-app list (T6), and
 // audits the change; the address and the robot's URL and secret stay out of the audit log. A
 // robot sent without a secret keeps the one stored for the same URL. It answers what it set,
@@ -53,6 +72,8 @@ func (s *Service) SetPreferences(ctx context.Context, actor termgoal.Actor, p po
 		p.Robot = postgres.Robot{}
 	} else if p.Robot.URL, err = CheckHook(p.Robot.Kind, p.Robot.URL, p.Robot.Secret); err != nil {
 		return p, err
+	} else if !publicHTTPS(p.Robot.URL) {
+		return p, termgoal.Errorf(termgoal.EINVALID, "webhook.url_public", "a robot of one's own needs an https address on the internet")
 	}
 	if p.Robot.Kind != "" && p.Robot.Secret == "" {
 		was, err := s.Store.Preferences(ctx, actor.AccountID)
