@@ -124,18 +124,18 @@ type Audit struct {
 // Process is the read-model row of a running or finished process, kept current by its
 // workflow.
 type Process struct {
-	ID         string         `json:"id"`
-	Kind       string         `json:"kind"`
-	TermID     int64          `json:"term_id"`
-	OrgID      int64          `json:"org_id"`
-	Step       Step           `json:"step"`
-	Status     string         `json:"status"` // running, completed, cancelled, rejected, halted (postgres.StatusHalted)
-	Version    int            `json:"plan_version"`
-	DeadlineOn time.Time      `json:"deadline_on"`
-	StepDueOn  *time.Time     `json:"step_due_on,omitempty"`
-	StartedAt  time.Time      `json:"started_at"`
-	UpdatedAt  time.Time      `json:"updated_at"`
-	State      map[string]any `json:"state,omitempty"` // step details for the process page
+	ID         string       `json:"id"`
+	Kind       string       `json:"kind"`
+	TermID     int64        `json:"term_id"`
+	OrgID      int64        `json:"org_id"`
+	Step       Step         `json:"step"`
+	Status     string       `json:"status"` // running, completed, cancelled, rejected, halted (postgres.StatusHalted)
+	Version    int          `json:"plan_version"`
+	DeadlineOn time.Time    `json:"deadline_on"`
+	StepDueOn  *time.Time   `json:"step_due_on,omitempty"`
+	StartedAt  time.Time    `json:"started_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+	State      ProcessState `json:"state"` // step details for the process page
 }
 
 // Change is everything one workflow step or action writes to the read model, applied in one

@@ -107,7 +107,7 @@ func TestAppraisalBallotsAndSchedulesOnTemporal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return int(app.StateValue[map[string]any](p.State, "appraisal")["ballots"].(float64))
+		return p.State.Appraisal.Ballots
 	}
 	before := ballots() // the holder's own score
 	f.do("POST", "/api/v1/ballots", "", app.BallotRequest{Code: codes.Codes[0], Score: ptr(70)}, 200, nil)

@@ -438,7 +438,7 @@ func TestWebBallot(t *testing.T) {
 
 // seedTask writes process id of term at step, kind and state with one open task of kind for
 // account acc, and answers the task's ID.
-func (f *fixture) seedTask(id string, term termgoal.Term, kind string, step termgoal.Step, taskKind string, acc int64, state map[string]any, rec *termgoal.AppraisalRecord) string {
+func (f *fixture) seedTask(id string, term termgoal.Term, kind string, step termgoal.Step, taskKind string, acc int64, state termgoal.ProcessState, rec *termgoal.AppraisalRecord) string {
 	f.t.Helper()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	if rec != nil {
@@ -473,8 +473,8 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	running := func(r *termgoal.AppraisalResult, a *termgoal.Appeal) *termgoal.AppraisalRecord {
 		return &termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "running", Self: self, Result: r, Appeal: a}
 	}
-	appraisalState := map[string]any{"appraisal": map[string]any{"year": 2025, "rater_score": rater,
-		"annual": []map[string]any{{"year": 2024, "grade": termgoal.GradeCompleted, "score": 92.5}}}}
+	appraisalState := termgoal.ProcessState{Appraisal: &termgoal.AppraisalView{Year: 2025, RaterScore: &rater,
+		Annual: []termgoal.AnnualResult{{Year: 2024, Grade: termgoal.GradeCompleted, Score: 92.5}}}}
 	cases := []struct {
 		id, kind, taskKind string
 		step               termgoal.Step
@@ -499,7 +499,7 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	// The superior's check of the mid-year self-check shows the report, lagging items flagged,
 	// above the decision form.
 	checkTask := f.seedTask("rp-check", term, termgoal.ProgressMidYear, termgoal.StepCheck, "approve", holder,
-		map[string]any{"report": map[string]any{"year": 2026, "period": "2026-H1"}}, nil)
+		termgoal.ProcessState{Report: &termgoal.ReportState{Year: 2026, Period: "2026-H1"}}, nil)
 	err := f.store.Apply(context.Background(), termgoal.Change{ID: "rp-check/report", At: time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC), Action: "report_submitted",
 		Process: termgoal.Process{ID: "rp-check", Kind: termgoal.ProgressMidYear, TermID: term.ID, OrgID: term.OrgID, Step: termgoal.StepCheck,
 			Status: "running", Version: 1, DeadlineOn: mustDay("2026-07-31"), StartedAt: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)},
@@ -519,7 +519,7 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	for _, tc := range cases {
 		state := appraisalState
 		if tc.rec == nil {
-			state = map[string]any{"report": map[string]any{"year": 2026, "period": "2026-06"}}
+			state = termgoal.ProcessState{Report: &termgoal.ReportState{Year: 2026, Period: "2026-06"}}
 		}
 		tasks[tc.id] = f.seedTask(tc.id, term, tc.kind, tc.step, tc.taskKind, holder, state, tc.rec)
 		body, _ := f.page("GET", "/tasks/"+tasks[tc.id], f.a1Tok, 200)

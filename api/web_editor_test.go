@@ -27,7 +27,7 @@ func TestPlanEditor(t *testing.T) {
 	}
 	term := f.appraisalTerm(f.a1, tpl, 0) // 2025 to 2027
 	holder := f.accounts["holderA1"].ID
-	task := f.seedTask("gs-edit", term, workflows.KindGoalSetting, termgoal.StepDraft, "draft", holder, nil, nil)
+	task := f.seedTask("gs-edit", term, workflows.KindGoalSetting, termgoal.StepDraft, "draft", holder, termgoal.ProcessState{}, nil)
 	path := "/tasks/" + task
 	body, _ := f.page("GET", path, f.a1Tok, 200)
 	if !strings.Contains(body, `id="row-2"`) || strings.Contains(body, `id="row-3"`) || !strings.Contains(body, `name="description_0"`) ||
@@ -120,7 +120,7 @@ func TestRevisionAfterAnAdoptedOpinion(t *testing.T) {
 	term := f.appraisalTerm(f.a1, f.tmpl, 0)
 	f.planInForce(term) // version 1, two items
 	holder := f.accounts["holderA1"].ID
-	task := f.seedTask("gs-rev", term, workflows.KindGoalSetting, termgoal.StepConsultation, "answer", holder, nil, nil)
+	task := f.seedTask("gs-rev", term, workflows.KindGoalSetting, termgoal.StepConsultation, "answer", holder, termgoal.ProcessState{}, nil)
 	opinion := termgoal.Opinion{Seq: 1, AuthorID: 7, AuthorName: "冯代表", Content: "增加集体经济指标", At: time.Now(), Disposition: termgoal.Adopted}
 	seedOpinion := func(o termgoal.Opinion, n int) {
 		t.Helper()

@@ -24,13 +24,12 @@ func TestScoringStatusPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	score := 88.57
-	state := map[string]any{
-		"window_over": false,
-		"signers": []workflows.Signer{
+	state := termgoal.ProcessState{
+		Signers: []termgoal.Signer{
 			{Actor: termgoal.Actor{AccountID: 90, Name: "李部长"}, Status: "done", Group: termgoal.RaterSuperior},
 			{Actor: termgoal.Actor{AccountID: holder, Name: "周处长"}, Status: "open", Group: termgoal.RaterSuperior},
 		},
-		"appraisal": map[string]any{"year": 2025, "rater_score": score, "groups": groups},
+		Appraisal: &termgoal.AppraisalView{Year: 2025, RaterScore: &score, Groups: groups},
 	}
 	task := f.seedTask("ap-scoring", term, termgoal.AppraisalAnnual, termgoal.StepScoring, "score", holder, state,
 		&termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "running"})
@@ -46,7 +45,7 @@ func TestScoringStatusPages(t *testing.T) {
 		t.Error("a rater who scored is still awaited")
 	}
 	// Every named rater done: the step waits for the ballot window.
-	state["signers"] = []workflows.Signer{{Actor: termgoal.Actor{AccountID: 90, Name: "李部长"}, Status: "done", Group: termgoal.RaterSuperior}}
+	state.Signers = []termgoal.Signer{{Actor: termgoal.Actor{AccountID: 90, Name: "李部长"}, Status: "done", Group: termgoal.RaterSuperior}}
 	f.seedTask("ap-ballots", term, termgoal.AppraisalAnnual, termgoal.StepScoring, "score", holder, state,
 		&termgoal.AppraisalRecord{Year: 2025, Holder: "a1", Status: "running"})
 	if body, _ := f.page("GET", "/appraisals/ap-ballots", f.aTok, 200); !strings.Contains(body, "署名评分人均已评分；匿名测评开放至") || strings.Contains(body, `class="overdue"`) {
@@ -66,7 +65,7 @@ func TestDecisionContextOnTheTaskPage(t *testing.T) {
 	f := newFixture(t)
 	term := f.appraisalTerm(f.a1, f.tmpl, 0)
 	approver := f.accounts["holderA1"].ID
-	state := map[string]any{"signers": []workflows.Signer{
+	state := termgoal.ProcessState{Signers: []termgoal.Signer{
 		{Actor: termgoal.Actor{AccountID: approver, Name: "李部长"}, Status: "open"},
 		{Actor: termgoal.Actor{AccountID: 91, Name: "周处长"}, Status: "waiting"},
 	}}
@@ -98,7 +97,7 @@ func TestDecisionContextOnTheTaskPage(t *testing.T) {
 func TestUndeliveredOnTheProcessPage(t *testing.T) {
 	f := newFixture(t)
 	term := f.appraisalTerm(f.a1, f.tmpl, 0)
-	f.seedTask("gs-undelivered", term, workflows.KindGoalSetting, termgoal.StepApproval, "approve", f.accounts["holderA1"].ID, nil, nil)
+	f.seedTask("gs-undelivered", term, workflows.KindGoalSetting, termgoal.StepApproval, "approve", f.accounts["holderA1"].ID, termgoal.ProcessState{}, nil)
 	for _, d := range []postgres.Delivery{
 		{NotificationID: "gs-undelivered/n/1/7", Channel: "webhook:3", Status: postgres.DeliveryFailed, Attempts: 4, Error: "dingtalk: 500 Internal Server Error"},
 		{NotificationID: "gs-undelivered/n/1/7", Channel: "email", Status: postgres.DeliverySent, Attempts: 1},

@@ -127,8 +127,8 @@ func (s *Service) IssueBallotCodes(ctx context.Context, acc *termgoal.Account, a
 // AppraisalConfig is the configuration appraisal p started with (its process state keeps the
 // snapshot), or, for a row written before it did, its term's template's.
 func (s *Service) AppraisalConfig(ctx context.Context, p *termgoal.Process) (termgoal.AppraisalConfig, error) {
-	if cfg := StateValue[termgoal.AppraisalConfig](p.State, "appraisal_config"); cfg.Scale.ID != "" {
-		return cfg, nil
+	if cfg := p.State.AppraisalConfig; cfg != nil && cfg.Scale.ID != "" {
+		return *cfg, nil
 	}
 	t, err := s.Store.Term(ctx, p.TermID)
 	if err != nil {

@@ -139,9 +139,10 @@ func (s *Service) RemindCampaign(ctx context.Context, acc *termgoal.Account, act
 
 // appraisalYear is the year an appraisal process appraises, from its state.
 func appraisalYear(p *termgoal.Process) int {
-	return StateValue[struct {
-		Year int `json:"year"`
-	}](p.State, "appraisal").Year
+	if a := p.State.Appraisal; a != nil {
+		return a.Year
+	}
+	return 0
 }
 
 // Overdue reports whether p's current step was due before today.

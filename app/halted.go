@@ -52,17 +52,14 @@ func (s *Service) CheckHalted(ctx context.Context, p *termgoal.Process) error {
 		return err
 	}
 	p.Status = postgres.StatusHalted
-	if p.State == nil {
-		p.State = map[string]any{}
-	}
-	p.State["halted"] = map[string]any{"status": why, "at": at}
+	p.State.Halted = &termgoal.Halted{Status: why, At: at}
 	return nil
 }
 
 func errHalted(p *termgoal.Process) error {
 	why := ""
-	if m, ok := p.State["halted"].(map[string]any); ok {
-		why, _ = m["status"].(string)
+	if h := p.State.Halted; h != nil {
+		why = h.Status
 	}
 	return termgoal.Errorf(termgoal.ECONFLICT, "process.halted",
 		"the process's workflow has stopped ("+why+"); an administrator can restart it", "halted", why)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"termgoal"
-	"termgoal/workflows"
 )
 
 // ScoringStatus says where an appraisal's scoring stands and how its rater score is made
@@ -41,13 +40,13 @@ func (s *Service) ScoringStatus(ctx context.Context, p *termgoal.Process) (*Scor
 	if err != nil {
 		return nil, err
 	}
-	st := StateValue[struct {
-		RaterScore *float64              `json:"rater_score"`
-		Groups     []termgoal.GroupScore `json:"groups"`
-	}](p.State, "appraisal")
+	st := p.State.Appraisal
+	if st == nil {
+		st = &termgoal.AppraisalView{}
+	}
 	out := &ScoringStatus{Scoring: p.Step == termgoal.StepScoring && p.Status == "running", RaterScore: st.RaterScore, Config: cfg,
-		WindowOver: StateValue[bool](p.State, "window_over"), DueOn: p.StepDueOn}
-	signers := StateValue[[]workflows.Signer](p.State, "signers")
+		WindowOver: p.State.WindowOver, DueOn: p.StepDueOn}
+	signers := p.State.Signers
 	for i, g := range cfg.Groups {
 		gs := GroupStatus{RaterConfig: g, Score: termgoal.GroupScore{Key: g.Key, Weight: g.Weight}}
 		if i < len(st.Groups) && st.Groups[i].Key == g.Key {

@@ -25,7 +25,7 @@ func TestDashboard(t *testing.T) {
 	c.Open = []termgoal.Task{task("goal-1-1", holder, "2026-03-16")}
 	must(t, s.Apply(ctx, c))
 	c = w.change("goal-1/c/2", 3*24*60, termgoal.StepConsultation, "draft_submitted") // the draft took three days
-	c.Process.State["template"] = map[string]any{"id": w.template.ID, "version": 7}
+	c.Process.State.Template = &termgoal.TemplateRef{ID: w.template.ID, Version: 7}
 	c.StepRecord = &termgoal.StepRecord{Seq: 1, Step: termgoal.StepDraft, Version: 1, Outcome: "submitted", At: c.At}
 	must(t, s.Apply(ctx, c))
 	c = w.change("goal-2/c/1", 30*24*60, termgoal.StepNotice, "started")

@@ -148,7 +148,7 @@ func putProcess(ctx context.Context, tx *sql.Tx, c termgoal.Change) error {
 	if p.StartedAt.IsZero() {
 		p.StartedAt = c.At
 	}
-	state, err := jsonObject(p.State)
+	state, err := optJSON(&p.State)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (w *world) change(id string, minutes int, step termgoal.Step, action string
 		ID: id, At: t0.Add(time.Duration(minutes) * time.Minute), Action: action,
 		Process: termgoal.Process{
 			ID: "goal-1", Kind: "goal_setting", TermID: w.term.ID, OrgID: w.village.ID, Step: step, Status: "running",
-			DeadlineOn: day("2026-05-01"), StepDueOn: &due, StartedAt: t0, State: map[string]any{"round": 1},
+			DeadlineOn: day("2026-05-01"), StepDueOn: &due, StartedAt: t0, State: termgoal.ProcessState{Round: 1},
 		},
 	}
 }
@@ -64,7 +64,7 @@ func TestApply(t *testing.T) {
 	p, err := s.Process(ctx, "goal-1")
 	must(t, err)
 	if p.Step != termgoal.StepDraft || p.Status != "running" || p.DeadlineOn != day("2026-05-01") ||
-		*p.StepDueOn != day("2026-03-16") || !p.UpdatedAt.Equal(c.At) || p.State["round"] != 1.0 {
+		*p.StepDueOn != day("2026-03-16") || !p.UpdatedAt.Equal(c.At) || p.State.Round != 1 {
 		t.Errorf("Process = %+v", p)
 	}
 	tasks, err := s.OpenTasks(ctx, "goal-1")
@@ -255,14 +255,14 @@ func TestHaltAndResume(t *testing.T) {
 	must(t, s.HaltProcess(ctx, "goal-1", "failed", t0.Add(2*time.Hour))) // already halted: left alone
 	p, err := s.Process(ctx, "goal-1")
 	must(t, err)
-	halted, _ := p.State["halted"].(map[string]any)
-	if p.Status != postgres.StatusHalted || halted["status"] != "terminated" || p.State["round"] == nil {
+	if p.Status != postgres.StatusHalted || p.State.Halted == nil || p.State.Halted.Status != "terminated" ||
+		!p.State.Halted.At.Equal(t0.Add(time.Hour)) || p.State.Round != 1 {
 		t.Fatalf("halted process %+v", p)
 	}
 	must(t, s.ResumeProcess(ctx, "goal-1", actor, "operator mistake", t0.Add(3*time.Hour)))
 	p, err = s.Process(ctx, "goal-1")
 	must(t, err)
-	if p.Status != "running" || p.State["halted"] != nil {
+	if p.Status != "running" || p.State.Halted != nil {
 		t.Fatalf("resumed process %+v", p)
 	}
 	audit, _, err := s.Audit(ctx, postgres.AuditFilter{ProcessID: "goal-1"})
@@ -480,4 +480,28 @@ func TestProcessList(t *testing.T) {
 	want(postgres.ProcessFilter{OrgPaths: all, Status: "completed"}, "goal-3/Li Wei/false")
 	want(postgres.ProcessFilter{OrgPaths: all, Kind: "appraisal"})
 	want(postgres.ProcessFilter{})
+}
+
+// A process row written before the state was typed (a JSON object built key by key, nulls
+// included, a halted mark added by SQL) reads into termgoal.ProcessState.
+func TestProcessStateReadsRowsWrittenBeforeItWasTyped(t *testing.T) {
+	s := postgrestest.New(t)
+	w := newWorld(t, s)
+	_, err := s.DB().Exec(`INSERT INTO processes (id, kind, term_id, org_id, step, status, deadline_on, started_at, updated_at, state)
+		VALUES ('old-1', 'annual_appraisal', $1, $2, 'scoring', 'halted', '2026-05-01', now(), now(), $3)`, w.term.ID, w.village.ID,
+		`{"round": 2, "vote_round": 0, "notice_round": 1, "window_over": false, "doc_number": "", "steps": ["self_assessment", "scoring"],
+		  "signers": [{"actor": {"account_id": 7, "name": "李部长"}, "status": "open", "group": "superior"}], "copied_to": null,
+		  "template": {"id": 1, "version": 3}, "appraisal_config": {"veto_items": ["major_safety_accident"]},
+		  "appraisal": {"kind": "annual_appraisal", "year": 2025, "rater_score": null, "ballots": 4, "sheets": 1, "result": null,
+		    "appeal": null, "self": null, "annual": null, "warnings": null, "groups": null},
+		  "halted": {"status": "terminated", "at": "2026-03-01T08:00:00Z"}}`)
+	must(t, err)
+	p, err := s.Process(ctx, "old-1")
+	must(t, err)
+	st := p.State
+	if st.Round != 2 || st.NoticeRound != 1 || len(st.Steps) != 2 || len(st.Signers) != 1 || st.Signers[0].Actor.Name != "李部长" ||
+		st.Template == nil || st.Template.Version != 3 || st.AppraisalConfig == nil || len(st.AppraisalConfig.VetoItems) != 1 ||
+		st.Appraisal == nil || st.Appraisal.Ballots != 4 || st.Appraisal.RaterScore != nil || st.Halted == nil || st.Halted.Status != "terminated" {
+		t.Errorf("old state read as %+v", st)
+	}
 }

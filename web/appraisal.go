@@ -54,9 +54,9 @@ func (h *Handler) renderAppraisal(c *gin.Context, status int, p *webPage, issued
 		h.Fail(c, err)
 		return
 	}
-	d.Ballots = app.StateValue[struct {
-		Ballots int `json:"ballots"`
-	}](v.Process.State, "appraisal").Ballots
+	if a := v.Process.State.Appraisal; a != nil {
+		d.Ballots = a.Ballots
+	}
 	path, err := h.ops.OrgPath(ctx, v.Appraisal.OrgID)
 	if err != nil {
 		h.Fail(c, err)

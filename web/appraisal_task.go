@@ -94,10 +94,10 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 		}
 		return d, nil
 	}
-	report := app.StateValue[struct {
-		Year int `json:"year"`
-	}](p.State, "report")
-	d.Year, d.Progress = report.Year, termgoal.IsProgress(p.Kind)
+	if r := p.State.Report; r != nil {
+		d.Year = r.Year
+	}
+	d.Progress = termgoal.IsProgress(p.Kind)
 	if check {
 		r, err := h.store.ProgressReport(ctx, p.ID)
 		switch {
@@ -120,12 +120,10 @@ func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *apprai
 	case !isNotFound(err):
 		return err
 	}
-	st := app.StateValue[struct {
-		Year       int                      `json:"year"`
-		RaterScore *float64                 `json:"rater_score"`
-		Annual     []workflows.AnnualResult `json:"annual"`
-		Warnings   []termgoal.Warning       `json:"warnings"`
-	}](p.State, "appraisal")
+	st := p.State.Appraisal
+	if st == nil {
+		st = &termgoal.AppraisalView{}
+	}
 	d.Year = max(d.Year, st.Year)
 	d.RaterScore = st.RaterScore
 	d.Annual, d.Warnings = st.Annual, app.TermWarnings(lang, st.Warnings)
@@ -145,7 +143,7 @@ func (h *Handler) loadAppraisalState(ctx context.Context, lang string, d *apprai
 			termgoal.OutcomeNonLeading, termgoal.OutcomeRetireEarly, termgoal.OutcomeRemove}
 	}
 	d.AppealOpen = p.Step == termgoal.StepFeedback && (d.Record == nil || d.Record.Appeal == nil) &&
-		!app.StateValue[bool](p.State, "window_over")
+		!p.State.WindowOver
 	return nil
 }
 

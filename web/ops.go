@@ -151,7 +151,7 @@ type signerView struct {
 // has ended is left out (the timeline tells it); who added a signer or delegated is named from
 // the signers, else from their account (a seat since transferred).
 func (h *Handler) signersOf(ctx context.Context, p *termgoal.Process) []signerView {
-	raw := app.StateValue[[]workflows.Signer](p.State, "signers")
+	raw := p.State.Signers
 	name := func(id int64) string {
 		for _, g := range raw {
 			if g.Actor.AccountID == id {
@@ -192,7 +192,7 @@ func openDelegation(signers []signerView, acc int64) *signerView {
 
 // stepsBefore lists the steps of the process's template before step.
 func stepsBefore(p *termgoal.Process, step termgoal.Step) []termgoal.Step {
-	steps := app.StateValue[[]termgoal.Step](p.State, "steps")
+	steps := p.State.Steps
 	if i := slices.Index(steps, step); i >= 0 {
 		return steps[:i]
 	}
@@ -315,7 +315,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 		}
 	}
 	d.Tally = tallyOf(proc, v.Votes, d.Ops.Signers)
-	d.DocNumber = app.StateValue[string](proc.State, "doc_number")
+	d.DocNumber = proc.State.DocNumber
 	if d.Ops.OrgAdmin {
 		all, err := h.store.Deliveries(ctx, proc.ID+"/")
 		if err != nil {
@@ -340,7 +340,7 @@ func (h *Handler) renderProcess(c *gin.Context, status int, p *webPage) {
 // tallyOf is the committee's last count: as the workflow recorded it, else counted from the
 // votes of the last round over the members' seats.
 func tallyOf(proc *termgoal.Process, votes []termgoal.Vote, signers []signerView) *termgoal.Tally {
-	if t := app.StateValue[*termgoal.Tally](proc.State, "last_tally"); t != nil || len(votes) == 0 {
+	if t := proc.State.LastTally; t != nil || len(votes) == 0 {
 		return t
 	}
 	seats, round := 0, 0
@@ -388,7 +388,9 @@ func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *t
 	}
 	d.OrgAdmin = app.IsAdmin(acc, path)
 	if p.Status == postgres.StatusHalted {
-		d.Halted, _ = app.StateValue[map[string]any](p.State, "halted")["status"].(string)
+		if h := p.State.Halted; h != nil {
+			d.Halted = h.Status
+		}
 		d.CanRestart = d.OrgAdmin
 		return d, nil
 	}
@@ -415,7 +417,7 @@ func (h *Handler) processOpsFor(ctx context.Context, acc *termgoal.Account, p *t
 				d.OpenSigners = append(d.OpenSigners, g)
 			}
 		}
-		for _, s := range app.StateValue[[]termgoal.Step](p.State, "steps") {
+		for _, s := range p.State.Steps {
 			if s != p.Step {
 				d.Steps = append(d.Steps, s)
 			}

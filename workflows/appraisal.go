@@ -38,12 +38,8 @@ type AppraisalState struct {
 	Warnings    []termgoal.Warning        `json:"warnings,omitempty"` // the term rules (end of term)
 }
 
-// AnnualResult is one archived annual result an end-of-term appraisal uses.
-type AnnualResult struct {
-	Year  int     `json:"year"`
-	Grade string  `json:"grade"`
-	Score float64 `json:"score"`
-}
+// AnnualResult is termgoal.AnnualResult, one archived annual result an end-of-term appraisal uses.
+type AnnualResult = termgoal.AnnualResult
 
 // Appraisal runs one appraisal of a term.
 func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {

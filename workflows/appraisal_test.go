@@ -206,8 +206,8 @@ func TestAnnualAppraisalWithBallotsOverrideAndAppeal(t *testing.T) {
 	// The process row carries the configuration the appraisal started with, for its pages.
 	p, err := fx.store.Process(ctx, id)
 	must(t, err)
-	if cfg, ok := p.State["appraisal_config"].(map[string]any); !ok || fmt.Sprint(cfg["veto_items"]) != "[major_safety_accident]" {
-		t.Errorf("process state's appraisal_config = %v", p.State["appraisal_config"])
+	if cfg := p.State.AppraisalConfig; cfg == nil || fmt.Sprint(cfg.VetoItems) != "[major_safety_accident]" {
+		t.Errorf("process state's appraisal_config = %+v", cfg)
 	}
 	sheets, err := fx.store.ScoreSheets(ctx, id)
 	must(t, err)

@@ -60,31 +60,23 @@ func (w *goalWF) process(s *GoalState) termgoal.Process {
 	p := termgoal.Process{
 		ID: s.ProcessID, Kind: cmp.Or(s.Kind, KindGoalSetting), TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
 		Status: status, Version: s.Version, DeadlineOn: s.DeadlineOn, StartedAt: s.StartedAt,
-		State: map[string]any{
-			"round": s.Round, "vote_round": s.VoteRound, "notice_round": s.NoticeRound,
-			"window_over": s.WindowOver, "doc_number": s.DocNumber, "steps": s.Template.Steps(),
-			"signers": s.Signers, "copied_to": s.CopiedTo,
-			// The template the process started with, for the dashboard's count by version.
-			"template": map[string]any{"id": s.Template.ID, "version": s.Template.Version},
+		State: termgoal.ProcessState{
+			Round: s.Round, VoteRound: s.VoteRound, NoticeRound: s.NoticeRound, WindowOver: s.WindowOver,
+			DocNumber: s.DocNumber, Steps: s.Template.Steps(), Signers: s.Signers, CopiedTo: s.CopiedTo,
+			Template:  &termgoal.TemplateRef{ID: s.Template.ID, Version: s.Template.Version},
+			LastTally: s.LastTally, Report: s.Report,
 		},
 	}
 	if status == "running" {
 		due := s.StepDueOn
 		p.StepDueOn = &due
 	}
-	if s.LastTally != nil {
-		p.State["last_tally"] = s.LastTally
-	}
-	if s.Appraisal != nil {
-		// The configuration the appraisal started with: its pages show this scale, these
-		// groups and veto items, whatever the template says today.
-		p.State["appraisal_config"] = s.Template.AppraisalConfig()
-		p.State["appraisal"] = map[string]any{"kind": s.Appraisal.Kind, "year": s.Appraisal.Year, "rater_score": s.Appraisal.RaterScore,
-			"ballots": len(s.Appraisal.Ballots), "sheets": len(s.Appraisal.Sheets), "result": s.Appraisal.Result, "appeal": s.Appraisal.Appeal,
-			"self": s.Appraisal.Self, "annual": s.Appraisal.Annual, "warnings": s.Appraisal.Warnings, "groups": s.groupScores()}
-	}
-	if s.Report != nil {
-		p.State["report"] = s.Report
+	if a := s.Appraisal; a != nil {
+		cfg := s.Template.AppraisalConfig()
+		p.State.AppraisalConfig = &cfg
+		p.State.Appraisal = &termgoal.AppraisalView{Kind: a.Kind, Year: a.Year, RaterScore: a.RaterScore,
+			Ballots: len(a.Ballots), Sheets: len(a.Sheets), Result: a.Result, Appeal: a.Appeal,
+			Self: a.Self, Annual: a.Annual, Warnings: a.Warnings, Groups: s.groupScores()}
 	}
 	return p
 }

@@ -15,14 +15,8 @@ import (
 // deadline. Each is one holder task with a due date, reminders and escalation, on the same
 // task mechanism as every other process.
 
-// ReportState is what a report adds to the process state.
-type ReportState struct {
-	Year    int     `json:"year"`
-	Period  string  `json:"period"`
-	Elapsed float64 `json:"elapsed,omitempty"`
-	Source  string  `json:"source,omitempty"` // the appraisal a follow-up comes from
-	Lagging []int   `json:"lagging,omitempty"`
-}
+// ReportState is termgoal.ReportState, what a report adds to the process state.
+type ReportState = termgoal.ReportState
 
 // reportFlows are the flows of the reports the superior checks after the holder submits
 // them; the others end with the submission. The mid-year self-check is then made public.

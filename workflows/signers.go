@@ -7,17 +7,8 @@ import (
 	"termgoal"
 )
 
-// Signer is one assignee of the current step and where they stand (T2, T4). Transfers replace
-// the actor in place, so a step keeps its number of seats; add-signer and delegation add
-// entries that say who added them.
-type Signer struct {
-	Actor      termgoal.Actor `json:"actor"`
-	Status     string         `json:"status"`
-	AddedBy    int64          `json:"added_by,omitempty"`    // set for a signer added by 加签
-	Before     bool           `json:"before,omitempty"`      // added before the adder (前加签)
-	DelegateOf int64          `json:"delegate_of,omitempty"` // set for a delegate (委派): whose task it is
-	Group      string         `json:"group,omitempty"`       // the rater group of an appraisal's scorer
-}
+// Signer is termgoal.Signer: the type moved to the root with the typed process state.
+type Signer = termgoal.Signer
 
 // Signer statuses.
 const (
