@@ -8,6 +8,7 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
+	"termgoal/workflows"
 )
 
 // inbox answers a page of the caller's inbox (T1) with its total: ?box=todo|done|cc (or the
@@ -71,5 +72,18 @@ func (h *Handler) getTask(c *gin.Context) {
 			return
 		}
 	}
-	c.JSON(http.StatusOK, t)
+	d := TaskDetail{Task: *t, Actions: []string{}, Operations: []string{}}
+	if t.Status == termgoal.TaskOpen {
+		d.Actions, d.Operations = workflows.TaskKindOf(t.Kind).Offers()
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+// TaskDetail is a task with what it offers while open (workflows.TaskKinds): the updates its
+// own form sends (POST /processes/{id}/actions/{action}) and the operations besides. The
+// workflow checks each; the assignee's administrator sees the same list.
+type TaskDetail struct {
+	termgoal.Task
+	Actions    []string `json:"actions"`
+	Operations []string `json:"operations"`
 }

@@ -46,9 +46,9 @@ type appraisalTask struct {
 	Scoring       *app.ScoringStatus // the scoring and the result: who is awaited, how the score is made
 }
 
-// appraisalKinds are the task kinds of appraisals and reports (their actions are in
-// kindActions).
-var appraisalKinds = []string{"self_assess", "score", "determine", "feedback", "appeal_review", "report"}
+// appraisalKinds are the task kinds of appraisals and reports (workflows.TaskKinds).
+var appraisalKinds = []string{workflows.TaskSelfAssess, workflows.TaskScore, workflows.TaskDetermine, workflows.TaskFeedback,
+	workflows.TaskAppealReview, workflows.TaskReport}
 
 // planOf returns the items of plan version v of a term (the latest when v is 0 or gone).
 func (h *Handler) planOf(ctx context.Context, termID int64, v int) ([]termgoal.PlanItem, error) {
@@ -87,7 +87,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
 			return nil, err
 		}
-		if t.Kind == "score" || t.Kind == "determine" {
+		if t.Kind == workflows.TaskScore || t.Kind == workflows.TaskDetermine {
 			if d.Scoring, err = h.ops.ScoringStatus(ctx, p); err != nil {
 				return nil, err
 			}

@@ -14,6 +14,7 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/edge"
+	"termgoal/workflows"
 )
 
 // The plan editor (issue 25, P2): any number of items, added, removed and moved by buttons
@@ -186,7 +187,7 @@ func (h *Handler) draftOwner(c *gin.Context, t *termgoal.Task) error {
 	switch {
 	case t.AccountID != edge.Caller(c).ID:
 		return app.ErrForbidden()
-	case (t.Kind != "draft" && t.Kind != "answer") || t.Status != termgoal.TaskOpen:
+	case (t.Kind != workflows.TaskDraft && t.Kind != workflows.TaskAnswer) || t.Status != termgoal.TaskOpen:
 		return termgoal.Errorf(termgoal.ECONFLICT, "draft.closed", "this draft has been submitted or has moved on")
 	}
 	return nil

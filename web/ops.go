@@ -26,20 +26,6 @@ import (
 	"termgoal/workflows"
 )
 
-// stepOps are the operations a task page offers besides its step's own form, by task kind,
-// while the task is open; every open task also offers comment and copy to. Windowed steps
-// (consultation, committee) only transfer.
-var stepOps = map[string][]string{
-	"opinion": {workflows.UpdateTransfer},
-	"vote":    {workflows.UpdateTransfer},
-	"review":  {workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
-	"approve": {workflows.UpdateReject, workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
-	"file":    {workflows.UpdateTransfer, workflows.UpdateDelegate, workflows.UpdateAddSigner, workflows.UpdateRemoveSigner},
-}
-
-// openOps are offered on every open task.
-var openOps = []string{workflows.UpdateComment, workflows.UpdateCopy}
-
 // ownOps may be sent from one's own task whatever its status: taking a delegation back (the
 // delegated task is closed meanwhile) and withdrawing a submitted plan (the draft task is done).
 var ownOps = []string{workflows.UpdateRecallDelegation, workflows.UpdateWithdraw}
@@ -54,8 +40,8 @@ var processOps = []string{
 
 // taskAllows reports whether a task page may send action for task t.
 func taskAllows(t *termgoal.Task, action string) bool {
-	return slices.Contains(kindActions[t.Kind], action) || slices.Contains(stepOps[t.Kind], action) ||
-		slices.Contains(openOps, action) || slices.Contains(ownOps, action)
+	actions, ops := workflows.TaskKindOf(t.Kind).Offers()
+	return slices.Contains(actions, action) || slices.Contains(ops, action) || slices.Contains(ownOps, action)
 }
 
 // accountChoices lists the accounts a picker on a page of the org at orgPath preloads: those
@@ -219,7 +205,8 @@ func (h *Handler) taskOps(ctx context.Context, acc *termgoal.Account, t *termgoa
 		return d, nil
 	}
 	if t.Status == termgoal.TaskOpen {
-		for _, op := range append(slices.Clone(stepOps[t.Kind]), openOps...) {
+		_, ops := workflows.TaskKindOf(t.Kind).Offers()
+		for _, op := range ops {
 			d.Can[op] = true
 		}
 		d.Earlier = stepsBefore(p, t.Step)
@@ -240,7 +227,7 @@ func (h *Handler) taskOps(ctx context.Context, acc *termgoal.Account, t *termgoa
 	if d.Delegation = openDelegation(d.Signers, acc.ID); d.Delegation != nil && t.Step == p.Step {
 		d.Can[workflows.UpdateRecallDelegation] = true
 	}
-	if t.Kind == "draft" && t.Status == termgoal.TaskDone && p.Step != termgoal.StepDraft {
+	if t.Kind == workflows.TaskDraft && t.Status == termgoal.TaskDone && p.Step != termgoal.StepDraft {
 		tpl, err := h.store.Template(ctx, term.TemplateID)
 		if err != nil {
 			return d, err

@@ -19,29 +19,6 @@ import (
 	"termgoal/workflows"
 )
 
-// kindActions lists the actions the page of each task kind offers.
-var kindActions = map[string][]string{
-	"draft":   {workflows.UpdateSubmitDraft},
-	"opinion": {workflows.UpdateGiveOpinion},
-	"answer":  {workflows.UpdateAnswerOpinion, workflows.UpdateCompleteConsultation, workflows.UpdateRevisePlan},
-	"review":  {workflows.UpdateReview},
-	"vote":    {workflows.UpdateVote},
-	"approve": {workflows.UpdateApprove, workflows.UpdateReturn},
-	"resolve": {workflows.UpdateResolveObjection},
-	"file":    {workflows.UpdateFile},
-	"pledge":  {workflows.UpdateSignPledges},
-	// A delegate (委派) answers; the decision stays with the assignee who delegated.
-	"delegated": {workflows.UpdateAnswerDelegation},
-
-	// Appraisals and reports (web_appraisal_task.go); a report's check is "approve".
-	"self_assess":   {workflows.UpdateSelfAssess},
-	"score":         {workflows.UpdateScore},
-	"determine":     {workflows.UpdateDetermine},
-	"feedback":      {workflows.UpdateAcknowledge, workflows.UpdateAppeal},
-	"appeal_review": {workflows.UpdateDecideAppeal},
-	"report":        {workflows.UpdateReport},
-}
-
 // blankRows is how many empty rows the plan editor offers below the items.
 const blankRows = 3
 
@@ -176,12 +153,12 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		d.Plan = &versions[0]
 	}
 	switch t.Kind {
-	case "draft":
+	case workflows.TaskDraft:
 		if err := h.loadEditor(c, t, p, &d); err != nil {
 			h.Fail(c, err)
 			return
 		}
-	case "answer":
+	case workflows.TaskAnswer:
 		if d.Opinions, err = h.store.Opinions(ctx, t.ProcessID); err != nil {
 			h.Fail(c, err)
 			return
@@ -193,7 +170,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 				return
 			}
 		}
-	case "resolve":
+	case workflows.TaskResolve:
 		objs, err := h.store.Objections(ctx, t.ProcessID)
 		if err != nil {
 			h.Fail(c, err)
@@ -217,9 +194,9 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		return
 	}
 	switch t.Kind { // their forms list these already
-	case "answer":
+	case workflows.TaskAnswer:
 		d.Context.Opinions = nil
-	case "resolve":
+	case workflows.TaskResolve:
 		d.Context.Objections = nil
 	}
 	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, t, d.Process, d.Term); err != nil {

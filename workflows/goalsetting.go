@@ -421,7 +421,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		// a report by its own.
 		s.StepDueOn = s.DeadlineOn
 	}
-	kind := taskKind[step]
+	kind := stepTaskKind(step)
 	switch step {
 	case termgoal.StepDraft:
 		if prev != "" {
@@ -430,7 +430,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	case termgoal.StepConsultation:
 		s.Opinions, s.Consulted = nil, nil
 		// The holder answers the opinions while they come in.
-		w.openTasks(s, &c, s.Holders, "answer")
+		w.openTasks(s, &c, s.Holders, TaskAnswer)
 		s.WindowOver = len(s.Signers) == 0
 	case termgoal.StepExpertReview:
 		s.Reviews = nil
@@ -509,25 +509,6 @@ func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Chang
 	c.Detail["reason"] = "no_assignee"
 	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
 	return who, err
-}
-
-var taskKind = map[termgoal.Step]string{
-	termgoal.StepDraft:        "draft",
-	termgoal.StepConsultation: "opinion",
-	termgoal.StepExpertReview: "review",
-	termgoal.StepCommittee:    "vote",
-	termgoal.StepApproval:     "approve",
-	termgoal.StepCongress:     "approve",
-	termgoal.StepFiling:       "file",
-	termgoal.StepPledge:       "pledge",
-
-	termgoal.StepSelfAssessment: "self_assess",
-	termgoal.StepScoring:        "score",
-	termgoal.StepResult:         "determine",
-	termgoal.StepFeedback:       "feedback",
-	termgoal.StepAppealReview:   "appeal_review",
-	termgoal.StepReport:         "report",
-	termgoal.StepCheck:          "approve",
 }
 
 func pendingObjections(s *GoalState) int {

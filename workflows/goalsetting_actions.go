@@ -346,7 +346,7 @@ func (w *goalWF) signed(ctx workflow.Context, s *GoalState, c termgoal.Change, a
 	case pass:
 		return w.enter(ctx, s, c, s.Template.Next(s.Step))
 	}
-	w.openTasks(s, &c, opened, taskKind[s.Step])
+	w.openTasks(s, &c, opened, stepTaskKind(s.Step))
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, err
 	}
@@ -387,7 +387,7 @@ func (w *goalWF) fileObjection(ctx workflow.Context, s *GoalState, in FileObject
 	}
 	c := w.change(ctx, s, &actor, "objection_filed", map[string]any{"seq": o.Seq, "anonymous": o.Anonymous})
 	c.Objection = &o
-	w.openTasksFor(s, &c, s.acting(), "resolve", o.Seq)
+	w.openTasksFor(s, &c, s.acting(), TaskResolve, o.Seq)
 	w.tellHolders(ctx, s, "objection_filed", map[string]any{"reason": o.Content})
 	return s, ActionResult{Seq: o.Seq}, w.apply(ctx, s, c)
 }

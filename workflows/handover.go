@@ -54,9 +54,9 @@ func (w *goalWF) changeHolder(ctx workflow.Context, s *GoalState, hc HolderChang
 	}
 	if len(moved) > 0 {
 		// The holder's task is the step's own, or during consultation answering the opinions.
-		kind := taskKind[s.Step]
+		kind := stepTaskKind(s.Step)
 		if s.Step == termgoal.StepConsultation {
-			kind = "answer"
+			kind = TaskAnswer
 		}
 		w.openTasks(s, &c, hc.To, kind)
 	}

@@ -104,7 +104,7 @@ func (w *goalWF) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Act
 		s.StepDueOn = due
 		c.DueOn = &due
 	}
-	w.openTasks(s, &c, []termgoal.Actor{to}, taskKind[s.Step])
+	w.openTasks(s, &c, []termgoal.Actor{to}, stepTaskKind(s.Step))
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, ActionResult{}, err
 	}
@@ -126,7 +126,7 @@ func (w *goalWF) delegate(ctx workflow.Context, s *GoalState, in TargetInput) (*
 	s.openSigner(in.Actor.AccountID).Status = signerDelegated
 	s.Signers = append(s.Signers, Signer{Actor: in.To, Status: signerOpen, DelegateOf: in.Actor.AccountID})
 	w.closeStepTask(s, &c, in.Actor.AccountID, termgoal.TaskClosed, "delegated")
-	w.openTasks(s, &c, []termgoal.Actor{in.To}, "delegated")
+	w.openTasks(s, &c, []termgoal.Actor{in.To}, TaskDelegated)
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, ActionResult{}, err
 	}
@@ -189,7 +189,7 @@ func (w *goalWF) endDelegation(ctx workflow.Context, s *GoalState, actor termgoa
 	if byDelegate {
 		d.Status = signerDone
 	}
-	w.openTasks(s, &c, []termgoal.Actor{owner.Actor}, taskKind[s.Step])
+	w.openTasks(s, &c, []termgoal.Actor{owner.Actor}, stepTaskKind(s.Step))
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, ActionResult{}, err
 	}
@@ -222,7 +222,7 @@ func (w *goalWF) addSigner(ctx workflow.Context, s *GoalState, in TargetInput) (
 		opened = []termgoal.Actor{in.To}
 	}
 	s.Signers = append(s.Signers, added)
-	w.openTasks(s, &c, opened, taskKind[s.Step])
+	w.openTasks(s, &c, opened, stepTaskKind(s.Step))
 	if err := w.apply(ctx, s, c); err != nil {
 		return nil, ActionResult{}, err
 	}
@@ -275,7 +275,7 @@ func (w *goalWF) removeSigner(ctx workflow.Context, s *GoalState, in TargetInput
 		next, err := w.enter(ctx, s, c, s.Template.Next(s.Step))
 		return next, ActionResult{}, err
 	}
-	w.openTasks(s, &c, opened, taskKind[s.Step])
+	w.openTasks(s, &c, opened, stepTaskKind(s.Step))
 	return s, ActionResult{}, w.apply(ctx, s, c)
 }
 
@@ -408,6 +408,6 @@ func (w *goalWF) unclaim(ctx workflow.Context, s *GoalState, in ReasonInput) (*G
 			back = append(back, g.Actor)
 		}
 	}
-	w.openTasks(s, &c, back, taskKind[s.Step])
+	w.openTasks(s, &c, back, stepTaskKind(s.Step))
 	return s, ActionResult{}, w.apply(ctx, s, c)
 }
