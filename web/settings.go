@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
-	"termgoal"
 
 	"github.com/gin-gonic/gin"
 
+	"termgoal"
 	"termgoal/edge"
 	"termgoal/postgres"
 )
