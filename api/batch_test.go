@@ -224,18 +224,13 @@ func TestBatchReassign(t *testing.T) {
 		t.Error("remind and reassign share an update ID")
 	}
 
-	var audit List[termgoal.Audit]
-	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
-	n := 0
-	for _, l := range audit.Items {
-		if l.Action == "batch_reassign" {
-			n++
-			if l.Detail["done"] != 2.0 || l.Detail["from"] != float64(old) || l.Detail["to"] != float64(nw) {
-				t.Errorf("audit %+v", l)
-			}
+	lines := f.auditLines("batch_reassign")
+	for _, l := range lines {
+		if l.Detail["done"] != 2.0 || l.Detail["from"] != float64(old) || l.Detail["to"] != float64(nw) {
+			t.Errorf("audit %+v", l)
 		}
 	}
-	if n != 1 {
-		t.Errorf("%d batch_reassign lines", n)
+	if len(lines) != 1 {
+		t.Errorf("%d batch_reassign lines", len(lines))
 	}
 }

@@ -134,6 +134,14 @@ func (f *fixture) do(method, path, token string, body any, want int, out any) []
 	return w.Body.Bytes()
 }
 
+// auditLines answers the audit lines of action, as the root administrator reads them.
+func (f *fixture) auditLines(action string) []termgoal.Audit {
+	f.t.Helper()
+	var audit List[termgoal.Audit]
+	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
+	return slices.DeleteFunc(audit.Items, func(a termgoal.Audit) bool { return a.Action != action })
+}
+
 func (f *fixture) errCode(method, path, token string, body any, want int) edge.ErrorBody {
 	f.t.Helper()
 	var e edge.ErrorBody

@@ -88,19 +88,14 @@ func TestMyEmail(t *testing.T) {
 	if got, _ := f.store.AccountEmail(context.Background(), f.accounts["holderA1"].ID); got != "" {
 		t.Errorf("cleared email: %q", got)
 	}
-	var audit List[termgoal.Audit]
-	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
-	n := 0
-	for _, a := range audit.Items {
-		if a.Action == "email_changed" {
-			n++
-			if strings.Contains(fmt.Sprint(a.Detail), "@") {
-				t.Errorf("the address is in the audit log: %v", a.Detail)
-			}
+	lines := f.auditLines("email_changed")
+	for _, a := range lines {
+		if strings.Contains(fmt.Sprint(a.Detail), "@") {
+			t.Errorf("the address is in the audit log: %v", a.Detail)
 		}
 	}
-	if n != 2 {
-		t.Errorf("%d email_changed lines", n)
+	if len(lines) != 2 {
+		t.Errorf("%d email_changed lines", len(lines))
 	}
 }
 
@@ -127,19 +122,14 @@ func TestMyPreferences(t *testing.T) {
 	if p != want {
 		t.Errorf("after a refusal %+v, want %+v", p, want)
 	}
-	var audit List[termgoal.Audit]
-	f.do("GET", "/api/v1/audit", f.rootTok, nil, 200, &audit)
-	n := 0
-	for _, a := range audit.Items {
-		if a.Action == "preferences_changed" {
-			n++
-			if strings.Contains(fmt.Sprint(a.Detail), "@") || a.Detail["email_each"] != false || a.Detail["daily_digest"] != true {
-				t.Errorf("audit detail %v", a.Detail)
-			}
+	lines := f.auditLines("preferences_changed")
+	for _, a := range lines {
+		if strings.Contains(fmt.Sprint(a.Detail), "@") || a.Detail["email_each"] != false || a.Detail["daily_digest"] != true {
+			t.Errorf("audit detail %v", a.Detail)
 		}
 	}
-	if n != 1 {
-		t.Errorf("%d preferences_changed lines", n)
+	if len(lines) != 1 {
+		t.Errorf("%d preferences_changed lines", len(lines))
 	}
 
 	// The settings page shows and saves the same, and shows a refused address again.

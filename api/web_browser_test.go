@@ -365,13 +365,24 @@ func until(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// moveTo moves the process whose page is open on to step, as its administrator.
-func (b *browser) moveTo(step termgoal.Step, reason string) {
+// endNotice signs in the administrator, who moves process on from its public notice to step
+// (a notice lasts working days), and signs out.
+func (b *browser) endNotice(process string, step termgoal.Step, reason string) {
 	b.t.Helper()
+	b.login("adm")
+	b.open("/processes/" + process)
+	expectText(b.t, "on notice", b.text("#process-step"), "公示")
 	b.do("move on", chromedp.Click(chromedp.CSS("#op-move_to_step summary")),
 		chromedp.SetValue(chromedp.CSS("#move-step"), string(step)), chromedp.SendKeys(chromedp.CSS("#move-reason"), reason))
-	b.submit("#move-submit")
-	expectText(b.t, "moved", b.text("#flash"), "已办理：跳转步骤")
+	b.submitDone("#move-submit", "已办理：跳转步骤")
+	b.logout()
+}
+
+// submitDone submits the form's button css and expects the page's message to say done.
+func (b *browser) submitDone(css, done string) {
+	b.t.Helper()
+	b.submit(css)
+	expectText(b.t, css, b.text("#flash"), done)
 }
 
 func expectText(t *testing.T, what, got string, want ...string) {
@@ -453,8 +464,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.openTask("vote")
 	expectText(t, "vote page", b.body(), "发展村集体经济", "党员培训全覆盖")
 	b.do("choose", chromedp.Click(chromedp.CSS("#choice-for")))
-	b.submit("#vote-submit")
-	expectText(t, "vote flash", b.text("#flash"), "已办理：表决")
+	b.submitDone("#vote-submit", "已办理：表决")
 	b.logout()
 
 	// The superior's task page offers the operations beside the approval form. A transfer to
@@ -472,8 +482,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	// The other superior is found by typing part of their name, not by an ID.
 	b.pick("#transfer-to", "周处", "周处长（sup2）")
 	b.do("the reason", chromedp.SendKeys(chromedp.CSS("#op-transfer input[name=reason]"), "出差"))
-	b.submit("#transfer-submit")
-	expectText(t, "transfer flash", b.text("#flash"), "已办理：转办")
+	b.submitDone("#transfer-submit", "已办理：转办")
 	if body := b.text("#tasks"); strings.Contains(body, "审定") {
 		t.Fatalf("the transferred task is still in the inbox: %s", body)
 	}
@@ -484,8 +493,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.openTask("approve")
 	b.do("add a signer", chromedp.Click(chromedp.CSS("#op-add_signer summary")),
 		chromedp.SetValue(chromedp.CSS("#add-signer-to"), "sup"))
-	b.submit("#add-signer-submit")
-	expectText(t, "add signer flash", b.text("#flash"), "已办理：加签")
+	b.submitDone("#add-signer-submit", "已办理：加签")
 	b.do("open remove", chromedp.Click(chromedp.CSS("#op-remove_signer summary")))
 	expectText(t, "removable", b.text("#remove-signer-to"), "李部长", "后加签")
 	b.screenshot("task_signer.png")
@@ -501,8 +509,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	b.do("extend", chromedp.Click(chromedp.CSS("#op-extend_deadline summary")),
 		chromedp.SetValue(chromedp.CSS("#extend-days"), "3"), chromedp.SendKeys(chromedp.CSS("#extend-reason"), "需补充调研材料"))
 	b.screenshot("process_admin.png")
-	b.submit("#extend-submit")
-	expectText(t, "extend flash", b.text("#flash"), "已办理：延期")
+	b.submitDone("#extend-submit", "已办理：延期")
 	if after := b.text("#process-step-due"); after <= due {
 		t.Errorf("the step was due on %s and after the extension on %s", due, after)
 	}
@@ -516,13 +523,11 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	// The superior approves, then the added signer; the plan goes into public notice.
 	b.login("sup2")
 	b.openTask("approve")
-	b.submit("#approve-submit")
-	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
+	b.submitDone("#approve-submit", "已办理：同意")
 	b.logout()
 	b.login("sup")
 	b.openTask("approve")
-	b.submit("#approve-submit")
-	expectText(t, "approve flash", b.text("#flash"), "已办理：同意")
+	b.submitDone("#approve-submit", "已办理：同意")
 	b.open("/processes/" + process)
 	expectText(t, "process page", b.body(), "公示", "发展村集体经济", "第 1 版", "赞成 1", "提交目标方案", "审定通过", "王书记", "李部长", "周处长")
 	if linked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("document.querySelector('#temporal-link') !== null")); err != nil || linked {
@@ -547,8 +552,7 @@ func TestWebGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "notice page", b.body(), "关于青山村党支部任期目标的公示", "发展村集体经济", "公示期", "您未登录，异议将匿名提出")
 	b.screenshot("notice.png")
 	b.do("objection", chromedp.SendKeys(chromedp.CSS("#objection-content"), "培训指标偏低"))
-	b.submit("#objection-submit")
-	expectText(t, "thanks", b.text("#flash"), "感谢您的反馈")
+	b.submitDone("#objection-submit", "感谢您的反馈")
 	expectText(t, "objection listed", b.text("ol.objections"), "匿名", "培训指标偏低")
 
 	// English on request, remembered by a cookie.
@@ -612,14 +616,12 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.do("delegate", chromedp.Click(chromedp.CSS("#op-delegate summary")),
 		chromedp.SetValue(chromedp.CSS("#delegate-to"), "sup2"),
 		chromedp.SendKeys(chromedp.CSS("#op-delegate input[name=reason]"), "请核实指标"))
-	b.submit("#delegate-submit")
-	expectText(t, "delegate flash", b.text("#flash"), "已办理：委派")
+	b.submitDone("#delegate-submit", "已办理：委派")
 	b.open("/processes/" + process)
 	expectText(t, "delegated signers", b.text("#signers"), "李部长", "已委派", "周处长", "办理中", "受 李部长 委派")
 	expectText(t, "recall offered", b.text("#op-recall_delegation"), "收回委派", "您已将本待办委派给 周处长")
 	b.screenshot("process_delegated.png")
-	b.submit("#recall-submit")
-	expectText(t, "recall flash", b.text("#flash"), "已办理：收回委派")
+	b.submitDone("#recall-submit", "已办理：收回委派")
 	if got := b.text("#signers"); !strings.Contains(got, "办理中") || strings.Contains(got, "周处长") {
 		t.Errorf("after taking the task back, the signers are\n%s", got)
 	}
@@ -635,24 +637,21 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	expectText(t, "delegated task", b.body(), "办理：委派答复", "李部长 请您研究本事项并答复", "答复内容")
 	b.screenshot("task_delegated.png")
 	b.do("answer", chromedp.SendKeys(chromedp.CSS("#delegation-answer"), "指标可行"))
-	b.submit("#delegation-submit")
-	expectText(t, "answer flash", b.text("#flash"), "已办理：答复委派")
+	b.submitDone("#delegation-submit", "已办理：答复委派")
 	b.logout()
 
 	// The superior comments and copies the process to the administrator; both stay on the task.
 	b.login("sup")
 	b.openTask("approve")
 	b.do("comment", chromedp.Click(chromedp.CSS("#op-comment summary")), chromedp.SendKeys(chromedp.CSS("#comment-text"), "请补充测算依据"))
-	b.submit("#comment-submit")
-	expectText(t, "comment flash", b.text("#flash"), "已办理：评论")
+	b.submitDone("#comment-submit", "已办理：评论")
 	if loc := b.location(); !strings.Contains(loc, "/tasks/") {
 		t.Fatalf("after the comment: %s", loc)
 	}
 	b.do("copy", chromedp.Click(chromedp.CSS("#op-copy_to summary")),
 		chromedp.SetValue(chromedp.CSS("#copy-to"), fmt.Sprint(s.ids["adm"])),
 		chromedp.SendKeys(chromedp.CSS("#op-copy_to input[name=note]"), "请知悉"))
-	b.submit("#copy-submit")
-	expectText(t, "copy flash", b.text("#flash"), "已办理：抄送")
+	b.submitDone("#copy-submit", "已办理：抄送")
 	b.logout()
 
 	// The administrator reminds, urges, and reassigns the approval; an unknown account is
@@ -660,18 +659,15 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.login("adm")
 	b.open("/processes/" + process)
 	b.do("remind", chromedp.Click(chromedp.CSS("#op-remind summary")), chromedp.SendKeys(chromedp.CSS("#op-remind input[name=reason]"), "即将到期"))
-	b.submit("#remind-submit")
-	expectText(t, "remind flash", b.text("#flash"), "已办理：提醒")
+	b.submitDone("#remind-submit", "已办理：提醒")
 	b.do("urge", chromedp.Click(chromedp.CSS("#op-urge summary")))
-	b.submit("#urge-submit")
-	expectText(t, "urge flash", b.text("#flash"), "已办理：催办")
+	b.submitDone("#urge-submit", "已办理：催办")
 	b.do("reassign", chromedp.Click(chromedp.CSS("#op-reassign summary")),
 		chromedp.SetValue(chromedp.CSS("#reassign-to"), "nobody"), chromedp.SendKeys(chromedp.CSS("#op-reassign input[name=reason]"), "李部长休假"))
 	b.submit("#reassign-submit")
 	expectText(t, "reassign refused", b.text("#error"), "没有用户名或姓名为“nobody”的账号")
 	b.do("reassign again", chromedp.SetValue(chromedp.CSS("#reassign-to"), "sup2"))
-	b.submit("#reassign-submit")
-	expectText(t, "reassign flash", b.text("#flash"), "已办理：改派")
+	b.submitDone("#reassign-submit", "已办理：改派")
 	expectText(t, "reassigned", b.text("#signers"), "周处长", "办理中")
 	expectText(t, "audited", b.text("#timeline"), "评论", "请补充测算依据", "抄送", "请知悉", "管理员提醒", "即将到期", "催办", "改派", "→ 周处长", "李部长休假", "答复委派", "指标可行")
 	b.screenshot("process_ops.png")
@@ -683,8 +679,7 @@ func TestWebOperationsInABrowser(t *testing.T) {
 	b.do("reject", chromedp.Click(chromedp.CSS("#op-reject summary")),
 		chromedp.SendKeys(chromedp.CSS("#op-reject textarea[name=comment]"), "目标与实际脱节"),
 		chromedp.Click(chromedp.CSS("#op-reject input[name=confirm]")))
-	b.submit("#reject-submit")
-	expectText(t, "reject flash", b.text("#flash"), "已办理：否决")
+	b.submitDone("#reject-submit", "已办理：否决")
 	b.logout()
 	b.login("adm")
 	b.open("/processes/" + process)
@@ -707,8 +702,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	b.login("adm")
 	b.open("/processes/" + process)
 	b.do("urge", chromedp.Click(chromedp.CSS("#op-urge summary")), chromedp.SendKeys(chromedp.CSS("#op-urge input[name=reason]"), "请尽快起草"))
-	b.submit("#urge-submit")
-	expectText(t, "urge flash", b.text("#flash"), "已办理：催办")
+	b.submitDone("#urge-submit", "已办理：催办")
 	b.logout()
 
 	// Sending is an activity: poll the page until both notifications are there.
@@ -743,8 +737,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	if cls := b.attr("tr.notification[data-kind='assigned']", "class"); strings.Contains(cls, "is-unread") {
 		t.Errorf("the opened notification is still unread: %q", cls)
 	}
-	b.submit("#mark-all-read")
-	expectText(t, "mark all flash", b.text("#flash"), "已将 1 条通知标为已读")
+	b.submitDone("#mark-all-read", "已将 1 条通知标为已读")
 	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll('#count-unread, tr.is-unread, #mark-all-read').length")); n != 0 {
 		t.Errorf("after mark all read, %d unread marks remain:\n%s", n, b.body())
 	}
@@ -768,8 +761,7 @@ func TestWebNotificationsAndAttachmentsInABrowser(t *testing.T) {
 	expectText(t, "refused upload", b.text("#error"), "不允许上传“方案.pdf”")
 	b.screenshot("attachment_refused.png")
 	b.do("choose the note", chromedp.SetUploadFiles(chromedp.CSS("#attachment-file"), []string{note}))
-	b.submit("#attachment-submit")
-	expectText(t, "upload flash", b.text("#flash"), "已上传附件“起草说明.txt”")
+	b.submitDone("#attachment-submit", "已上传附件“起草说明.txt”")
 	expectText(t, "attachment listed", b.text("#attachment-list"), "起草说明.txt", "王书记", "起草")
 	href := b.attr("#attachment-list tr.attachment a", "href")
 	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](

@@ -61,8 +61,7 @@ func TestWebDashboardInABrowser(t *testing.T) {
 	expectText(t, "batch count", b.text("#batch-count"), "1")
 
 	b.do("batch reason", chromedp.SendKeys(chromedp.CSS("#batch-reason"), "换届工作集中推进"))
-	b.submit("#batch-submit")
-	expectText(t, "batch flash", b.text("#flash"), "已完成 1 个")
+	b.submitDone("#batch-submit", "已完成 1 个")
 	b.submit("#nav-audit")
 	expectText(t, "audit page", b.text("body"), "批量催办", "陈管理员")
 	b.open("/processes/" + process)

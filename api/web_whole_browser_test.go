@@ -57,8 +57,7 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 	}
 	b.do("fill the plan", fill...)
 	b.screenshot("draft.png")
-	b.submit("#submit-draft")
-	expectText(t, "draft submitted", b.text("#flash"), "已办理：提交方案")
+	b.submitDone("#submit-draft", "已办理：提交方案")
 	b.logout()
 
 	// The consultee's opinion.
@@ -66,8 +65,7 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 	b.openTask("opinion")
 	expectText(t, "the plan to comment on", b.body(), "壮大村集体经济", "党员教育培训")
 	b.do("the opinion", chromedp.SendKeys(chromedp.CSS("#opinion-content"), "集体经济指标偏低，建议每年再增加 5 万元。"))
-	b.submit("#opinion-submit")
-	expectText(t, "opinion given", b.text("#flash"), "已办理：提出意见")
+	b.submitDone("#opinion-submit", "已办理：提出意见")
 	b.logout()
 
 	// The holder adopts it: the consultation cannot end before the plan is revised, on the same page.
@@ -84,11 +82,9 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(fmt.Sprintf("#target_%d_0", y)), fmt.Sprint(10*(y-2025)+5)))
 	}
 	b.screenshot("revision.png")
-	b.submit("#submit-draft")
-	expectText(t, "revised", b.text("#flash"), "已办理：提交修改后的目标")
+	b.submitDone("#submit-draft", "已办理：提交修改后的目标")
 	expectText(t, "the opinion taken in", b.body(), "已据此修改（第 2 版）")
-	b.submit("#complete-submit")
-	expectText(t, "consultation done", b.text("#flash"), "已办理：结束征求意见")
+	b.submitDone("#complete-submit", "已办理：结束征求意见")
 	b.logout()
 
 	// The consultee is told and sees what changed.
@@ -108,8 +104,7 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 	b.login("mem2")
 	b.openTask("vote")
 	b.do("for", chromedp.Click(chromedp.CSS("#choice-for")))
-	b.submit("#vote-submit")
-	expectText(t, "voted", b.text("#flash"), "已办理：表决")
+	b.submitDone("#vote-submit", "已办理：表决")
 	b.logout()
 
 	// The superior sees the decision's context and transfers it to a superior found by name.
@@ -118,35 +113,27 @@ func TestWholeGoalSettingInABrowser(t *testing.T) {
 	expectText(t, "the decision's context", b.text("#decision-context"), "集体经济指标偏低", "采纳", "已据此修改（第 2 版）", "钱委员", "赞成")
 	b.do("open transfer", chromedp.Click(chromedp.CSS("#op-transfer summary")))
 	b.pick("#transfer-to", "周", "周处长（sup2）")
-	b.submit("#transfer-submit")
-	expectText(t, "transferred", b.text("#flash"), "已办理：转办")
+	b.submitDone("#transfer-submit", "已办理：转办")
 	b.logout()
 	b.login("sup2")
 	b.openTask("approve")
-	b.submit("#approve-submit")
-	expectText(t, "approved", b.text("#flash"), "已办理：同意")
+	b.submitDone("#approve-submit", "已办理：同意")
 	b.logout()
 
 	// The notice lasts working days: the administrator moves the process on to the filing.
-	b.login("adm")
-	b.open("/processes/" + process)
-	expectText(t, "on notice", b.text("#process-step"), "公示")
-	b.moveTo(termgoal.StepFiling, "公示期满无异议")
-	b.logout()
+	b.endNotice(process, termgoal.StepFiling, "公示期满无异议")
 
 	b.login("clerk")
 	b.openTask("file")
 	b.do("the document number", chromedp.SendKeys(chromedp.CSS("#doc-number"), "青组备〔2026〕7号"))
-	b.submit("#file-submit")
-	expectText(t, "filed", b.text("#flash"), "已办理：备案")
+	b.submitDone("#file-submit", "已办理：备案")
 	b.logout()
 
 	b.login("holder2")
 	b.openTask("pledge")
 	b.do("sign", chromedp.Click(chromedp.CSS("#pledge-duty")), chromedp.Click(chromedp.CSS("#pledge-integrity")),
 		chromedp.Click(chromedp.CSS("#pledge-resignation")))
-	b.submit("#pledge-submit")
-	expectText(t, "pledged", b.text("#flash"), "已办理：签署承诺")
+	b.submitDone("#pledge-submit", "已办理：签署承诺")
 	until(t, "the goals in force", func() bool {
 		p, err := s.store.Process(ctx, process)
 		return err == nil && p.Step == termgoal.StepInForce

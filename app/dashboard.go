@@ -77,7 +77,7 @@ func (s *Service) Dashboard(ctx context.Context, acc *termgoal.Account, orgID in
 	if d.Campaigns, err = s.Store.CampaignUnits(ctx, roots, today, 5); err != nil {
 		return nil, err
 	}
-	if _, d.Undelivered, err = s.Store.FailedDeliveries(ctx, roots, 0, 0); err != nil {
+	if _, d.Undelivered, err = s.Store.FailedDeliveries(ctx, roots, 1, 0); err != nil { // the count, one row
 		return nil, err
 	}
 	return d, nil

@@ -332,7 +332,12 @@ type FailedDelivery struct {
 // the processes and webhooks in the org subtrees under paths. A notification of no process (the
 // daily digest) is shown to administrators of a top-level org.
 func (s *Store) FailedDeliveries(ctx context.Context, paths []string, limit, offset int) ([]FailedDelivery, int, error) {
-	const from = ` FROM deliveries d
+	return page(ctx, s.db, func(r scanner) (FailedDelivery, error) {
+		var f FailedDelivery
+		err := r.Scan(&f.NotificationID, &f.Channel, &f.Status, &f.Attempts, &f.Error, &f.At, &f.ProcessID, &f.OrgName, &f.Recipient)
+		return f, err
+	}, `d.notification_id, d.channel, d.status, d.attempts, d.error, d.at, coalesce(p.id, ''), coalesce(o.name, ''), coalesce(a.display_name, '')`,
+		`deliveries d
 		LEFT JOIN notifications n ON n.id = d.notification_id
 		LEFT JOIN accounts a ON a.id = n.account_id
 		LEFT JOIN processes p ON p.id = coalesce(n.process_id, split_part(d.notification_id, '/', 1))
@@ -340,17 +345,6 @@ func (s *Store) FailedDeliveries(ctx context.Context, paths []string, limit, off
 		LEFT JOIN orgs o ON o.id = coalesce(p.org_id, w.org_id)
 		WHERE d.status = 'failed' AND (
 			EXISTS (SELECT 1 FROM unnest($1::text[]) r WHERE starts_with(o.path, r))
-			OR o.id IS NULL AND EXISTS (SELECT 1 FROM orgs t WHERE t.parent_id IS NULL AND t.path = ANY($1)))`
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, pq.Array(paths)).Scan(&total); err != nil {
-		return nil, 0, mapError(err, "failed deliveries")
-	}
-	rows, err := list(ctx, s.db, func(r scanner) (FailedDelivery, error) {
-		var f FailedDelivery
-		err := r.Scan(&f.NotificationID, &f.Channel, &f.Status, &f.Attempts, &f.Error, &f.At, &f.ProcessID, &f.OrgName, &f.Recipient)
-		return f, err
-	}, `SELECT d.notification_id, d.channel, d.status, d.attempts, d.error, d.at, coalesce(p.id, ''), coalesce(o.name, ''),
-		coalesce(a.display_name, '')`+from+` ORDER BY d.at DESC, d.notification_id, d.channel LIMIT $2 OFFSET $3`,
-		pq.Array(paths), limit, offset)
-	return rows, total, err
+			OR o.id IS NULL AND EXISTS (SELECT 1 FROM orgs t WHERE t.parent_id IS NULL AND t.path = ANY($1)))`,
+		`d.at DESC, d.notification_id, d.channel`, limit, offset, pq.Array(paths))
 }
