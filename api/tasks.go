@@ -72,18 +72,22 @@ func (h *Handler) getTask(c *gin.Context) {
 			return
 		}
 	}
-	d := TaskDetail{Task: *t, Actions: []string{}, Operations: []string{}}
+	kind := workflows.TaskKindOf(t.Kind)
+	d := TaskDetail{Task: *t, Form: kind.FormName(), Rule: workflows.StepRuleOf(t.Step), Actions: []string{}, Operations: []string{}}
 	if t.Status == termgoal.TaskOpen {
-		d.Actions, d.Operations = workflows.TaskKindOf(t.Kind).Offers()
+		d.Actions, d.Operations = kind.Offers()
 	}
 	c.JSON(http.StatusOK, d)
 }
 
 // TaskDetail is a task with what it offers while open (workflows.TaskKinds): the updates its
 // own form sends (POST /processes/{id}/actions/{action}) and the operations besides. The
-// workflow checks each; the assignee's administrator sees the same list.
+// workflow checks each; the assignee's administrator sees the same list. Its step's rules
+// (workflows.Steps) say who acts and whether the step keeps a window open.
 type TaskDetail struct {
 	termgoal.Task
-	Actions    []string `json:"actions"`
-	Operations []string `json:"operations"`
+	Form       string             `json:"form"`
+	Rule       workflows.StepRule `json:"step_rule"`
+	Actions    []string           `json:"actions"`
+	Operations []string           `json:"operations"`
 }

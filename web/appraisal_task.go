@@ -46,8 +46,8 @@ type appraisalTask struct {
 	Scoring       *app.ScoringStatus // the scoring and the result: who is awaited, how the score is made
 }
 
-// appraisalKinds are the task kinds of appraisals and reports (workflows.TaskKinds).
-var appraisalKinds = []string{workflows.TaskSelfAssess, workflows.TaskScore, workflows.TaskDetermine, workflows.TaskFeedback,
+// appraisalForms are the task forms of appraisals and reports (workflows.TaskKind.Form).
+var appraisalForms = []string{workflows.TaskSelfAssess, workflows.TaskScore, workflows.TaskDetermine, workflows.TaskFeedback,
 	workflows.TaskAppealReview, workflows.TaskReport}
 
 // planOf returns the items of plan version v of a term (the latest when v is 0 or gone).
@@ -67,7 +67,8 @@ func (h *Handler) planOf(ctx context.Context, termID int64, v int) ([]termgoal.P
 // appraisalTaskData loads what the form of task t needs, or nil for the goal-setting kinds (and
 // for a check of a report, which shows the report above the decision form).
 func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (*appraisalTask, error) {
-	own := slices.Contains(appraisalKinds, t.Kind)
+	form := workflows.TaskKindOf(t.Kind).FormName()
+	own := slices.Contains(appraisalForms, form)
 	check := t.Step == termgoal.StepCheck
 	if !own && !check {
 		return nil, nil
@@ -87,7 +88,7 @@ func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoa
 		if err := h.loadAppraisalState(ctx, lang, d, p); err != nil {
 			return nil, err
 		}
-		if t.Kind == workflows.TaskScore || t.Kind == workflows.TaskDetermine {
+		if form == workflows.TaskScore || form == workflows.TaskDetermine {
 			if d.Scoring, err = h.ops.ScoringStatus(ctx, p); err != nil {
 				return nil, err
 			}

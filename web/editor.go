@@ -182,12 +182,15 @@ func (h *Handler) webSaveDraft(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// editorForms are the task forms that hold the plan editor.
+var editorForms = []string{workflows.TaskDraft, workflows.TaskAnswer}
+
 // draftOwner refuses a draft's edits by anyone but the assignee of the open draft task.
 func (h *Handler) draftOwner(c *gin.Context, t *termgoal.Task) error {
 	switch {
 	case t.AccountID != edge.Caller(c).ID:
 		return app.ErrForbidden()
-	case (t.Kind != workflows.TaskDraft && t.Kind != workflows.TaskAnswer) || t.Status != termgoal.TaskOpen:
+	case !slices.Contains(editorForms, workflows.TaskKindOf(t.Kind).FormName()) || t.Status != termgoal.TaskOpen:
 		return termgoal.Errorf(termgoal.ECONFLICT, "draft.closed", "this draft has been submitted or has moved on")
 	}
 	return nil

@@ -50,6 +50,8 @@ type yearTarget struct {
 // taskData is the task page: the task, its process and what its forms need.
 type taskData struct {
 	Task         *termgoal.Task
+	Form         string             // the form its kind shows (workflows.TaskKind)
+	Rule         workflows.StepRule // its step's rules: who acts, the window
 	Process      *termgoal.Process
 	Term         *termgoal.Term
 	Years        []int
@@ -130,7 +132,7 @@ func (h *Handler) webTask(c *gin.Context) {
 
 func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *webPage) {
 	ctx := c.Request.Context()
-	d := taskData{Task: t, CanAct: t.Status == termgoal.TaskOpen && t.AccountID == edge.Caller(c).ID,
+	d := taskData{Task: t, Form: workflows.TaskKindOf(t.Kind).FormName(), Rule: workflows.StepRuleOf(t.Step), CanAct: t.Status == termgoal.TaskOpen && t.AccountID == edge.Caller(c).ID,
 		Choices:      []termgoal.Choice{termgoal.VoteFor, termgoal.VoteAgainst, termgoal.VoteAbstain, termgoal.VoteRecuse},
 		Dispositions: []termgoal.Disposition{termgoal.Adopted, termgoal.PartlyAdopted, termgoal.NotAdopted},
 		Pledges:      termgoal.Pledges}
@@ -152,7 +154,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	if len(versions) > 0 {
 		d.Plan = &versions[0]
 	}
-	switch t.Kind {
+	switch d.Form { // what the form needs
 	case workflows.TaskDraft:
 		if err := h.loadEditor(c, t, p, &d); err != nil {
 			h.Fail(c, err)
@@ -193,7 +195,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 		h.Fail(c, err)
 		return
 	}
-	switch t.Kind { // their forms list these already
+	switch d.Form { // their forms list these already
 	case workflows.TaskAnswer:
 		d.Context.Opinions = nil
 	case workflows.TaskResolve:

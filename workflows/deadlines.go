@@ -29,7 +29,7 @@ func (w *goalWF) reminders(ctx workflow.Context) {
 		}
 		var next activities.Reminder
 		policy := w.s.Template.Reminders
-		if !slices.Contains(signerSteps, w.s.Step) {
+		if !slices.Contains(signerSteps(), w.s.Step) {
 			policy.TimeoutAction = "" // only a signer's decision can be taken automatically
 		}
 		in := activities.ReminderInput{Due: w.s.StepDueOn, Policy: policy, After: after, Windowed: hasWindow(w.s.Step)}

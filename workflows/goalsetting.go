@@ -219,14 +219,6 @@ func Resume(s *GoalState) (workflowType string, input any) {
 
 func (w *goalWF) finished() bool { return terminal(w.s.Step) }
 
-func terminal(s termgoal.Step) bool {
-	switch s {
-	case termgoal.StepInForce, termgoal.StepCancelled, termgoal.StepRejected, termgoal.StepArchived, termgoal.StepCompleted:
-		return true
-	}
-	return false
-}
-
 // newGoalState snapshots the term and its template: editing the template later never changes
 // a running process.
 func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error) {
@@ -295,14 +287,6 @@ func (w *goalWF) waitStep(ctx workflow.Context) error {
 	})
 }
 
-func hasWindow(s termgoal.Step) bool {
-	switch s {
-	case termgoal.StepConsultation, termgoal.StepCommittee, termgoal.StepNotice, termgoal.StepScoring, termgoal.StepFeedback:
-		return true
-	}
-	return false
-}
-
 // windowEnd is the end of the window's last working day.
 func windowEnd(s *GoalState) time.Time {
 	due := s.StepDueOn
@@ -349,31 +333,14 @@ func (s *GoalState) clone() *GoalState {
 	return &c
 }
 
-// closeWindow handles the end of a step's window.
+// closeWindow handles the end of a step's window (its StepRule's closeWindow).
 func (w *goalWF) closeWindow(ctx workflow.Context, s *GoalState) (*GoalState, error) {
 	if s.WindowOver {
 		return s, nil
 	}
 	s.WindowOver = true
-	switch s.Step {
-	case termgoal.StepConsultation:
-		// Consultees who did not answer lose their task; the holder still answers every opinion.
-		c := w.change(ctx, s, nil, "consultation_window_closed", nil)
-		w.closeTasks(s, &c, func(t openTask) bool { return !isIn(s.Holders, t.AccountID) }, termgoal.TaskClosed, "window_closed")
-		return s, w.apply(ctx, s, c)
-	case termgoal.StepCommittee:
-		return w.tally(ctx, s, w.change(ctx, s, nil, "vote_window_closed", nil))
-	case termgoal.StepScoring:
-		return w.scoringMoved(ctx, s, w.change(ctx, s, nil, "ballot_window_closed", map[string]any{"ballots": len(s.Appraisal.Ballots)}))
-	case termgoal.StepFeedback:
-		// Nobody appealed in time: the result stands and is archived.
-		return w.enter(ctx, s, w.change(ctx, s, nil, "appeal_window_passed", nil), termgoal.StepArchived)
-	case termgoal.StepNotice:
-		if pendingObjections(s) > 0 {
-			c := w.change(ctx, s, nil, "notice_period_ended", map[string]any{"pending_objections": pendingObjections(s)})
-			return s, w.apply(ctx, s, c)
-		}
-		return w.enter(ctx, s, w.change(ctx, s, nil, "notice_passed", nil), s.Template.Next(s.Step))
+	if r := StepRuleOf(s.Step); r.closeWindow != nil {
+		return r.closeWindow(w, ctx, s)
 	}
 	return s, nil
 }
@@ -398,7 +365,8 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		c.Notice = w.notice(s, status)
 	}
 	s.Step, s.StepSeq, s.WindowOver, s.Signers, s.DueRev, s.Claimed = step, s.StepSeq+1, false, nil, s.DueRev+1, 0
-	if terminal(step) {
+	rule := StepRuleOf(step)
+	if rule.Ends != "" {
 		c.StepRecord = record
 		c.InForce = step == termgoal.StepInForce
 		if c.InForce {
@@ -416,50 +384,17 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	if s.Signers, err = w.signersFor(ctx, s, &c, step); err != nil {
 		return nil, err
 	}
-	if step == termgoal.StepDraft || step == termgoal.StepReport {
+	if rule.ByDeadline {
 		// The draft is due by the overall deadline: the plan must be approved within 2 months;
 		// a report by its own.
 		s.StepDueOn = s.DeadlineOn
 	}
-	kind := stepTaskKind(step)
-	switch step {
-	case termgoal.StepDraft:
-		if prev != "" {
-			s.Round++
-		}
-	case termgoal.StepConsultation:
-		s.Opinions, s.Consulted = nil, nil
-		// The holder answers the opinions while they come in.
-		w.openTasks(s, &c, s.Holders, TaskAnswer)
-		s.WindowOver = len(s.Signers) == 0
-	case termgoal.StepExpertReview:
-		s.Reviews = nil
-	case termgoal.StepScoring:
-		// Named raters score until they are done; anonymous ballots come in until the due date.
-		s.WindowOver = !s.Template.AppraisalConfig().HasBallots()
-	case termgoal.StepResult:
-		s.Appraisal.RaterScore = s.raterScore()
-		c.Detail["rater_score"] = s.Appraisal.RaterScore
-	case termgoal.StepCommittee:
-		s.VoteRound++
-		s.Votes = nil
-	case termgoal.StepNotice:
-		s.NoticeRound++
-		s.NoticeStarts, s.NoticeEndsOn = today(now), due
-		c.Notice = w.notice(s, "open")
-		// Superiors act on the notice only when an objection comes in.
-		kind = ""
-		if s.Appraisal != nil && s.Appraisal.Result != nil {
-			w.tellHolders(ctx, s, "result_published", map[string]any{"grade": s.Appraisal.Result.Grade, "due_on": due.Format(time.DateOnly)})
-		}
-	}
-	if step == termgoal.StepScoring && !s.pending() && s.WindowOver {
-		// Only the holder's own score counts (a self group alone): nothing to wait for.
+	if rule.enter != nil && rule.enter(w, ctx, s, &c, prev) {
 		c.StepRecord = record
 		return w.enter(ctx, s, c, s.Template.Next(step))
 	}
-	if kind != "" {
-		w.openTasks(s, &c, s.acting(), kind)
+	if rule.Kind != "" {
+		w.openTasks(s, &c, s.acting(), rule.Kind)
 	}
 	c.StepRecord = record
 	if err := w.apply(ctx, s, c); err != nil {
@@ -469,11 +404,12 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	return s, nil
 }
 
-// signersFor resolves who acts on step: the members of the rater groups for the scoring, else
-// the step's assignees in the template's mode.
+// signersFor resolves who acts on step (its StepRule's Actors, T2): the members of the rater
+// groups for the scoring, else the step's assignees in the template's mode.
 func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]Signer, error) {
-	if step != termgoal.StepScoring {
-		who, err := w.assignees(ctx, s, c, step)
+	actors := StepRuleOf(step).Actors
+	if actors != ActRaters {
+		who, err := w.assignees(ctx, s, c, step, actors)
 		return signersOf(who, s.Template.ModeOf(step)), err
 	}
 	raters, err := w.raters(ctx, s)
@@ -481,32 +417,34 @@ func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Chan
 		return raters, err
 	}
 	// Nobody to score: the process administrators score for the appraisal group.
-	c.Detail["reason"] = "no_assignee"
-	var who []termgoal.Actor
-	err = workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
+	who, err := w.admins(ctx, s, c)
 	return signersOf(who, termgoal.ModeAll), err
 }
 
-// assignees resolves who acts on step (T2). The holder never approves their own plan (the
-// activity leaves their accounts out); a step with nobody to act goes to the process
-// administrators, with the reason code no_assignee in the audit log.
-func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]termgoal.Actor, error) {
-	switch step {
-	case termgoal.StepDraft, termgoal.StepPledge, termgoal.StepSelfAssessment, termgoal.StepFeedback, termgoal.StepReport:
+// assignees resolves who acts on step. The holder never approves their own plan (the activity
+// leaves their accounts out); a step with nobody to act goes to the process administrators.
+func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step, actors Actors) ([]termgoal.Actor, error) {
+	if actors == ActHolders {
 		return s.Holders, nil
 	}
 	var who []termgoal.Actor
 	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &who); err != nil {
 		return nil, err
 	}
-	if step == termgoal.StepAppealReview {
-		// A reviewer other than the one who decided the result.
+	if actors == ActReviewer {
 		who = slices.DeleteFunc(who, func(p termgoal.Actor) bool { return p.AccountID == s.Appraisal.Result.DecidedBy })
 	}
-	if len(who) > 0 || step == termgoal.StepConsultation {
+	if len(who) > 0 || actors == ActConsultees {
 		return who, nil
 	}
+	return w.admins(ctx, s, c)
+}
+
+// admins are the process administrators, who act when nobody else can: the reason code
+// no_assignee goes into the audit log.
+func (w *goalWF) admins(ctx workflow.Context, s *GoalState, c *termgoal.Change) ([]termgoal.Actor, error) {
 	c.Detail["reason"] = "no_assignee"
+	var who []termgoal.Actor
 	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
 	return who, err
 }

@@ -74,13 +74,11 @@ func target(s *GoalState, in TargetInput) error {
 // Transfer (转办) hands the actor's task to another person for good: the seat keeps its place
 // in a sequence, and the step's deadline re-arms for the new assignee.
 func checkTransfer(s *GoalState, in TargetInput) error {
-	if err := atStep(s, in.Actor, signerOrWindowSteps...); err != nil {
+	if err := atStep(s, in.Actor, stepsOffering(UpdateTransfer)...); err != nil {
 		return err
 	}
 	return target(s, in)
 }
-
-var signerOrWindowSteps = append([]termgoal.Step{termgoal.StepConsultation, termgoal.StepCommittee}, signerSteps...)
 
 func (w *goalWF) transfer(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
 	return w.moveSeat(ctx, s, in.Actor, in.Actor.AccountID, in.To, "transferred", in.Reason)
@@ -115,7 +113,7 @@ func (w *goalWF) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Act
 // Delegate (委派): the delegate looks into the matter and answers; the task then comes back
 // to the assignee, who decides. The assignee may take it back before the answer.
 func checkDelegate(s *GoalState, in TargetInput) error {
-	if err := atStep(s, in.Actor, signerSteps...); err != nil {
+	if err := atStep(s, in.Actor, signerSteps()...); err != nil {
 		return err
 	}
 	return target(s, in)
@@ -200,7 +198,7 @@ func (w *goalWF) endDelegation(ctx workflow.Context, s *GoalState, actor termgoa
 // Add a signer (加签): before, the added person acts first and the task then comes back;
 // after, the added person must approve too once the adder has.
 func checkAddSigner(s *GoalState, in TargetInput) error {
-	if err := atStep(s, in.Actor, signerSteps...); err != nil {
+	if err := atStep(s, in.Actor, signerSteps()...); err != nil {
 		return err
 	}
 	if slices.ContainsFunc(s.Signers, func(g Signer) bool {
@@ -233,7 +231,7 @@ func (w *goalWF) addSigner(ctx workflow.Context, s *GoalState, in TargetInput) (
 // Remove a signer (减签): the one who added them, or an administrator, takes back an added
 // signer who has not approved yet.
 func checkRemoveSigner(s *GoalState, in TargetInput) error {
-	if err := inStep(s, signerSteps...); err != nil {
+	if err := inStep(s, signerSteps()...); err != nil {
 		return err
 	}
 	g := s.addedSigner(in.To.AccountID)
@@ -365,7 +363,7 @@ func (w *goalWF) urge(ctx workflow.Context, s *GoalState, in ReasonInput) (*Goal
 // Claim (认领): a step that any one holder of a role may decide (or签) goes to everyone with
 // the role; one of them claims it, and it leaves the others' inboxes until they unclaim.
 func checkClaim(s *GoalState, in ReasonInput) error {
-	if err := atStep(s, in.Actor, signerSteps...); err != nil {
+	if err := atStep(s, in.Actor, signerSteps()...); err != nil {
 		return err
 	}
 	switch {

@@ -48,15 +48,7 @@ func (w *goalWF) change(ctx workflow.Context, s *GoalState, actor *termgoal.Acto
 }
 
 func (w *goalWF) process(s *GoalState) termgoal.Process {
-	status := "running"
-	switch s.Step {
-	case termgoal.StepInForce, termgoal.StepArchived, termgoal.StepCompleted:
-		status = "completed"
-	case termgoal.StepCancelled:
-		status = "cancelled"
-	case termgoal.StepRejected:
-		status = "rejected"
-	}
+	status := cmp.Or(StepRuleOf(s.Step).Ends, "running")
 	p := termgoal.Process{
 		ID: s.ProcessID, Kind: cmp.Or(s.Kind, KindGoalSetting), TermID: s.TermID, OrgID: s.OrgID, Step: s.Step,
 		Status: status, Version: s.Version, DeadlineOn: s.DeadlineOn, StartedAt: s.StartedAt,

@@ -113,7 +113,3 @@ func (s *GoalState) openNext() *Signer {
 	}
 	return nil
 }
-
-// signerSteps are the steps whose signers approve in a mode and may transfer, delegate and
-// add signers; windowed steps (consultation, committee) only transfer.
-var signerSteps = []termgoal.Step{termgoal.StepExpertReview, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepFiling, termgoal.StepCheck}

@@ -1,14 +1,13 @@
 package workflows
 
 import (
+	"cmp"
 	"slices"
-
-	"termgoal"
 )
 
 // Task kinds: what a task asks of its assignee. Each is described once, in TaskKinds, which
-// the workflow (the kind of task a step opens), the task page (its forms and operations) and
-// the API (GET /tasks/{id}) read.
+// the workflow, the task page (its form and operations) and the API (GET /tasks/{id}) read;
+// the step that opens it names it in Steps.
 const (
 	TaskDraft        = "draft"
 	TaskOpinion      = "opinion"
@@ -31,15 +30,18 @@ const (
 // TaskKind describes one kind of task.
 type TaskKind struct {
 	Name string `json:"kind"`
-	// Steps are the steps whose assignees get a task of this kind; none: an event opens it (an
-	// opinion to answer, an objection to resolve, a delegation).
-	Steps []termgoal.Step `json:"steps,omitempty"`
 	// Actions are the updates the task's own form sends.
 	Actions []string `json:"actions"`
 	// Ops are the task mechanism's operations its page offers while it is open, besides
 	// OpenTaskOps. Windowed steps (consultation, committee) only transfer.
 	Ops []string `json:"operations,omitempty"`
+	// Form is the form its task page shows (a section of web/templates/task.html, which
+	// loads what that form needs); the kind's own name when empty.
+	Form string `json:"form,omitempty"`
 }
+
+// FormName is the form a task of kind k shows.
+func (k TaskKind) FormName() string { return cmp.Or(k.Form, k.Name) }
 
 // OpenTaskOps are offered on every open task, whatever its kind.
 var OpenTaskOps = []string{UpdateComment, UpdateCopy}
@@ -55,23 +57,22 @@ var mechanism = []string{UpdateTransfer, UpdateDelegate, UpdateAddSigner, Update
 
 // TaskKinds describes every kind of task.
 var TaskKinds = []TaskKind{
-	{Name: TaskDraft, Steps: []termgoal.Step{termgoal.StepDraft}, Actions: []string{UpdateSubmitDraft}},
-	{Name: TaskOpinion, Steps: []termgoal.Step{termgoal.StepConsultation}, Actions: []string{UpdateGiveOpinion}, Ops: []string{UpdateTransfer}},
+	{Name: TaskDraft, Actions: []string{UpdateSubmitDraft}},
+	{Name: TaskOpinion, Actions: []string{UpdateGiveOpinion}, Ops: []string{UpdateTransfer}},
 	{Name: TaskAnswer, Actions: []string{UpdateAnswerOpinion, UpdateCompleteConsultation, UpdateRevisePlan}},
-	{Name: TaskReview, Steps: []termgoal.Step{termgoal.StepExpertReview}, Actions: []string{UpdateReview}, Ops: mechanism},
-	{Name: TaskVote, Steps: []termgoal.Step{termgoal.StepCommittee}, Actions: []string{UpdateVote}, Ops: []string{UpdateTransfer}},
-	{Name: TaskApprove, Steps: []termgoal.Step{termgoal.StepApproval, termgoal.StepCongress, termgoal.StepCheck},
-		Actions: []string{UpdateApprove, UpdateReturn}, Ops: append([]string{UpdateReject}, mechanism...)},
+	{Name: TaskReview, Actions: []string{UpdateReview}, Ops: mechanism},
+	{Name: TaskVote, Actions: []string{UpdateVote}, Ops: []string{UpdateTransfer}},
+	{Name: TaskApprove, Actions: []string{UpdateApprove, UpdateReturn}, Ops: append([]string{UpdateReject}, mechanism...)},
 	{Name: TaskResolve, Actions: []string{UpdateResolveObjection}},
-	{Name: TaskFile, Steps: []termgoal.Step{termgoal.StepFiling}, Actions: []string{UpdateFile}, Ops: mechanism},
-	{Name: TaskPledge, Steps: []termgoal.Step{termgoal.StepPledge}, Actions: []string{UpdateSignPledges}},
+	{Name: TaskFile, Actions: []string{UpdateFile}, Ops: mechanism},
+	{Name: TaskPledge, Actions: []string{UpdateSignPledges}},
 	{Name: TaskDelegated, Actions: []string{UpdateAnswerDelegation}},
-	{Name: TaskSelfAssess, Steps: []termgoal.Step{termgoal.StepSelfAssessment}, Actions: []string{UpdateSelfAssess}},
-	{Name: TaskScore, Steps: []termgoal.Step{termgoal.StepScoring}, Actions: []string{UpdateScore}},
-	{Name: TaskDetermine, Steps: []termgoal.Step{termgoal.StepResult}, Actions: []string{UpdateDetermine}},
-	{Name: TaskFeedback, Steps: []termgoal.Step{termgoal.StepFeedback}, Actions: []string{UpdateAcknowledge, UpdateAppeal}},
-	{Name: TaskAppealReview, Steps: []termgoal.Step{termgoal.StepAppealReview}, Actions: []string{UpdateDecideAppeal}},
-	{Name: TaskReport, Steps: []termgoal.Step{termgoal.StepReport}, Actions: []string{UpdateReport}},
+	{Name: TaskSelfAssess, Actions: []string{UpdateSelfAssess}},
+	{Name: TaskScore, Actions: []string{UpdateScore}},
+	{Name: TaskDetermine, Actions: []string{UpdateDetermine}},
+	{Name: TaskFeedback, Actions: []string{UpdateAcknowledge, UpdateAppeal}},
+	{Name: TaskAppealReview, Actions: []string{UpdateDecideAppeal}},
+	{Name: TaskReport, Actions: []string{UpdateReport}},
 }
 
 // TaskKindOf describes kind; an unknown kind offers nothing.
@@ -81,14 +82,4 @@ func TaskKindOf(kind string) TaskKind {
 		return TaskKind{Name: kind}
 	}
 	return TaskKinds[i]
-}
-
-// stepTaskKind is the kind of task step gives its assignees ("": none).
-func stepTaskKind(step termgoal.Step) string {
-	for _, k := range TaskKinds {
-		if slices.Contains(k.Steps, step) {
-			return k.Name
-		}
-	}
-	return ""
 }

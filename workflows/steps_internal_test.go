@@ -1,0 +1,54 @@
+package workflows
+
+import (
+	"slices"
+	"testing"
+
+	"termgoal"
+)
+
+// Every step a flow runs or ends in is in Steps, once, with consistent rules; the steps where a
+// signer may delegate or transfer follow from their task kinds' operations.
+func TestStepsDescribeEveryStep(t *testing.T) {
+	seen := map[termgoal.Step]bool{}
+	for _, r := range Steps {
+		if seen[r.Step] {
+			t.Errorf("step %s is described twice", r.Step)
+		}
+		seen[r.Step] = true
+		if r.Kind != "" && !slices.ContainsFunc(TaskKinds, func(k TaskKind) bool { return k.Name == r.Kind }) {
+			t.Errorf("step %s gives a task of kind %q, which TaskKinds lacks", r.Step, r.Kind)
+		}
+		if r.Window != (r.closeWindow != nil) {
+			t.Errorf("step %s: a window and what happens when it ends go together", r.Step)
+		}
+		if (r.Ends != "") == (r.Actors != "") {
+			t.Errorf("step %s: a step either ends the process or has someone to act", r.Step)
+		}
+	}
+	for _, flow := range []string{termgoal.FlowGoalSetting, termgoal.FlowAppraisal, termgoal.FlowReport, termgoal.FlowChecked, termgoal.FlowPublished} {
+		tpl := termgoal.Template{Flow: flow}
+		for _, s := range append(tpl.Steps(), tpl.End(), termgoal.StepCancelled, termgoal.StepRejected) {
+			if !seen[s] {
+				t.Errorf("flow %q runs step %s, which Steps lacks", flow, s)
+			}
+		}
+	}
+	for _, kind := range []string{TaskAnswer, TaskResolve, TaskDelegated} {
+		if !slices.ContainsFunc(TaskKinds, func(k TaskKind) bool { return k.Name == kind }) {
+			t.Errorf("the event-opened kind %s is not described", kind)
+		}
+	}
+
+	signers := []termgoal.Step{termgoal.StepExpertReview, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepFiling, termgoal.StepCheck}
+	if got := signerSteps(); !sameSteps(got, signers) {
+		t.Errorf("signers delegate at %v, want %v", got, signers)
+	}
+	if got, want := stepsOffering(UpdateTransfer), append([]termgoal.Step{termgoal.StepConsultation, termgoal.StepCommittee}, signers...); !sameSteps(got, want) {
+		t.Errorf("a task is transferred at %v, want %v", got, want)
+	}
+}
+
+func sameSteps(a, b []termgoal.Step) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
