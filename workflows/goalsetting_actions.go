@@ -273,7 +273,7 @@ func (w *goalWF) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*
 // a return goes to an earlier step of the template.
 func checkDecision(name string) func(*GoalState, DecisionInput) error {
 	return func(s *GoalState, in DecisionInput) error {
-		if err := atStep(s, in.Actor, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepCheck); err != nil {
+		if err := atStep(s, in.Actor, stepsGiving(TaskApprove)...); err != nil {
 			return err
 		}
 		if name != UpdateApprove && blank(in.Comment) {

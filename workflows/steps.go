@@ -111,6 +111,17 @@ func stepsOffering(op string) []termgoal.Step {
 	return steps
 }
 
+// stepsGiving are the steps whose actors get a task of kind.
+func stepsGiving(kind string) []termgoal.Step {
+	var steps []termgoal.Step
+	for _, r := range Steps {
+		if r.Kind == kind {
+			steps = append(steps, r.Step)
+		}
+	}
+	return steps
+}
+
 // signerSteps are the steps whose signers approve in a mode and may transfer, delegate and add
 // signers; windowed steps (consultation, committee) only transfer.
 func signerSteps() []termgoal.Step { return stepsOffering(UpdateDelegate) }

@@ -8,7 +8,7 @@ import (
 )
 
 // Every step a flow runs or ends in is in Steps, once, with consistent rules; the steps where a
-// signer may delegate or transfer follow from their task kinds' operations.
+// superior approves, and where a signer may delegate or transfer, follow from the table.
 func TestStepsDescribeEveryStep(t *testing.T) {
 	seen := map[termgoal.Step]bool{}
 	for _, r := range Steps {
@@ -40,6 +40,9 @@ func TestStepsDescribeEveryStep(t *testing.T) {
 		}
 	}
 
+	if got, want := stepsGiving(TaskApprove), []termgoal.Step{termgoal.StepApproval, termgoal.StepCongress, termgoal.StepCheck}; !sameSteps(got, want) {
+		t.Errorf("a superior approves at %v, want %v", got, want)
+	}
 	signers := []termgoal.Step{termgoal.StepExpertReview, termgoal.StepApproval, termgoal.StepCongress, termgoal.StepFiling, termgoal.StepCheck}
 	if got := signerSteps(); !sameSteps(got, signers) {
 		t.Errorf("signers delegate at %v, want %v", got, signers)
