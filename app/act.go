@@ -122,6 +122,11 @@ func (s *Service) actionError(ctx context.Context, processID string, err error) 
 			}
 			return &termgoal.Error{Code: ae.Type(), Key: d.Key, Args: d.Args, Message: ae.Message()}
 		}
+		if strings.HasPrefix(ae.Message(), "unknown update ") {
+			// The process's flow does not register the action at all (each flow registers
+			// only its own): the same refusal as an action at the wrong step.
+			return s.wrongStep(context.WithoutCancel(ctx), processID)
+		}
 		return err
 	}
 	var nf *serviceerror.NotFound
@@ -146,6 +151,15 @@ func (s *Service) actionError(ctx context.Context, processID string, err error) 
 		return termgoal.Errorf(termgoal.ECONFLICT, "process.closed", "the process is closed", "status", p.Status)
 	}
 	return UnavailableOr(err)
+}
+
+// wrongStep refuses an action the process's flow has no step for.
+func (s *Service) wrongStep(ctx context.Context, processID string) error {
+	p, err := s.Store.Process(ctx, processID)
+	if err != nil {
+		return err
+	}
+	return termgoal.Errorf(termgoal.ECONFLICT, "action.wrong_step", fmt.Sprintf("the process is at step %s, where this action does not apply", p.Step), "step", string(p.Step))
 }
 
 // unavailableOr maps a timeout, an unreachable or an overloaded Temporal (too many updates of

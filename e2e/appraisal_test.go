@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -273,6 +274,12 @@ func TestAppraisalOverHTTP(t *testing.T) {
 		t.Fatalf("self_assessed %d times, want once", got)
 	}
 	s.act("holder", p, workflows.UpdateSelfAssess, self, "self-2", 409)
+	// A goal-setting action is not one an appraisal registers: refused like any action at
+	// the wrong step, in the caller's language.
+	r0 := s.act("sup", p, workflows.UpdateVote, map[string]any{"choice": "for"}, "", 409)
+	if e, _ := r0.body["error"].(map[string]any); e["code"] != termgoal.ECONFLICT || r0.message() == "" || bytes.Contains(r0.raw, []byte("unknown update")) {
+		t.Errorf("a vote on an appraisal: %s", r0.raw)
+	}
 
 	// Scoring: the default template scores with the superiors, every one of them.
 	s.expectInbox("sup", p, "score")

@@ -35,7 +35,12 @@ func (s *sys) saveRunHistory(t *testing.T, workflowID, runID, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join("..", "workflows", "testdata", name+".json"), b, 0o644); err != nil {
+	dir := filepath.Join("..", "workflows", "testdata")
+	if err := os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The replay runs under the original workflow ID: a child's ID is made from it.
+	if err := os.WriteFile(filepath.Join(dir, name+".id"), []byte(workflowID+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,16 +10,20 @@ import (
 	"termgoal"
 )
 
+// steering is what administrators do to a running process (O1), the same in every flow:
+// reassign, extend, move to a step, cancel, remind, resync; and a change of holder.
+type steering struct{ *goalWF }
+
 // registerAdmin installs the administrators' operations (A3). Each needs a reason and an actor
 // the API has found to administer the process's org; each is audited with who, when and why.
-func (w *goalWF) registerAdmin(ctx workflow.Context) error {
+func (w steering) register(ctx workflow.Context) error {
 	return errors.Join(
-		action(ctx, w, UpdateReassign, checkReassign, w.reassign),
-		action(ctx, w, UpdateExtend, checkExtend, w.extend),
-		action(ctx, w, UpdateMoveTo, checkMoveTo, w.moveTo),
-		action(ctx, w, UpdateCancel, checkCancel, w.cancel),
-		action(ctx, w, UpdateRemind, checkRemind, w.remind),
-		action(ctx, w, UpdateResync, checkResync, w.resync),
+		action(ctx, w.goalWF, UpdateReassign, checkReassign, w.reassign),
+		action(ctx, w.goalWF, UpdateExtend, checkExtend, w.extend),
+		action(ctx, w.goalWF, UpdateMoveTo, checkMoveTo, w.moveTo),
+		action(ctx, w.goalWF, UpdateCancel, checkCancel, w.cancel),
+		action(ctx, w.goalWF, UpdateRemind, checkRemind, w.remind),
+		action(ctx, w.goalWF, UpdateResync, checkResync, w.resync),
 	)
 }
 
@@ -48,8 +52,8 @@ func checkReassign(s *GoalState, in ReassignInput) error {
 	return nil
 }
 
-func (w *goalWF) reassign(ctx workflow.Context, s *GoalState, in ReassignInput) (*GoalState, ActionResult, error) {
-	return w.moveSeat(ctx, s, in.Actor, in.From, in.To, "reassigned", in.Reason)
+func (w steering) reassign(ctx workflow.Context, s *GoalState, in ReassignInput) (*GoalState, ActionResult, error) {
+	return mechanism(w).moveSeat(ctx, s, in.Actor, in.From, in.To, "reassigned", in.Reason)
 }
 
 func checkExtend(s *GoalState, in ExtendInput) error {
@@ -63,7 +67,7 @@ func checkExtend(s *GoalState, in ExtendInput) error {
 }
 
 // extend moves the current step's due date; the reminder timers re-arm on the new date.
-func (w *goalWF) extend(ctx workflow.Context, s *GoalState, in ExtendInput) (*GoalState, ActionResult, error) {
+func (w steering) extend(ctx workflow.Context, s *GoalState, in ExtendInput) (*GoalState, ActionResult, error) {
 	from := s.StepDueOn
 	if s.Step == termgoal.StepNotice {
 		from = s.NoticeEndsOn
@@ -97,7 +101,7 @@ func checkMoveTo(s *GoalState, in MoveInput) error {
 }
 
 // moveTo moves the process to a step of its template: back to reopen a closed step, or on.
-func (w *goalWF) moveTo(ctx workflow.Context, s *GoalState, in MoveInput) (*GoalState, ActionResult, error) {
+func (w steering) moveTo(ctx workflow.Context, s *GoalState, in MoveInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "moved", map[string]any{"from": string(s.Step), "to": string(in.Step), "reason": in.Reason})
 	next, err := w.enter(ctx, s, c, in.Step)
 	return next, ActionResult{}, err
@@ -105,7 +109,7 @@ func (w *goalWF) moveTo(ctx workflow.Context, s *GoalState, in MoveInput) (*Goal
 
 func checkCancel(s *GoalState, in ReasonInput) error { return admin(s, in.Actor, in.Reason) }
 
-func (w *goalWF) cancel(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w steering) cancel(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	next, err := w.enter(ctx, s, w.change(ctx, s, &in.Actor, "cancelled", map[string]any{"reason": in.Reason}), termgoal.StepCancelled)
 	return next, ActionResult{}, err
 }
@@ -121,7 +125,7 @@ func checkRemind(s *GoalState, in ReasonInput) error {
 }
 
 // remind sends the current assignees a reminder now (batch remind calls it per process).
-func (w *goalWF) remind(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w steering) remind(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	if err := w.apply(ctx, s, w.change(ctx, s, &in.Actor, "reminded", map[string]any{"reason": in.Reason})); err != nil {
 		return nil, ActionResult{}, err
 	}
@@ -135,7 +139,7 @@ func checkResync(s *GoalState, in ReasonInput) error { return admin(s, in.Actor,
 // resync writes the process's read model again as the state stands: the process row, and its
 // open tasks exactly (termgoal reconcile --repair, for what a database crash or a lost write
 // left behind). It changes nothing in the process; the audit line says who repaired and why.
-func (w *goalWF) resync(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w steering) resync(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "read_model_repaired", map[string]any{"reason": in.Reason})
 	c.OnlyOpen = true
 	for _, t := range s.Tasks {

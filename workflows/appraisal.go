@@ -43,7 +43,7 @@ type AnnualResult = termgoal.AnnualResult
 
 // Appraisal runs one appraisal of a term.
 func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {
-	w := newRun(ctx, in.State)
+	w := appraisalFlow{newRun(ctx, in.State)}
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -146,18 +146,24 @@ func appraisalStatus(step termgoal.Step) string {
 	return "running"
 }
 
-// registerAppraisal installs the appraisal's and the reports' actions.
-func (w *goalWF) registerAppraisal(ctx workflow.Context) error {
+// appraisalFlow is an annual or end-of-term appraisal (A1–A6) on the engine: the
+// self-assessment, the scoring, the result, the holder's feedback and an appeal. The result's
+// notice is the engine's.
+type appraisalFlow struct{ *goalWF }
+
+// register installs the engine's updates and the appraisal's own.
+func (w appraisalFlow) register(ctx workflow.Context) error {
 	return errors.Join(
-		action(ctx, w, UpdateSelfAssess, checkSelfAssess, w.selfAssess),
-		action(ctx, w, UpdateScore, checkScore, w.score),
-		action(ctx, w, UpdateCastBallot, checkBallot, w.castBallot),
-		action(ctx, w, UpdateCloseScoring, checkCloseScoring, w.closeScoring),
-		action(ctx, w, UpdateDetermine, checkDetermine, w.determine),
-		action(ctx, w, UpdateAcknowledge, checkAcknowledge, w.acknowledge),
-		action(ctx, w, UpdateAppeal, checkAppeal, w.appeal),
-		action(ctx, w, UpdateDecideAppeal, checkDecideAppeal, w.decideAppeal),
-		action(ctx, w, UpdateReport, checkReport, w.report),
+		w.registerEngine(ctx),
+		notices(w).register(ctx),
+		action(ctx, w.goalWF, UpdateSelfAssess, checkSelfAssess, w.selfAssess),
+		action(ctx, w.goalWF, UpdateScore, checkScore, w.score),
+		action(ctx, w.goalWF, UpdateCastBallot, checkBallot, w.castBallot),
+		action(ctx, w.goalWF, UpdateCloseScoring, checkCloseScoring, w.closeScoring),
+		action(ctx, w.goalWF, UpdateDetermine, checkDetermine, w.determine),
+		action(ctx, w.goalWF, UpdateAcknowledge, checkAcknowledge, w.acknowledge),
+		action(ctx, w.goalWF, UpdateAppeal, checkAppeal, w.appeal),
+		action(ctx, w.goalWF, UpdateDecideAppeal, checkDecideAppeal, w.decideAppeal),
 	)
 }
 
@@ -172,7 +178,7 @@ func checkSelfAssess(s *GoalState, in SelfAssessInput) error {
 	return in.SelfAssessment.Validate(s.Items, cfg.Scale, needScore)
 }
 
-func (w *goalWF) selfAssess(ctx workflow.Context, s *GoalState, in SelfAssessInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) selfAssess(ctx workflow.Context, s *GoalState, in SelfAssessInput) (*GoalState, ActionResult, error) {
 	self := in.SelfAssessment
 	self.SubmittedAt = workflow.Now(ctx)
 	s.Appraisal.Self = &self
@@ -189,7 +195,7 @@ func (w *goalWF) selfAssess(ctx workflow.Context, s *GoalState, in SelfAssessInp
 
 // raters resolves the scoring step's signers: the holders of each named group's role, each
 // tagged with the group. Ballot groups and the self group have no signers.
-func (w *goalWF) raters(ctx workflow.Context, s *GoalState) ([]Signer, error) {
+func (w appraisalFlow) raters(ctx workflow.Context, s *GoalState) ([]Signer, error) {
 	var out []Signer
 	for _, g := range s.Template.AppraisalConfig().Groups {
 		if g.Ballots || g.Key == termgoal.RaterSelf {
@@ -217,7 +223,7 @@ func checkScore(s *GoalState, in ScoreInput) error {
 	return err
 }
 
-func (w *goalWF) score(ctx workflow.Context, s *GoalState, in ScoreInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) score(ctx workflow.Context, s *GoalState, in ScoreInput) (*GoalState, ActionResult, error) {
 	total, err := termgoal.SheetScore(s.Items, s.Template.AppraisalConfig().Components, in.Scores)
 	if err != nil {
 		return nil, ActionResult{}, err
@@ -256,7 +262,7 @@ func (s *GoalState) groupOf(acc int64) string {
 
 // scoringMoved ends the scoring once every named rater has scored and the ballot window (if
 // any) is over; until then it only records c.
-func (w *goalWF) scoringMoved(ctx workflow.Context, s *GoalState, c termgoal.Change) (*GoalState, error) {
+func (w appraisalFlow) scoringMoved(ctx workflow.Context, s *GoalState, c termgoal.Change) (*GoalState, error) {
 	if s.pending() || !s.WindowOver {
 		return s, w.apply(ctx, s, c)
 	}
@@ -278,7 +284,7 @@ func checkBallot(s *GoalState, in BallotInput) error {
 }
 
 // castBallot records an anonymous ballot: the group and the score, never who cast it.
-func (w *goalWF) castBallot(ctx workflow.Context, s *GoalState, in BallotInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) castBallot(ctx workflow.Context, s *GoalState, in BallotInput) (*GoalState, ActionResult, error) {
 	s.Appraisal.UsedCodes = append(s.Appraisal.UsedCodes, in.CodeHash)
 	s.Appraisal.Ballots = append(s.Appraisal.Ballots, termgoal.Ballot{Group: in.Group, Score: in.Score})
 	anonymous := termgoal.Actor{Name: "anonymous"}
@@ -295,7 +301,7 @@ func checkCloseScoring(s *GoalState, in ReasonInput) error {
 }
 
 // closeScoring ends the scoring early (admin): raters who have not scored lose their task.
-func (w *goalWF) closeScoring(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) closeScoring(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "scoring_closed", map[string]any{"reason": in.Reason})
 	s.WindowOver = true
 	for i := range s.Signers {
@@ -332,7 +338,7 @@ func checkDetermine(s *GoalState, in DetermineInput) error {
 	return nil
 }
 
-func (w *goalWF) determine(ctx workflow.Context, s *GoalState, in DetermineInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) determine(ctx workflow.Context, s *GoalState, in DetermineInput) (*GoalState, ActionResult, error) {
 	cfg := s.Template.AppraisalConfig()
 	// DetermineSales is Determine for a template without sales rules, and no update before
 	// them carried figures, so histories replay as they ran.
@@ -395,7 +401,7 @@ func salesInPeriod(p *AppraisalState, sales []termgoal.SalesMonth) error {
 
 // checkQuota refuses the top grade when the round's quota of it is used up: the appraisals of
 // the same kind and year under the same parent org.
-func (w *goalWF) checkQuota(ctx workflow.Context, s *GoalState, grade string) error {
+func (w appraisalFlow) checkQuota(ctx workflow.Context, s *GoalState, grade string) error {
 	cfg := s.Template.AppraisalConfig()
 	top := cfg.Scale.Grades[0].Code
 	if cfg.TopQuota <= 0 || grade != top {
@@ -440,7 +446,7 @@ func checkAcknowledge(s *GoalState, in ReasonInput) error {
 	return holderAt(s, in.Actor, termgoal.StepFeedback)
 }
 
-func (w *goalWF) acknowledge(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) acknowledge(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "result_acknowledged", map[string]any{"note": in.Reason})
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "acknowledged")
 	next, err := w.enter(ctx, s, c, termgoal.StepArchived)
@@ -462,7 +468,7 @@ func checkAppeal(s *GoalState, in AppealInput) error {
 	return nil
 }
 
-func (w *goalWF) appeal(ctx workflow.Context, s *GoalState, in AppealInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) appeal(ctx workflow.Context, s *GoalState, in AppealInput) (*GoalState, ActionResult, error) {
 	s.Appraisal.Appeal = &termgoal.Appeal{Reason: in.Reason, FiledAt: workflow.Now(ctx), OldGrade: s.Appraisal.Result.Grade}
 	c := w.change(ctx, s, &in.Actor, "appealed", map[string]any{"reason": in.Reason})
 	w.closeTaskOf(s, &c, in.Actor.AccountID, "appealed")
@@ -490,7 +496,7 @@ func checkDecideAppeal(s *GoalState, in DecideAppealInput) error {
 
 // decideAppeal answers the appeal: a changed grade goes through notice (and feedback) again,
 // an unchanged one is archived.
-func (w *goalWF) decideAppeal(ctx workflow.Context, s *GoalState, in DecideAppealInput) (*GoalState, ActionResult, error) {
+func (w appraisalFlow) decideAppeal(ctx workflow.Context, s *GoalState, in DecideAppealInput) (*GoalState, ActionResult, error) {
 	p, r := s.Appraisal.Appeal, s.Appraisal.Result
 	p.ReviewerID, p.ReviewerName, p.Answer, p.AnsweredAt = in.Actor.AccountID, in.Actor.Name, in.Answer, workflow.Now(ctx)
 	to := termgoal.StepArchived
@@ -510,7 +516,7 @@ func (w *goalWF) decideAppeal(ctx workflow.Context, s *GoalState, in DecideAppea
 // followUp starts what an archived result drives as a task with a deadline: the
 // rectification report of a unit that missed its targets, the improvement of a cadre rated
 // basically competent. The follow-up outlives the appraisal.
-func (w *goalWF) followUp(ctx workflow.Context, s *GoalState) error {
+func (w appraisalFlow) followUp(ctx workflow.Context, s *GoalState) error {
 	rec := s.record("archived", workflow.Now(ctx))
 	kind := ""
 	switch {
@@ -541,4 +547,28 @@ func (w *goalWF) followUp(ctx workflow.Context, s *GoalState) error {
 		return nil
 	}
 	return err
+}
+
+// The appraisal steps' hooks in Steps.
+
+// enterScoring: named raters score until they are done; anonymous ballots come in until the
+// due date. With only the holder's own score to count (a self group alone) nothing is awaited.
+func enterScoring(_ *goalWF, _ workflow.Context, s *GoalState, _ *termgoal.Change, _ termgoal.Step) bool {
+	s.WindowOver = !s.Template.AppraisalConfig().HasBallots()
+	return !s.pending() && s.WindowOver
+}
+
+func enterResult(_ *goalWF, _ workflow.Context, s *GoalState, c *termgoal.Change, _ termgoal.Step) bool {
+	s.Appraisal.RaterScore = s.raterScore()
+	c.Detail["rater_score"] = s.Appraisal.RaterScore
+	return false
+}
+
+func closeBallots(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error) {
+	return appraisalFlow{w}.scoringMoved(ctx, s, w.change(ctx, s, nil, "ballot_window_closed", map[string]any{"ballots": len(s.Appraisal.Ballots)}))
+}
+
+// closeAppeals: nobody appealed in time, so the result stands and is archived.
+func closeAppeals(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error) {
+	return w.enter(ctx, s, w.change(ctx, s, nil, "appeal_window_passed", nil), termgoal.StepArchived)
 }

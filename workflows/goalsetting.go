@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"time"
@@ -136,7 +137,7 @@ func newRun(ctx workflow.Context, state *GoalState) *goalWF {
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
 // review, committee vote, superior approval, congress, public notice, filing and pledges.
 func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) {
-	w := newRun(ctx, in.State)
+	w := goalFlow{newRun(ctx, in.State)}
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -150,6 +151,16 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 		}
 	}
 	return w.loop(ctx)
+}
+
+// registerEngine installs the state query and what every flow accepts: the task mechanism's
+// operations, the administrators' and a change of holder. Each flow adds its own updates, and
+// the superior's decisions and the notice's objections when it has those steps.
+func (w *goalWF) registerEngine(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (*GoalState, error) { return w.s, nil }); err != nil {
+		return err
+	}
+	return errors.Join(mechanism{w}.register(ctx), steering{w}.register(ctx), steering{w}.listenHolderChanges(ctx))
 }
 
 // start records the start of a new process and enters its first step. The first entry runs
@@ -412,7 +423,7 @@ func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Chan
 		who, err := w.assignees(ctx, s, c, step, actors)
 		return signersOf(who, s.Template.ModeOf(step)), err
 	}
-	raters, err := w.raters(ctx, s)
+	raters, err := appraisalFlow{w}.raters(ctx, s)
 	if err != nil || len(raters) > 0 || s.Template.AppraisalConfig().HasBallots() {
 		return raters, err
 	}

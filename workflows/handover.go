@@ -10,7 +10,7 @@ import (
 // it by signal and moves the holder's open tasks to the successor. The plan does not change.
 
 // listenHolderChanges applies each holder change under the lock, one after another.
-func (w *goalWF) listenHolderChanges(ctx workflow.Context) error {
+func (w steering) listenHolderChanges(ctx workflow.Context) error {
 	ch := workflow.GetSignalChannel(ctx, SignalHandover)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
@@ -32,7 +32,7 @@ func (w *goalWF) listenHolderChanges(ctx workflow.Context) error {
 
 // changeHolder replaces the accounts that answer for the holder: their open tasks and seats
 // go to the first successor account, and the others join them.
-func (w *goalWF) changeHolder(ctx workflow.Context, s *GoalState, hc HolderChange) (*GoalState, error) {
+func (w steering) changeHolder(ctx workflow.Context, s *GoalState, hc HolderChange) (*GoalState, error) {
 	if terminal(s.Step) || len(hc.To) == 0 {
 		return s, nil
 	}

@@ -11,22 +11,26 @@ import (
 	"termgoal"
 )
 
+// mechanism is the task mechanism on the engine (T3), the same in every flow: comment,
+// transfer, delegate, add and remove signers, withdraw, copy to, urge, claim.
+type mechanism struct{ *goalWF }
+
 // registerOperations installs the operations any human step offers (T3): comment, transfer,
 // delegate and take back, add and remove a signer, withdraw, copy to, urge.
-func (w *goalWF) registerOperations(ctx workflow.Context) error {
+func (w mechanism) register(ctx workflow.Context) error {
 	return errors.Join(
-		action(ctx, w, UpdateComment, checkComment, w.comment),
-		action(ctx, w, UpdateTransfer, checkTransfer, w.transfer),
-		action(ctx, w, UpdateDelegate, checkDelegate, w.delegate),
-		action(ctx, w, UpdateAnswerDelegation, checkAnswerDelegation, w.answerDelegation),
-		action(ctx, w, UpdateRecallDelegation, checkRecallDelegation, w.recallDelegation),
-		action(ctx, w, UpdateAddSigner, checkAddSigner, w.addSigner),
-		action(ctx, w, UpdateRemoveSigner, checkRemoveSigner, w.removeSigner),
-		action(ctx, w, UpdateWithdraw, checkWithdraw, w.withdraw),
-		action(ctx, w, UpdateCopy, checkCopy, w.copyTo),
-		action(ctx, w, UpdateUrge, checkUrge, w.urge),
-		action(ctx, w, UpdateClaim, checkClaim, w.claim),
-		action(ctx, w, UpdateUnclaim, checkUnclaim, w.unclaim),
+		action(ctx, w.goalWF, UpdateComment, checkComment, w.comment),
+		action(ctx, w.goalWF, UpdateTransfer, checkTransfer, w.transfer),
+		action(ctx, w.goalWF, UpdateDelegate, checkDelegate, w.delegate),
+		action(ctx, w.goalWF, UpdateAnswerDelegation, checkAnswerDelegation, w.answerDelegation),
+		action(ctx, w.goalWF, UpdateRecallDelegation, checkRecallDelegation, w.recallDelegation),
+		action(ctx, w.goalWF, UpdateAddSigner, checkAddSigner, w.addSigner),
+		action(ctx, w.goalWF, UpdateRemoveSigner, checkRemoveSigner, w.removeSigner),
+		action(ctx, w.goalWF, UpdateWithdraw, checkWithdraw, w.withdraw),
+		action(ctx, w.goalWF, UpdateCopy, checkCopy, w.copyTo),
+		action(ctx, w.goalWF, UpdateUrge, checkUrge, w.urge),
+		action(ctx, w.goalWF, UpdateClaim, checkClaim, w.claim),
+		action(ctx, w.goalWF, UpdateUnclaim, checkUnclaim, w.unclaim),
 	)
 }
 
@@ -54,7 +58,7 @@ func checkComment(s *GoalState, in CommentInput) error {
 	return running(s)
 }
 
-func (w *goalWF) comment(ctx workflow.Context, s *GoalState, in CommentInput) (*GoalState, ActionResult, error) {
+func (w mechanism) comment(ctx workflow.Context, s *GoalState, in CommentInput) (*GoalState, ActionResult, error) {
 	return s, ActionResult{}, w.apply(ctx, s, w.change(ctx, s, &in.Actor, "commented", map[string]any{"text": in.Text}))
 }
 
@@ -80,12 +84,12 @@ func checkTransfer(s *GoalState, in TargetInput) error {
 	return target(s, in)
 }
 
-func (w *goalWF) transfer(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
+func (w mechanism) transfer(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
 	return w.moveSeat(ctx, s, in.Actor, in.Actor.AccountID, in.To, "transferred", in.Reason)
 }
 
 // moveSeat gives from's open seat to to: used by transfer and by an administrator's reassign.
-func (w *goalWF) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Actor, from int64, to termgoal.Actor, action, reason string) (*GoalState, ActionResult, error) {
+func (w mechanism) moveSeat(ctx workflow.Context, s *GoalState, actor termgoal.Actor, from int64, to termgoal.Actor, action, reason string) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &actor, action, map[string]any{"from": from, "to": to.AccountID, "to_name": to.Name, "reason": reason})
 	g := s.openSigner(from)
 	g.Actor = to
@@ -119,7 +123,7 @@ func checkDelegate(s *GoalState, in TargetInput) error {
 	return target(s, in)
 }
 
-func (w *goalWF) delegate(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
+func (w mechanism) delegate(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "delegated", map[string]any{"to": in.To.AccountID, "to_name": in.To.Name, "reason": in.Reason})
 	s.openSigner(in.Actor.AccountID).Status = signerDelegated
 	s.Signers = append(s.Signers, Signer{Actor: in.To, Status: signerOpen, DelegateOf: in.Actor.AccountID})
@@ -159,7 +163,7 @@ func checkAnswerDelegation(s *GoalState, in ReasonInput) error {
 	return nil
 }
 
-func (w *goalWF) answerDelegation(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) answerDelegation(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	return w.endDelegation(ctx, s, in.Actor, true, "delegation_answered", in.Reason)
 }
 
@@ -170,12 +174,12 @@ func checkRecallDelegation(s *GoalState, in ReasonInput) error {
 	return nil
 }
 
-func (w *goalWF) recallDelegation(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) recallDelegation(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	return w.endDelegation(ctx, s, in.Actor, false, "delegation_recalled", in.Reason)
 }
 
 // endDelegation closes the delegate's entry and gives the task back to the assignee.
-func (w *goalWF) endDelegation(ctx workflow.Context, s *GoalState, actor termgoal.Actor, byDelegate bool, action, text string) (*GoalState, ActionResult, error) {
+func (w mechanism) endDelegation(ctx workflow.Context, s *GoalState, actor termgoal.Actor, byDelegate bool, action, text string) (*GoalState, ActionResult, error) {
 	d, owner := s.delegation(actor.AccountID, byDelegate)
 	c := w.change(ctx, s, &actor, action, map[string]any{"text": text, "delegate": d.Actor.AccountID})
 	status, outcome := termgoal.TaskClosed, "recalled"
@@ -209,7 +213,7 @@ func checkAddSigner(s *GoalState, in TargetInput) error {
 	return target(s, in)
 }
 
-func (w *goalWF) addSigner(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
+func (w mechanism) addSigner(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "signer_added", map[string]any{"to": in.To.AccountID, "to_name": in.To.Name, "before": in.Before, "reason": in.Reason})
 	added := Signer{Actor: in.To, Status: signerWaiting, AddedBy: in.Actor.AccountID, Before: in.Before}
 	var opened []termgoal.Actor
@@ -254,7 +258,7 @@ func (s *GoalState) addedSigner(acc int64) *Signer {
 	return nil
 }
 
-func (w *goalWF) removeSigner(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
+func (w mechanism) removeSigner(ctx workflow.Context, s *GoalState, in TargetInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "signer_removed", map[string]any{"to": in.To.AccountID, "reason": in.Reason})
 	g := s.addedSigner(in.To.AccountID)
 	g.Status = signerRemoved
@@ -293,7 +297,7 @@ func checkWithdraw(s *GoalState, in ReasonInput) error {
 	return nil
 }
 
-func (w *goalWF) withdraw(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) withdraw(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	// The window is checked here, where the time is the update's own, not in the validator.
 	if workflow.Now(ctx).Sub(s.SubmittedAt) > time.Duration(s.Template.WithdrawHours)*time.Hour {
 		return nil, ActionResult{}, conflict("withdraw.too_late", fmt.Sprintf("a plan can be withdrawn only within %d hours of submitting it", s.Template.WithdrawHours), "hours", s.Template.WithdrawHours)
@@ -313,7 +317,7 @@ func checkCopy(s *GoalState, in CopyInput) error {
 	return running(s)
 }
 
-func (w *goalWF) copyTo(ctx workflow.Context, s *GoalState, in CopyInput) (*GoalState, ActionResult, error) {
+func (w mechanism) copyTo(ctx workflow.Context, s *GoalState, in CopyInput) (*GoalState, ActionResult, error) {
 	var added []termgoal.Actor
 	for _, p := range in.To {
 		if !slices.Contains(s.CopiedTo, p.AccountID) && !isIn(added, p.AccountID) {
@@ -348,7 +352,7 @@ func checkUrge(s *GoalState, in ReasonInput) error {
 	return running(s)
 }
 
-func (w *goalWF) urge(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) urge(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	if now := workflow.Now(ctx); now.Sub(s.LastUrged) < time.Hour {
 		return nil, ActionResult{}, conflict("urge.too_soon", "the assignees were urged less than an hour ago")
 	}
@@ -377,7 +381,7 @@ func checkClaim(s *GoalState, in ReasonInput) error {
 	return nil
 }
 
-func (w *goalWF) claim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) claim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "claimed", nil)
 	s.Claimed = in.Actor.AccountID
 	for i := range s.Signers {
@@ -396,7 +400,7 @@ func checkUnclaim(s *GoalState, in ReasonInput) error {
 	return nil
 }
 
-func (w *goalWF) unclaim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
+func (w mechanism) unclaim(ctx workflow.Context, s *GoalState, in ReasonInput) (*GoalState, ActionResult, error) {
 	c := w.change(ctx, s, &in.Actor, "unclaimed", nil)
 	s.Claimed = 0
 	var back []termgoal.Actor

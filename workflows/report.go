@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"cmp"
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -26,9 +27,23 @@ var reportFlows = map[string]string{
 	termgoal.FollowImprove:   termgoal.FlowChecked,
 }
 
+// reportFlow is a report on the engine: the holder reports; the superior's check and the
+// notice are the engine's.
+type reportFlow struct{ *goalWF }
+
+// register installs the engine's updates and the report's own.
+func (w reportFlow) register(ctx workflow.Context) error {
+	return errors.Join(
+		w.registerEngine(ctx),
+		decisions(w).register(ctx),
+		notices(w).register(ctx),
+		action(ctx, w.goalWF, UpdateReport, checkReport, w.report),
+	)
+}
+
 // Report runs one report of a term.
 func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
-	w := newRun(ctx, in.State)
+	w := reportFlow{newRun(ctx, in.State)}
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -93,7 +108,7 @@ func checkReport(s *GoalState, in ReportActionInput) error {
 
 // report records the holder's report, flags the items behind their yearly target and moves
 // on to the superior's check, or ends.
-func (w *goalWF) report(ctx workflow.Context, s *GoalState, in ReportActionInput) (*GoalState, ActionResult, error) {
+func (w reportFlow) report(ctx workflow.Context, s *GoalState, in ReportActionInput) (*GoalState, ActionResult, error) {
 	r := s.Report
 	r.Lagging = termgoal.Lagging(s.Items, r.Year, in.Entries, r.Elapsed)
 	c := w.change(ctx, s, &in.Actor, "report_submitted", map[string]any{"period": r.Period, "lagging": r.Lagging})

@@ -1,7 +1,13 @@
 package workflows
 
 import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"termgoal"
@@ -54,4 +60,41 @@ func TestStepsDescribeEveryStep(t *testing.T) {
 
 func sameSteps(a, b []termgoal.Step) bool {
 	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
+
+// The engine and each flow stay small (issue 28): no receiver type in workflows/ has more
+// than 30 methods.
+func TestNoReceiverTypeHasMoreThan30Methods(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := map[string]int{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv != nil {
+				typ := fn.Recv.List[0].Type
+				if star, ok := typ.(*ast.StarExpr); ok {
+					typ = star.X
+				}
+				methods[fmt.Sprint(typ)]++
+			}
+		}
+	}
+	if methods["goalWF"] == 0 {
+		t.Fatalf("no methods of the engine found: %v", methods)
+	}
+	for typ, n := range methods {
+		if n > 30 {
+			t.Errorf("%s has %d methods", typ, n)
+		}
+	}
 }

@@ -52,19 +52,19 @@ func (k TaskKind) Offers() (actions, ops []string) {
 	return slices.Clone(k.Actions), append(slices.Clone(k.Ops), OpenTaskOps...)
 }
 
-// mechanism is what a decision step's assignee may do with the task itself.
-var mechanism = []string{UpdateTransfer, UpdateDelegate, UpdateAddSigner, UpdateRemoveSigner}
+// signerOps is what a decision step's assignee may do with the task itself.
+var signerOps = []string{UpdateTransfer, UpdateDelegate, UpdateAddSigner, UpdateRemoveSigner}
 
 // TaskKinds describes every kind of task.
 var TaskKinds = []TaskKind{
 	{Name: TaskDraft, Actions: []string{UpdateSubmitDraft}},
 	{Name: TaskOpinion, Actions: []string{UpdateGiveOpinion}, Ops: []string{UpdateTransfer}},
 	{Name: TaskAnswer, Actions: []string{UpdateAnswerOpinion, UpdateCompleteConsultation, UpdateRevisePlan}},
-	{Name: TaskReview, Actions: []string{UpdateReview}, Ops: mechanism},
+	{Name: TaskReview, Actions: []string{UpdateReview}, Ops: signerOps},
 	{Name: TaskVote, Actions: []string{UpdateVote}, Ops: []string{UpdateTransfer}},
-	{Name: TaskApprove, Actions: []string{UpdateApprove, UpdateReturn}, Ops: append([]string{UpdateReject}, mechanism...)},
+	{Name: TaskApprove, Actions: []string{UpdateApprove, UpdateReturn}, Ops: append([]string{UpdateReject}, signerOps...)},
 	{Name: TaskResolve, Actions: []string{UpdateResolveObjection}},
-	{Name: TaskFile, Actions: []string{UpdateFile}, Ops: mechanism},
+	{Name: TaskFile, Actions: []string{UpdateFile}, Ops: signerOps},
 	{Name: TaskPledge, Actions: []string{UpdateSignPledges}},
 	{Name: TaskDelegated, Actions: []string{UpdateAnswerDelegation}},
 	{Name: TaskSelfAssess, Actions: []string{UpdateSelfAssess}},
