@@ -44,6 +44,7 @@ type AnnualResult = termgoal.AnnualResult
 // Appraisal runs one appraisal of a term.
 func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {
 	w := appraisalFlow{newRun(ctx, in.State)}
+	w.flow = w
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -572,3 +573,24 @@ func closeBallots(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, er
 func closeAppeals(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error) {
 	return w.enter(ctx, s, w.change(ctx, s, nil, "appeal_window_passed", nil), termgoal.StepArchived)
 }
+
+// scoringSigners are the scoring's signers: the rater groups' members; with none and no
+// anonymous ballots, the process administrators score for the appraisal group.
+func scoringSigners(w *goalWF, ctx workflow.Context, s *GoalState, c *termgoal.Change) ([]Signer, error) {
+	raters, err := appraisalFlow{w}.raters(ctx, s)
+	if err != nil || len(raters) > 0 || s.Template.AppraisalConfig().HasBallots() {
+		return raters, err
+	}
+	who, err := w.admins(ctx, s, c)
+	return signersOf(who, termgoal.ModeAll), err
+}
+
+// noticeOpened: the result goes on notice, and the holder hears the grade.
+func (w appraisalFlow) noticeOpened(ctx workflow.Context, s *GoalState) {
+	if s.Appraisal.Result != nil {
+		w.tellHolders(ctx, s, "result_published", map[string]any{"grade": s.Appraisal.Result.Grade, "due_on": s.StepDueOn.Format(time.DateOnly)})
+	}
+}
+
+// upheldTo: an upheld objection sends the result back to the superior.
+func (w appraisalFlow) upheldTo(*GoalState) termgoal.Step { return termgoal.StepResult }

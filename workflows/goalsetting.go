@@ -1,9 +1,8 @@
 package workflows
 
 import (
-	"encoding/json"
 	"errors"
-	"maps"
+	"fmt"
 	"slices"
 	"time"
 
@@ -13,131 +12,25 @@ import (
 	"termgoal/activities"
 )
 
-// a is only for method references: activities run on the worker's real instance.
-var a *activities.Activities
-
-// maxApplied bounds the update IDs a run remembers; older keys fall back to Temporal's own
-// deduplication, which holds for the run that saw them.
-const maxApplied = 2000
-
-// GoalState is everything a goal-setting run knows. It is carried whole across
-// continue-as-new, including the update IDs already applied, so a retried action with the same
-// Idempotency-Key is never applied twice.
-type GoalState struct {
-	ProcessID  string            `json:"process_id"`
-	Kind       string            `json:"kind"` // KindGoalSetting or KindAmendment
-	TermID     int64             `json:"term_id"`
-	OrgID      int64             `json:"org_id"`
-	OrgPath    string            `json:"org_path,omitempty"` // for the search attributes; empty in states from before
-	Holder     string            `json:"holder"`
-	Years      []int             `json:"years"`
-	Template   termgoal.Template `json:"template"`
-	Initiator  termgoal.Actor    `json:"initiator"`
-	StartedAt  time.Time         `json:"started_at"`
-	DeadlineOn time.Time         `json:"deadline_on"`
-
-	Step      termgoal.Step       `json:"step"`
-	StepSeq   int                 `json:"step_seq"` // increases on every step entry
-	StepDueOn time.Time           `json:"step_due_on"`
-	DueRev    int                 `json:"due_rev"` // increases whenever the due date or the assignees change: reminders re-arm
-	Signers   []Signer            `json:"signers"` // who acts on the current step, and how far they are
-	Claimed   int64               `json:"claimed"` // who claimed the current step's pool task, 0 for nobody
-	Holders   []termgoal.Actor    `json:"holders"` // who drafts and answers for the holder
-	Tasks     []openTask          `json:"tasks"`
-	Seq       int                 `json:"seq"`     // task and change counter
-	Written   int                 `json:"written"` // Seq as of the last read-model write
-	Round     int                 `json:"round"`   // draft rounds: a return starts a new one
-	Version   int                 `json:"version"` // latest plan version
-	Items     []termgoal.PlanItem `json:"items"`
-
-	Opinions   []termgoal.Opinion `json:"opinions"`
-	Consulted  []int64            `json:"consulted"` // consultees who gave an opinion
-	Reviews    []termgoal.Review  `json:"reviews"`
-	VoteRound  int                `json:"vote_round"`
-	Votes      []termgoal.Vote    `json:"votes"`
-	LastTally  *termgoal.Tally    `json:"last_tally,omitempty"`
-	WindowOver bool               `json:"window_over"` // the consultation, vote or notice window has ended
-
-	NoticeRound  int                  `json:"notice_round"`
-	NoticeStarts time.Time            `json:"notice_starts_on"`
-	NoticeEndsOn time.Time            `json:"notice_ends_on"`
-	Objections   []termgoal.Objection `json:"objections"` // of every round: their numbers run on
-	DocNumber    string               `json:"doc_number"`
-
-	SubmittedAt time.Time `json:"submitted_at"` // the last draft submission: the withdrawal window counts from it
-	Acted       bool      `json:"acted"`        // someone acted on the plan since it was submitted
-	CopiedTo    []int64   `json:"copied_to"`    // accounts the process was copied to (抄送)
-	LastUrged   time.Time `json:"last_urged"`
-	Notified    int       `json:"notified"` // notification counter, for their IDs
-
-	// Appraisal and Report are set on an appraisal's and a report's state.
-	Appraisal *AppraisalState `json:"appraisal,omitempty"`
-	Report    *ReportState    `json:"report,omitempty"`
-
-	Applied      map[string]ActionResult `json:"applied"`
-	AppliedOrder []string                `json:"applied_order"`
-}
-
-// openTask is an open task of the current step and its assignee.
-type openTask struct {
-	ID        string `json:"id"`
-	AccountID int64  `json:"account_id"`
-	Kind      string `json:"kind,omitempty"` // as in the read model; empty in states from before it was kept
-	Ref       int    `json:"ref,omitempty"`  // the objection a resolve task is for
-}
-
-// GoalResult is what a finished goal-setting process returns.
-type GoalResult struct {
-	Step    termgoal.Step `json:"step"`
-	Version int           `json:"plan_version"`
-}
-
-// goalWF is one run of the workflow: the state plus the lock that serializes handlers, so two
-// concurrent decisions on one task never both apply.
-type goalWF struct {
-	s    *GoalState
-	busy bool
-	// updateID is the update being applied under the lock, "" for a timer's change: the
-	// change written to the read model is named after it.
-	updateID string
-	// sending counts notifications still being delivered.
-	sending int
-	// compact: the run continues as new as soon as Temporal suggests it, also in the middle of
-	// a step (runs from the "continue-as-new-within-step" version on); before, only between
-	// steps, so objections piling up during a notice could grow its history to Temporal's
-	// limit. draining: the run is about to continue as new and refuses new updates.
-	compact, draining bool
-	// localWrite: the read model is written inside the workflow task (a local activity), not
-	// by a regular activity after it (runs started before the "local-write" version).
-	localWrite bool
-	// search: the run sets its search attributes as it moves (from the "search-attributes"
-	// version on); searched is what it last set them to.
-	search   bool
-	searched string
-	// revise: an adopted opinion calls for a new plan version before the consultation ends
-	// (from the "revise-adopted" version on).
-	revise bool
-	// tell: the holders hear of what happens to their process beyond their tasks (an opinion,
-	// an approval, an objection and its resolution, the filing, a result on notice, an appeal
-	// answered), from the "notify-steps" version on.
-	tell bool
-}
-
-// newRun starts a run on state (nil for a new process). The "local-write",
-// "search-attributes", "revise-adopted" and "notify-steps" versions are read once, at the start
-// of the run, so the whole run follows one set of rules.
-func newRun(ctx workflow.Context, state *GoalState) *goalWF {
-	v := workflow.GetVersion(ctx, "local-write", workflow.DefaultVersion, 1)
-	search := workflow.GetVersion(ctx, "search-attributes", workflow.DefaultVersion, 1)
-	revise := workflow.GetVersion(ctx, "revise-adopted", workflow.DefaultVersion, 1)
-	tell := workflow.GetVersion(ctx, "notify-steps", workflow.DefaultVersion, 1)
-	return &goalWF{s: state, localWrite: v >= 1, search: search >= 1, revise: revise >= 1, tell: tell >= 1}
+// GoalSettingState is what goal setting and an amendment add to the process state: the
+// consultation's opinions, the experts' reviews, the committee's votes, and the submission a
+// drafter may still withdraw.
+type GoalSettingState struct {
+	Opinions    []termgoal.Opinion `json:"opinions"`
+	Consulted   []int64            `json:"consulted"` // consultees who gave an opinion
+	Reviews     []termgoal.Review  `json:"reviews"`
+	VoteRound   int                `json:"vote_round"`
+	Votes       []termgoal.Vote    `json:"votes"`
+	LastTally   *termgoal.Tally    `json:"last_tally,omitempty"`
+	SubmittedAt time.Time          `json:"submitted_at"` // the last draft submission: the withdrawal window counts from it
+	Acted       bool               `json:"acted"`        // someone acted on the plan since it was submitted
 }
 
 // GoalSetting runs the goal-setting process of one term (P2): draft, consultation, expert
 // review, committee vote, superior approval, congress, public notice, filing and pledges.
 func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) {
 	w := goalFlow{newRun(ctx, in.State)}
+	w.flow = w
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -152,83 +45,6 @@ func GoalSetting(ctx workflow.Context, in GoalSettingInput) (GoalResult, error) 
 	}
 	return w.loop(ctx)
 }
-
-// registerEngine installs the state query and what every flow accepts: the task mechanism's
-// operations, the administrators' and a change of holder. Each flow adds its own updates, and
-// the superior's decisions and the notice's objections when it has those steps.
-func (w *goalWF) registerEngine(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (*GoalState, error) { return w.s, nil }); err != nil {
-		return err
-	}
-	return errors.Join(mechanism{w}.register(ctx), steering{w}.register(ctx), steering{w}.listenHolderChanges(ctx))
-}
-
-// start records the start of a new process and enters its first step. The first entry runs
-// under the lock like any action, so an early update waits for it.
-func (w *goalWF) start(ctx workflow.Context, s *GoalState, initiator *termgoal.Actor, detail map[string]any) error {
-	w.busy = true
-	defer func() { w.busy = false }()
-	c := w.change(ctx, s, initiator, "started", detail)
-	next, err := w.enter(ctx, s, c, s.Template.Steps()[0])
-	if err != nil {
-		return err
-	}
-	w.s = next
-	return nil
-}
-
-// loop runs the process's steps to their end, continuing as new (Resume) when the history
-// grows long, and returns once the last notification is sent.
-func (w *goalWF) loop(ctx workflow.Context) (GoalResult, error) {
-	w.compact = workflow.GetVersion(ctx, "continue-as-new-within-step", workflow.DefaultVersion, 1) >= 1
-	workflow.Go(ctx, w.reminders)
-	for !w.finished() {
-		if err := w.waitStep(ctx); err != nil {
-			return GoalResult{}, err
-		}
-		if !w.finished() && workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			w.draining = w.compact
-			if err := workflow.Await(ctx, func() bool { return !w.busy && w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
-				return GoalResult{}, err
-			}
-			if err := w.confirm(ctx); err != nil {
-				return GoalResult{}, err
-			}
-			name, in := Resume(w.s)
-			return GoalResult{}, workflow.NewContinueAsNewError(ctx, name, in)
-		}
-	}
-	// Let accepted updates and notifications finish before the run closes.
-	if err := workflow.Await(ctx, func() bool { return w.sending == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
-		return GoalResult{}, err
-	}
-	return GoalResult{Step: w.s.Step, Version: w.s.Version}, w.confirm(ctx)
-}
-
-// confirm is the durable end of a run's local writes: a regular activity runs only once the
-// workflow task that scheduled it is in history, so everything the run wrote up to here is
-// confirmed and anything a discarded task left beyond it is undone.
-func (w *goalWF) confirm(ctx workflow.Context) error {
-	if !w.localWrite {
-		return nil
-	}
-	return workflow.ExecuteActivity(withWrite(ctx), a.Confirm, activities.ConfirmInput{ProcessID: w.s.ProcessID, Seq: w.s.Written}).Get(ctx, nil)
-}
-
-// Resume returns the workflow type and the input of a new run that carries on from state s:
-// the run's own continue-as-new, and an administrator's restart of a process whose workflow was
-// terminated, failed or timed out.
-func Resume(s *GoalState) (workflowType string, input any) {
-	switch {
-	case s.Appraisal != nil:
-		return AppraisalWorkflowName, AppraisalInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
-	case s.Report != nil:
-		return ReportWorkflowName, ReportInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
-	}
-	return GoalSettingWorkflowName, GoalSettingInput{TermID: s.TermID, Initiator: s.Initiator, State: s}
-}
-
-func (w *goalWF) finished() bool { return terminal(w.s.Step) }
 
 // newGoalState snapshots the term and its template: editing the template later never changes
 // a running process.
@@ -274,198 +90,343 @@ func newGoalState(ctx workflow.Context, in GoalSettingInput) (*GoalState, error)
 	return s, nil
 }
 
-// waitStep waits until the current step ends. Steps with a window (consultation, committee,
-// notice) also wait for the window's end: a durable timer at the end of the due date.
-func (w *goalWF) waitStep(ctx workflow.Context) error {
-	seq := w.s.StepSeq
-	moved := func() bool {
-		return w.s.StepSeq != seq || w.finished() || (w.compact && workflow.GetInfo(ctx).GetContinueAsNewSuggested())
-	}
-	if !hasWindow(w.s.Step) || w.s.WindowOver {
-		return workflow.Await(ctx, moved)
-	}
-	if d := windowEnd(w.s).Sub(workflow.Now(ctx)); d > 0 {
-		ok, err := workflow.AwaitWithTimeout(ctx, d, func() bool { return moved() || w.s.WindowOver })
-		if err != nil || ok {
-			return err
-		}
-	}
-	return w.run(ctx, func(s *GoalState) (*GoalState, error) {
-		if s.StepSeq != seq {
-			return s, nil
-		}
-		return w.closeWindow(ctx, s)
-	})
+// goalFlow is goal setting (P2) and amendments on the engine: the draft, the consultation,
+// the expert review, the committee's vote, filing and pledges. The superior's decisions and
+// the notice are the engine's.
+type goalFlow struct{ *goalWF }
+
+// register installs the engine's updates and goal setting's own.
+func (w goalFlow) register(ctx workflow.Context) error {
+	return errors.Join(
+		w.registerEngine(ctx),
+		decisions(w).register(ctx),
+		notices(w).register(ctx),
+		action(ctx, w.goalWF, UpdateSubmitDraft, checkSubmitDraft, w.submitDraft),
+		action(ctx, w.goalWF, UpdateGiveOpinion, checkGiveOpinion, w.giveOpinion),
+		action(ctx, w.goalWF, UpdateAnswerOpinion, checkAnswerOpinion, w.answerOpinion),
+		action(ctx, w.goalWF, UpdateCompleteConsultation, w.checkCompleteConsultation, w.completeConsultation),
+		action(ctx, w.goalWF, UpdateRevisePlan, checkRevisePlan, w.revisePlan),
+		action(ctx, w.goalWF, UpdateReview, checkReview, w.review),
+		action(ctx, w.goalWF, UpdateVote, checkVote, w.vote),
+		action(ctx, w.goalWF, UpdateFile, checkFile, w.file),
+		action(ctx, w.goalWF, UpdateSignPledges, checkSignPledges, w.signPledges),
+	)
 }
 
-// windowEnd is the end of the window's last working day.
-func windowEnd(s *GoalState) time.Time {
-	due := s.StepDueOn
-	if s.Step == termgoal.StepNotice {
-		due = s.NoticeEndsOn
+// Draft.
+
+func checkSubmitDraft(s *GoalState, in SubmitDraftInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepDraft); err != nil {
+		return err
 	}
-	return due.AddDate(0, 0, 1)
+	return termgoal.ValidateItems(in.Items, s.Years, s.Template.Categories)
 }
 
-// run applies a change under the lock on a copy of the state, and keeps the copy only when
-// every activity succeeded: a failed write leaves the process exactly as it was.
-func (w *goalWF) run(ctx workflow.Context, f func(*GoalState) (*GoalState, error)) error {
-	if err := workflow.Await(ctx, func() bool { return !w.busy && w.s != nil }); err != nil {
+func (w goalFlow) submitDraft(ctx workflow.Context, s *GoalState, in SubmitDraftInput) (*GoalState, ActionResult, error) {
+	s.Version++
+	s.Items = in.Items
+	s.SubmittedAt, s.Acted = workflow.Now(ctx), false
+	c := w.change(ctx, s, &in.Actor, "draft_submitted", map[string]any{"note": in.Note, "round": s.Round})
+	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: in.Items, Note: in.Note, Step: termgoal.StepDraft, Status: "draft"}
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "submitted")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepDraft))
+	return next, ActionResult{}, err
+}
+
+// Consultation.
+
+func checkGiveOpinion(s *GoalState, in GiveOpinionInput) error {
+	switch err := inStep(s, termgoal.StepConsultation); {
+	case err != nil:
+		return err
+	case slices.Contains(s.Consulted, in.Actor.AccountID):
+		return conflict("consultation.already_given", "you have already given your opinion")
+	case s.WindowOver:
+		return conflict("consultation.closed", "the consultation window has closed")
+	}
+	if err := atStep(s, in.Actor, termgoal.StepConsultation); err != nil {
 		return err
 	}
-	w.busy = true
-	defer func() { w.busy = false }()
-	next, err := f(w.s.clone())
-	if err != nil {
-		return err
+	switch {
+	case blank(in.Content):
+		return invalid("consultation.content", "the opinion is empty")
 	}
-	w.s = next
 	return nil
 }
 
-// clone deep-copies the state through JSON, which is deterministic (map keys are sorted);
-// workflowcheck flags the reflection inside encoding/json, hence the annotation. The update IDs
-// applied, up to maxApplied of them and plain values, are copied directly: through JSON they
-// cost 5 ms an action once the run remembers 2,000 (BenchmarkClone).
-//
-//workflowcheck:ignore
-func (s *GoalState) clone() *GoalState {
-	rest := *s
-	rest.Applied, rest.AppliedOrder = nil, nil
-	b, err := json.Marshal(&rest)
-	if err != nil {
-		panic(err)
-	}
-	var c GoalState
-	if err := json.Unmarshal(b, &c); err != nil {
-		panic(err)
-	}
-	c.Applied, c.AppliedOrder = maps.Clone(s.Applied), slices.Clone(s.AppliedOrder)
-	return &c
+func (w goalFlow) giveOpinion(ctx workflow.Context, s *GoalState, in GiveOpinionInput) (*GoalState, ActionResult, error) {
+	op := termgoal.Opinion{Seq: len(s.Opinions) + 1, AuthorID: in.Actor.AccountID, AuthorName: in.Actor.Name, Content: in.Content, At: workflow.Now(ctx)}
+	s.Opinions = append(s.Opinions, op)
+	s.Consulted = append(s.Consulted, in.Actor.AccountID)
+	s.openSigner(in.Actor.AccountID).Status = signerDone
+	c := w.change(ctx, s, &in.Actor, "opinion_given", map[string]any{"seq": op.Seq})
+	c.Opinion = &op
+	w.tellHolders(ctx, s, "opinion_received", map[string]any{"actor": in.Actor.Name})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "opinion_given")
+	// Everyone asked has answered: no need to wait for the window's end.
+	s.WindowOver = !s.pending()
+	return s, ActionResult{Seq: op.Seq}, w.apply(ctx, s, c)
 }
 
-// closeWindow handles the end of a step's window (its StepRule's closeWindow).
-func (w *goalWF) closeWindow(ctx workflow.Context, s *GoalState) (*GoalState, error) {
-	if s.WindowOver {
-		return s, nil
+func checkAnswerOpinion(s *GoalState, in AnswerOpinionInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
+		return err
 	}
-	s.WindowOver = true
-	if r := StepRuleOf(s.Step); r.closeWindow != nil {
-		return r.closeWindow(w, ctx, s)
+	switch {
+	case in.Seq < 1 || in.Seq > len(s.Opinions):
+		return termgoal.Errorf(termgoal.ENOTFOUND, "consultation.no_opinion", fmt.Sprintf("there is no opinion %d", in.Seq), "seq", in.Seq)
+	case s.Opinions[in.Seq-1].Disposition != "":
+		return conflict("consultation.already_answered", fmt.Sprintf("opinion %d is already answered", in.Seq), "seq", in.Seq)
+	case !in.Disposition.Valid():
+		return invalid("consultation.disposition", "the answer must be adopted, partly adopted or not adopted")
+	case in.Disposition != termgoal.Adopted && blank(in.Reason):
+		return invalid("consultation.reason", "say why the opinion is not (fully) adopted")
 	}
-	return s, nil
+	return nil
 }
 
-// enter leaves the current step (recording its outcome and the plan version it saw) and
-// enters step: resolves its assignees, computes its due date on the working-day calendar and
-// opens their tasks. Everything goes into c, the change of the action that moved the step, so
-// the read model moves in one transaction.
-func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, step termgoal.Step) (*GoalState, error) {
-	now := workflow.Now(ctx)
-	prev := s.Step
-	var record *termgoal.StepRecord
+func (w goalFlow) answerOpinion(ctx workflow.Context, s *GoalState, in AnswerOpinionInput) (*GoalState, ActionResult, error) {
+	op := &s.Opinions[in.Seq-1]
+	op.Disposition, op.Reason = in.Disposition, in.Reason
+	c := w.change(ctx, s, &in.Actor, "opinion_answered", map[string]any{"seq": in.Seq, "disposition": string(in.Disposition)})
+	answered := *op
+	c.Opinion = &answered
+	return s, ActionResult{Seq: in.Seq}, w.apply(ctx, s, c)
+}
+
+// checkCompleteConsultation lets the holder end the consultation once its window is over,
+// every opinion is answered and (from the "revise-adopted" version on) every adopted opinion
+// is in a revised plan.
+func (w goalFlow) checkCompleteConsultation(s *GoalState, in CompleteConsultationInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	if !s.WindowOver {
+		return conflict("consultation.window_open", fmt.Sprintf("the consultation is open until %s or until everyone asked has answered", s.StepDueOn.Format("2006-01-02")), "due", s.StepDueOn.Format("2006-01-02"))
+	}
+	for _, op := range s.Opinions {
+		if op.Disposition == "" {
+			return conflict("consultation.unanswered", fmt.Sprintf("opinion %d has no answer yet", op.Seq), "seq", op.Seq)
+		}
+	}
+	if seqs := termgoal.ToRevise(s.Opinions); w.revise && len(seqs) > 0 {
+		return conflict("consultation.revision_needed", fmt.Sprintf("opinion %d was adopted: revise the plan first", seqs[0]), "seq", seqs[0])
+	}
+	return nil
+}
+
+// checkRevisePlan lets the drafter revise the plan during the consultation once an opinion
+// is adopted (or partly) that no version has taken in yet.
+func checkRevisePlan(s *GoalState, in RevisePlanInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepConsultation); err != nil {
+		return err
+	}
+	if len(termgoal.ToRevise(s.Opinions)) == 0 {
+		return conflict("consultation.nothing_to_revise", "no adopted opinion waits for a revision")
+	}
+	return termgoal.ValidateItems(in.Items, s.Years, s.Template.Categories)
+}
+
+// revisePlan makes the new plan version the adopted opinions led to; the opinions record it
+// and their authors are told, so they can see the change marked against the version they read.
+func (w goalFlow) revisePlan(ctx workflow.Context, s *GoalState, in RevisePlanInput) (*GoalState, ActionResult, error) {
+	seqs := termgoal.ToRevise(s.Opinions)
+	s.Version++
+	s.Items = in.Items
+	c := w.change(ctx, s, &in.Actor, "plan_revised", map[string]any{"seqs": seqs, "version": s.Version, "note": in.Note})
+	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: in.Items, Note: in.Note, Step: termgoal.StepConsultation, Status: "draft"}
+	var authors []termgoal.Actor
+	for _, seq := range seqs {
+		op := &s.Opinions[seq-1]
+		op.RevisedIn = s.Version
+		c.Opinions = append(c.Opinions, *op)
+		if !slices.ContainsFunc(authors, func(a termgoal.Actor) bool { return a.AccountID == op.AuthorID }) {
+			authors = append(authors, termgoal.Actor{AccountID: op.AuthorID, Name: op.AuthorName})
+		}
+	}
+	w.notify(ctx, s, "revised", authors, map[string]any{"actor": in.Actor.Name, "version": s.Version})
+	return s, ActionResult{Seq: s.Version}, w.apply(ctx, s, c)
+}
+
+func (w goalFlow) completeConsultation(ctx workflow.Context, s *GoalState, in CompleteConsultationInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "consultation_completed", map[string]any{"opinions": len(s.Opinions)})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "completed")
+	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepConsultation))
+	return next, ActionResult{}, err
+}
+
+// Expert review.
+
+func checkReview(s *GoalState, in ReviewInput) error {
+	if err := atStep(s, in.Actor, termgoal.StepExpertReview); err != nil {
+		return err
+	}
+	for _, r := range s.Reviews {
+		if r.AccountID == in.Actor.AccountID {
+			return conflict("review.already_given", "you have already reviewed this plan")
+		}
+	}
+	if blank(in.Comment) {
+		return invalid("review.comment", "the review needs a comment")
+	}
+	return nil
+}
+
+func (w goalFlow) review(ctx workflow.Context, s *GoalState, in ReviewInput) (*GoalState, ActionResult, error) {
+	r := termgoal.Review{AccountID: in.Actor.AccountID, Name: in.Actor.Name, Feasible: in.Feasible, Comment: in.Comment}
+	s.Reviews = append(s.Reviews, r)
+	c := w.change(ctx, s, &in.Actor, "expert_reviewed", map[string]any{"feasible": in.Feasible})
+	c.Review = &r
+	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "reviewed")
+	return next, ActionResult{}, err
+}
+
+// Committee.
+
+func checkVote(s *GoalState, in VoteInput) error {
+	if err := inStep(s, termgoal.StepCommittee); err != nil {
+		return err
+	}
+	for _, v := range s.Votes {
+		if v.AccountID == in.Actor.AccountID {
+			return conflict("vote.already_cast", "you have already voted in this round")
+		}
+	}
+	if err := atStep(s, in.Actor, termgoal.StepCommittee); err != nil {
+		return err
+	}
+	if !in.Choice.Valid() {
+		return invalid("vote.choice", "the vote must be for, against, abstain or recuse")
+	}
+	return nil
+}
+
+func (w goalFlow) vote(ctx workflow.Context, s *GoalState, in VoteInput) (*GoalState, ActionResult, error) {
+	v := termgoal.Vote{Round: s.VoteRound, AccountID: in.Actor.AccountID, Name: in.Actor.Name, Choice: in.Choice}
+	s.Votes = append(s.Votes, v)
+	c := w.change(ctx, s, &in.Actor, "voted", map[string]any{"round": s.VoteRound})
+	c.Vote = &v
+	s.openSigner(in.Actor.AccountID).Status = signerDone
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "voted")
+	if s.pending() {
+		return s, ActionResult{}, w.apply(ctx, s, c)
+	}
+	next, err := w.tally(ctx, s, c)
+	return next, ActionResult{}, err
+}
+
+// tally closes a vote round: without a quorum the committee votes again; a vote that fails
+// sends the plan back to the draft.
+func (w goalFlow) tally(ctx workflow.Context, s *GoalState, c termgoal.Change) (*GoalState, error) {
+	choices := make([]termgoal.Choice, len(s.Votes))
+	for i, v := range s.Votes {
+		choices[i] = v.Choice
+	}
+	t := termgoal.CountVotes(len(s.seats()), choices)
+	s.LastTally = &t
+	c.Detail["tally"] = t
+	next := s.Template.Next(termgoal.StepCommittee)
+	switch {
+	case !t.Quorum:
+		c.Detail["result"] = "quorum_not_reached"
+		next = termgoal.StepCommittee
+	case !t.Passed:
+		c.Detail["result"] = "vote_failed"
+		next = termgoal.StepDraft
+	default:
+		c.Detail["result"] = "vote_passed"
+	}
+	return w.enter(ctx, s, c, next)
+}
+
+// Filing and pledges.
+
+func checkFile(s *GoalState, in FileInput) error {
+	if err := atStep(s, in.Actor, termgoal.StepFiling); err != nil {
+		return err
+	}
+	if blank(in.DocNumber) {
+		return invalid("filing.doc_number", "the filing needs a document number")
+	}
+	return nil
+}
+
+func (w goalFlow) file(ctx workflow.Context, s *GoalState, in FileInput) (*GoalState, ActionResult, error) {
+	s.DocNumber = in.DocNumber
+	c := w.change(ctx, s, &in.Actor, "filed", map[string]any{"doc_number": in.DocNumber})
+	w.tellHolders(ctx, s, "filed", map[string]any{"doc_number": in.DocNumber})
+	next, err := w.signed(ctx, s, c, in.Actor, signerDone, "filed")
+	return next, ActionResult{}, err
+}
+
+func checkSignPledges(s *GoalState, in SignPledgesInput) error {
+	if err := holderAt(s, in.Actor, termgoal.StepPledge); err != nil {
+		return err
+	}
+	for _, p := range termgoal.Pledges {
+		if !slices.Contains(in.Pledges, p) {
+			return invalid("pledge.missing", fmt.Sprintf("the %s pledge is not signed", p), "pledge", p)
+		}
+	}
+	return nil
+}
+
+func (w goalFlow) signPledges(ctx workflow.Context, s *GoalState, in SignPledgesInput) (*GoalState, ActionResult, error) {
+	c := w.change(ctx, s, &in.Actor, "pledges_signed", map[string]any{"pledges": in.Pledges})
+	w.closeTaskOf(s, &c, in.Actor.AccountID, "signed")
+	next, err := w.enter(ctx, s, c, termgoal.StepInForce)
+	return next, ActionResult{}, err
+}
+
+// The goal-setting steps' hooks in Steps.
+
+func enterDraft(_ *goalWF, _ workflow.Context, s *GoalState, _ *termgoal.Change, prev termgoal.Step) bool {
 	if prev != "" {
-		record = &termgoal.StepRecord{Seq: s.StepSeq, Step: prev, Version: s.Version, Outcome: c.Action, At: now}
+		s.Round++
 	}
-	w.closeTasks(s, &c, func(openTask) bool { return true }, termgoal.TaskClosed, "step_ended")
-	if prev == termgoal.StepNotice && step != termgoal.StepNotice {
-		status := "closed"
-		if step == termgoal.StepDraft {
-			status = "withdrawn"
-		}
-		c.Notice = w.notice(s, status)
-	}
-	s.Step, s.StepSeq, s.WindowOver, s.Signers, s.DueRev, s.Claimed = step, s.StepSeq+1, false, nil, s.DueRev+1, 0
-	rule := StepRuleOf(step)
-	if rule.Ends != "" {
-		c.StepRecord = record
-		c.InForce = step == termgoal.StepInForce
-		if c.InForce {
-			c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: s.Items, Step: prev, Status: "in_force"}
-		}
-		return s, w.apply(ctx, s, c)
-	}
-
-	days := s.Template.Days(step)
-	due, err := workingDaysFrom(ctx, today(now), days)
-	if err != nil {
-		return nil, err
-	}
-	s.StepDueOn = due
-	if s.Signers, err = w.signersFor(ctx, s, &c, step); err != nil {
-		return nil, err
-	}
-	if rule.ByDeadline {
-		// The draft is due by the overall deadline: the plan must be approved within 2 months;
-		// a report by its own.
-		s.StepDueOn = s.DeadlineOn
-	}
-	if rule.enter != nil && rule.enter(w, ctx, s, &c, prev) {
-		c.StepRecord = record
-		return w.enter(ctx, s, c, s.Template.Next(step))
-	}
-	if rule.Kind != "" {
-		w.openTasks(s, &c, s.acting(), rule.Kind)
-	}
-	c.StepRecord = record
-	if err := w.apply(ctx, s, c); err != nil {
-		return nil, err
-	}
-	w.notify(ctx, s, "assigned", s.acting(), nil)
-	return s, nil
+	return false
 }
 
-// signersFor resolves who acts on step (its StepRule's Actors, T2): the members of the rater
-// groups for the scoring, else the step's assignees in the template's mode.
-func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]Signer, error) {
-	actors := StepRuleOf(step).Actors
-	if actors != ActRaters {
-		who, err := w.assignees(ctx, s, c, step, actors)
-		return signersOf(who, s.Template.ModeOf(step)), err
-	}
-	raters, err := appraisalFlow{w}.raters(ctx, s)
-	if err != nil || len(raters) > 0 || s.Template.AppraisalConfig().HasBallots() {
-		return raters, err
-	}
-	// Nobody to score: the process administrators score for the appraisal group.
-	who, err := w.admins(ctx, s, c)
-	return signersOf(who, termgoal.ModeAll), err
+func enterConsultation(w *goalWF, _ workflow.Context, s *GoalState, c *termgoal.Change, _ termgoal.Step) bool {
+	s.Opinions, s.Consulted = nil, nil
+	// The holder answers the opinions while they come in.
+	w.openTasks(s, c, s.Holders, TaskAnswer)
+	s.WindowOver = len(s.Signers) == 0
+	return false
 }
 
-// assignees resolves who acts on step. The holder never approves their own plan (the activity
-// leaves their accounts out); a step with nobody to act goes to the process administrators.
-func (w *goalWF) assignees(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step, actors Actors) ([]termgoal.Actor, error) {
-	if actors == ActHolders {
-		return s.Holders, nil
-	}
-	var who []termgoal.Actor
-	if err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Step: step}).Get(ctx, &who); err != nil {
-		return nil, err
-	}
-	if actors == ActReviewer {
-		who = slices.DeleteFunc(who, func(p termgoal.Actor) bool { return p.AccountID == s.Appraisal.Result.DecidedBy })
-	}
-	if len(who) > 0 || actors == ActConsultees {
-		return who, nil
-	}
-	return w.admins(ctx, s, c)
+func enterExpertReview(_ *goalWF, _ workflow.Context, s *GoalState, _ *termgoal.Change, _ termgoal.Step) bool {
+	s.Reviews = nil
+	return false
 }
 
-// admins are the process administrators, who act when nobody else can: the reason code
-// no_assignee goes into the audit log.
-func (w *goalWF) admins(ctx workflow.Context, s *GoalState, c *termgoal.Change) ([]termgoal.Actor, error) {
-	c.Detail["reason"] = "no_assignee"
-	var who []termgoal.Actor
-	err := workflow.ExecuteLocalActivity(withLocal(ctx), a.Assignees, activities.AssigneesInput{TermID: s.TermID, Role: termgoal.RoleAdmin}).Get(ctx, &who)
-	return who, err
+func enterCommittee(_ *goalWF, _ workflow.Context, s *GoalState, _ *termgoal.Change, _ termgoal.Step) bool {
+	s.VoteRound++
+	s.Votes = nil
+	return false
 }
 
-func pendingObjections(s *GoalState) int {
-	n := 0
-	for _, o := range s.Objections {
-		if o.Round == s.NoticeRound && o.Resolution == "" {
-			n++
-		}
-	}
-	return n
+// closeConsultation: consultees who did not answer lose their task; the holder still answers
+// every opinion.
+func closeConsultation(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error) {
+	c := w.change(ctx, s, nil, "consultation_window_closed", nil)
+	w.closeTasks(s, &c, func(t openTask) bool { return !isIn(s.Holders, t.AccountID) }, termgoal.TaskClosed, "window_closed")
+	return s, w.apply(ctx, s, c)
 }
+
+func closeVote(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error) {
+	return goalFlow{w}.tally(ctx, s, w.change(ctx, s, nil, "vote_window_closed", nil))
+}
+
+// enterInForce: the plan version the process approved comes into force.
+func enterInForce(_ *goalWF, _ workflow.Context, s *GoalState, c *termgoal.Change, prev termgoal.Step) bool {
+	c.InForce = true
+	c.PlanVersion = &termgoal.PlanVersion{TermID: s.TermID, Version: s.Version, Items: s.Items, Step: prev, Status: "in_force"}
+	return false
+}
+
+// A plan's notice tells nobody beyond the notice; an upheld objection sends the plan back to
+// its first step.
+func (w goalFlow) noticeOpened(workflow.Context, *GoalState) {}
+
+func (w goalFlow) upheldTo(s *GoalState) termgoal.Step { return s.Template.Steps()[0] }

@@ -3,7 +3,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -89,13 +88,7 @@ func (w notices) resolveObjection(ctx workflow.Context, s *GoalState, in Resolve
 	res := ActionResult{Seq: in.Seq}
 	switch {
 	case in.Upheld:
-		// An upheld objection sends a plan or a report back to its first step, an appraisal's
-		// result back to the superior.
-		back := s.Template.Steps()[0]
-		if s.Appraisal != nil {
-			back = termgoal.StepResult
-		}
-		next, err := w.enter(ctx, s, c, back)
+		next, err := w.enter(ctx, s, c, w.flow.upheldTo(s))
 		return next, res, err
 	case s.WindowOver && pendingObjections(s) == 0:
 		// The notice ends only when its days have passed and every objection is resolved.
@@ -111,9 +104,7 @@ func enterNotice(w *goalWF, ctx workflow.Context, s *GoalState, c *termgoal.Chan
 	s.NoticeRound++
 	s.NoticeStarts, s.NoticeEndsOn = today(workflow.Now(ctx)), s.StepDueOn
 	c.Notice = w.notice(s, "open")
-	if s.Appraisal != nil && s.Appraisal.Result != nil {
-		w.tellHolders(ctx, s, "result_published", map[string]any{"grade": s.Appraisal.Result.Grade, "due_on": s.StepDueOn.Format(time.DateOnly)})
-	}
+	w.flow.noticeOpened(ctx, s)
 	return false
 }
 

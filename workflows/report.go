@@ -44,6 +44,7 @@ func (w reportFlow) register(ctx workflow.Context) error {
 // Report runs one report of a term.
 func Report(ctx workflow.Context, in ReportInput) (GoalResult, error) {
 	w := reportFlow{newRun(ctx, in.State)}
+	w.flow = w
 	if err := w.register(ctx); err != nil {
 		return GoalResult{}, err
 	}
@@ -120,3 +121,9 @@ func (w reportFlow) report(ctx workflow.Context, s *GoalState, in ReportActionIn
 	next, err := w.enter(ctx, s, c, s.Template.Next(termgoal.StepReport))
 	return next, ActionResult{}, err
 }
+
+// A report's notice (the mid-year self-check) tells nobody beyond the notice; an upheld
+// objection sends the report back to be written again.
+func (w reportFlow) noticeOpened(workflow.Context, *GoalState) {}
+
+func (w reportFlow) upheldTo(s *GoalState) termgoal.Step { return s.Template.Steps()[0] }

@@ -42,10 +42,13 @@ type StepRule struct {
 	// Ends is the process's status when it ends here ("": it goes on).
 	Ends string `json:"ends,omitempty"`
 	// enter prepares the state on entry, once the step's signers are resolved and before their
-	// tasks open. true: nothing to wait for, go on to the template's next step.
+	// tasks open (on an end step: before the last write). true: nothing to wait for, go on to
+	// the template's next step.
 	enter func(w *goalWF, ctx workflow.Context, s *GoalState, c *termgoal.Change, prev termgoal.Step) bool
 	// closeWindow is what happens when the window ends.
 	closeWindow func(w *goalWF, ctx workflow.Context, s *GoalState) (*GoalState, error)
+	// signers resolves who acts when the flow does it itself (the scoring's rater groups).
+	signers func(w *goalWF, ctx workflow.Context, s *GoalState, c *termgoal.Change) ([]Signer, error)
 }
 
 // Steps describes every step. It is filled in init: its hooks call back into the engine,
@@ -65,12 +68,12 @@ func init() {
 		{Step: termgoal.StepNotice, Actors: ActAssigned, Window: true, enter: enterNotice, closeWindow: closeNotice},
 		{Step: termgoal.StepFiling, Actors: ActAssigned, Kind: TaskFile},
 		{Step: termgoal.StepPledge, Actors: ActHolders, Kind: TaskPledge},
-		{Step: termgoal.StepInForce, Ends: "completed"},
+		{Step: termgoal.StepInForce, Ends: "completed", enter: enterInForce},
 		{Step: termgoal.StepCancelled, Ends: "cancelled"},
 		{Step: termgoal.StepRejected, Ends: "rejected"},
 		// Appraisals (A1–A6).
 		{Step: termgoal.StepSelfAssessment, Actors: ActHolders, Kind: TaskSelfAssess},
-		{Step: termgoal.StepScoring, Actors: ActRaters, Kind: TaskScore, Window: true, enter: enterScoring, closeWindow: closeBallots},
+		{Step: termgoal.StepScoring, Actors: ActRaters, Kind: TaskScore, Window: true, enter: enterScoring, closeWindow: closeBallots, signers: scoringSigners},
 		{Step: termgoal.StepResult, Actors: ActAssigned, Kind: TaskDetermine, enter: enterResult},
 		{Step: termgoal.StepFeedback, Actors: ActHolders, Kind: TaskFeedback, Window: true, closeWindow: closeAppeals},
 		{Step: termgoal.StepAppealReview, Actors: ActReviewer, Kind: TaskAppealReview},
