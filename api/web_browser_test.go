@@ -649,9 +649,12 @@ func TestWebOperationsInABrowser(t *testing.T) {
 		t.Fatalf("after the comment: %s", loc)
 	}
 	b.do("copy", chromedp.Click(chromedp.CSS("#op-copy_to summary")),
-		chromedp.SetValue(chromedp.CSS("#copy-to"), fmt.Sprint(s.ids["adm"])),
 		chromedp.SendKeys(chromedp.CSS("#op-copy_to input[name=note]"), "请知悉"))
+	b.pick("#copy-to-find", "陈管", "陈管理员（adm）")
 	b.submitDone("#copy-submit", "已办理：抄送")
+	if cc, _, err := s.store.Copies(context.Background(), postgres.InboxFilter{AccountID: s.ids["adm"], Box: termgoal.BoxCC, ProcessID: process}); err != nil || len(cc) != 1 {
+		t.Fatalf("the administrator's copies after the copy found with the picker: %+v, %v", cc, err)
+	}
 	b.logout()
 
 	// The administrator reminds, urges, and reassigns the approval; an unknown account is
