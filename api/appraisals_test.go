@@ -234,7 +234,7 @@ func TestAppraisalsAndResultsInUse(t *testing.T) {
 	if v.Appraisal.Year != 2027 || v.Process.Step != termgoal.StepScoring || len(v.Sheets) != 1 || v.Sheets[0].Name != "李部长" || v.Sheets[0].Scores[1].Score != 80 {
 		t.Errorf("view %+v", v)
 	}
-	f.errCode("GET", "/api/v1/appraisals/appraisal-b-2025", f.aTok, nil, 403)
+	f.errCode("GET", "/api/v1/appraisals/appraisal-b-2025", f.aTok, nil, 404) // not theirs to see: not found
 	f.errCode("GET", "/api/v1/appraisals/nope", f.aTok, nil, 404)
 
 	// Results in use: a completed year makes the unit eligible for awards, a missed one asks
@@ -290,7 +290,7 @@ func TestAppraisalsAndResultsInUse(t *testing.T) {
 			t.Errorf("archived appraisal page lacks %q", want)
 		}
 	}
-	f.page("GET", "/appraisals/appraisal-b-2025", f.aTok, 403)
+	f.page("GET", "/appraisals/appraisal-b-2025", f.aTok, 404)
 }
 
 // Starting an appraisal by hand: an administrator of the term's org, a kind and a year within

@@ -204,11 +204,11 @@ func TestAttachments(t *testing.T) {
 	f.errCode("POST", url, f.aTok, `{"file":"x"}`, 400) // not multipart
 
 	// Not allowed: no grant over the org and no task in the process.
-	f.upload(url, f.no, "x.png", pngBytes, nil, 403, nil)
-	f.errCode("GET", url, f.no, nil, 403)
-	f.errCode("GET", first, f.no, nil, 403)
+	f.upload(url, f.no, "x.png", pngBytes, nil, 404, nil)
+	f.errCode("GET", url, f.no, nil, 404)
+	f.errCode("GET", first, f.no, nil, 404)
 	other := f.seedProcess("goalsetting-att-b", f.b, termgoal.StepDraft, "running", "2026-02-01")
-	f.upload("/api/v1/processes/"+other.ID+"/attachments", f.aTok, "x.png", pngBytes, nil, 403, nil)
+	f.upload("/api/v1/processes/"+other.ID+"/attachments", f.aTok, "x.png", pngBytes, nil, 404, nil)
 	// An assignee without a grant may.
 	withTask := f.seedProcess("goalsetting-att-task", f.b, termgoal.StepDraft, "running", "2026-02-01", f.accounts["nobody"].ID)
 	f.upload("/api/v1/processes/"+withTask.ID+"/attachments", f.no, "x.png", pngBytes, nil, 201, nil)

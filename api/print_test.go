@@ -74,7 +74,7 @@ func TestPrintableForms(t *testing.T) {
 	if ap, _ := f.page("GET", "/appraisals/appr-print", f.aTok, 200); !strings.Contains(ap, `href="/appraisals/appr-print/form"`) {
 		t.Error("the appraisal page does not link to its registration form")
 	}
-	f.page("GET", "/appraisals/appr-print/form", f.no, 403)
+	f.page("GET", "/appraisals/appr-print/form", f.no, 404)
 	pdf, _ = f.page("GET", "/appraisals/appr-print/form.pdf", f.aTok, 200)
 	if text := strings.ReplaceAll(pdfText(t, pdf), " ", ""); !strings.Contains(text, "年度考核登记表") || !strings.Contains(text, "优秀") || !strings.Contains(text, "成绩突出") {
 		t.Errorf("the form's PDF:\n%s", text)

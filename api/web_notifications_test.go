@@ -134,7 +134,7 @@ func TestWebAttachments(t *testing.T) {
 	if !strings.Contains(body, "不允许上传“plan.pdf”") || !strings.Contains(body, `id="attachment-form"`) {
 		t.Errorf("refusal:\n%s", body)
 	}
-	send(f.no, "x.txt", []byte("x"), 403)
+	send(f.no, "x.txt", []byte("x"), 404)
 	if _, total, _ := f.store.Attachments(context.Background(), p.ID, 0, 0); total != 1 {
 		t.Errorf("%d attachments stored", total)
 	}

@@ -52,8 +52,37 @@ func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		return res, err
 	}
 	input.SetActor(actor)
-	err = s.update(ctx, processID, action, id, input, &res)
+	if err = s.update(ctx, processID, action, id, input, &res); err != nil {
+		err = s.hidden(ctx, actor, processID, action, err)
+	}
 	return res, err
+}
+
+// hidden turns the refusal of an action on a process the actor may not see into "not found",
+// as its read answers: the refusal (the step it is at, who acts) would tell what the read does
+// not. Only a refusal pays for the check; filing an objection to a public notice is anyone's.
+func (s *Service) hidden(ctx context.Context, actor termgoal.Actor, processID, action string, err error) error {
+	switch termgoal.ErrorCode(err) {
+	case termgoal.ECONFLICT, termgoal.EFORBIDDEN, termgoal.EINVALID:
+	default:
+		return err
+	}
+	if actor.AccountID == 0 || action == workflows.UpdateFileObjection {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	acc, aerr := s.Store.Account(ctx, actor.AccountID)
+	if aerr != nil {
+		return err
+	}
+	p, perr := s.Store.Process(ctx, processID)
+	if perr != nil {
+		return err
+	}
+	if ok, cerr := s.CanSeeProcess(ctx, acc, p); cerr == nil && !ok {
+		return errNoProcess()
+	}
+	return err
 }
 
 // UpdateID scopes a client's Idempotency-Key to the account that sent it (0: not signed in):
@@ -135,7 +164,7 @@ func (s *Service) actionError(ctx context.Context, processID string, err error) 
 		p, perr := s.Store.Process(context.WithoutCancel(ctx), processID)
 		switch {
 		case termgoal.ErrorCode(perr) == termgoal.ENOTFOUND:
-			return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
+			return errNoProcess()
 		case perr != nil:
 			return perr
 		}

@@ -59,7 +59,8 @@ func (s *Service) Deliberation(ctx context.Context, processID string) (Deliberat
 	return d, err
 }
 
-// VisibleProcess loads process id and checks that acc may see it (CanSeeProcess).
+// VisibleProcess loads process id and checks that acc may see it (CanSeeProcess). A process acc
+// may not see is not found, as one that does not exist: an id tried in a URL tells nothing.
 func (s *Service) VisibleProcess(ctx context.Context, acc *termgoal.Account, id string) (*termgoal.Process, error) {
 	p, err := s.Store.Process(ctx, id)
 	if err != nil {
@@ -70,9 +71,13 @@ func (s *Service) VisibleProcess(ctx context.Context, acc *termgoal.Account, id 
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrForbidden()
+		return nil, errNoProcess()
 	}
 	return p, nil
+}
+
+func errNoProcess() error {
+	return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
 }
 
 // ProcessView loads the read model of process p for its page and its JSON, as acc sees it (the

@@ -286,7 +286,7 @@ func TestAppraisalOverHTTP(t *testing.T) {
 	s.expectInbox("sup2", p, "score")
 	s.expectInbox("outsider", p)
 	sheet := map[string]any{"scores": []map[string]any{{"no": 1, "score": 90}, {"no": 2, "score": 80}}, "comment": "基本完成"}
-	s.act("outsider", p, workflows.UpdateScore, sheet, "", 403)
+	s.act("outsider", p, workflows.UpdateScore, sheet, "", 404) // a process they may not see is not found
 	s.act("sup", p, workflows.UpdateScore, map[string]any{"scores": []map[string]any{{"no": 1, "score": 101}, {"no": 2, "score": 80}}}, "", 422)
 	s.act("sup", p, workflows.UpdateScore, sheet, "", 200)
 	s.expectLastAudit(p, "scored")

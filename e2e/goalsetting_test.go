@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -178,8 +179,13 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 	}
 	s.expectInbox("sup", p, "approve")
 	s.expectInbox("outsider", p)
-	if r := s.do("outsider", "POST", path+"approve", map[string]any{}, ""); r.status != 403 {
-		t.Fatalf("superior of another county: %d", r.status)
+	// A superior of another county may not see the process: it is not found, as its read
+	// answers, and the refusal names neither the step nor who acts.
+	if r := s.do("outsider", "POST", path+"approve", map[string]any{}, ""); r.status != 404 || bytes.Contains(r.raw, []byte("approval")) {
+		t.Fatalf("superior of another county: %d %s", r.status, r.raw)
+	}
+	if r := s.do("outsider", "GET", "/api/v1/processes/"+p, nil, ""); r.status != 404 {
+		t.Fatalf("superior of another county reads the process: %d", r.status)
 	}
 
 	// 100 concurrent approvals of one task: exactly one succeeds. Temporal takes a few updates

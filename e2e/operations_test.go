@@ -57,9 +57,9 @@ func TestOperationsOverHTTP(t *testing.T) {
 		}
 	}
 	refused("mem1", "transfer", map[string]any{"to": to("clerk")}, 403)
-	refused("otheradmin", "reassign", map[string]any{"from": s.ids["sup"], "to": to("clerk"), "reason": "x"}, 403)
-	refused("otheradmin", "extend_deadline", map[string]any{"days": 2, "reason": "x"}, 403)
-	refused("otheradmin", "cancel", map[string]any{"reason": "x"}, 403)
+	refused("otheradmin", "reassign", map[string]any{"from": s.ids["sup"], "to": to("clerk"), "reason": "x"}, 404)
+	refused("otheradmin", "extend_deadline", map[string]any{"days": 2, "reason": "x"}, 404)
+	refused("otheradmin", "cancel", map[string]any{"reason": "x"}, 404)
 	refused("sup", "transfer", map[string]any{"to": map[string]any{"account_id": 999999}}, 422)
 	refused("admin", "cancel", map[string]any{}, 422)
 	// The committee has voted: too late to withdraw.

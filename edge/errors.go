@@ -1,11 +1,17 @@
 package edge
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -100,9 +106,65 @@ var vocabularyArgs = map[string]string{"step": "steps.", "pledge": "pledges.", "
 
 // Shorthands for errors both edges raise.
 
-// ErrMalformed refuses a request body or form that cannot be read.
+// ErrMalformed refuses a request body or form that cannot be read, saying what is wrong in
+// the words of JSON, never of Go (no type or struct names).
 func ErrMalformed(err error) error {
-	return termgoal.Errorf(termgoal.EMALFORMED, "error.malformed", "the request body is not valid JSON of the expected shape: "+err.Error(), "detail", err.Error())
+	d := malformedDetail(err)
+	return termgoal.Errorf(termgoal.EMALFORMED, "error.malformed", "the request body is not valid JSON of the expected shape: "+d, "detail", d)
+}
+
+func malformedDetail(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return "the body must be " + jsonKind(typ.Type)
+		}
+		return fmt.Sprintf("%s must be %s", field, jsonKind(typ.Type))
+	case errors.As(err, new(*time.ParseError)):
+		return "a date or time must look like 2026-01-31 or 2026-01-31T09:00:00+08:00"
+	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON"):
+		return "a date or time must be a string"
+	case strings.Contains(err.Error(), "UnmarshalJSON"):
+		return "a value is not of the expected kind"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body ends too early"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case strings.HasPrefix(err.Error(), "json: "):
+		return "the body cannot be read as JSON"
+	}
+	return err.Error()
+}
+
+// jsonKind names the JSON value a Go type is read from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		if t == reflect.TypeFor[time.Time]() {
+			return "a date or time"
+		}
+		return "an object"
+	}
+	return "a value of another kind"
 }
 
 // ErrNotFound is the answer for an unknown id.

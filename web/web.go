@@ -171,6 +171,10 @@ func (h *Handler) Routes(r *gin.Engine) {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	r.GET("/static/*filepath", func(c *gin.Context) {
+		if strings.HasSuffix(c.Param("filepath"), "/") {
+			c.AbortWithStatus(http.StatusNotFound) // files only: no listing of a directory
+			return
+		}
 		c.Header("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(c.Writer, c.Request)
 	})
@@ -402,9 +406,13 @@ func popFlash(c *gin.Context) string {
 	return msg
 }
 
-// safeNext accepts only a local path as the page to go to after signing in.
+// safeNext accepts only a local path as the page to go to after signing in. Browsers drop tabs
+// and newlines from a URL and read a backslash as a slash, so "/\t/evil.example" or
+// "/\\evil.example" would lead to another host: a path holding a control character, a space or a
+// backslash is refused whole.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") &&
+		!strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' }) {
 		return next
 	}
 	return "/inbox"

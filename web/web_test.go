@@ -30,6 +30,11 @@ func TestSafeNext(t *testing.T) {
 		"/\\evil.example":      "/inbox",
 		"https://evil.example": "/inbox",
 		"javascript:alert(1)":  "/inbox",
+		"/\t/evil.example":     "/inbox", // a browser drops the tab: //evil.example
+		"/\n/evil.example":     "/inbox",
+		"/ /evil.example":      "/inbox",
+		"/a\\..\\\\evil":       "/inbox",
+		"/tasks/t1?q=%2F%2F":   "/tasks/t1?q=%2F%2F",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
