@@ -21,17 +21,28 @@ type accountRequest struct {
 	DisplayName string `json:"display_name"`
 	PersonID    *int64 `json:"person_id"`
 	Lang        string `json:"lang"`
+	// Grant is the account's first role, on an org the caller administers: required unless the
+	// caller administers a root org, so an account begins inside its creator's subtree.
+	Grant *grantRequest `json:"grant,omitempty"`
 }
 
-// createAccount adds a local account; any administrator may, but roles come only through
-// grants, which need an administrator of the org (addGrant).
+// createAccount adds a local account. An administrator of a root org may add one without a
+// role; any other administrator adds it with its first role in their subtree (Grant).
 func (h *Handler) createAccount(c *gin.Context) {
-	if !app.IsAnyAdmin(edge.Caller(c)) {
+	caller := edge.Caller(c)
+	if !app.IsAnyAdmin(caller) {
 		h.fail(c, app.ErrForbidden())
 		return
 	}
 	var req accountRequest
 	if !h.bind(c, &req) {
+		return
+	}
+	switch {
+	case req.Grant == nil && !app.IsRootAdmin(caller):
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.grant_required", "give the account its first role, on an organization you administer"))
+		return
+	case req.Grant != nil && !h.grantable(c, *req.Grant):
 		return
 	}
 	a := termgoal.Account{Username: strings.TrimSpace(req.Username), DisplayName: strings.TrimSpace(req.DisplayName),
@@ -55,16 +66,40 @@ func (h *Handler) createAccount(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.store.CreateAccount(c.Request.Context(), &a, hash); err != nil {
+	ctx := c.Request.Context()
+	if err := h.store.CreateAccount(ctx, &a, hash); err != nil {
 		h.fail(c, err)
 		return
+	}
+	detail := map[string]any{"account_id": a.ID, "username": a.Username}
+	if g := req.Grant; g != nil {
+		if err := h.store.AddGrant(ctx, a.ID, termgoal.Grant{Role: g.Role, OrgID: g.OrgID}); err != nil {
+			h.fail(c, err)
+			return
+		}
+		detail["role"], detail["org_id"] = g.Role, g.OrgID
+		acc, err := h.store.Account(ctx, a.ID)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		a = *acc
 	}
 	if a.Grants == nil {
 		a.Grants = []termgoal.Grant{}
 	}
-	if h.audit(c, termgoal.Audit{Action: "account_created", Detail: map[string]any{"account_id": a.ID, "username": a.Username}}) {
+	if h.audit(c, termgoal.Audit{Action: "account_created", Detail: detail}) {
 		c.JSON(http.StatusCreated, a)
 	}
+}
+
+// grantable checks a role the caller would give: a known role on an org they administer.
+func (h *Handler) grantable(c *gin.Context, req grantRequest) bool {
+	if !req.Role.Valid() {
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "grant.role", "unknown role", "role", string(req.Role)))
+		return false
+	}
+	return h.adminOfReferenced(c, req.OrgID, "grant.org_unknown")
 }
 
 type grantRequest struct {
@@ -72,26 +107,25 @@ type grantRequest struct {
 	OrgID int64         `json:"org_id"`
 }
 
-// addGrant gives an account a role on an org the caller administers.
+// addGrant gives an account the caller manages (app.Manages) a role on an org the caller
+// administers.
 func (h *Handler) addGrant(c *gin.Context) {
 	id, ok := h.idParam(c, "id")
 	if !ok {
 		return
 	}
 	var req grantRequest
-	if !h.bind(c, &req) {
+	if !h.bind(c, &req) || !h.grantable(c, req) {
 		return
 	}
 	ctx := c.Request.Context()
-	if !req.Role.Valid() {
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "grant.role", "unknown role", "role", string(req.Role)))
-		return
-	}
-	if !h.adminOfReferenced(c, req.OrgID, "grant.org_unknown") {
-		return
-	}
-	if _, err := h.store.Account(ctx, id); err != nil {
+	target, err := h.store.Account(ctx, id)
+	if err != nil {
 		h.fail(c, err)
+		return
+	}
+	if !app.Manages(edge.Caller(c), target) {
+		h.fail(c, app.ErrNotManaged())
 		return
 	}
 	if err := h.store.AddGrant(ctx, id, termgoal.Grant{Role: req.Role, OrgID: req.OrgID}); err != nil {

@@ -290,20 +290,40 @@ func TestPeopleAndAccounts(t *testing.T) {
 	f.errCode("GET", fmt.Sprintf("/api/v1/people/%d", p.ID), f.a1Tok, nil, 403)
 	f.errCode("GET", "/api/v1/people/99999", f.aTok, nil, 404)
 
+	// An administrator of a subtree creates an account with its first role in the subtree.
 	var acc termgoal.Account
-	f.do("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四", PersonID: &p.ID}, 201, &acc)
-	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四"}, 409)
-	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "wangwu", Password: "short", DisplayName: "王五"}, 422)
+	inA1 := &grantRequest{Role: termgoal.RoleHolder, OrgID: f.a1.ID}
+	f.do("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四", PersonID: &p.ID, Grant: inA1}, 201, &acc)
+	if len(acc.Grants) != 1 || acc.Grants[0].OrgID != f.a1.ID || acc.Grants[0].Role != termgoal.RoleHolder {
+		t.Errorf("created with grants %+v", acc.Grants)
+	}
+	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "lisi", Password: "long enough", DisplayName: "李四", Grant: inA1}, 409)
+	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "wangwu", Password: "short", DisplayName: "王五", Grant: inA1}, 422)
 	f.errCode("POST", "/api/v1/accounts", f.a1Tok, accountRequest{Username: "wangwu", Password: "long enough", DisplayName: "王五"}, 403)
+	// Not a global account, nor one beginning in another subtree; a root administrator may.
+	if e := f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "wangwu", Password: "long enough", DisplayName: "王五"}, 422); e.Error.Message != "请为账号指定第一个角色，所在单位须由您管理。" {
+		t.Errorf("a global account by a subtree's administrator: %+v", e)
+	}
+	f.errCode("POST", "/api/v1/accounts", f.aTok, accountRequest{Username: "wangwu", Password: "long enough", DisplayName: "王五", Grant: &grantRequest{Role: termgoal.RoleHolder, OrgID: f.b.ID}}, 403)
+	f.do("POST", "/api/v1/accounts", f.rootTok, accountRequest{Username: "zhaoliu", Password: "long enough", DisplayName: "赵六"}, 201, nil)
+	if n := len(f.auditLines("account_created")); n != 2 {
+		t.Errorf("%d accounts created in the audit log, want 2", n)
+	}
 
 	grants := fmt.Sprintf("/api/v1/accounts/%d/grants", acc.ID)
 	f.errCode("POST", grants, f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.b.ID}, 403)
 	f.errCode("POST", grants, f.aTok, grantRequest{Role: "king", OrgID: f.a1.ID}, 422)
 	f.errCode("POST", "/api/v1/accounts/99999/grants", f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.a1.ID}, 404)
 	f.do("POST", grants, f.aTok, grantRequest{Role: termgoal.RoleSuperior, OrgID: f.a1.ID}, 201, &acc)
-	if len(acc.Grants) != 1 || acc.Grants[0].OrgID != f.a1.ID {
+	if len(acc.Grants) != 2 {
 		t.Errorf("grants %+v", acc.Grants)
 	}
+	// An account beyond the subtree gets no role from it: not the top administrator's.
+	root := f.accounts["root"].ID
+	if e := f.errCode("POST", fmt.Sprintf("/api/v1/accounts/%d/grants", root), f.aTok, grantRequest{Role: termgoal.RoleHolder, OrgID: f.a1.ID}, 403); e.Error.Message != "该账号在您不管理的单位中有角色，您不能为其授权。" {
+		t.Errorf("a grant to the top administrator: %+v", e)
+	}
+	f.do("POST", fmt.Sprintf("/api/v1/accounts/%d/grants", f.accounts["adminA"].ID), f.rootTok, grantRequest{Role: termgoal.RoleHolder, OrgID: f.a1.ID}, 201, nil)
 	tok := f.token("lisi", "long enough", 200)
 	f.do("GET", fmt.Sprintf("/api/v1/people/%d", p.ID), tok, nil, 200, nil) // their own person
 	f.do("GET", fmt.Sprintf("/api/v1/orgs/%d", f.a1.ID), tok, nil, 200, nil)

@@ -248,11 +248,17 @@ func (h *Handler) createWebhook(c *gin.Context) {
 	if !h.bind(c, &req) {
 		return
 	}
+	if !app.IsRootAdmin(edge.Caller(c)) {
+		// The worker posts to it with every org's news below: only the whole tree's
+		// administrators add one.
+		h.fail(c, app.ErrForbidden())
+		return
+	}
 	if !h.adminOfReferenced(c, req.OrgID, "webhook.org_unknown") {
 		return
 	}
 	var err error
-	if req.URL, err = app.CheckHook(req.Kind, req.URL, req.Secret); err != nil {
+	if req.URL, err = app.CheckOrgHook(req.Kind, req.URL, req.Secret); err != nil {
 		h.fail(c, err)
 		return
 	}

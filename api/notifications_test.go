@@ -182,7 +182,9 @@ func TestWebhooksAPI(t *testing.T) {
 	f := newFixture(t)
 	in := webhookRequest{OrgID: f.a1.ID, Kind: "dingtalk", URL: "https://oapi.dingtalk.com/robot/send?access_token=tok", Secret: "SEC"}
 	var w WebhookView
-	body := f.do("POST", "/api/v1/webhooks", f.aTok, in, 201, &w)
+	// Only an administrator of the whole tree adds one; a subtree's sees and removes its own.
+	f.errCode("POST", "/api/v1/webhooks", f.aTok, in, 403)
+	body := f.do("POST", "/api/v1/webhooks", f.rootTok, in, 201, &w)
 	if w.ID == 0 || w.OrgID != f.a1.ID || !w.Enabled || !w.HasSecret || strings.Contains(string(body), "SEC") {
 		t.Errorf("created %s", body)
 	}
@@ -195,12 +197,20 @@ func TestWebhooksAPI(t *testing.T) {
 
 	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.b.ID, Kind: "generic", URL: "https://x.example"}, 403)
 	f.errCode("POST", "/api/v1/webhooks", f.a1Tok, webhookRequest{OrgID: f.a1.ID, Kind: "generic", URL: "https://x.example"}, 403)
-	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: 99999, Kind: "generic", URL: "https://x.example"}, 422)
-	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "pager", URL: "https://x.example"}, 422)
+	f.errCode("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: 99999, Kind: "generic", URL: "https://x.example"}, 422)
+	f.errCode("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: f.a.ID, Kind: "pager", URL: "https://x.example"}, 422)
 	for _, u := range []string{"", "ftp://x.example", "https://", "not a url", "javascript:alert(1)"} {
-		f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: u}, 422)
+		f.errCode("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: u}, 422)
 	}
-	f.errCode("POST", "/api/v1/webhooks", f.aTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: "https://x.example", Secret: strings.Repeat("s", 201)}, 422)
+	f.errCode("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: "https://x.example", Secret: strings.Repeat("s", 201)}, 422)
+	// Nothing only the server reaches: loopback, private and link-local addresses, local names.
+	for _, u := range []string{"http://127.0.0.1:8080/in", "https://localhost/in", "http://10.0.0.5/in", "http://192.168.1.1/in",
+		"http://169.254.169.254/latest/meta-data", "http://[::1]/in", "http://intranet/in", "https://printer.local/in"} {
+		e := f.errCode("POST", "/api/v1/webhooks", f.rootTok, webhookRequest{OrgID: f.a.ID, Kind: "generic", URL: u}, 422)
+		if e.Error.Message != "Webhook 地址须在互联网上，不能指向本机或内网地址。" {
+			t.Errorf("%s: %+v", u, e)
+		}
+	}
 	f.errCode("POST", "/api/v1/webhooks", f.aTok, `{"org_id":1,"kind":"generic","url":"https://x","colour":"red"}`, 400)
 
 	var hooks List[WebhookView]

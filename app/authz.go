@@ -73,6 +73,21 @@ func (s *Service) CanSeeProcess(ctx context.Context, a *termgoal.Account, p *ter
 	return slices.ContainsFunc(tasks, func(t termgoal.Task) bool { return t.AccountID == a.ID }), nil
 }
 
+// Manages reports whether admin may manage account target (give it roles): an administrator
+// of a root org manages every account; any other administrator only an account whose every
+// grant lies in an org they administer, so no one reaches an account beyond their subtree.
+func Manages(admin, target *termgoal.Account) bool {
+	if IsRootAdmin(admin) {
+		return true
+	}
+	return len(target.Grants) > 0 && !slices.ContainsFunc(target.Grants, func(g termgoal.Grant) bool { return !IsAdmin(admin, g.OrgPath) })
+}
+
+// ErrNotManaged refuses managing an account beyond the caller's subtree.
+func ErrNotManaged() error {
+	return termgoal.Errorf(termgoal.EFORBIDDEN, "account.not_managed", "the account has roles in organizations you do not administer")
+}
+
 // AdminRoots returns the org subtrees a administers, each once.
 func AdminRoots(a *termgoal.Account) []string {
 	var admin termgoal.Account

@@ -41,14 +41,16 @@ func CheckHook(kind, rawURL, secret string) (string, error) {
 	return rawURL, nil
 }
 
-// publicHTTPS reports whether a person's robot URL is https to a host that is not this machine
-// or the private network by name or address: anyone may set one, and the worker posts to it,
-// so it must not reach what only the server can (an org's webhooks are set by administrators).
+// publicHTTPS reports whether a person's robot URL is https to a public host (publicHost).
 func publicHTTPS(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" {
-		return false
-	}
+	return err == nil && u.Scheme == "https" && publicHost(u)
+}
+
+// publicHost reports whether u's host is neither this machine nor the private network, by name
+// or address: the worker posts to webhooks and robots, so none may reach what only the server
+// can (loopback, private and link-local addresses, localhost, a bare host name).
+func publicHost(u *url.URL) bool {
 	host := strings.ToLower(u.Hostname())
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") || !strings.Contains(host, ".") && net.ParseIP(host) == nil {
 		return false
@@ -57,6 +59,18 @@ func publicHTTPS(raw string) bool {
 		return ip.IsGlobalUnicast() && !ip.IsPrivate()
 	}
 	return true
+}
+
+// CheckOrgHook checks an org's webhook: CheckHook, to a public host.
+func CheckOrgHook(kind, rawURL, secret string) (string, error) {
+	rawURL, err := CheckHook(kind, rawURL, secret)
+	if err != nil {
+		return "", err
+	}
+	if u, _ := url.Parse(rawURL); !publicHost(u) {
+		return "", termgoal.Errorf(termgoal.EINVALID, "webhook.url_private", "a webhook must reach an address on the internet, not this machine or the private network")
+	}
+	return rawURL, nil
 }
 
 // SetPreferences sets where actor's notifications go besides the in-app list (T6), and
