@@ -110,7 +110,7 @@ func (h *Handler) createToken(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	acc, err := h.ops.SignIn(ctx, req.Username, req.Password)
+	acc, err := h.ops.SignIn(ctx, req.Username, req.Password, c.ClientIP())
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,22 +171,77 @@ func TestTokenSignInAndLogout(t *testing.T) {
 	f.errCode("GET", "/api/v1/me", "not-a-token", nil, 401)
 }
 
-func TestSignInBruteForceLimit(t *testing.T) {
+// The sign-in limits (issue 30): per username and address, counted before the password is
+// checked, so 40 concurrent guesses check 5 passwords; the user signs in from elsewhere all the
+// while; per address across usernames; kept in PostgreSQL, so another process (or a restart)
+// holds them too; failures and blocks are in the audit log.
+func TestSignInLimits(t *testing.T) {
 	f := newFixture(t)
-	for range app.SignInAttempts {
-		f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: "guess"}, 401)
+	signIn := func(user, password, ip string) int {
+		b, _ := json.Marshal(tokenRequest{Username: user, Password: password})
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/token", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = ip + ":40000"
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		return w.Code
 	}
-	e := f.errCode("POST", "/api/v1/auth/token", "", tokenRequest{Username: "holderA1", Password: testPassword}, 429)
-	if e.Error.Code != termgoal.ETOOMANY {
-		t.Errorf("code %q", e.Error.Code)
+	var wg sync.WaitGroup
+	codes := make(chan int, 40)
+	for range 40 {
+		wg.Go(func() { codes <- signIn("holderA1", "guess", "203.0.113.7") })
 	}
-	f.token("adminA", testPassword, 200) // other users are not affected
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[401] != app.SignInAttempts || count[429] != 40-app.SignInAttempts {
+		t.Errorf("40 concurrent guesses answered %v, want %d checked (401) and the rest refused (429)", count, app.SignInAttempts)
+	}
+	if n := len(f.auditLines("signin_failed")); n != app.SignInAttempts {
+		t.Errorf("%d failed sign-ins audited, want %d", n, app.SignInAttempts)
+	}
+	if n := len(f.auditLines("signin_blocked")); n != 1 {
+		t.Errorf("%d blocks audited, want one", n)
+	}
+	// The right password from the guessing address waits; the user's own address is not held.
+	if got := signIn("holderA1", testPassword, "203.0.113.7"); got != 429 {
+		t.Errorf("the right password from the guessing address: %d, want 429", got)
+	}
+	if got := signIn("holderA1", testPassword, "198.51.100.20"); got != 200 {
+		t.Errorf("the user from their own address: %d, want 200", got)
+	}
+	// Another process on the same database (or this one restarted) holds the same limits.
+	other := app.New(app.Service{Store: f.store})
+	if _, err := other.SignIn(context.Background(), "holderA1", testPassword, "203.0.113.7"); termgoal.ErrorCode(err) != termgoal.ETOOMANY {
+		t.Errorf("another process lets the guessing address in: %v", err)
+	}
+	// An address that fails across usernames is held for every username, and answers an
+	// unknown username as a known one.
+	for i := range app.SignInFailuresPerAddress {
+		user := fmt.Sprint("ghost", i)
+		if i < app.SignInAttempts-1 {
+			user = "adminA"
+		}
+		if got := signIn(user, "wrong", "203.0.113.99"); got != 401 {
+			t.Fatalf("guess %d: %d", i, got)
+		}
+	}
+	if got := signIn("adminA", testPassword, "203.0.113.99"); got != 429 {
+		t.Errorf("the right password from an address past its failures: %d, want 429", got)
+	}
+	if got := signIn("ghost-x", "wrong", "203.0.113.99"); got != 429 {
+		t.Errorf("an unknown username from that address: %d, want 429 like a known one", got)
+	}
+	f.token("adminA", testPassword, 200) // from elsewhere
 }
 
 func TestSessionSignIn(t *testing.T) {
 	f := newFixture(t)
 	f.h.engine.POST("/test-login", func(c *gin.Context) {
-		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword)
+		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword, c.ClientIP())
 		if err == nil {
 			err = edge.StartSession(c, f.h.sessions, acc)
 		}

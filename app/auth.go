@@ -2,34 +2,94 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"termgoal"
 )
 
-// SignIn checks a username and password under the brute-force limit. The pages and the token
-// endpoint call it, then start a session or issue a token.
-func (s *Service) SignIn(ctx context.Context, username, password string) (*termgoal.Account, error) {
-	key := limiterKey(username)
-	if s.signins.blocked(key) {
-		return nil, termgoal.Errorf(termgoal.ETOOMANY, "auth.too_many_attempts",
-			"too many failed sign-ins for this user; wait 5 minutes and try again", "minutes", 5)
+// Sign-in limits (S6), kept in PostgreSQL so that they hold across restarts and serve
+// processes. Per username and address: SignInAttempts attempts in signInWindow, each counted
+// before the password is checked, so concurrent guesses never check more; a success forgets
+// them. Per address: SignInFailuresPerAddress failures across usernames. Neither is per
+// account alone, so nobody can lock a user out from elsewhere; an unknown username counts
+// like a known one, so the answers tell nothing of which accounts exist.
+const (
+	SignInAttempts           = 5
+	SignInFailuresPerAddress = 30
+	signInWindow             = 15 * time.Minute
+)
+
+// SignIn checks a username and password from address ip under the sign-in limits, and audits
+// each failure and each block. The pages and the token endpoint call it, then start a session
+// or issue a token.
+func (s *Service) SignIn(ctx context.Context, username, password, ip string) (*termgoal.Account, error) {
+	username = strings.TrimSpace(username)
+	now := s.Now()
+	pair, addr := "user:"+strings.ToLower(username)+"|"+ip, "ip:"+ip
+	actor := termgoal.Actor{Name: "anonymous", IP: ip}
+	detail := map[string]any{"username": clip(username, 64)}
+	failures, since, err := s.Store.SignInAttempts(ctx, addr, now, signInWindow)
+	if err != nil {
+		return nil, err
 	}
-	acc, hash, err := s.Store.AccountByUsername(ctx, strings.TrimSpace(username))
+	if failures >= SignInFailuresPerAddress {
+		return nil, errTooMany(since.Add(signInWindow).Sub(now))
+	}
+	attempts, since, err := s.Store.CountSignIn(ctx, pair, now, signInWindow)
+	if err != nil {
+		return nil, err
+	}
+	if attempts > SignInAttempts {
+		if attempts == SignInAttempts+1 {
+			detail["scope"] = "username_and_address"
+			s.auditQuietly(ctx, actor, "signin_blocked", detail)
+		}
+		return nil, errTooMany(since.Add(signInWindow).Sub(now))
+	}
+	acc, hash, err := s.Store.AccountByUsername(ctx, username)
 	if err != nil && termgoal.ErrorCode(err) != termgoal.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil {
 		CheckPassword(dummyHash, password) // same time as a real check
-		s.signins.fail(key)
+	}
+	if err != nil || !CheckPassword(hash, password) {
+		if n, _, err := s.Store.CountSignIn(ctx, addr, now, signInWindow); err == nil && n == SignInFailuresPerAddress {
+			s.auditQuietly(ctx, actor, "signin_blocked", map[string]any{"scope": "address"})
+		}
+		s.auditQuietly(ctx, actor, "signin_failed", detail)
 		return nil, errBadCredentials()
 	}
-	if !CheckPassword(hash, password) {
-		s.signins.fail(key)
-		return nil, errBadCredentials()
+	if err := s.Store.ForgetSignIn(ctx, pair); err != nil {
+		return nil, err
 	}
-	s.signins.reset(key)
 	return acc, nil
+}
+
+// clip cuts s to at most n characters.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// errTooMany refuses a sign-in for the minutes left of a limit's window.
+func errTooMany(left time.Duration) error {
+	minutes := max(1, int(math.Ceil(left.Minutes())))
+	return termgoal.Errorf(termgoal.ETOOMANY, "auth.too_many_attempts",
+		fmt.Sprintf("too many failed sign-ins; wait %d minutes and try again", minutes), "minutes", minutes)
+}
+
+// auditQuietly appends to the audit log what must not fail the request it records (a failed
+// sign-in); a failure to write is logged.
+func (s *Service) auditQuietly(ctx context.Context, actor termgoal.Actor, action string, detail map[string]any) {
+	if err := s.Audit(context.WithoutCancel(ctx), actor, termgoal.Audit{Action: action, Detail: detail}); err != nil {
+		s.Log.ErrorContext(ctx, "audit", "action", action, "err", err.Error())
+	}
 }
 
 func errBadCredentials() error {

@@ -1,19 +1,12 @@
 package app
 
 import (
-	"strings"
 	"sync"
 	"time"
 )
 
-// Sign-in brute-force limit (S6): at most SignInAttempts failures per username within
-// signInWindow. The count lives in memory, per API process; that bounds a guesser to a few
-// attempts per window per replica, which is what the rule is for.
-const (
-	SignInAttempts = 5
-	signInWindow   = 5 * time.Minute
-	limiterMaxKeys = 100_000
-)
+// limiterMaxKeys bounds the keys a limiter keeps in memory.
+const limiterMaxKeys = 100_000
 
 // limiter counts failures per key in a sliding window.
 type limiter struct {
@@ -27,8 +20,6 @@ type limiter struct {
 func newLimiter(max int, window time.Duration, now func() time.Time) *limiter {
 	return &limiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
 }
-
-func limiterKey(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
 // blocked reports whether key has used up its failures in the current window.
 func (l *limiter) blocked(key string) bool {

@@ -30,7 +30,6 @@ type Service struct {
 	Now                  func() time.Time
 	TemporalUIURL        string // the Temporal UI, linked from process pages
 
-	signins *limiter // failed sign-ins per username
 	ballots *limiter // failed ballot codes per address
 }
 
@@ -51,7 +50,6 @@ func New(s Service) *Service {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	s.signins = newLimiter(SignInAttempts, signInWindow, func() time.Time { return s.Now() })
 	s.ballots = newLimiter(BallotAttempts, signInWindow, func() time.Time { return s.Now() })
 	return &s
 }

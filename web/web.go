@@ -436,7 +436,7 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"))
+	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"), c.ClientIP())
 	if err != nil {
 		_, status, msg := edge.Problem(c, h.log, err)
 		p := h.newPage(c, "web.login_title")
