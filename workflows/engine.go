@@ -26,9 +26,9 @@ var a *activities.Activities
 const maxApplied = 2000
 
 // GoalState is everything a process's run knows: the engine's fields, and each flow's own part
-// (GoalSettingState, Appraisal, Report). It is carried whole across
-// continue-as-new, including the update IDs already applied, so a retried action with the same
-// Idempotency-Key is never applied twice.
+// (GoalSettingState, Appraisal, Report). It is carried whole across continue-as-new, including
+// the update IDs already applied, so a retried action with the same Idempotency-Key is never
+// applied twice.
 type GoalState struct {
 	ProcessID  string            `json:"process_id"`
 	Kind       string            `json:"kind"` // KindGoalSetting, KindAmendment, an appraisal's or a report's kind
