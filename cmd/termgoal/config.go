@@ -83,5 +83,7 @@ func notifier(cfg config) (*notify.Notifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}
-	return notify.New(m, cmp.Or(cfg.AppURL, "http://"+cfg.HTTPAddr)), nil
+	n := notify.New(m, cmp.Or(cfg.AppURL, "http://"+cfg.HTTPAddr))
+	n.HTTP = notify.PublicClient(notify.DefaultTimeout) // webhooks and robots reach the internet only
+	return n, nil
 }
