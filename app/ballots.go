@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"time"
 
 	"termgoal"
 	"termgoal/workflows"
@@ -23,8 +24,9 @@ const (
 	BallotAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 	BallotCodeLen  = 10
 	maxBallotCodes = 500
-	// BallotAttempts bounds the unknown or used codes one address may try per sign-in window.
+	// BallotAttempts bounds the unknown or used codes one address may try in ballotWindow.
 	BallotAttempts = 10
+	ballotWindow   = 5 * time.Minute
 )
 
 // BallotCodesRequest asks for count codes of a rater group.

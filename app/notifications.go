@@ -56,7 +56,7 @@ func publicHost(u *url.URL) bool {
 		return false
 	}
 	if ip := net.ParseIP(host); ip != nil {
-		return ip.IsGlobalUnicast() && !ip.IsPrivate()
+		return notify.PublicIP(ip)
 	}
 	return true
 }

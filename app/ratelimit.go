@@ -8,7 +8,8 @@ import (
 // limiterMaxKeys bounds the keys a limiter keeps in memory.
 const limiterMaxKeys = 100_000
 
-// limiter counts failures per key in a sliding window.
+// limiter counts failures per key in a sliding window, in memory (the ballot codes an address
+// tries; sign-ins are limited in PostgreSQL, auth.go).
 type limiter struct {
 	mu     sync.Mutex
 	max    int

@@ -50,7 +50,7 @@ func New(s Service) *Service {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	s.ballots = newLimiter(BallotAttempts, signInWindow, func() time.Time { return s.Now() })
+	s.ballots = newLimiter(BallotAttempts, ballotWindow, func() time.Time { return s.Now() })
 	return &s
 }
 

@@ -31,8 +31,12 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return err
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsGlobalUnicast() || ip.IsPrivate() {
+	if ip := net.ParseIP(host); ip == nil || !PublicIP(ip) {
 		return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
 	}
 	return nil
 }
+
+// PublicIP reports whether ip is on the internet: not loopback, private, link-local or
+// unspecified. The check of a webhook's address when it is set (app) and when it is dialled.
+func PublicIP(ip net.IP) bool { return ip.IsGlobalUnicast() && !ip.IsPrivate() }

@@ -64,10 +64,9 @@ func (h *Handler) planOf(ctx context.Context, termID int64, v int) ([]termgoal.P
 	return versions[0].Items, nil
 }
 
-// appraisalTaskData loads what the form of task t needs, or nil for the goal-setting kinds (and
+// appraisalTaskData loads what form, the form of task t, needs, or nil for the goal-setting kinds (and
 // for a check of a report, which shows the report above the decision form).
-func (h *Handler) appraisalTaskData(ctx context.Context, lang string, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (*appraisalTask, error) {
-	form := workflows.TaskKindOf(t.Kind).FormName()
+func (h *Handler) appraisalTaskData(ctx context.Context, lang, form string, t *termgoal.Task, p *termgoal.Process, term *termgoal.Term) (*appraisalTask, error) {
 	own := slices.Contains(appraisalForms, form)
 	check := t.Step == termgoal.StepCheck
 	if !own && !check {

@@ -201,7 +201,7 @@ func (h *Handler) renderTask(c *gin.Context, status int, t *termgoal.Task, p *we
 	case workflows.TaskResolve:
 		d.Context.Objections = nil
 	}
-	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, t, d.Process, d.Term); err != nil {
+	if d.Appraisal, err = h.appraisalTaskData(ctx, p.Lang, d.Form, t, d.Process, d.Term); err != nil {
 		h.Fail(c, err)
 		return
 	}

@@ -340,7 +340,7 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 		return nil, err
 	}
 	s.StepDueOn = due
-	if s.Signers, err = w.signersFor(ctx, s, &c, step); err != nil {
+	if s.Signers, err = w.signersFor(ctx, s, &c, rule); err != nil {
 		return nil, err
 	}
 	if rule.ByDeadline {
@@ -363,15 +363,14 @@ func (w *goalWF) enter(ctx workflow.Context, s *GoalState, c termgoal.Change, st
 	return s, nil
 }
 
-// signersFor resolves who acts on step (its StepRule's Actors, T2): the step's assignees in the
+// signersFor resolves who acts on rule's step (its Actors, T2): the step's assignees in the
 // template's mode, unless its flow resolves them itself (the scoring's rater groups).
-func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Change, step termgoal.Step) ([]Signer, error) {
-	rule := StepRuleOf(step)
+func (w *goalWF) signersFor(ctx workflow.Context, s *GoalState, c *termgoal.Change, rule StepRule) ([]Signer, error) {
 	if rule.signers != nil {
 		return rule.signers(w, ctx, s, c)
 	}
-	who, err := w.assignees(ctx, s, c, step, rule.Actors)
-	return signersOf(who, s.Template.ModeOf(step)), err
+	who, err := w.assignees(ctx, s, c, rule.Step, rule.Actors)
+	return signersOf(who, s.Template.ModeOf(rule.Step)), err
 }
 
 // assignees resolves who acts on step. The holder never approves their own plan (the activity
