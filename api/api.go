@@ -32,8 +32,10 @@ type Config struct {
 	Log           *slog.Logger
 	TemporalUIURL string        // the Temporal UI, linked from process pages
 	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
-	SecureCookies bool          // mark cookies Secure (behind TLS)
-	BodyTimeout   time.Duration // how long a request body may take to arrive; default 30s
+	// PlainHTTP drops the __Host- prefix and the Secure flag from the cookies and sends no
+	// HSTS: only `termgoal dev` on a loopback address sets it (edge.Cookies).
+	PlainHTTP   bool
+	BodyTimeout time.Duration // how long a request body may take to arrive; default 30s
 	// Objections filed on one notice in 24 hours: from one address, and in all; defaults 5 and
 	// 100.
 	ObjectionsPerAddress int
@@ -93,7 +95,7 @@ func newHandler(cfg Config) (*Handler, error) {
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
 		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL})
 	h.sessions = newSessions(cfg)
-	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions})
+	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions, Cookies: h.cookies()})
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +109,11 @@ func newHandler(cfg Config) (*Handler, error) {
 func (h *Handler) wrap() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeRawError(w, r, http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
+		writeRawError(w, r, h.cookies(), http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
 	}))
 	// The request's span is outermost (a no-op unless tracing is set up: package tracing);
 	// requestLog names it after the route.
-	return otelhttp.NewHandler(bodyDeadline(h.cfg.BodyTimeout, securityHeaders(h.cfg.SecureCookies, cop.Handler(h.sessions.LoadAndSave(h.engine)))),
+	return otelhttp.NewHandler(bodyDeadline(h.cfg.BodyTimeout, securityHeaders(!h.cfg.PlainHTTP, cop.Handler(h.sessions.LoadAndSave(h.engine)))),
 		"HTTP request")
 }
 

@@ -23,6 +23,7 @@ const (
 	sessionLifetime = 12 * time.Hour
 	tokenLifetime   = 12 * time.Hour
 	ctxToken        = "token_hash"
+	sessionCookie   = "termgoal_session"
 )
 
 func newSessions(cfg Config) *scs.SessionManager {
@@ -34,13 +35,17 @@ func newSessions(cfg Config) *scs.SessionManager {
 	}
 	sm.IdleTimeout = sessionIdle
 	sm.Lifetime = sessionLifetime
-	sm.Cookie.Name = "termgoal_session"
+	k := edge.Cookies{Plain: cfg.PlainHTTP}
+	sm.Cookie.Name = k.Name(sessionCookie)
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Secure = !k.Plain
 	sm.Cookie.Path = "/"
 	return sm
 }
+
+// cookies is how the handler sets its cookies: __Host- and Secure unless PlainHTTP.
+func (h *Handler) cookies() edge.Cookies { return edge.Cookies{Plain: h.cfg.PlainHTTP} }
 
 // loadCaller puts the caller into the context: a bearer token first, then the session. A bad
 // or expired token is refused at once rather than treated as anonymous, so a client learns

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,6 +51,7 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
 	for k, want := range map[string]string{
 		"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin",
+		"Strict-Transport-Security": "max-age=31536000; includeSubDomains", "Cache-Control": "no-store",
 	} {
 		if got := w.Header().Get(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
@@ -68,6 +70,32 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 	srv.ServeHTTP(w, r)
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"forbidden"`) {
 		t.Errorf("cross-site POST: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestCookiesSecureUnlessPlainHTTP: by default every cookie is __Host- prefixed and Secure and
+// HSTS is sent; only the developer's plain-HTTP server (PlainHTTP) goes without both.
+func TestCookiesSecureUnlessPlainHTTP(t *testing.T) {
+	for _, plain := range []bool{false, true} {
+		h, err := newHandler(Config{Log: slog.New(slog.DiscardHandler), PlainHTTP: plain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		h.wrap().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/login?lang=en", nil))
+		cks := w.Result().Cookies()
+		if len(cks) == 0 {
+			t.Fatalf("plain %v: no cookie", plain)
+		}
+		for _, ck := range cks {
+			if strings.HasPrefix(ck.Name, "__Host-") == plain || ck.Secure == plain || !ck.HttpOnly || ck.Path != "/" ||
+				ck.Domain != "" || ck.SameSite != http.SameSiteLaxMode {
+				t.Errorf("plain %v: cookie %+v", plain, ck)
+			}
+		}
+		if hsts := w.Header().Get("Strict-Transport-Security"); (hsts == "") != plain {
+			t.Errorf("plain %v: HSTS %q", plain, hsts)
+		}
 	}
 }
 

@@ -255,11 +255,12 @@ func TestSessionSignIn(t *testing.T) {
 	f.srv.ServeHTTP(w, httptest.NewRequest("POST", "/test-login", nil))
 	var session *http.Cookie
 	for _, ck := range w.Result().Cookies() {
-		if ck.Name == "termgoal_session" {
+		if ck.Name == "__Host-termgoal_session" {
 			session = ck
 		}
 	}
-	if w.Code != 204 || session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
+	if w.Code != 204 || session == nil || !session.HttpOnly || !session.Secure || session.Path != "/" || session.Domain != "" ||
+		session.SameSite != http.SameSiteLaxMode {
 		t.Fatalf("sign-in: %d cookie %+v", w.Code, session)
 	}
 	r := httptest.NewRequest("GET", "/api/v1/me", nil)

@@ -26,8 +26,9 @@ func (h *Handler) fail(c *gin.Context, err error) {
 }
 
 // writeRawError answers outside Gin (the cross-origin protection refuses before routing).
-func writeRawError(w http.ResponseWriter, r *http.Request, status int, code, key, fallback string) {
-	msg, ok := catalog.Translate(catalog.Localizer(edge.RequestLang(r, "")), key, nil)
+func writeRawError(w http.ResponseWriter, r *http.Request, k edge.Cookies, status int, code, key, fallback string) {
+	lang, _ := k.Get(r, "lang")
+	msg, ok := catalog.Translate(catalog.Localizer(edge.RequestLang(r, lang, "")), key, nil)
 	if !ok {
 		msg = fallback
 	}

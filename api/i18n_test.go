@@ -25,13 +25,10 @@ func TestRequestLang(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := httptest.NewRequest(http.MethodGet, "/?lang="+tc.query, nil)
-		if tc.cookie != "" {
-			r.AddCookie(&http.Cookie{Name: "lang", Value: tc.cookie})
-		}
 		if tc.accept != "" {
 			r.Header.Set("Accept-Language", tc.accept)
 		}
-		if got := edge.RequestLang(r, tc.account); got != tc.want {
+		if got := edge.RequestLang(r, tc.cookie, tc.account); got != tc.want {
 			t.Errorf("%+v: got %s", tc, got)
 		}
 	}
@@ -41,7 +38,7 @@ func TestLangQuerySetsCookie(t *testing.T) {
 	h := testHandler(t)
 	w := httptest.NewRecorder()
 	h.wrap().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/me?lang=en", nil))
-	if ck := w.Result().Cookies(); !slices.ContainsFunc(ck, func(c *http.Cookie) bool { return c.Name == "lang" && c.Value == "en" }) {
+	if ck := w.Result().Cookies(); !slices.ContainsFunc(ck, func(c *http.Cookie) bool { return c.Name == "__Host-lang" && c.Value == "en" && c.Secure }) {
 		t.Errorf("no lang cookie: %v", ck)
 	}
 	var body edge.ErrorBody

@@ -11,20 +11,20 @@ import (
 )
 
 const (
-	langCookie = "lang"
-	ctxLang    = "lang"
+	langCookie    = "lang"
+	ctxLang       = "lang"
+	ctxLangCookie = "lang_cookie"
 )
 
-// RequestLang picks the language: the lang query parameter, the lang cookie, the account's
-// language, then Accept-Language; zh-CN when none of them names a supported language.
-func RequestLang(r *http.Request, accountLang string) string {
+// RequestLang picks the language: the lang query parameter, the language remembered in the
+// cookie, the account's language, then Accept-Language; zh-CN when none of them names a
+// supported language.
+func RequestLang(r *http.Request, cookieLang, accountLang string) string {
 	if l := catalog.Norm(r.URL.Query().Get("lang")); l != "" {
 		return l
 	}
-	if ck, err := r.Cookie(langCookie); err == nil {
-		if l := catalog.Norm(ck.Value); l != "" {
-			return l
-		}
+	if l := catalog.Norm(cookieLang); l != "" {
+		return l
 	}
 	if l := catalog.Norm(accountLang); l != "" {
 		return l
@@ -39,14 +39,14 @@ func RequestLang(r *http.Request, accountLang string) string {
 }
 
 // LangCookie remembers a language chosen with ?lang= in a cookie, so the choice holds on later
-// pages; secure marks the cookie Secure (behind TLS).
-func LangCookie(secure bool) gin.HandlerFunc {
+// pages, and hands the remembered one to Lang.
+func LangCookie(k Cookies) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if l := catalog.Norm(c.Query("lang")); l != "" {
-			http.SetCookie(c.Writer, &http.Cookie{
-				Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
-			})
+			k.Set(c.Writer, langCookie, l, 365*24*3600)
+		}
+		if l, ok := k.Get(c.Request, langCookie); ok {
+			c.Set(ctxLangCookie, l)
 		}
 		c.Next()
 	}
@@ -61,7 +61,7 @@ func Lang(c *gin.Context) string {
 	if a := Caller(c); a != nil {
 		acc = a.Lang
 	}
-	l := RequestLang(c.Request, acc)
+	l := RequestLang(c.Request, c.GetString(ctxLangCookie), acc)
 	c.Set(ctxLang, l)
 	return l
 }

@@ -42,6 +42,7 @@ type Config struct {
 	Ops      *app.Service
 	Log      *slog.Logger
 	Sessions *scs.SessionManager
+	Cookies  edge.Cookies
 }
 
 // Handler serves the pages: each decodes the request, calls an operation or a view of ops and
@@ -51,6 +52,7 @@ type Handler struct {
 	ops      *app.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
+	cookies  edge.Cookies
 }
 
 // New parses the templates and returns the pages' handler.
@@ -58,7 +60,7 @@ func New(cfg Config) (*Handler, error) {
 	if err := loadWebTemplates(); err != nil {
 		return nil, err
 	}
-	return &Handler{store: cfg.Store, ops: cfg.Ops, log: cfg.Log, sessions: cfg.Sessions}, nil
+	return &Handler{store: cfg.Store, ops: cfg.Ops, log: cfg.Log, sessions: cfg.Sessions, cookies: cfg.Cookies}, nil
 }
 
 // TaskCounts is the badge every page shows next to the inbox link.
@@ -345,7 +347,7 @@ func (h *Handler) newPage(c *gin.Context, titleKey string) *webPage {
 			p.Unread = n
 		}
 	}
-	p.Flash = popFlash(c)
+	p.Flash = h.popFlash(c)
 	return p
 }
 
@@ -391,18 +393,17 @@ func (h *Handler) postForm(c *gin.Context) (url.Values, bool) {
 
 // flash leaves a message for the next page the browser shows.
 func (h *Handler) flash(c *gin.Context, msg string) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+	h.cookies.Set(c.Writer, flashCookie, url.QueryEscape(msg), 60)
 }
 
 // popFlash takes the message the last form left for this page, and clears it.
-func popFlash(c *gin.Context) string {
-	ck, err := c.Request.Cookie(flashCookie)
-	if err != nil {
+func (h *Handler) popFlash(c *gin.Context) string {
+	v, ok := h.cookies.Get(c.Request, flashCookie)
+	if !ok {
 		return ""
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
-	msg, _ := url.QueryUnescape(ck.Value)
+	h.cookies.Set(c.Writer, flashCookie, "", -1)
+	msg, _ := url.QueryUnescape(v)
 	return msg
 }
 

@@ -25,7 +25,6 @@ var variables = []variable{
 	{"HTTP_ADDR", "127.0.0.1:8080", "where serve listens"},
 	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
 	{"METRICS_ADDR", "(none; dev: 127.0.0.1:9464)", "where serve and worker answer GET /metrics (Prometheus), a listener of its own for operators only"},
-	{"SECURE_COOKIES", "", "1 behind TLS: cookies get the Secure flag, HSTS is sent"},
 	{"APP_URL", "http:// + HTTP_ADDR", "the app's external URL, for links in emails and webhooks"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
 	{"SMTP_PORT", "587 / 465 / 25 by SMTP_TLS", "SMTP port"},
@@ -46,28 +45,27 @@ func printVariables(w io.Writer) {
 
 // config is read from the environment only.
 type config struct {
-	DatabaseURL   string // DATABASE_URL: lib/pq URL; dev starts a private cluster when empty
-	TemporalAddr  string // TEMPORAL_ADDRESS: host:port of the Temporal frontend
-	Namespace     string // TEMPORAL_NAMESPACE
-	TemporalUI    string // TEMPORAL_UI_URL: linked from the process page
-	HTTPAddr      string // HTTP_ADDR: where serve listens
-	HealthAddr    string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
-	MetricsAddr   string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
-	SecureCookies bool   // SECURE_COOKIES=1 behind TLS
-	AppURL        string // APP_URL: the app's external URL, for links in emails and webhooks
+	DatabaseURL  string // DATABASE_URL: lib/pq URL; dev starts a private cluster when empty
+	TemporalAddr string // TEMPORAL_ADDRESS: host:port of the Temporal frontend
+	Namespace    string // TEMPORAL_NAMESPACE
+	TemporalUI   string // TEMPORAL_UI_URL: linked from the process page
+	HTTPAddr     string // HTTP_ADDR: where serve listens
+	HealthAddr   string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
+	MetricsAddr  string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
+	PlainHTTP    bool   // dev on a loopback address: cookies without __Host- and Secure (api.Config)
+	AppURL       string // APP_URL: the app's external URL, for links in emails and webhooks
 }
 
 func configFromEnv() config {
 	return config{
-		DatabaseURL:   os.Getenv("DATABASE_URL"),
-		TemporalAddr:  cmp.Or(os.Getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
-		Namespace:     cmp.Or(os.Getenv("TEMPORAL_NAMESPACE"), "default"),
-		TemporalUI:    cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
-		HTTPAddr:      cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
-		HealthAddr:    cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
-		MetricsAddr:   os.Getenv("METRICS_ADDR"),
-		SecureCookies: os.Getenv("SECURE_COOKIES") == "1",
-		AppURL:        os.Getenv("APP_URL"),
+		DatabaseURL:  os.Getenv("DATABASE_URL"),
+		TemporalAddr: cmp.Or(os.Getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
+		Namespace:    cmp.Or(os.Getenv("TEMPORAL_NAMESPACE"), "default"),
+		TemporalUI:   cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
+		HTTPAddr:     cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
+		HealthAddr:   cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
+		MetricsAddr:  os.Getenv("METRICS_ADDR"),
+		AppURL:       os.Getenv("APP_URL"),
 	}
 }
 

@@ -103,6 +103,9 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 			return err
 		}
 	}
+	// The developer's server speaks plain HTTP; its cookies can do without Secure only where
+	// nothing but this machine reaches it.
+	cfg.PlainHTTP = ln.Addr().(*net.TCPAddr).IP.IsLoopback()
 	fmt.Print(demo.Banner(ctx, s, ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), ".data/"+devLogName, seeded))
 	return serveHTTP(ctx, ln, cfg, s, c, log, m)
 }

@@ -229,7 +229,7 @@ func newServer(h http.Handler) *http.Server {
 
 // serveHTTP serves the web pages and the API until ctx ends, then shuts down gracefully.
 func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger, m *metrics.Metrics) error {
-	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, SecureCookies: cfg.SecureCookies, Metrics: m})
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PlainHTTP: cfg.PlainHTTP, Metrics: m})
 	if err != nil {
 		return err
 	}
