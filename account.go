@@ -38,6 +38,7 @@ type Account struct {
 	DisplayName string  `json:"display_name"`
 	PersonID    *int64  `json:"person_id,omitempty"`
 	Lang        string  `json:"lang"`
+	Disabled    bool    `json:"disabled,omitempty"` // cannot sign in; its sessions and tokens have ended
 	Grants      []Grant `json:"grants"`
 }
 

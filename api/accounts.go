@@ -57,8 +57,9 @@ func (h *Handler) createAccount(c *gin.Context) {
 	case a.DisplayName == "":
 		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.display_name", "the account needs a display name"))
 		return
-	case len([]rune(req.Password)) < app.MinPasswordLength || len(req.Password) > 1024:
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "account.password", "the password needs at least 8 characters", "min", app.MinPasswordLength))
+	}
+	if err := app.CheckNewPassword(req.Password, a.Username); err != nil {
+		h.fail(c, err)
 		return
 	}
 	hash, err := app.HashPassword(req.Password)
@@ -139,5 +140,107 @@ func (h *Handler) addGrant(c *gin.Context) {
 	}
 	if h.audit(c, termgoal.Audit{Action: "grant_added", Detail: map[string]any{"account_id": id, "role": req.Role, "org_id": req.OrgID}}) {
 		c.JSON(http.StatusCreated, acc)
+	}
+}
+
+// currentSession is the token of the browser session the request came with ("" for a bearer
+// token): the session a caller's own change keeps.
+func (h *Handler) currentSession(c *gin.Context) string {
+	if _, bearer := c.Get(ctxToken); bearer {
+		return ""
+	}
+	return h.sessions.Token(c.Request.Context())
+}
+
+// accountSessions lists an account's live browser sessions: the caller's own, or those of an
+// account the caller manages.
+func (h *Handler) accountSessions(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	sessions, err := h.ops.AccountSessions(c.Request.Context(), edge.Caller(c), id, h.currentSession(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	list(c, sessions, len(sessions))
+}
+
+// endAccountSessions signs an account out everywhere: its browser sessions end (the caller's
+// own goes on) and its API tokens are revoked.
+func (h *Handler) endAccountSessions(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	h.answerEnded(c)(h.ops.EndSessions(c.Request.Context(), edge.Caller(c), edge.Actor(c), id, h.currentSession(c)))
+}
+
+// endAccountSession ends one browser session of an account.
+func (h *Handler) endAccountSession(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	sid, ok := h.idParam(c, "session")
+	if !ok {
+		return
+	}
+	if err := h.ops.EndSession(c.Request.Context(), edge.Caller(c), edge.Actor(c), id, sid); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// changeMyPassword gives the caller a new password: the current one is checked; the caller's
+// other sessions end and its API tokens are revoked.
+func (h *Handler) changeMyPassword(c *gin.Context) {
+	var req passwordRequest
+	if !h.bind(c, &req) {
+		return
+	}
+	h.answerEnded(c)(h.ops.ChangePassword(c.Request.Context(), edge.Caller(c), edge.Actor(c), req.CurrentPassword, req.NewPassword, h.currentSession(c)))
+}
+
+// resetPassword gives an account the caller manages a new password; its sessions and tokens end.
+func (h *Handler) resetPassword(c *gin.Context) {
+	id, ok := h.idParam(c, "id")
+	if !ok {
+		return
+	}
+	var req passwordRequest
+	if !h.bind(c, &req) {
+		return
+	}
+	h.answerEnded(c)(h.ops.SetPassword(c.Request.Context(), edge.Caller(c), edge.Actor(c), id, req.NewPassword))
+}
+
+// setDisabled disables an account the caller manages (its sessions and tokens end) or enables
+// it again.
+func (h *Handler) setDisabled(disabled bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := h.idParam(c, "id")
+		if !ok {
+			return
+		}
+		h.answerEnded(c)(h.ops.SetDisabled(c.Request.Context(), edge.Caller(c), edge.Actor(c), id, disabled))
+	}
+}
+
+// answerEnded answers what ending an account's sign-ins ended.
+func (h *Handler) answerEnded(c *gin.Context) func(app.Ended, error) {
+	return func(e app.Ended, err error) {
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, e)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 	"github.com/gin-gonic/gin"
@@ -29,7 +28,7 @@ const (
 func newSessions(cfg Config) *scs.SessionManager {
 	sm := scs.New()
 	if cfg.Store != nil {
-		sm.Store = postgresstore.New(cfg.Store.DB())
+		sm.Store = cfg.Store.SessionStore()
 	} else {
 		sm.Store = memstore.New()
 	}
@@ -72,15 +71,13 @@ func (h *Handler) loadCaller(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if id := edge.SessionAccount(ctx, h.sessions); id != 0 && h.store != nil {
-		acc, err := h.store.Account(ctx, id)
-		switch {
-		case termgoal.ErrorCode(err) == termgoal.ENOTFOUND:
-			_ = h.sessions.Destroy(ctx)
-		case err != nil:
+	if h.store != nil {
+		acc, err := edge.LoadSession(c, h.sessions, h.store)
+		if err != nil {
 			h.fail(c, err)
 			return
-		default:
+		}
+		if acc != nil {
 			edge.SetCaller(c, acc)
 		}
 	}

@@ -243,7 +243,7 @@ func TestSessionSignIn(t *testing.T) {
 	f.h.engine.POST("/test-login", func(c *gin.Context) {
 		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword, c.ClientIP())
 		if err == nil {
-			err = edge.StartSession(c, f.h.sessions, acc)
+			err = edge.StartSession(c, f.h.sessions, f.store, acc)
 		}
 		if err != nil {
 			f.h.fail(c, err)

@@ -41,6 +41,7 @@ func (h *Handler) routes() *gin.Engine {
 	a.PUT("/me/email", h.setMyEmail)
 	a.GET("/me/preferences", h.myPreferences)
 	a.PUT("/me/preferences", h.setMyPreferences)
+	a.PUT("/me/password", h.changeMyPassword)
 	a.POST("/auth/logout", h.logout)
 
 	a.GET("/orgs", h.listOrgs)
@@ -134,5 +135,11 @@ func (h *Handler) routes() *gin.Engine {
 	a.PUT("/calendar/years/:year", h.putCalendarYear)
 	a.POST("/accounts", h.createAccount)
 	a.POST("/accounts/:id/grants", h.addGrant)
+	a.GET("/accounts/:id/sessions", h.accountSessions)
+	a.DELETE("/accounts/:id/sessions", h.endAccountSessions)
+	a.DELETE("/accounts/:id/sessions/:session", h.endAccountSession)
+	a.PUT("/accounts/:id/password", h.resetPassword)
+	a.POST("/accounts/:id/disable", h.setDisabled(true))
+	a.POST("/accounts/:id/enable", h.setDisabled(false))
 	return r
 }

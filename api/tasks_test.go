@@ -172,7 +172,7 @@ func webSession(t *testing.T, f *fixture, user string) func(path string) (int, s
 	f.h.engine.POST("/test-login-"+user, func(c *gin.Context) {
 		acc, err := f.h.ops.SignIn(c.Request.Context(), user, testPassword, c.ClientIP())
 		if err == nil {
-			err = edge.StartSession(c, f.h.sessions, acc)
+			err = edge.StartSession(c, f.h.sessions, f.store, acc)
 		}
 		if err != nil {
 			f.h.fail(c, err)

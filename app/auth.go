@@ -56,7 +56,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, ip string) (*t
 	if err != nil {
 		CheckPassword(dummyHash, password) // same time as a real check
 	}
-	if err != nil || !CheckPassword(hash, password) {
+	if err != nil || !CheckPassword(hash, password) || acc.Disabled {
 		if n, _, err := s.Store.CountSignIn(ctx, addr, now, signInWindow); err == nil && n == SignInFailuresPerAddress {
 			s.auditQuietly(ctx, actor, "signin_blocked", map[string]any{"scope": "address"})
 		}

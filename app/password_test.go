@@ -1,9 +1,12 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"termgoal"
 )
 
 func TestPasswordHashing(t *testing.T) {
@@ -51,5 +54,38 @@ func TestLimiter(t *testing.T) {
 	l.reset("alice")
 	if len(l.fails) != 0 {
 		t.Errorf("reset left %v", l.fails)
+	}
+}
+
+// TestNewPasswordRules: length from 8 to 256 characters counted as characters, any characters,
+// and neither the username nor a password on the shipped list, in any case.
+func TestNewPasswordRules(t *testing.T) {
+	if n := len(commonPasswords()); n < 95_000 {
+		t.Errorf("the common-password list holds %d distinct passwords", n)
+	}
+	long := strings.Repeat("长", MaxPasswordLength)
+	for pw, want := range map[string]string{
+		"correct horse battery":   "",
+		"密码是八个汉字字符":               "",                 // 9 characters, 27 bytes
+		"短密码七个字符":                 "account.password", // 7 characters, 21 bytes
+		"tab\there and ✓ emoji 🙂": "",
+		long:                      "",
+		long + "x":                "account.password_long",
+		"Password123":             "account.password_common",
+		"QWERTYUIOP":              "account.password_common",
+		"iloveyou2":               "account.password_common",
+		"liu.zhang":               "account.password_username",
+		"bad\xffutf8x":            "account.password_encoding",
+	} {
+		got := ""
+		var e *termgoal.Error
+		if err := CheckNewPassword(pw, "Liu.Zhang"); errors.As(err, &e) {
+			got = e.Key
+		} else if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%.20q: %q, want %q", pw, got, want)
+		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
@@ -17,6 +19,7 @@ const (
 	ctxAccount     = "account"
 	ctxRequestID   = "request_id"
 	sessionAccount = "account_id"
+	sessionGrants  = "grants" // the account's roles when the session's token was issued
 )
 
 // Caller returns the signed-in account, or nil for an anonymous request.
@@ -52,9 +55,19 @@ func SetRequestID(c *gin.Context, id string) {
 // RequestID returns the id of the request, as logged.
 func RequestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
-// StartSession signs the browser in as acc, with a fresh session token (no fixation).
-func StartSession(c *gin.Context, sm *scs.SessionManager, acc *termgoal.Account) error {
-	if err := sm.RenewToken(c.Request.Context()); err != nil {
+// SessionRegistry names the account of each browser session (postgres.Store), so that
+// sessions can be listed and ended by account.
+type SessionRegistry interface {
+	RegisterSession(ctx context.Context, token string, account int64, ip, userAgent string) error
+	// SessionAccount answers not found for a session that was ended or whose account is
+	// disabled.
+	SessionAccount(ctx context.Context, token string) (*termgoal.Account, error)
+}
+
+// StartSession signs the browser in as acc on a new session token (never the one it came
+// with: no fixation), registered with the browser's address and name.
+func StartSession(c *gin.Context, sm *scs.SessionManager, reg SessionRegistry, acc *termgoal.Account) error {
+	if err := renewSession(c, sm, reg, acc); err != nil {
 		return err
 	}
 	sm.Put(c.Request.Context(), sessionAccount, acc.ID)
@@ -62,9 +75,47 @@ func StartSession(c *gin.Context, sm *scs.SessionManager, acc *termgoal.Account)
 	return nil
 }
 
-// SessionAccount returns the account id the browser's session is signed in as (0: none).
-func SessionAccount(ctx context.Context, sm *scs.SessionManager) int64 {
-	return sm.GetInt64(ctx, sessionAccount)
+// LoadSession returns the account the browser's session is signed in as: nil for none, or
+// for a session ended elsewhere (signed out, ended by an administrator, a new password, a
+// disabled account), which is then dropped. When the account's roles changed since the
+// session's token was issued, the session goes on under a new token.
+func LoadSession(c *gin.Context, sm *scs.SessionManager, reg SessionRegistry) (*termgoal.Account, error) {
+	ctx := c.Request.Context()
+	if sm.GetInt64(ctx, sessionAccount) == 0 {
+		return nil, nil
+	}
+	acc, err := reg.SessionAccount(ctx, sm.Token(ctx))
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		return nil, sm.Destroy(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sm.GetString(ctx, sessionGrants) != grantsPrint(acc) {
+		if err := renewSession(c, sm, reg, acc); err != nil {
+			return nil, err
+		}
+	}
+	return acc, nil
+}
+
+// renewSession gives the session a new token for acc, registered, noting acc's roles.
+func renewSession(c *gin.Context, sm *scs.SessionManager, reg SessionRegistry, acc *termgoal.Account) error {
+	ctx := c.Request.Context()
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionGrants, grantsPrint(acc))
+	return reg.RegisterSession(ctx, sm.Token(ctx), acc.ID, c.ClientIP(), c.Request.UserAgent())
+}
+
+// grantsPrint is acc's roles as one string, to notice when they change.
+func grantsPrint(acc *termgoal.Account) string {
+	var b strings.Builder
+	for _, g := range acc.Grants {
+		fmt.Fprintf(&b, "%s@%d;", g.Role, g.OrgID)
+	}
+	return b.String()
 }
 
 // RandomHex returns n random bytes in hex: request ids, form keys.

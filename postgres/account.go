@@ -9,11 +9,11 @@ import (
 	"termgoal"
 )
 
-const accountCols = `a.id, a.username, a.display_name, a.person_id, a.lang`
+const accountCols = `a.id, a.username, a.display_name, a.person_id, a.lang, a.disabled_at IS NOT NULL`
 
 // accountDest lists the scan destinations of accountCols.
 func accountDest(a *termgoal.Account) []any {
-	return []any{&a.ID, &a.Username, &a.DisplayName, &a.PersonID, &a.Lang}
+	return []any{&a.ID, &a.Username, &a.DisplayName, &a.PersonID, &a.Lang, &a.Disabled}
 }
 
 func scanAccount(r scanner) (termgoal.Account, error) {
@@ -135,7 +135,7 @@ func (s *Store) RevokeToken(ctx context.Context, tokenHash []byte) error {
 func (s *Store) AccountByToken(ctx context.Context, tokenHash []byte) (*termgoal.Account, error) {
 	a, err := get(ctx, s.db, scanAccount, "token", "", `
 		SELECT `+accountCols+` FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-		WHERE t.token_hash = $1 AND t.expires_at > now()`, tokenHash)
+		WHERE t.token_hash = $1 AND t.expires_at > now() AND a.disabled_at IS NULL`, tokenHash)
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ var webFS embed.FS
 // webPages lists the page templates; each is parsed together with layout.html.
 var webPages = []string{"login", "inbox", "task", "process", "notices", "notice", "notifications", "termrules", "person", "term", "campaigns", "campaign", "error",
 	"appraisal", "results", "ballot", "schedules", "audit", "processes", "dashboard", "batch", "calendar", "templates", "template", "import", "orgs", "org",
-	"print_plan", "print_form", "pick", "settings", "deliveries"}
+	"print_plan", "print_form", "pick", "settings", "security", "deliveries"}
 
 var (
 	webTemplates    map[string]*template.Template
@@ -211,6 +211,10 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.GET("/deliveries", h.webDeliveries)
 	p.GET("/settings", h.webSettings)
 	p.POST("/settings", h.webSaveSettings)
+	p.GET("/settings/security", h.webSecurity)
+	p.POST("/settings/password", h.webChangePassword)
+	p.POST("/settings/sessions/end", h.webEndSessions)
+	p.POST("/settings/sessions/:id/end", h.webEndSession)
 	p.GET("/reports/term-rules", h.webTermRulesReport)
 	p.GET("/people/:id", h.webPerson)
 	p.POST("/people/:id", h.webEditPerson)
@@ -446,7 +450,7 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 		h.render(c, status, "login", p)
 		return
 	}
-	if err := edge.StartSession(c, h.sessions, acc); err != nil {
+	if err := edge.StartSession(c, h.sessions, h.store, acc); err != nil {
 		h.Fail(c, err)
 		return
 	}
