@@ -569,8 +569,8 @@ func TestWebAppraisalTaskForms(t *testing.T) {
 	if !strings.Contains(body, "第 1 项的分数不是数字") || !strings.Contains(body, `value="很好"`) {
 		t.Errorf("bad score:\n%s", body)
 	}
-	// The feedback form of another account's task offers nothing to act on.
-	f.page("GET", "/tasks/"+tasks["ap-feedback"], f.no, 403)
+	// Another account's task is not found by one who may not see its org.
+	f.page("GET", "/tasks/"+tasks["ap-feedback"], f.no, 404)
 }
 
 // A salesperson's result page says what each company rule did, with the months' figures, and

@@ -71,6 +71,14 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"forbidden"`) {
 		t.Errorf("cross-site POST: %d %s", w.Code, w.Body.String())
 	}
+	// So is a form posted from a foreign Origin by a browser that sends no Sec-Fetch-Site.
+	r = httptest.NewRequest(http.MethodPost, "/logout", strings.NewReader(""))
+	r.Header.Set("Origin", "https://evil.example")
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	if w.Code != http.StatusForbidden {
+		t.Errorf("foreign Origin: %d %s", w.Code, w.Body.String())
+	}
 }
 
 // TestCookiesSecureUnlessPlainHTTP: by default every cookie is __Host- prefixed and Secure and

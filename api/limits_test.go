@@ -191,7 +191,7 @@ var hostileBodies = []string{
 }
 
 // hostileParams replace each path parameter and query value.
-var hostileParams = []string{"\x00", "1\x00", "\xff", "-1", "99999999999999999999999", "1e400", strings.Repeat("9", 3000), "%00"}
+var hostileParams = []string{"\x00", "1\x00", "\xff", "-1", "99999999999999999999999", "461168601842738791", "1e400", strings.Repeat("9", 3000), "%00"}
 
 // invalidUTF8 is sent in forms and queries; in JSON the decoder turns it into U+FFFD.
 const invalidUTF8 = "\xff\xfe"
@@ -252,7 +252,8 @@ func TestHostileInputOnEveryRoute(t *testing.T) {
 				}
 			}
 			for _, tok := range []string{"", f.rootTok} {
-				q := "?q=" + url.QueryEscape(p) + "&limit=" + url.QueryEscape(p) + "&status=" + url.QueryEscape(p) + "&org=" + url.QueryEscape(p)
+				q := "?q=" + url.QueryEscape(p) + "&limit=" + url.QueryEscape(p) + "&offset=" + url.QueryEscape(p) + "&page=" + url.QueryEscape(p) +
+					"&status=" + url.QueryEscape(p) + "&org=" + url.QueryEscape(p)
 				if rt.Method == "GET" {
 					check(f.send(rt.Method, path+q, tok, "", ""), rt.Method, path, "query")
 					continue

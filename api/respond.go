@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"termgoal"
+	"termgoal/app"
 	"termgoal/edge"
 )
 
@@ -43,8 +44,8 @@ func pageOf[T any](items []T, limit, offset int) []T {
 	return items[offset:min(len(items), offset+limit)]
 }
 
-// paging reads limit and offset; a value that is not a number is malformed, a negative one
-// invalid, and a limit above the maximum is cut down to it.
+// paging reads limit and offset; a value that is not a number is malformed, a negative one or
+// an offset past app.MaxOffset invalid, and a limit above the maximum is cut down to it.
 func (h *Handler) paging(c *gin.Context) (limit, offset int, ok bool) {
 	limit, offset = defaultLimit, 0
 	for name, dst := range map[string]*int{"limit": &limit, "offset": &offset} {
@@ -59,8 +60,9 @@ func (h *Handler) paging(c *gin.Context) (limit, offset int, ok bool) {
 		}
 		*dst = n
 	}
-	if limit < 1 || offset < 0 {
-		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "paging.range", "limit must be at least 1 and offset at least 0"))
+	if limit < 1 || offset < 0 || offset > app.MaxOffset {
+		h.fail(c, termgoal.Errorf(termgoal.EINVALID, "paging.range", "limit must be at least 1 and offset from 0 to 10000; narrow the list with its filters",
+			"max", app.MaxOffset))
 		return 0, 0, false
 	}
 	return min(limit, maxLimit), offset, true

@@ -148,6 +148,7 @@ func TestInboxBadParams(t *testing.T) {
 		"?box=cc&overdue=true":     422,
 		"?box=cc&sort=due":         422,
 		"?limit=0":                 422,
+		"?offset=10001":            422,
 		"?limit=x":                 400,
 		"?box=cc&step=nap&limit=1": 422,
 	} {

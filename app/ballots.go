@@ -89,7 +89,7 @@ func CodeHash(code string) string {
 // ballots, stores the hashes of count new codes and audits how many were issued (never the
 // codes).
 func (s *Service) IssueBallotCodes(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, processID string, req BallotCodesRequest) (*BallotCodes, error) {
-	p, err := s.Store.Process(ctx, processID)
+	p, err := s.VisibleProcess(ctx, acc, processID)
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,32 @@ func (s *Service) VisibleProcess(ctx context.Context, acc *termgoal.Account, id 
 	return p, nil
 }
 
+// Task loads task id for acc: its assignee, or an administrator of its org. Anyone else who may
+// see its org is refused; to the rest it is not found, as a task that does not exist.
+func (s *Service) Task(ctx context.Context, acc *termgoal.Account, id string) (*termgoal.Task, error) {
+	t, err := s.Store.Task(ctx, id)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND {
+		return nil, errNoTask()
+	}
+	if err != nil || t.AccountID == acc.ID {
+		return t, err
+	}
+	path, err := s.OrgPath(ctx, t.OrgID)
+	switch {
+	case err != nil:
+		return nil, err
+	case IsAdmin(acc, path):
+		return t, nil
+	case CanSee(acc, path):
+		return nil, ErrForbidden()
+	}
+	return nil, errNoTask()
+}
+
+func errNoTask() error {
+	return termgoal.Errorf(termgoal.ENOTFOUND, "task.not_found", "no such task")
+}
+
 func errNoProcess() error {
 	return termgoal.Errorf(termgoal.ENOTFOUND, "process.not_found", "no such process")
 }

@@ -54,6 +54,10 @@ func New(s Service) *Service {
 	return &s
 }
 
+// MaxOffset is the furthest a list pages: past it, each page would make the database walk
+// through every row before it. The lists' filters and the exports reach the rest.
+const MaxOffset = 10_000
+
 var errNoTemporal = errors.New("no Temporal client configured")
 
 // OrgPath returns the path of org id.

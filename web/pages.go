@@ -17,12 +17,11 @@ import (
 // webPageSize is how many rows a web list shows per page.
 const webPageSize = 20
 
-// webPaging reads ?page= (from 1) and returns the limit and offset.
+// webPaging reads ?page= (from 1, up to the page that holds app.MaxOffset) and returns the
+// limit and offset.
 func webPaging(c *gin.Context) (page, limit, offset int) {
 	page, _ = strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page = min(max(page, 1), app.MaxOffset/webPageSize+1)
 	return page, webPageSize, (page - 1) * webPageSize
 }
 
