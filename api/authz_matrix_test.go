@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"reflect"
@@ -407,6 +408,35 @@ func compareMatrix(t *testing.T, rows map[string][]string) {
 		}
 		for k := range keptRows {
 			t.Errorf("docs/authz-matrix.md has a route the engine lacks: %s", k)
+		}
+	}
+}
+
+// TestRefusalsAreAudited: a signed-in caller's refused request is in the audit log with its
+// route and address; what they typed (a path with a newline) stays one value of the line, and
+// the log's lines stay lines.
+func TestRefusalsAreAudited(t *testing.T) {
+	f := newFixture(t)
+	f.errCode("GET", "/api/v1/audit", f.a1Tok, nil, 403)
+	lines := f.auditLines("access_refused")
+	if len(lines) != 1 || lines[0].Detail["route"] != "/api/v1/audit" || lines[0].IP == "" || lines[0].ActorID != f.accounts["holderA1"].ID {
+		t.Fatalf("refusal lines %+v", lines)
+	}
+	f.errCode("GET", "/api/v1/dashboard", f.a1Tok, nil, 403)
+	if lines := f.auditLines("access_refused"); len(lines) != 2 {
+		t.Errorf("%d refusal lines", len(lines))
+	}
+	var buf strings.Builder
+	h, err := newHandler(Config{Store: f.store, Log: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/api/v1/orgs/1%0Alevel=ERROR%20msg=forged", nil)
+	r.Header.Set("Authorization", "Bearer "+f.a1Tok)
+	h.wrap().ServeHTTP(httptest.NewRecorder(), r)
+	for line := range strings.Lines(buf.String()) {
+		if !strings.HasPrefix(line, "time=") {
+			t.Errorf("a forged log line: %q", line)
 		}
 	}
 }

@@ -3,7 +3,9 @@ package api
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +16,28 @@ import (
 )
 
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// auditRefusals records in the audit log each request of a signed-in caller that was refused
+// (403), with the route and the address it came from (S4), for the pages and the API alike.
+// Anonymous callers are refused as 401 and not recorded: nothing names them.
+func (h *Handler) auditRefusals(c *gin.Context) {
+	c.Next()
+	if c.Writer.Status() != http.StatusForbidden || edge.Caller(c) == nil {
+		return
+	}
+	if err := h.appendAudit(c, termgoal.Audit{Action: "access_refused",
+		Detail: map[string]any{"method": c.Request.Method, "route": c.FullPath(), "path": clipPath(c.Request.URL.Path)}}); err != nil {
+		h.log.ErrorContext(c.Request.Context(), "audit", "action", "access_refused", "err", err.Error())
+	}
+}
+
+// clipPath cuts a path to 300 bytes at most, on a character boundary.
+func clipPath(p string) string {
+	if len(p) <= 300 {
+		return p
+	}
+	return strings.ToValidUTF8(p[:300], "")
+}
 
 // requestLog gives every request an id (the caller's X-Request-ID when it looks sane), which
 // every line logged during the request carries, and logs one line per request with its outcome.

@@ -20,7 +20,7 @@ func (h *Handler) routes() *gin.Engine {
 	_ = r.SetTrustedProxies(nil) // ClientIP is the peer address unless a proxy is configured
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = false
-	r.Use(h.requestLog, h.recovery, edge.LangCookie(h.cookies()), h.refuseHostile, h.loadCaller)
+	r.Use(h.requestLog, h.recovery, edge.LangCookie(h.cookies()), h.refuseHostile, h.loadCaller, h.auditRefusals)
 	r.NoRoute(notFound(h))
 	r.GET("/healthz", gin.WrapF(healthz))
 	// The client is read at each probe: tests set it after the routes.

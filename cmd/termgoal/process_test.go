@@ -115,6 +115,13 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 	if err := reconcile.Run(); err != nil || !strings.Contains(out.String(), "agrees") {
 		t.Errorf("termgoal reconcile: %v %s", err, out.String())
 	}
+	// The audit log's chains verify (the migrations and a start wrote lines).
+	audit := run("audit", "verify")
+	out.Reset()
+	audit.Stdout = &out
+	if err := audit.Run(); err != nil || !strings.Contains(out.String(), "the audit log verifies") {
+		t.Errorf("termgoal audit verify: %v %s", err, out.String())
+	}
 	if got := status("http://" + serveAddr + "/metrics"); got != http.StatusNotFound {
 		t.Errorf("the public listener answers /metrics with %d", got)
 	}

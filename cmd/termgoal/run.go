@@ -117,6 +117,28 @@ func runReconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	return nil
 }
 
+// runAudit runs `audit verify`: it recomputes every chain of the audit log (it needs the
+// database only) and fails naming the first line changed, inserted or removed.
+func runAudit(ctx context.Context, cfg config, _ *slog.Logger) error {
+	if len(os.Args) != 3 || os.Args[2] != "verify" {
+		return errors.New("usage: termgoal audit verify")
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if rep.Problem != nil {
+		return fmt.Errorf("the audit log does not verify: %s", rep.Problem)
+	}
+	fmt.Printf("the audit log verifies: %d lines in %d chains\n", rep.Lines, rep.Chains)
+	return nil
+}
+
 func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	s, c, m, closeAll, err := connect(ctx, cfg, log)
 	if err != nil {
