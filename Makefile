@@ -18,7 +18,10 @@ export TERMGOAL_ROOT
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run build test lint bench bench-all tools browser postgres clean-data
+.PHONY: help run build test lint fuzz bench bench-all tools browser postgres clean-data
+
+# How long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 15s
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +39,14 @@ lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflo
 	$(GO) vet ./...
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./...
+
+fuzz: postgres ## run every fuzz target (each func Fuzz… in a _test.go) for FUZZTIME (15s): no input may answer 5xx or panic
+	@set -e; for pkg in $$(grep -rl --include='*_test.go' --exclude-dir=.data '^func Fuzz' . | xargs -n1 dirname | sed 's|^\./||' | sort -u); do \
+	  for name in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$pkg/*_test.go | cut -c6-); do \
+	    echo "$(GO) test ./$$pkg -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME)"; \
+	    $(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s; \
+	  done; \
+	done
 
 bench: tools postgres ## the quick benchmarks (under 5 minutes): an action's round trip and 20 clients' sustained actions, each against bare Temporal updates on the same server
 	$(GO) test -run '^$$' -bench 'ActionRoundTrip|SustainedActions' -benchtime 200x -timeout 10m ./e2e/

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) { postgrestest.Main(m) }
 //
 // nobody has no grant.
 type fixture struct {
-	t                        *testing.T
+	t                        testing.TB
 	h                        *Handler
 	srv                      http.Handler
 	store                    *postgres.Store
@@ -50,7 +50,7 @@ const testPassword = "password123"
 
 var testHash, _ = app.HashPassword(testPassword)
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := postgrestest.New(t)

@@ -67,13 +67,21 @@ var importValues = map[string]map[string]string{
 // importYesNo are the words of a yes-or-no column.
 var importYesNo = map[string]string{"yes": "true", "no": "false", "true": "true", "false": "false", "1": "true", "0": "false", "是": "true", "否": "false"}
 
+// MaxImportRows bounds the rows of one sheet (blank ones too: a workbook may say its one row
+// is row 1,048,576); maxImportUnzipped bounds what a workbook unpacks to.
+const (
+	MaxImportRows     = 100_000
+	maxImportUnzipped = 256 << 20
+)
+
 // ReadImport reads an import file: XLSX (by its name) with sheets named orgs, people, posts and
 // terms (or 组织, 人员, 职务, 任期), or CSV of one kind, which its header tells. Each wrong
 // cell is an ImportErrors entry; the error is for a file that cannot be read at all.
 func ReadImport(r io.Reader, filename string) (*postgres.ImportData, postgres.ImportErrors, error) {
 	rd := &importReader{data: &postgres.ImportData{}, keys: map[string]map[string]int{}}
 	if strings.EqualFold(filepath.Ext(filename), ".xlsx") {
-		f, err := excelize.OpenReader(r)
+		// A workbook is a zip: its parts may unpack to far more than it weighs.
+		f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxImportUnzipped, UnzipXMLSizeLimit: maxImportUnzipped / 4})
 		if err != nil {
 			return nil, nil, termgoal.Errorf(termgoal.EINVALID, "import.unreadable", "the file is not an XLSX workbook")
 		}
@@ -124,6 +132,10 @@ func ReadImport(r io.Reader, filename string) (*postgres.ImportData, postgres.Im
 			}
 			return c.Read()
 		}); err != nil {
+			var refusal *termgoal.Error
+			if errors.As(err, &refusal) {
+				return nil, nil, err
+			}
 			return nil, nil, termgoal.Errorf(termgoal.EINVALID, "import.unreadable", "the CSV file cannot be read: "+err.Error())
 		}
 	}
@@ -224,6 +236,9 @@ func (rd *importReader) sheet(kind string, next func() ([]string, error)) error 
 		}
 		if err != nil {
 			return err
+		}
+		if row > MaxImportRows+1 {
+			return termgoal.Errorf(termgoal.EINVALID, "import.too_many_rows", "a sheet may have at most 100,000 rows; split the file", "max", MaxImportRows)
 		}
 		if !slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
 			continue // a blank row

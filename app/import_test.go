@@ -2,11 +2,13 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"termgoal"
 	"termgoal/postgres"
 )
 
@@ -61,5 +63,18 @@ func TestReadImportXLSX(t *testing.T) {
 	_, errs, err = ReadImport(bytes.NewReader(buf.Bytes()), "t.xlsx")
 	if err != nil || len(errs) < 1 || errs[0].Sheet != "terms" || errs[0].Row != 1 || errs[0].Column != "appointment" {
 		t.Errorf("a header without appointment: %v %+v", err, errs)
+	}
+}
+
+// A sheet of more than MaxImportRows rows is refused, blank ones counted: a file may claim rows
+// it does not have.
+func TestReadImportRowLimit(t *testing.T) {
+	csv := "编码,姓名,性别,出生日期\n" + strings.Repeat(",,,\n", MaxImportRows+1)
+	_, _, err := ReadImport(strings.NewReader(csv), "people.csv")
+	if e := (*termgoal.Error)(nil); !errors.As(err, &e) || e.Key != "import.too_many_rows" {
+		t.Errorf("err %v", err)
+	}
+	if _, _, err := ReadImport(strings.NewReader("编码,姓名,性别,出生日期\n"+strings.Repeat(",,,\n", MaxImportRows-1)+"P1,王明,男,1975-03-02\n"), "people.csv"); err != nil {
+		t.Errorf("%d rows: %v", MaxImportRows, err)
 	}
 }
