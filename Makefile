@@ -9,6 +9,8 @@ BIN := $(CURDIR)/bin
 TEMPORAL_CLI_VERSION  := v1.5.1
 STATICCHECK_VERSION   := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
+GOSEC_VERSION         := v2.30.0
+CYCLONEDX_VERSION     := v1.10.0
 
 # Tests and `termgoal dev` find bin/temporal through it (devenv.Root).
 TERMGOAL_ROOT ?= $(CURDIR)
@@ -18,7 +20,7 @@ export TERMGOAL_ROOT
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run build test lint fuzz bench bench-all tools browser postgres clean-data
+.PHONY: help run build test lint fuzz sbom bench bench-all tools browser postgres clean-data
 
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 15s
@@ -35,10 +37,18 @@ build: ## build bin/termgoal
 test: tools browser postgres lint ## lint, then run all tests against real PostgreSQL and Temporal
 	$(GO) test -count=1 -p 2 -timeout 30m ./...
 
-lint: $(BIN)/staticcheck $(BIN)/workflowcheck ## go vet, staticcheck and workflowcheck
+# gosec leaves out devenv/ (it starts the developer's own PostgreSQL and Temporal from paths it
+# picks, for `termgoal dev` and the tests) and notify/notifytest/ (a test SMTP server); every
+# other exception is a #nosec comment with its reason where it is.
+lint: $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## go vet, staticcheck, workflowcheck and gosec
 	$(GO) vet ./...
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./...
+	$(BIN)/gosec -quiet -exclude-dir=devenv -exclude-dir=notify/notifytest ./...
+
+sbom: $(BIN)/cyclonedx-gomod ## write the SBOM of bin/termgoal's modules (CycloneDX JSON) to bin/sbom.cdx.json and print it
+	$(BIN)/cyclonedx-gomod app -json -licenses -main cmd/termgoal -output $(BIN)/sbom.cdx.json . 2>/dev/null
+	cat $(BIN)/sbom.cdx.json
 
 fuzz: postgres ## run every fuzz target (each func Fuzz… in a _test.go) for FUZZTIME (15s): no input may answer 5xx or panic
 	@set -e; for pkg in $$(grep -rl --include='*_test.go' --exclude-dir=.data '^func Fuzz' . | xargs -n1 dirname | sed 's|^\./||' | sort -u); do \
@@ -56,7 +66,7 @@ bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboar
 	$(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/
 	$(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/
 
-tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck ## install the pinned tools into bin/ (only those missing)
+tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
 
 $(BIN)/temporal:
 	@echo "building Temporal CLI $(TEMPORAL_CLI_VERSION) (takes a few minutes the first time)"
@@ -67,6 +77,12 @@ $(BIN)/staticcheck:
 
 $(BIN)/workflowcheck:
 	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
+
+$(BIN)/gosec:
+	GOBIN=$(BIN) $(GO) install github.com/securego/gosec/v2/cmd/gosec@$(GOSEC_VERSION)
+
+$(BIN)/cyclonedx-gomod:
+	GOBIN=$(BIN) $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_VERSION)
 
 browser: ## install Chromium and CJK fonts for browser tests and PDF forms, and pdftotext for the PDF tests (when missing)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ] || ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; then \

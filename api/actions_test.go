@@ -176,6 +176,24 @@ func TestActionOutcomes(t *testing.T) {
 	if obj == nil || !obj.Anonymous || obj.Actor.AccountID != 0 || fake.update.UpdateName != workflows.UpdateFileObjection {
 		t.Errorf("objection %+v", obj)
 	}
+
+	// A signed-in account's anonymous objection reaches the workflow (its history) as the
+	// public's does: no account, name or address in the input, no account in the update ID;
+	// the same key sent again is the same update.
+	holder := f.accounts["holderA1"]
+	for range 2 {
+		r := httptest.NewRequest("POST", "/api/v1/notices/"+pid+"/objections", strings.NewReader(`{"content":"匿名异议","anonymous":true}`))
+		r.Header.Set("Authorization", "Bearer "+f.a1Tok)
+		r.Header.Set("Idempotency-Key", "objection-1")
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, r)
+		obj, _ = fake.update.Args[0].(*workflows.FileObjectionInput)
+		raw, _ := json.Marshal(fake.update.Args[0])
+		if w.Code != 200 || obj == nil || obj.Actor != (termgoal.Actor{Name: "anonymous"}) || strings.Contains(fake.update.UpdateID, fmt.Sprintf("a%d:", holder.ID)) ||
+			!strings.HasPrefix(fake.update.UpdateID, "anon:") || strings.Contains(string(raw), holder.DisplayName) || strings.Contains(string(raw), "192.0.2.1") {
+			t.Errorf("anonymous objection: %d %s, update %q %s", w.Code, w.Body.String(), fake.update.UpdateID, raw)
+		}
+	}
 }
 
 func TestStartGoalSetting(t *testing.T) {

@@ -47,6 +47,12 @@ func (s *Service) Act(ctx context.Context, actor termgoal.Actor, processID, acti
 		if err := s.keepObjection(ctx, actor, processID, id, o); err != nil {
 			return res, err
 		}
+		if o.Anonymous && actor.AccountID != 0 {
+			// Filed as the public files one: the workflow's history, the read model and the
+			// audit log get no account, name or address, and the update ID names no account.
+			id = anonymousID(actor, key)
+			actor = termgoal.Actor{Name: "anonymous"}
+		}
 	}
 	if err := s.prepareAndClaim(ctx, &actor, processID, action, id, key, input); err != nil {
 		return res, err
@@ -89,6 +95,16 @@ func (s *Service) hidden(ctx context.Context, actor termgoal.Actor, processID, a
 // one member reusing another's key gets an update of their own.
 func UpdateID(actor termgoal.Actor, key string) string {
 	return fmt.Sprintf("a%d:%s", actor.AccountID, key)
+}
+
+// anonymousID is the update ID of an anonymous objection filed by a signed-in account: the
+// same for the same account and key, so a retry applies once, but naming no account.
+func anonymousID(actor termgoal.Actor, key string) string {
+	if key == "" {
+		return randomID()
+	}
+	sum := sha256.Sum256([]byte(UpdateID(actor, key)))
+	return "anon:" + hex.EncodeToString(sum[:16])
 }
 
 // bodySum is what an Idempotency-Key is bound to besides the action (Store.ClaimKey): the

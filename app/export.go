@@ -45,7 +45,7 @@ func newExport(lang, name, sheet string, header []string, rows func(e *Export) e
 	}
 	e := &Export{Name: name + ".xlsx", Stream: st}
 	if err := rows(e); err != nil {
-		e.Close()
+		_ = e.Close() // the rows' error is the one to report
 		return nil, err
 	}
 	return e, nil

@@ -103,7 +103,7 @@ func ReadImport(r io.Reader, filename string) (*postgres.ImportData, postgres.Im
 				}
 				return rows.Columns(excelize.Options{RawCellValue: true})
 			}); err != nil {
-				rows.Close()
+				_ = rows.Close() // the sheet's error is the one to report
 				return nil, nil, err
 			}
 			if err := rows.Close(); err != nil {

@@ -43,7 +43,7 @@ func CheckPassword(hash, pw string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, uint32(len(key)))
+	got := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, uint32(len(key))) // #nosec G115 -- parseHash bounds the key to 16..64 bytes
 	return subtle.ConstantTimeCompare(got, key) == 1
 }
 
@@ -74,7 +74,7 @@ func parseHash(hash string) (argonParams, []byte, []byte, error) {
 		return p, nil, nil, fmt.Errorf("salt: %w", err)
 	}
 	key, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil || len(key) < 16 {
+	if err != nil || len(key) < 16 || len(key) > 64 {
 		return p, nil, nil, errors.New("bad key")
 	}
 	return p, salt, key, nil

@@ -21,6 +21,7 @@ func (k Cookies) Name(base string) string {
 
 // Set sets the cookie base to value for maxAge seconds (negative: delete it).
 func (k Cookies) Set(w http.ResponseWriter, base, value string, maxAge int) {
+	// #nosec G124 -- Secure unless Plain, which only `termgoal dev` on a loopback address sets
 	http.SetCookie(w, &http.Cookie{Name: k.Name(base), Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: !k.Plain, SameSite: http.SameSiteLaxMode})
 }

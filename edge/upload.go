@@ -58,7 +58,7 @@ func ReadUpload(c *gin.Context) (name string, data []byte, step termgoal.Step, e
 			}
 			step = termgoal.Step(strings.TrimSpace(string(b)))
 		}
-		part.Close()
+		_ = part.Close() // a form part read whole
 	}
 	switch {
 	case !found:

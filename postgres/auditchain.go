@@ -99,12 +99,14 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		var chain string
 		var h head
 		if err := hrows.Scan(&chain, &h.seq, &h.hash); err != nil {
-			hrows.Close()
+			_ = hrows.Close()
 			return rep, err
 		}
 		heads[chain] = h
 	}
-	hrows.Close()
+	if err := hrows.Close(); err != nil {
+		return rep, err
+	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT id, chain, chain_seq, prev_hash, hash, at, actor_id, actor_name, ip, action, process_id, term_id, detail::text
 		FROM audit_log WHERE hash IS NOT NULL ORDER BY chain, chain_seq`)

@@ -55,7 +55,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	db := sql.OpenDB(conn)
 	limitPool(db)
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the ping's error is the one to report
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return &Store{db: db}, nil
@@ -253,7 +253,7 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 		return fmt.Errorf("%s: begin: %w", op, err)
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		_ = tx.Rollback() // fn's error is the one to report
 		return mapError(err, op)
 	}
 	if err := tx.Commit(); err != nil {

@@ -33,7 +33,7 @@ func New(sheet string, header []string, loc *time.Location) (*Stream, error) {
 	f := excelize.NewFile()
 	s := &Stream{file: f, loc: loc}
 	if err := s.start(sheet, header); err != nil {
-		f.Close()
+		_ = f.Close() // the start's error is the one to report
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
 	return s, nil

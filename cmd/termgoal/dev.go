@@ -28,11 +28,11 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 		return err
 	}
 	data := filepath.Join(root, ".data")
-	if err := os.MkdirAll(data, 0o755); err != nil {
+	if err := os.MkdirAll(data, 0o750); err != nil {
 		return err
 	}
 	// Logs go to a file, so the banner stays in sight; errors show on the terminal too.
-	logFile, err := os.OpenFile(filepath.Join(data, devLogName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	logFile, err := os.OpenFile(filepath.Join(data, devLogName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600) // #nosec G304 -- under .data/, a name of ours
 	if err != nil {
 		return err
 	}

@@ -60,10 +60,10 @@ func connect(ctx context.Context, cfg config, log *slog.Logger) (s *postgres.Sto
 	}
 	m = metrics.New(s)
 	if c, err = dialTemporal(cfg, log, m); err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, nil, nil, nil, err
 	}
-	return s, c, m, func() { c.Close(); s.Close() }, nil
+	return s, c, m, func() { c.Close(); _ = s.Close() }, nil
 }
 
 func runMigrate(ctx context.Context, cfg config) error {
@@ -153,13 +153,13 @@ func runWorker(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { _ = health.Serve(ln) }()
 	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
 	if err != nil {
-		health.Close()
+		_ = health.Close()
 		return err
 	}
 	defer stopMetrics()
 	w, err := startWorker(ctx, cfg, s, c, m)
 	if err != nil {
-		health.Close()
+		_ = health.Close()
 		return err
 	}
 	log.Info("worker running", "health", ln.Addr().String())
@@ -205,7 +205,7 @@ func runServe(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
 	if err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return err
 	}
 	defer stopMetrics()
