@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"termgoal"
 	"termgoal/workflows"
@@ -66,17 +67,18 @@ func newBallotCode() (string, error) {
 	return string(out), nil
 }
 
-// normalizeCode accepts a code as people type it: any case, with spaces or dashes.
+// normalizeCode accepts a code as people type it: any case, with dashes or any white space
+// anywhere (so a normalized code normalizes to itself).
 func normalizeCode(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '\t' {
+		if r == '-' || unicode.IsSpace(r) {
 			return -1
 		}
 		if r >= 'a' && r <= 'z' {
 			return r - 'a' + 'A'
 		}
 		return r
-	}, strings.TrimSpace(s))
+	}, s)
 }
 
 // CodeHash is the stored form of a code: the hex sha256 of its normalized text.
