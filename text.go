@@ -24,6 +24,15 @@ const (
 	MaxList = 500
 )
 
+// Clip cuts s to at most n characters (whole runes), for what is kept of a value that may be
+// any length: a username tried at sign-in, a browser's name, a refused path.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
 // CheckText refuses a value that holds a string with a control character or longer than its
 // limit, or a list longer than its limit, with EINVALID naming the field. v is a struct, a
 // pointer to one, or any value the JSON decoder fills. Struct tags set a field's limits:

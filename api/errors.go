@@ -27,8 +27,7 @@ func (h *Handler) fail(c *gin.Context, err error) {
 
 // writeRawError answers outside Gin (the cross-origin protection refuses before routing).
 func writeRawError(w http.ResponseWriter, r *http.Request, k edge.Cookies, status int, code, key, fallback string) {
-	lang, _ := k.Get(r, "lang")
-	msg, ok := catalog.Translate(catalog.Localizer(edge.RequestLang(r, lang, "")), key, nil)
+	msg, ok := catalog.Translate(catalog.Localizer(edge.RequestLang(r, edge.CookieLang(r, k), "")), key, nil)
 	if !ok {
 		msg = fallback
 	}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,17 +25,9 @@ func (h *Handler) auditRefusals(c *gin.Context) {
 		return
 	}
 	if err := h.appendAudit(c, termgoal.Audit{Action: "access_refused",
-		Detail: map[string]any{"method": c.Request.Method, "route": c.FullPath(), "path": clipPath(c.Request.URL.Path)}}); err != nil {
+		Detail: map[string]any{"method": c.Request.Method, "route": c.FullPath(), "path": termgoal.Clip(c.Request.URL.Path, 300)}}); err != nil {
 		h.log.ErrorContext(c.Request.Context(), "audit", "action", "access_refused", "err", err.Error())
 	}
-}
-
-// clipPath cuts a path to 300 bytes at most, on a character boundary.
-func clipPath(p string) string {
-	if len(p) <= 300 {
-		return p
-	}
-	return strings.ToValidUTF8(p[:300], "")
 }
 
 // requestLog gives every request an id (the caller's X-Request-ID when it looks sane), which

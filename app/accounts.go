@@ -15,11 +15,14 @@ import (
 // managedAccount returns account id when acc is that account (self) or manages it; an account
 // beyond acc's reach is not found, as if it did not exist.
 func (s *Service) managedAccount(ctx context.Context, acc *termgoal.Account, id int64, self bool) (*termgoal.Account, error) {
+	if self && id == acc.ID {
+		return acc, nil
+	}
 	target, err := s.Store.Account(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if (self && target.ID == acc.ID) || (target.ID != acc.ID && IsAnyAdmin(acc) && Manages(acc, target)) {
+	if target.ID != acc.ID && IsAnyAdmin(acc) && Manages(acc, target) {
 		return target, nil
 	}
 	return nil, termgoal.Errorf(termgoal.ENOTFOUND, "account.not_found", "account not found", "id", id)

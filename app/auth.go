@@ -30,7 +30,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, ip string) (*t
 	now := s.Now()
 	pair, addr := "user:"+strings.ToLower(username)+"|"+ip, "ip:"+ip
 	actor := termgoal.Actor{Name: "anonymous", IP: ip}
-	detail := map[string]any{"username": clip(username, 64)}
+	detail := map[string]any{"username": termgoal.Clip(username, 64)}
 	failures, since, err := s.Store.SignInAttempts(ctx, addr, now, signInWindow)
 	if err != nil {
 		return nil, err
@@ -67,14 +67,6 @@ func (s *Service) SignIn(ctx context.Context, username, password, ip string) (*t
 		return nil, err
 	}
 	return acc, nil
-}
-
-// clip cuts s to at most n characters.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // errTooMany refuses a sign-in for the minutes left of a limit's window.

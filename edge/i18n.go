@@ -45,11 +45,15 @@ func LangCookie(k Cookies) gin.HandlerFunc {
 		if l := catalog.Norm(c.Query("lang")); l != "" {
 			k.Set(c.Writer, langCookie, l, 365*24*3600)
 		}
-		if l, ok := k.Get(c.Request, langCookie); ok {
-			c.Set(ctxLangCookie, l)
-		}
+		c.Set(ctxLangCookie, CookieLang(c.Request, k))
 		c.Next()
 	}
+}
+
+// CookieLang is the language the request's cookie remembers ("" for none).
+func CookieLang(r *http.Request, k Cookies) string {
+	l, _ := k.Get(r, langCookie)
+	return l
 }
 
 // Lang returns the caller's language (see RequestLang), computed once per request.

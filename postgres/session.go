@@ -55,7 +55,7 @@ type Session struct {
 // RegisterSession records that the session of token belongs to account.
 func (s *Store) RegisterSession(ctx context.Context, token string, account int64, ip, userAgent string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO account_sessions (token, account_id, ip, user_agent) VALUES ($1, $2, $3, $4)`,
-		sessionKey(token), account, ip, clip(userAgent, 300))
+		sessionKey(token), account, ip, termgoal.Clip(userAgent, 300))
 	return mapError(err, "register session")
 }
 
@@ -101,32 +101,27 @@ func (s *Store) EndSessions(ctx context.Context, account int64, keep string) (in
 
 // EndSession ends one session of an account; not found when it has none of that id.
 func (s *Store) EndSession(ctx context.Context, account, id int64) error {
-	var token string
-	err := s.db.QueryRowContext(ctx, `DELETE FROM account_sessions WHERE id = $1 AND account_id = $2 RETURNING token`, id, account).Scan(&token)
+	var n int
+	err := s.db.QueryRowContext(ctx, `
+		WITH gone AS (DELETE FROM account_sessions WHERE id = $1 AND account_id = $2 RETURNING token),
+		     data AS (DELETE FROM sessions WHERE token IN (SELECT token FROM gone))
+		SELECT count(*) FROM gone`, id, account).Scan(&n)
 	if err != nil {
-		return rowError(err, "session", id)
+		return mapError(err, "end session")
 	}
-	_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
-	return mapError(err, "end session")
+	if n == 0 {
+		return notFound("session", id)
+	}
+	return nil
 }
 
 // RevokeTokens revokes every API token of an account and answers how many were live.
 func (s *Store) RevokeTokens(ctx context.Context, account int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE account_id = $1 AND expires_at > now()`, account)
-	if err != nil {
-		return 0, mapError(err, "revoke tokens")
-	}
-	n, _ := res.RowsAffected()
-	_, err = s.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE account_id = $1`, account)
-	return int(n), mapError(err, "revoke tokens")
-}
-
-// clip cuts s to at most n characters.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
+	var n int
+	err := s.db.QueryRowContext(ctx, `
+		WITH gone AS (DELETE FROM api_tokens WHERE account_id = $1 RETURNING expires_at)
+		SELECT count(*) FROM gone WHERE expires_at > now()`, account).Scan(&n)
+	return n, mapError(err, "revoke tokens")
 }
 
 // SetPassword replaces an account's password hash.
