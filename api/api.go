@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"termgoal/app"
 	"termgoal/catalog"
@@ -30,7 +31,10 @@ type Config struct {
 	Store         *postgres.Store
 	Temporal      client.Client
 	Log           *slog.Logger
-	TemporalUIURL string        // the Temporal UI, linked from process pages
+	TemporalUIURL string // the Temporal UI, linked from process pages; its origin may call the codec endpoint
+	// PayloadCodec seals and opens Temporal payloads for the codec endpoint (codec.go); nil
+	// answers it 404.
+	PayloadCodec  converter.PayloadCodec
 	ActionTimeout time.Duration // how long an action waits for the workflow; default 10s
 	// PlainHTTP drops the __Host- prefix and the Secure flag from the cookies and sends no
 	// HSTS: only `termgoal dev` on a loopback address sets it (edge.Cookies).
@@ -108,6 +112,9 @@ func newHandler(cfg Config) (*Handler, error) {
 // security headers, outermost last.
 func (h *Handler) wrap() http.Handler {
 	cop := http.NewCrossOriginProtection()
+	// The Temporal UI posts payloads to the codec endpoint from its own origin; it changes
+	// nothing, and CORS (codecCORS) keeps the answers from every other origin.
+	cop.AddInsecureBypassPattern("POST /api/v1/codec/")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeRawError(w, r, h.cookies(), http.StatusForbidden, "forbidden", "error.cross_origin", "cross-origin request refused")
 	}))

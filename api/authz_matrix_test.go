@@ -46,7 +46,8 @@ var publicRoutes = map[string]bool{
 	"GET /ballot": true, "POST /ballot": true,
 	"GET /api/v1/openapi.json": true, "POST /api/v1/auth/token": true,
 	"GET /api/v1/notices": true, "GET /api/v1/notices/:process_id": true, "POST /api/v1/notices/:process_id/objections": true,
-	"POST /api/v1/ballots": true,
+	"POST /api/v1/ballots":         true,
+	"OPTIONS /api/v1/codec/decode": true, "OPTIONS /api/v1/codec/encode": true, // CORS preflights carry no credentials
 }
 
 // sharedIDs name what belongs to no org: templates (every signed-in caller reads them) and the

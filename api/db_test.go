@@ -54,7 +54,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := postgrestest.New(t)
-	h, err := newHandler(Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui"})
+	h, err := newHandler(Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui", PayloadCodec: testCodec})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,12 @@ func (h *Handler) routes() *gin.Engine {
 	v1.POST("/notices/:process_id/objections", h.fileObjection)
 	v1.POST("/ballots", h.castBallot)
 
+	codec := v1.Group("/codec", h.codecCORS)
+	codec.OPTIONS("/decode", h.codecPreflight)
+	codec.OPTIONS("/encode", h.codecPreflight)
+	codec.POST("/decode", h.requireAuth, h.decodePayloads)
+	codec.POST("/encode", h.requireAuth, h.encodePayloads)
+
 	a := v1.Group("", h.requireAuth)
 	a.GET("/me", h.me)
 	a.GET("/me/email", h.myEmail)

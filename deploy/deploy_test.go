@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,14 +169,21 @@ func checkDockerfile(b binary, file []byte) []error {
 
 func TestCompose(t *testing.T) {
 	b := termgoal(t)
-	if errs := checkCompose(b, read(t, "compose.yaml"), map[string]string{"POSTGRES_PASSWORD": "secret"}); len(errs) > 0 {
+	if errs := checkCompose(b, read(t, "compose.yaml"), composeEnv); len(errs) > 0 {
 		t.Error(errors.Join(errs...))
 	}
-	// The database password is required, never defaulted.
-	if errs := checkCompose(b, read(t, "compose.yaml"), nil); len(errs) == 0 || !strings.Contains(errors.Join(errs...).Error(), "POSTGRES_PASSWORD") {
-		t.Errorf("compose.yaml loads without POSTGRES_PASSWORD: %v", errs)
+	// The database password and the payload keys are required, never defaulted.
+	for _, name := range []string{"POSTGRES_PASSWORD", "TEMPORAL_PAYLOAD_KEYS"} {
+		env := maps.Clone(composeEnv)
+		delete(env, name)
+		if errs := checkCompose(b, read(t, "compose.yaml"), env); len(errs) == 0 || !strings.Contains(errors.Join(errs...).Error(), name) {
+			t.Errorf("compose.yaml loads without %s: %v", name, errs)
+		}
 	}
 }
+
+// composeEnv is the environment compose.yaml needs.
+var composeEnv = map[string]string{"POSTGRES_PASSWORD": "secret", "TEMPORAL_PAYLOAD_KEYS": "k:AAAA"}
 
 // composeServices are the services the compose file must have.
 var composeServices = []string{"postgres", "temporal-schema", "temporal", "temporal-search-attributes", "temporal-ui", "migrate", "worker", "serve"}
@@ -368,13 +376,17 @@ func checkPod(b binary, where string, spec corev1.PodSpec, configMaps map[string
 		}
 		for _, e := range c.Env {
 			vars = append(vars, e.Name)
-			if (e.Name == "DATABASE_URL" || strings.HasSuffix(e.Name, "PASSWORD")) && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+			if (e.Name == "DATABASE_URL" || strings.HasSuffix(e.Name, "PASSWORD") || strings.HasSuffix(e.Name, "KEYS")) && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
 				errs = append(errs, fmt.Errorf("%s: %s must come from a Secret", where, e.Name))
 			}
 		}
 		errs = append(errs, b.checkRun(where, append(c.Command, c.Args...), vars)...)
 		if !slices.Contains(vars, "DATABASE_URL") {
 			errs = append(errs, fmt.Errorf("%s: no DATABASE_URL", where))
+		}
+		// Whatever dials Temporal seals its payloads: without the key ring it does not start.
+		if run := append(c.Command, c.Args...); len(run) > 0 && run[0] != "migrate" && !slices.Contains(vars, "TEMPORAL_PAYLOAD_KEYS") {
+			errs = append(errs, fmt.Errorf("%s: no TEMPORAL_PAYLOAD_KEYS", where))
 		}
 		if sc := c.SecurityContext; sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
 			sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
@@ -456,7 +468,7 @@ func checkHelmValues(file []byte) []error {
 // TestBrokenCopiesFail shows that each check fails on a broken copy of a good file.
 func TestBrokenCopiesFail(t *testing.T) {
 	b := termgoal(t)
-	env := map[string]string{"POSTGRES_PASSWORD": "secret"}
+	env := composeEnv
 	serve, worker, cm := read(t, "k8s/serve.yaml"), read(t, "k8s/worker.yaml"), read(t, "k8s/configmap.yaml")
 	k8s := func(edit func(serve, worker, cm []byte) ([]byte, []byte, []byte)) []error {
 		s, w, c := edit(bytes.Clone(serve), bytes.Clone(worker), bytes.Clone(cm))
@@ -484,6 +496,13 @@ func TestBrokenCopiesFail(t *testing.T) {
 		"a password in plain text": k8s(func(s, w, c []byte) ([]byte, []byte, []byte) {
 			return s, replace(w, "            - name: SMTP_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: termgoal-smtp\n                  key: password\n                  optional: true",
 				"            - name: SMTP_PASSWORD\n              value: hunter2"), c
+		}),
+		"payload keys in plain text": k8s(func(s, w, c []byte) ([]byte, []byte, []byte) {
+			return s, replace(w, "            - name: TEMPORAL_PAYLOAD_KEYS\n              valueFrom:\n                secretKeyRef:\n                  name: termgoal\n                  key: payload-keys",
+				"            - name: TEMPORAL_PAYLOAD_KEYS\n              value: k:AAAA"), c
+		}),
+		"a worker without payload keys": k8s(func(s, w, c []byte) ([]byte, []byte, []byte) {
+			return s, replace(w, "            - name: TEMPORAL_PAYLOAD_KEYS\n              valueFrom:\n                secretKeyRef:\n                  name: termgoal\n                  key: payload-keys\n", ""), c
 		}),
 		"an autoscaler of nothing": k8s(func(s, w, c []byte) ([]byte, []byte, []byte) {
 			return replace(s, "    name: termgoal-serve\n  minReplicas", "    name: termgoal-web\n  minReplicas"), w, c

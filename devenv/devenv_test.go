@@ -217,7 +217,7 @@ func TestStartTemporal(t *testing.T) {
 
 	// The database is made by a server that knew no search attribute, as one from before the
 	// workflows set them: the next start must add them.
-	tmp, err := startTemporal(ctx, cli, db, t.Output(), nil, nil)
+	tmp, err := startTemporal(ctx, cli, db, t.Output(), TemporalOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestStartTemporal(t *testing.T) {
 		t.Fatal("frontend still listening after Stop")
 	}
 
-	tmp, err = StartTemporal(ctx, cli, db, t.Output())
+	tmp, err = StartTemporal(ctx, cli, db, t.Output(), TemporalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,24 +104,32 @@ type Temporal struct {
 // dbFile (an SQLite file, reused by the next start; "" keeps it in memory).
 // It returns once the frontend serves the default namespace. Server output
 // goes to log (nil: discarded). The server also ends if this process dies.
-// dynamicConfig are extra key=value settings of the server's dynamic config.
+// o adds settings of the server's dynamic config and the UI's codec endpoint.
 //
 // The ports are free when chosen but may be taken by someone else before the server binds
 // them (tests start servers side by side): then it tries again on other ports, up to 3 times.
-func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig ...string) (*Temporal, error) {
+func StartTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, o TemporalOptions) (*Temporal, error) {
 	if log == nil {
 		log = io.Discard
 	}
 	for attempt := 1; ; attempt++ {
-		t, err := startTemporal(ctx, cli, dbFile, log, dynamicConfig, workflows.SearchAttributes)
+		t, err := startTemporal(ctx, cli, dbFile, log, o, workflows.SearchAttributes)
 		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
 			return t, err
 		}
 	}
 }
 
+// TemporalOptions are what a dev server may run with beyond the defaults.
+type TemporalOptions struct {
+	DynamicConfig []string // key=value settings of the server's dynamic config
+	// CodecEndpoint is where the Temporal UI decodes payloads (termgoal's /api/v1/codec), so
+	// that it shows the encrypted histories in the clear to a signed-in top administrator.
+	CodecEndpoint string
+}
+
 // startTemporal is StartTemporal with the search attributes to register (NAME=Type).
-func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, dynamicConfig, searchAttributes []string) (*Temporal, error) {
+func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer, o TemporalOptions, searchAttributes []string) (*Temporal, error) {
 	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
@@ -129,8 +137,11 @@ func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--log-level", "warn",
 		"--dynamic-config-value", "system.enableActivityEagerExecution=true",
 		"--port", strconv.Itoa(ports[0]), "--ui-port", strconv.Itoa(ports[1]), "--http-port", strconv.Itoa(ports[2])}
-	for _, kv := range dynamicConfig {
+	for _, kv := range o.DynamicConfig {
 		args = append(args, "--dynamic-config-value", kv)
+	}
+	if o.CodecEndpoint != "" {
+		args = append(args, "--ui-codec-endpoint", o.CodecEndpoint)
 	}
 	for _, sa := range searchAttributes { // the workflows set them as they move
 		args = append(args, "--search-attribute", sa)
@@ -276,7 +287,7 @@ func TemporalForTests(ctx context.Context, root string, dynamicConfig ...string)
 	if err != nil {
 		return "", nil, err
 	}
-	t, err := StartTemporal(ctx, cli, "", nil, dynamicConfig...)
+	t, err := StartTemporal(ctx, cli, "", nil, TemporalOptions{DynamicConfig: dynamicConfig})
 	if err != nil {
 		return "", nil, err
 	}

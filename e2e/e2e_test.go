@@ -20,6 +20,7 @@ import (
 	"termgoal"
 	"termgoal/api"
 	"termgoal/app"
+	"termgoal/codec"
 	"termgoal/devenv"
 	"termgoal/metrics"
 	"termgoal/postgres"
@@ -35,6 +36,7 @@ type sys struct {
 	worker  *worker.Worker
 	srv     *httptest.Server
 	metrics *metrics.Metrics
+	codec   *codec.Codec // seals every payload, as in production
 	tokens  map[string]string
 	ids     map[string]int64
 }
@@ -67,7 +69,18 @@ func startWith(t testing.TB, o options) *sys {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
-	co := client.Options{HostPort: hostPort, Logger: quietLogger()}
+	// Every payload is sealed as termgoal serve and worker seal them, with a key of this run.
+	key, err := codec.NewKey("e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := codec.ParseKeys(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.codec = codec.New(keys)
+	dc := codec.DataConverter(s.codec)
+	co := client.Options{HostPort: hostPort, Logger: quietLogger(), DataConverter: dc, FailureConverter: codec.FailureConverter(dc)}
 	if o.client != nil {
 		o.client(&co)
 	}
@@ -79,7 +92,7 @@ func startWith(t testing.TB, o options) *sys {
 	s.client = c
 	s.startWorker()
 	cfg := api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
-		Metrics: s.metrics}
+		Metrics: s.metrics, PayloadCodec: s.codec}
 	if o.api != nil {
 		o.api(&cfg)
 	}

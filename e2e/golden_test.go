@@ -6,10 +6,20 @@ import (
 	"path/filepath"
 	"testing"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/temporalproto"
 )
+
+// openPayloads decodes every sealed payload of h in place (search attributes are never sealed).
+func (s *sys) openPayloads(h *historypb.History) error {
+	return proxy.VisitPayloads(context.Background(), h, proxy.VisitPayloadsOptions{SkipSearchAttributes: true,
+		Visitor: func(_ *proxy.VisitPayloadsContext, ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			return s.codec.Decode(ps)
+		}})
+}
 
 // saveHistory stores the workflow's history under workflows/testdata when TERMGOAL_GOLDEN=1,
 // so the replay test proves that later code still replays it (O6).
@@ -30,6 +40,10 @@ func (s *sys) saveRunHistory(t *testing.T, workflowID, runID, name string) {
 			t.Fatal(err)
 		}
 		h.Events = append(h.Events, ev)
+	}
+	// Stored in the clear: the replay test has no key of this run.
+	if err := s.openPayloads(&h); err != nil {
+		t.Fatal(err)
 	}
 	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&h)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"termgoal/codec"
 	"termgoal/notify"
 )
 
@@ -22,6 +23,8 @@ var variables = []variable{
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
 	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "the Temporal UI, linked from each process page for administrators of its org"},
+	{"TEMPORAL_PAYLOAD_KEYS", "(required unless TEMPORAL_PAYLOAD_KEY_FILE; dev keeps one in .data/payload-keys)", "the key ring sealing every Temporal payload (AES-256-GCM): ID:BASE64 entries, comma-separated, the first seals, all open (a secret; `termgoal payload-key` makes one)"},
+	{"TEMPORAL_PAYLOAD_KEY_FILE", "", "a file holding the key ring, one ID:BASE64 per line, when TEMPORAL_PAYLOAD_KEYS is unset"},
 	{"HTTP_ADDR", "127.0.0.1:8080", "where serve listens"},
 	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
 	{"METRICS_ADDR", "(none; dev: 127.0.0.1:9464)", "where serve and worker answer GET /metrics (Prometheus), a listener of its own for operators only"},
@@ -37,6 +40,15 @@ var variables = []variable{
 	{"TERMGOAL_ROOT", "the module root", "dev only: where bin/ and .data/ are"},
 }
 
+// payloadCodec is the codec of the configured key ring (package codec).
+func (cfg config) payloadCodec() (*codec.Codec, error) {
+	keys, err := codec.Load(cfg.PayloadKeys, cfg.PayloadFile)
+	if err != nil {
+		return nil, err
+	}
+	return codec.New(keys), nil
+}
+
 func printVariables(w io.Writer) {
 	for _, v := range variables {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", v.name, v.def, v.what)
@@ -49,6 +61,8 @@ type config struct {
 	TemporalAddr string // TEMPORAL_ADDRESS: host:port of the Temporal frontend
 	Namespace    string // TEMPORAL_NAMESPACE
 	TemporalUI   string // TEMPORAL_UI_URL: linked from the process page
+	PayloadKeys  string // TEMPORAL_PAYLOAD_KEYS: the payload codec's key ring
+	PayloadFile  string // TEMPORAL_PAYLOAD_KEY_FILE: the key ring's file when PayloadKeys is ""
 	HTTPAddr     string // HTTP_ADDR: where serve listens
 	HealthAddr   string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
 	MetricsAddr  string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
@@ -62,6 +76,8 @@ func configFromEnv() config {
 		TemporalAddr: cmp.Or(os.Getenv("TEMPORAL_ADDRESS"), "127.0.0.1:7233"),
 		Namespace:    cmp.Or(os.Getenv("TEMPORAL_NAMESPACE"), "default"),
 		TemporalUI:   cmp.Or(os.Getenv("TEMPORAL_UI_URL"), "http://127.0.0.1:8233"),
+		PayloadKeys:  os.Getenv("TEMPORAL_PAYLOAD_KEYS"),
+		PayloadFile:  os.Getenv("TEMPORAL_PAYLOAD_KEY_FILE"),
 		HTTPAddr:     cmp.Or(os.Getenv("HTTP_ADDR"), "127.0.0.1:8080"),
 		HealthAddr:   cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
 		MetricsAddr:  os.Getenv("METRICS_ADDR"),

@@ -8,7 +8,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
+	"termgoal/codec"
 	"termgoal/demo"
 	"termgoal/devenv"
 	"termgoal/edge"
@@ -53,12 +55,27 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 		}
 		cfg.DatabaseURL = pg.URL("termgoal")
 	}
+	if cfg.PayloadKeys == "" && cfg.PayloadFile == "" {
+		if cfg.PayloadFile, err = devPayloadKeys(data); err != nil {
+			return err
+		}
+	}
+	// The address is taken before the Temporal UI starts: the UI decodes payloads through it.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		// 8080 is taken: any free port will do for a developer's run.
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return err
+		}
+	}
+	defer ln.Close()
 	fmt.Println("starting the Temporal dev server (.data/temporal.db) …")
 	cli, err := devenv.TemporalCLI(root)
 	if err != nil {
 		return err
 	}
-	tmp, err := devenv.StartTemporal(ctx, cli, filepath.Join(data, "temporal.db"), logFile)
+	tmp, err := devenv.StartTemporal(ctx, cli, filepath.Join(data, "temporal.db"), logFile,
+		devenv.TemporalOptions{CodecEndpoint: "http://" + ln.Addr().String() + "/api/v1/codec"})
 	if err != nil {
 		return err
 	}
@@ -96,18 +113,40 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		// 8080 is taken: any free port will do for a developer's run.
-		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			return err
-		}
-	}
 	// The developer's server speaks plain HTTP; its cookies can do without Secure only where
 	// nothing but this machine reaches it.
 	cfg.PlainHTTP = ln.Addr().(*net.TCPAddr).IP.IsLoopback()
 	fmt.Print(demo.Banner(ctx, s, ln.Addr().String(), cfg.TemporalUI, mln.Addr().String(), ".data/"+devLogName, seeded))
 	return serveHTTP(ctx, ln, cfg, s, c, log, m)
+}
+
+// devPayloadKeys returns the file of the developer's payload key ring under data, written with
+// a new key on the first run: .data/temporal.db's histories need the same key on the next.
+func devPayloadKeys(data string) (string, error) {
+	file := filepath.Join(data, "payload-keys")
+	if _, err := os.Stat(file); err == nil {
+		return file, nil
+	}
+	key, err := codec.NewKey("dev-" + time.Now().Format("2006-01-02"))
+	if err != nil {
+		return "", err
+	}
+	return file, os.WriteFile(file, []byte("# termgoal dev: the key ring of .data/temporal.db's payloads\n"+key+"\n"), 0o600)
+}
+
+// runPayloadKey prints a new key entry for TEMPORAL_PAYLOAD_KEYS, named by its argument or by
+// today's date.
+func runPayloadKey(context.Context, config, *slog.Logger) error {
+	id := time.Now().Format("2006-01-02")
+	if len(os.Args) > 2 {
+		id = os.Args[2]
+	}
+	key, err := codec.NewKey(id)
+	if err != nil {
+		return err
+	}
+	fmt.Println(key)
+	return nil
 }
 
 // runSeed loads the demo data into the database of DATABASE_URL.

@@ -8,6 +8,7 @@
 //	termgoal import [--dry-run] FILE  imports orgs, people, posts and terms from XLSX or CSV
 //	termgoal reconcile [--repair]  compares (and repairs) the read model with the workflows
 //	termgoal audit verify  checks the audit log's hash chains
+//	termgoal payload-key [ID]  prints a new key for TEMPORAL_PAYLOAD_KEYS
 //	termgoal env      lists the environment variables it reads
 //
 // Configuration comes from environment variables only; see config.go and the README.
@@ -44,6 +45,7 @@ var commands = []command{
 	{"import", "import orgs, people, posts and terms from an XLSX or CSV file: [--dry-run] [--as USER] FILE", runImport},
 	{"reconcile", "compare every running process's read model with its workflow and list what differs; --repair repairs it", runReconcile},
 	{"audit", "audit verify: recompute the audit log's hash chains and name the first line changed, inserted or removed", runAudit},
+	{"payload-key", "print a new AES-256 key entry ID:BASE64 for TEMPORAL_PAYLOAD_KEYS (ID defaults to today's date)", runPayloadKey},
 	{"env", "list the environment variables termgoal reads", func(context.Context, config, *slog.Logger) error { printVariables(os.Stdout); return nil }},
 }
 

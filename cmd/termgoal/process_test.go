@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"termgoal/codec"
 	"termgoal/devenv"
 )
 
@@ -56,7 +57,7 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 	}
 	serveAddr, workerAddr := fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("127.0.0.1:%d", ports[1])
 	env := append(os.Environ(), "DATABASE_URL="+pg.URL("termgoal"), "TEMPORAL_ADDRESS="+temporal,
-		"HTTP_ADDR="+serveAddr, "WORKER_HEALTH_ADDR="+workerAddr)
+		"HTTP_ADDR="+serveAddr, "WORKER_HEALTH_ADDR="+workerAddr, "TEMPORAL_PAYLOAD_KEYS="+payloadKey(t))
 	metricsAddr := map[string]string{"serve": fmt.Sprintf("127.0.0.1:%d", ports[2]), "worker": fmt.Sprintf("127.0.0.1:%d", ports[3])}
 	run := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
@@ -174,4 +175,14 @@ func TestServeAndWorkerProbesAndShutdown(t *testing.T) {
 			t.Errorf("%s did not stop within 40 s of SIGTERM", name)
 		}
 	}
+}
+
+// payloadKey is a key ring of one new key, for the processes a test starts.
+func payloadKey(t *testing.T) string {
+	t.Helper()
+	key, err := codec.NewKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
 }

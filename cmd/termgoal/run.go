@@ -18,6 +18,7 @@ import (
 
 	"termgoal/api"
 	"termgoal/app"
+	"termgoal/codec"
 	"termgoal/metrics"
 	"termgoal/postgres"
 	"termgoal/tracing"
@@ -31,18 +32,26 @@ func openStore(ctx context.Context, cfg config) (*postgres.Store, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL)
 }
 
-// dialTemporal dials the Temporal frontend with the tracing interceptor and, with m, the SDK's
-// metrics exported through m; the worker built on the client inherits both.
+// dialTemporal dials the Temporal frontend with the payload codec, the tracing interceptor
+// and, with m, the SDK's metrics exported through m; the worker built on the client inherits
+// them all.
 func dialTemporal(cfg config, log *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	tracer, err := tracing.Interceptor()
 	if err != nil {
 		return nil, err
 	}
+	pc, err := cfg.payloadCodec()
+	if err != nil {
+		return nil, err
+	}
+	dc := codec.DataConverter(pc)
 	o := client.Options{
-		HostPort:     cfg.TemporalAddr,
-		Namespace:    cfg.Namespace,
-		Logger:       sdklog.NewStructuredLogger(log.With("component", "temporal")),
-		Interceptors: []interceptor.ClientInterceptor{tracer},
+		HostPort:         cfg.TemporalAddr,
+		Namespace:        cfg.Namespace,
+		Logger:           sdklog.NewStructuredLogger(log.With("component", "temporal")),
+		Interceptors:     []interceptor.ClientInterceptor{tracer},
+		DataConverter:    dc,
+		FailureConverter: codec.FailureConverter(dc),
 	}
 	if m != nil {
 		if o.MetricsHandler, err = m.Temporal(log); err != nil {
@@ -251,7 +260,11 @@ func newServer(h http.Handler) *http.Server {
 
 // serveHTTP serves the web pages and the API until ctx ends, then shuts down gracefully.
 func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Store, c client.Client, log *slog.Logger, m *metrics.Metrics) error {
-	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PlainHTTP: cfg.PlainHTTP, Metrics: m})
+	pc, err := cfg.payloadCodec()
+	if err != nil {
+		return err
+	}
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PayloadCodec: pc, PlainHTTP: cfg.PlainHTTP, Metrics: m})
 	if err != nil {
 		return err
 	}
