@@ -22,12 +22,14 @@ const (
 	// ETOOMANY refuses after too many attempts (sign-in brute force, ballot codes, objections
 	// from one address): 429.
 	ETOOMANY = "too_many_requests"
+	// ECODEREQUIRED asks a sign-in for the code of the account's second factor: 401.
+	ECODEREQUIRED = "code_required"
 )
 
 // IsCode reports whether code is one of the codes above.
 func IsCode(code string) bool {
 	switch code {
-	case EMALFORMED, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID, EUNAVAILABLE, EINTERNAL, ETOOMANY:
+	case EMALFORMED, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, EINVALID, EUNAVAILABLE, EINTERNAL, ETOOMANY, ECODEREQUIRED:
 		return true
 	}
 	return false

@@ -97,6 +97,7 @@ func (h *Handler) requireAuth(c *gin.Context) {
 type tokenRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	Code     string `json:"code,omitempty"` // with the second factor on: the app's code or a recovery code
 }
 
 type tokenResponse struct {
@@ -112,7 +113,7 @@ func (h *Handler) createToken(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	acc, err := h.ops.SignIn(ctx, req.Username, req.Password, c.ClientIP())
+	acc, err := h.ops.SignIn(ctx, req.Username, req.Password, req.Code, c.ClientIP())
 	if err != nil {
 		h.fail(c, err)
 		return

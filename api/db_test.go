@@ -215,7 +215,7 @@ func TestSignInLimits(t *testing.T) {
 	}
 	// Another process on the same database (or this one restarted) holds the same limits.
 	other := app.New(app.Service{Store: f.store})
-	if _, err := other.SignIn(context.Background(), "holderA1", testPassword, "203.0.113.7"); termgoal.ErrorCode(err) != termgoal.ETOOMANY {
+	if _, err := other.SignIn(context.Background(), "holderA1", testPassword, "", "203.0.113.7"); termgoal.ErrorCode(err) != termgoal.ETOOMANY {
 		t.Errorf("another process lets the guessing address in: %v", err)
 	}
 	// An address that fails across usernames is held for every username, and answers an
@@ -241,7 +241,7 @@ func TestSignInLimits(t *testing.T) {
 func TestSessionSignIn(t *testing.T) {
 	f := newFixture(t)
 	f.h.engine.POST("/test-login", func(c *gin.Context) {
-		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword, c.ClientIP())
+		acc, err := f.h.ops.SignIn(c.Request.Context(), "adminA", testPassword, "", c.ClientIP())
 		if err == nil {
 			err = edge.StartSession(c, f.h.sessions, f.store, acc)
 		}

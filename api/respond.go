@@ -122,3 +122,12 @@ func (h *Handler) audit(c *gin.Context, a termgoal.Audit) bool {
 func (h *Handler) appendAudit(c *gin.Context, a termgoal.Audit) error {
 	return h.ops.Audit(c.Request.Context(), edge.Actor(c), a)
 }
+
+// reply answers v with status, or the error.
+func reply(h *Handler, c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(status, v)
+}

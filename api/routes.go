@@ -48,6 +48,11 @@ func (h *Handler) routes() *gin.Engine {
 	a.GET("/me/preferences", h.myPreferences)
 	a.PUT("/me/preferences", h.setMyPreferences)
 	a.PUT("/me/password", h.changeMyPassword)
+	a.GET("/me/second-factor", h.mySecondFactor)
+	a.POST("/me/second-factor", h.enrollSecondFactor)
+	a.POST("/me/second-factor/confirm", h.confirmSecondFactor)
+	a.POST("/me/second-factor/recovery-codes", h.renewRecoveryCodes)
+	a.DELETE("/me/second-factor", h.turnOffSecondFactor)
 	a.POST("/auth/logout", h.logout)
 
 	a.GET("/orgs", h.listOrgs)
@@ -147,5 +152,6 @@ func (h *Handler) routes() *gin.Engine {
 	a.PUT("/accounts/:id/password", h.resetPassword)
 	a.POST("/accounts/:id/disable", h.setDisabled(true))
 	a.POST("/accounts/:id/enable", h.setDisabled(false))
+	a.DELETE("/accounts/:id/second-factor", h.resetSecondFactor)
 	return r
 }

@@ -171,7 +171,7 @@ func TestInboxBadParams(t *testing.T) {
 func webSession(t *testing.T, f *fixture, user string) func(path string) (int, string) {
 	t.Helper()
 	f.h.engine.POST("/test-login-"+user, func(c *gin.Context) {
-		acc, err := f.h.ops.SignIn(c.Request.Context(), user, testPassword, c.ClientIP())
+		acc, err := f.h.ops.SignIn(c.Request.Context(), user, testPassword, "", c.ClientIP())
 		if err == nil {
 			err = edge.StartSession(c, f.h.sessions, f.store, acc)
 		}

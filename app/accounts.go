@@ -67,7 +67,7 @@ func (s *Service) EndSession(ctx context.Context, acc *termgoal.Account, actor t
 // sign-in limits, as a sign-in); the caller's other sessions and tokens end, the session of
 // keep goes on.
 func (s *Service) ChangePassword(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, current, next, keep string) (Ended, error) {
-	if _, err := s.SignIn(ctx, acc.Username, current, actor.IP); err != nil {
+	if _, err := s.checkPassword(ctx, acc.Username, current, actor.IP); err != nil {
 		if termgoal.ErrorCode(err) == termgoal.EUNAUTHORIZED {
 			err = termgoal.Errorf(termgoal.EINVALID, "account.current_password", "the current password is wrong")
 		}

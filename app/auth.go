@@ -23,9 +23,28 @@ const (
 )
 
 // SignIn checks a username and password from address ip under the sign-in limits, and audits
-// each failure and each block. The pages and the token endpoint call it, then start a session
-// or issue a token.
-func (s *Service) SignIn(ctx context.Context, username, password, ip string) (*termgoal.Account, error) {
+// each failure and each block; for an account with the second factor on, code too (a code of
+// its authenticator app or a recovery code): without one the answer is *ErrSecondFactor. The
+// pages and the token endpoint call it, then start a session or issue a token.
+func (s *Service) SignIn(ctx context.Context, username, password, code, ip string) (*termgoal.Account, error) {
+	acc, err := s.checkPassword(ctx, username, password, ip)
+	if err != nil {
+		return nil, err
+	}
+	on, err := s.secondFactorOn(ctx, acc.ID)
+	switch {
+	case err != nil:
+		return nil, err
+	case !on:
+		return acc, nil
+	case strings.TrimSpace(code) == "":
+		return nil, &ErrSecondFactor{AccountID: acc.ID}
+	}
+	return s.SignInCode(ctx, acc.ID, code, ip)
+}
+
+// checkPassword is SignIn's first step: the username and password under the sign-in limits.
+func (s *Service) checkPassword(ctx context.Context, username, password, ip string) (*termgoal.Account, error) {
 	username = strings.TrimSpace(username)
 	now := s.Now()
 	pair, addr := "user:"+strings.ToLower(username)+"|"+ip, "ip:"+ip

@@ -89,25 +89,36 @@ func lockFile(path string, how int) (*os.File, error) {
 	return f, nil
 }
 
-// tailBuffer keeps the last max bytes written to it, for error messages.
+// tailBuffer keeps the first and the last max/2 bytes written to it, for error messages: a
+// crash names its cause at the top of a long stack (a port taken: StartTemporal tries again).
 type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+	mu        sync.Mutex
+	max       int
+	head, buf []byte
+	cut       bool
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = t.buf[len(t.buf)-t.max:]
+	n := len(p)
+	if room := t.max/2 - len(t.head); room > 0 {
+		k := min(room, len(p))
+		t.head, p = append(t.head, p[:k]...), p[k:]
 	}
-	return len(p), nil
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max/2 {
+		t.buf, t.cut = t.buf[len(t.buf)-t.max/2:], true
+	}
+	return n, nil
 }
 
 func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return string(bytes.TrimSpace(t.buf))
+	sep := ""
+	if t.cut {
+		sep = "\n…\n"
+	}
+	return string(bytes.TrimSpace(append(append(append([]byte{}, t.head...), sep...), t.buf...)))
 }

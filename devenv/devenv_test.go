@@ -287,3 +287,22 @@ func TestTemporalCLIPinned(t *testing.T) {
 		t.Fatal("installed CLI is not the pinned one")
 	}
 }
+
+// TestTailBufferKeepsHeadAndTail: a crash's cause (its first line) and its end both stay.
+func TestTailBufferKeepsHeadAndTail(t *testing.T) {
+	b := &tailBuffer{max: 80}
+	b.Write([]byte("panic: address already in use\n"))
+	for range 100 {
+		b.Write([]byte("stack frame\n"))
+	}
+	b.Write([]byte("exit"))
+	s := b.String()
+	if !strings.HasPrefix(s, "panic: address already in use\n") || !strings.HasSuffix(s, "exit") || len(s) > 85 {
+		t.Fatalf("%q", s)
+	}
+	short := &tailBuffer{max: 40}
+	short.Write([]byte("ok"))
+	if short.String() != "ok" {
+		t.Fatalf("%q", short.String())
+	}
+}

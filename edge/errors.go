@@ -34,6 +34,7 @@ var statusOf = map[string]int{
 	termgoal.ECONFLICT:     http.StatusConflict,
 	termgoal.EINVALID:      http.StatusUnprocessableEntity,
 	termgoal.ETOOMANY:      http.StatusTooManyRequests,
+	termgoal.ECODEREQUIRED: http.StatusUnauthorized,
 	ETOOLARGE:              http.StatusRequestEntityTooLarge,
 	ETIMEOUT:               http.StatusRequestTimeout,
 	termgoal.EUNAVAILABLE:  http.StatusServiceUnavailable,

@@ -184,6 +184,7 @@ func (h *Handler) Routes(r *gin.Engine) {
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/inbox") })
 	r.GET("/login", webNoCache, h.webLogin)
 	r.POST("/login", webNoCache, h.webLoginPost)
+	r.POST("/login/code", webNoCache, h.webLoginCode)
 	r.POST("/logout", webNoCache, h.webLogout)
 
 	r.GET("/notices", webNoCache, h.webNotices)
@@ -213,6 +214,10 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/settings", h.webSaveSettings)
 	p.GET("/settings/security", h.webSecurity)
 	p.POST("/settings/password", h.webChangePassword)
+	p.POST("/settings/second-factor", h.webEnrollSecondFactor)
+	p.POST("/settings/second-factor/confirm", h.webConfirmSecondFactor)
+	p.POST("/settings/second-factor/recovery-codes", h.webRenewRecoveryCodes)
+	p.POST("/settings/second-factor/off", h.webTurnOffSecondFactor)
 	p.POST("/settings/sessions/end", h.webEndSessions)
 	p.POST("/settings/sessions/:id/end", h.webEndSession)
 	p.GET("/reports/term-rules", h.webTermRulesReport)
@@ -435,19 +440,59 @@ func (h *Handler) webLogin(c *gin.Context) {
 }
 
 // webLoginPost signs in with a username and password (under the brute-force limit) and starts
-// a session; a refusal shows the form again with the reason.
+// a session; a refusal shows the form again with the reason. An account with the second factor
+// on is asked for its code next (webLoginCode): the session keeps which account, for
+// pendingFor, and nothing else.
 func (h *Handler) webLoginPost(c *gin.Context) {
 	form, ok := h.postForm(c)
 	if !ok {
 		return
 	}
-	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"), c.ClientIP())
+	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"), "", c.ClientIP())
+	if need := (*app.ErrSecondFactor)(nil); errors.As(err, &need) {
+		ctx := c.Request.Context()
+		h.sessions.Put(ctx, pendingAccount, need.AccountID)
+		h.sessions.Put(ctx, pendingSince, h.ops.Now().Unix())
+		h.renderLogin(c, http.StatusOK, url.Values{"step": {"code"}, "next": {form.Get("next")}}, "")
+		return
+	}
+	h.signedIn(c, acc, err, url.Values{"username": {form.Get("username")}, "next": {form.Get("next")}})
+}
+
+// The session of a browser between the password and the code: the account, and when.
+const (
+	pendingAccount = "pending_account"
+	pendingSince   = "pending_since"
+	pendingFor     = 5 * time.Minute
+)
+
+// webLoginCode is a sign-in's second step: the code of the account whose password was right.
+func (h *Handler) webLoginCode(c *gin.Context) {
+	form, ok := h.postForm(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	id := h.sessions.GetInt64(ctx, pendingAccount)
+	if id == 0 || h.ops.Now().Sub(time.Unix(h.sessions.GetInt64(ctx, pendingSince), 0)) > pendingFor {
+		h.sessions.Remove(ctx, pendingAccount)
+		h.renderLogin(c, http.StatusUnauthorized, url.Values{"next": {form.Get("next")}}, edge.T(c, "web.login_code_expired", nil))
+		return
+	}
+	acc, err := h.ops.SignInCode(ctx, id, form.Get("code"), c.ClientIP())
+	if err == nil {
+		h.sessions.Remove(ctx, pendingAccount)
+		h.sessions.Remove(ctx, pendingSince)
+	}
+	h.signedIn(c, acc, err, url.Values{"step": {"code"}, "next": {form.Get("next")}})
+}
+
+// signedIn starts acc's session and goes on to the page asked for, or shows the form of the
+// step again (form) with the reason of err.
+func (h *Handler) signedIn(c *gin.Context, acc *termgoal.Account, err error, form url.Values) {
 	if err != nil {
 		_, status, msg := edge.Problem(c, h.log, err)
-		p := h.newPage(c, "web.login_title")
-		p.Error = msg
-		p.Form = url.Values{"username": {form.Get("username")}, "next": {form.Get("next")}}
-		h.render(c, status, "login", p)
+		h.renderLogin(c, status, form, msg)
 		return
 	}
 	if err := edge.StartSession(c, h.sessions, h.store, acc); err != nil {
@@ -456,6 +501,13 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 	}
 	h.webAudit(c, "signed_in")
 	c.Redirect(http.StatusSeeOther, safeNext(form.Get("next")))
+}
+
+func (h *Handler) renderLogin(c *gin.Context, status int, form url.Values, msg string) {
+	p := h.newPage(c, "web.login_title")
+	p.Error = msg
+	p.Form = form
+	h.render(c, status, "login", p)
 }
 
 // webLogout ends the session.
