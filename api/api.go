@@ -45,6 +45,7 @@ type Config struct {
 	ObjectionsPerAddress int
 	ObjectionsPerNotice  int
 	Metrics              *metrics.Metrics // nil records nothing
+	OIDC                 *web.OIDC        // sign-in with an OpenID Connect provider; nil: passwords only
 	Now                  func() time.Time
 }
 
@@ -99,7 +100,7 @@ func newHandler(cfg Config) (*Handler, error) {
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
 		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL})
 	h.sessions = newSessions(cfg)
-	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions, Cookies: h.cookies()})
+	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions, Cookies: h.cookies(), OIDC: cfg.OIDC})
 	if err != nil {
 		return nil, err
 	}

@@ -50,11 +50,15 @@ const testPassword = "password123"
 
 var testHash, _ = app.HashPassword(testPassword)
 
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB, opts ...func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := postgrestest.New(t)
-	h, err := newHandler(Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui", PayloadCodec: testCodec})
+	cfg := Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui", PayloadCodec: testCodec}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := newHandler(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -376,7 +376,7 @@ func checkPod(b binary, where string, spec corev1.PodSpec, configMaps map[string
 		}
 		for _, e := range c.Env {
 			vars = append(vars, e.Name)
-			if (e.Name == "DATABASE_URL" || strings.HasSuffix(e.Name, "PASSWORD") || strings.HasSuffix(e.Name, "KEYS")) && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+			if (e.Name == "DATABASE_URL" || strings.HasSuffix(e.Name, "PASSWORD") || strings.HasSuffix(e.Name, "SECRET") || strings.HasSuffix(e.Name, "KEYS")) && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
 				errs = append(errs, fmt.Errorf("%s: %s must come from a Secret", where, e.Name))
 			}
 		}

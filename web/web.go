@@ -43,6 +43,7 @@ type Config struct {
 	Log      *slog.Logger
 	Sessions *scs.SessionManager
 	Cookies  edge.Cookies
+	OIDC     *OIDC // sign-in with an OpenID Connect provider; nil: passwords only
 }
 
 // Handler serves the pages: each decodes the request, calls an operation or a view of ops and
@@ -52,6 +53,7 @@ type Handler struct {
 	ops      *app.Service
 	log      *slog.Logger
 	sessions *scs.SessionManager
+	oidc     *oidcSignIn // nil: no provider
 	cookies  edge.Cookies
 }
 
@@ -60,7 +62,11 @@ func New(cfg Config) (*Handler, error) {
 	if err := loadWebTemplates(); err != nil {
 		return nil, err
 	}
-	return &Handler{store: cfg.Store, ops: cfg.Ops, log: cfg.Log, sessions: cfg.Sessions, cookies: cfg.Cookies}, nil
+	h := &Handler{store: cfg.Store, ops: cfg.Ops, log: cfg.Log, sessions: cfg.Sessions, cookies: cfg.Cookies}
+	if cfg.OIDC != nil {
+		h.oidc = &oidcSignIn{cfg: *cfg.OIDC}
+	}
+	return h, nil
 }
 
 // TaskCounts is the badge every page shows next to the inbox link.
@@ -185,6 +191,10 @@ func (h *Handler) Routes(r *gin.Engine) {
 	r.GET("/login", webNoCache, h.webLogin)
 	r.POST("/login", webNoCache, h.webLoginPost)
 	r.POST("/login/code", webNoCache, h.webLoginCode)
+	if h.oidc != nil {
+		r.GET("/login/oidc", webNoCache, h.webOIDCStart)
+		r.GET("/login/oidc/callback", webNoCache, h.webOIDCCallback)
+	}
 	r.POST("/logout", webNoCache, h.webLogout)
 
 	r.GET("/notices", webNoCache, h.webNotices)
@@ -434,9 +444,7 @@ func (h *Handler) webLogin(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return
 	}
-	p := h.newPage(c, "web.login_title")
-	p.Form = url.Values{"next": {c.Query("next")}}
-	h.render(c, http.StatusOK, "login", p)
+	h.renderLogin(c, http.StatusOK, url.Values{"next": {c.Query("next")}}, "")
 }
 
 // webLoginPost signs in with a username and password (under the brute-force limit) and starts
@@ -450,13 +458,19 @@ func (h *Handler) webLoginPost(c *gin.Context) {
 	}
 	acc, err := h.ops.SignIn(c.Request.Context(), form.Get("username"), form.Get("password"), "", c.ClientIP())
 	if need := (*app.ErrSecondFactor)(nil); errors.As(err, &need) {
-		ctx := c.Request.Context()
-		h.sessions.Put(ctx, pendingAccount, need.AccountID)
-		h.sessions.Put(ctx, pendingSince, h.ops.Now().Unix())
-		h.renderLogin(c, http.StatusOK, url.Values{"step": {"code"}, "next": {form.Get("next")}}, "")
+		h.askCode(c, need.AccountID, form.Get("next"))
 		return
 	}
 	h.signedIn(c, acc, err, url.Values{"username": {form.Get("username")}, "next": {form.Get("next")}})
+}
+
+// askCode keeps in the session which account is half signed in, and since when, and asks for
+// its code.
+func (h *Handler) askCode(c *gin.Context, account int64, next string) {
+	ctx := c.Request.Context()
+	h.sessions.Put(ctx, pendingAccount, account)
+	h.sessions.Put(ctx, pendingSince, h.ops.Now().Unix())
+	h.renderLogin(c, http.StatusOK, url.Values{"step": {"code"}, "next": {next}}, "")
 }
 
 // The session of a browser between the password and the code: the account, and when.
@@ -507,6 +521,9 @@ func (h *Handler) renderLogin(c *gin.Context, status int, form url.Values, msg s
 	p := h.newPage(c, "web.login_title")
 	p.Error = msg
 	p.Form = form
+	if h.oidc != nil {
+		p.Data = h.oidc.cfg.Name // the provider's button
+	}
 	h.render(c, status, "login", p)
 }
 

@@ -2,12 +2,14 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"termgoal/codec"
 	"termgoal/notify"
+	"termgoal/web"
 )
 
 // variable is one environment variable termgoal reads.
@@ -29,6 +31,10 @@ var variables = []variable{
 	{"WORKER_HEALTH_ADDR", "127.0.0.1:8081", "where worker answers /healthz and /readyz"},
 	{"METRICS_ADDR", "(none; dev: 127.0.0.1:9464)", "where serve and worker answer GET /metrics (Prometheus), a listener of its own for operators only"},
 	{"APP_URL", "http:// + HTTP_ADDR", "the app's external URL, for links in emails and webhooks"},
+	{"OIDC_ISSUER", "(none: passwords only)", "an OpenID Connect provider's issuer URL: the sign-in page offers it beside the password; register APP_URL/login/oidc/callback with it"},
+	{"OIDC_CLIENT_ID", "(required with OIDC_ISSUER)", "termgoal's client id at the provider"},
+	{"OIDC_CLIENT_SECRET", "", "termgoal's client secret at the provider (a secret)"},
+	{"OIDC_NAME", "OIDC", "the provider's name on the sign-in button, e.g. 统一身份认证"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
 	{"SMTP_PORT", "587 / 465 / 25 by SMTP_TLS", "SMTP port"},
 	{"SMTP_USERNAME", "", "SMTP user"},
@@ -38,6 +44,20 @@ var variables = []variable{
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "(none: no tracing)", "where spans go by OTLP over HTTP, e.g. http://collector:4318; the other OTEL_EXPORTER_OTLP_* settings apply"},
 	{"CHROMIUM", "chromium on the PATH", "the browser serve prints the PDF forms with; without one the PDF links say how to install it"},
 	{"TERMGOAL_ROOT", "the module root", "dev only: where bin/ and .data/ are"},
+}
+
+// oidc is the OpenID Connect sign-in of OIDC_ISSUER (nil when unset); its callback is under
+// APP_URL.
+func (cfg config) oidc() (*web.OIDC, error) {
+	if cfg.OIDCIssuer == "" {
+		return nil, nil
+	}
+	o := &web.OIDC{Issuer: cfg.OIDCIssuer, ClientID: os.Getenv("OIDC_CLIENT_ID"), ClientSecret: os.Getenv("OIDC_CLIENT_SECRET"),
+		Name: cmp.Or(os.Getenv("OIDC_NAME"), "OIDC"), RedirectURL: cmp.Or(cfg.AppURL, "http://"+cfg.HTTPAddr) + "/login/oidc/callback"}
+	if o.ClientID == "" {
+		return nil, errors.New("OIDC_ISSUER is set without OIDC_CLIENT_ID")
+	}
+	return o, nil
 }
 
 // payloadCodec is the codec of the configured key ring (package codec).
@@ -68,6 +88,7 @@ type config struct {
 	MetricsAddr  string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
 	PlainHTTP    bool   // dev on a loopback address: cookies without __Host- and Secure (api.Config)
 	AppURL       string // APP_URL: the app's external URL, for links in emails and webhooks
+	OIDCIssuer   string // OIDC_ISSUER, with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME (oidc)
 }
 
 func configFromEnv() config {
@@ -82,6 +103,7 @@ func configFromEnv() config {
 		HealthAddr:   cmp.Or(os.Getenv("WORKER_HEALTH_ADDR"), "127.0.0.1:8081"),
 		MetricsAddr:  os.Getenv("METRICS_ADDR"),
 		AppURL:       os.Getenv("APP_URL"),
+		OIDCIssuer:   os.Getenv("OIDC_ISSUER"),
 	}
 }
 

@@ -264,7 +264,11 @@ func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Sto
 	if err != nil {
 		return err
 	}
-	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PayloadCodec: pc, PlainHTTP: cfg.PlainHTTP, Metrics: m})
+	oidc, err := cfg.oidc()
+	if err != nil {
+		return err
+	}
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PayloadCodec: pc, PlainHTTP: cfg.PlainHTTP, Metrics: m, OIDC: oidc})
 	if err != nil {
 		return err
 	}
