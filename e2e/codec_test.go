@@ -3,7 +3,9 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"termgoal/codec"
+	"termgoal/devenv"
 )
 
 // TestRawHistoryHoldsNoPersonalData reads a goal setting's history from the Temporal server
@@ -117,4 +120,37 @@ func TestRawHistoryHoldsNoPersonalData(t *testing.T) {
 	if sealed < 10 {
 		t.Fatalf("only %d payloads in the history", sealed)
 	}
+
+	// Temporal's own tools read it through the codec endpoint, as the top administrator.
+	root, err := devenv.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := devenv.TemporalCLI(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func(token string) string {
+		out, _ := exec.CommandContext(ctx, cli, "workflow", "show", "--address", s.hostPort, "-w", p, "-o", "json",
+			"--codec-endpoint", s.srv.URL+"/api/v1/codec", "--codec-auth", "Bearer "+token, "--command-timeout", "20s").CombinedOutput()
+		return string(out)
+	}
+	if out := show(s.tokens["admin"]); !decodedHolds(out, names["holder"]) {
+		t.Fatalf("temporal workflow show through the codec endpoint: %.2000s", out)
+	}
+	if out := show(s.tokens["sup"]); decodedHolds(out, names["holder"]) {
+		t.Fatal("the codec endpoint opened payloads for an account that is no top administrator")
+	}
+}
+
+// decodedHolds tells whether the JSON history out, as temporal workflow show prints it, holds
+// want in one of its payloads' data.
+func decodedHolds(out, want string) bool {
+	for _, field := range strings.Split(out, `"data": "`)[1:] {
+		b, err := base64.StdEncoding.DecodeString(field[:strings.IndexByte(field, '"')])
+		if err == nil && strings.Contains(string(b), want) {
+			return true
+		}
+	}
+	return false
 }

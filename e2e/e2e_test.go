@@ -30,15 +30,16 @@ import (
 
 // sys is one running termgoal: store, Temporal, worker and HTTP server.
 type sys struct {
-	t       testing.TB
-	store   *postgres.Store
-	client  client.Client
-	worker  *worker.Worker
-	srv     *httptest.Server
-	metrics *metrics.Metrics
-	codec   *codec.Codec // seals every payload, as in production
-	tokens  map[string]string
-	ids     map[string]int64
+	t        testing.TB
+	store    *postgres.Store
+	client   client.Client
+	worker   *worker.Worker
+	srv      *httptest.Server
+	metrics  *metrics.Metrics
+	codec    *codec.Codec // seals every payload, as in production
+	hostPort string       // the Temporal server's
+	tokens   map[string]string
+	ids      map[string]int64
 }
 
 // start runs a whole termgoal for one test: its own database and its own Temporal dev server,
@@ -69,6 +70,7 @@ func startWith(t testing.TB, o options) *sys {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
+	s.hostPort = hostPort
 	// Every payload is sealed as termgoal serve and worker seal them, with a key of this run.
 	key, err := codec.NewKey("e2e")
 	if err != nil {
