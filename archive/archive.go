@@ -192,8 +192,10 @@ func validName(name string) bool {
 // every problem, each saying exactly what differs; none means the bundle is as it was signed.
 type Report struct {
 	Manifest *Manifest
-	SignedBy string // the key's id, and whether a trusted key or only the embedded one
-	Problems []string
+	// ManifestSHA256 names the bundle (hex): a bundle that corrects it says so in Supersedes.
+	ManifestSHA256 string
+	SignedBy       string // the key's id, and whether a trusted key or only the embedded one
+	Problems       []string
 }
 
 // OK tells whether the bundle verified.
@@ -244,6 +246,8 @@ func Verify(r io.ReaderAt, size int64, trusted map[string]ed25519.PublicKey) Rep
 		return rep
 	}
 	rep.Manifest = &m
+	sum := sha256.Sum256(manifest)
+	rep.ManifestSHA256 = hex.EncodeToString(sum[:])
 	rep.SignedBy = checkSignature(&rep, m, manifest, contents[SignatureName], trusted)
 	listed := map[string]bool{ManifestName: true, SignatureName: true}
 	for _, f := range m.Files {

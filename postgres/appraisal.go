@@ -280,3 +280,9 @@ func (d zeroDate) Scan(src any) error {
 	}
 	return date(d).Scan(src)
 }
+
+// TermAppraisals returns every appraisal of a term, of any kind and status, oldest first.
+func (s *Store) TermAppraisals(ctx context.Context, termID int64) ([]termgoal.AppraisalRecord, error) {
+	return list(ctx, s.db, scanAppraisal, `SELECT `+appraisalCols+` FROM appraisals a
+		WHERE a.term_id = $1 ORDER BY a.year, a.period_from, a.process_id`, termID)
+}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/lib/pq"
+
 	"termgoal"
 )
 
@@ -122,4 +124,10 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// SealedLines returns the sealed lines of the chains named, chain by chain in order.
+func (s *Store) SealedLines(ctx context.Context, chains []string) ([]termgoal.SealedLine, error) {
+	return list(ctx, s.db, scanSealed, `SELECT `+auditLineCols+` FROM audit_log
+		WHERE chain = ANY($1) AND hash IS NOT NULL ORDER BY chain, chain_seq`, pq.Array(chains))
 }

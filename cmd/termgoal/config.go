@@ -35,6 +35,9 @@ var variables = []variable{
 	{"OIDC_CLIENT_ID", "(required with OIDC_ISSUER)", "termgoal's client id at the provider"},
 	{"OIDC_CLIENT_SECRET", "", "termgoal's client secret at the provider (a secret)"},
 	{"OIDC_NAME", "OIDC", "the provider's name on the sign-in button, e.g. 统一身份认证"},
+	{"ARCHIVE_DIR", "archive", "where `termgoal archive write` puts the term bundles (never rewritten)"},
+	{"ARCHIVE_SIGNING_KEY", "(required by archive write unless ARCHIVE_SIGNING_KEY_FILE)", "the Ed25519 key signing archive manifests, ID:BASE64 of its seed (a secret; `termgoal archive key` makes one)"},
+	{"ARCHIVE_SIGNING_KEY_FILE", "", "a file holding ARCHIVE_SIGNING_KEY"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
 	{"SMTP_PORT", "587 / 465 / 25 by SMTP_TLS", "SMTP port"},
 	{"SMTP_USERNAME", "", "SMTP user"},
@@ -89,6 +92,7 @@ type config struct {
 	PlainHTTP    bool   // dev on a loopback address: cookies without __Host- and Secure (api.Config)
 	AppURL       string // APP_URL: the app's external URL, for links in emails and webhooks
 	OIDCIssuer   string // OIDC_ISSUER, with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME (oidc)
+	ArchiveDir   string // ARCHIVE_DIR: where archive write puts the bundles
 }
 
 func configFromEnv() config {
@@ -104,6 +108,7 @@ func configFromEnv() config {
 		MetricsAddr:  os.Getenv("METRICS_ADDR"),
 		AppURL:       os.Getenv("APP_URL"),
 		OIDCIssuer:   os.Getenv("OIDC_ISSUER"),
+		ArchiveDir:   cmp.Or(os.Getenv("ARCHIVE_DIR"), "archive"),
 	}
 }
 

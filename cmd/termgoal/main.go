@@ -9,6 +9,7 @@
 //	termgoal reconcile [--repair]  compares (and repairs) the read model with the workflows
 //	termgoal audit verify  checks the audit log's hash chains
 //	termgoal payload-key [ID]  prints a new key for TEMPORAL_PAYLOAD_KEYS
+//	termgoal archive key|write|verify  a term's signed archive bundle
 //	termgoal env      lists the environment variables it reads
 //
 // Configuration comes from environment variables only; see config.go and the README.
@@ -45,6 +46,7 @@ var commands = []command{
 	{"import", "import orgs, people, posts and terms from an XLSX or CSV file: [--dry-run] [--as USER] FILE", runImport},
 	{"reconcile", "compare every running process's read model with its workflow and list what differs; --repair repairs it", runReconcile},
 	{"audit", "audit verify: recompute the audit log's hash chains and name the first line changed, inserted or removed", runAudit},
+	{"archive", "a term's archive bundle: key [ID] prints a signing key; write [--supersedes BUNDLE] TERM_ID writes one into ARCHIVE_DIR; verify [--public-key ID:BASE64]... BUNDLE checks one, with no database", runArchive},
 	{"payload-key", "print a new AES-256 key entry ID:BASE64 for TEMPORAL_PAYLOAD_KEYS (ID defaults to today's date)", runPayloadKey},
 	{"env", "list the environment variables termgoal reads", func(context.Context, config, *slog.Logger) error { printVariables(os.Stdout); return nil }},
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"termgoal"
+	"termgoal/archive"
+)
+
+// TestArchiveVerifyNeedsNoDatabase runs `termgoal archive verify` as a reader years later
+// would: no DATABASE_URL, no Temporal, only the bundle and the published key. A good bundle
+// verifies; one with a changed byte names the file; another key is refused.
+func TestArchiveVerifyNeedsNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "termgoal")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	secret, public, err := archive.NewSigner("2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := archive.ParseSigner(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := termgoal.SealedLine{ID: 1, Chain: "goalsetting-term-7", Seq: 1, At: time.Now(), Actor: "李四", Action: "draft_submitted", Detail: "{}"}
+	l.Hash = termgoal.SealHash(nil, l.Canonical())
+	var b bytes.Buffer
+	if _, err := archive.Write(&b, archive.Manifest{TermID: 7, Title: "桃源村 2026–2029", CreatedAt: time.Now()},
+		[]archive.Entry{{Name: "term.json", Data: []byte(`{"id":7}`)}}, []termgoal.SealedLine{l}, signer); err != nil {
+		t.Fatal(err)
+	}
+	good, bad := filepath.Join(dir, "good.zip"), filepath.Join(dir, "bad.zip")
+	if err := os.WriteFile(good, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, changeFile(t, b.Bytes(), "term.json", []byte(`{"id":8}`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir} // no DATABASE_URL, no Temporal
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("archive", "verify", "--public-key", public, good); err != nil || !strings.Contains(out, "the bundle verifies") || !strings.Contains(out, `key "2026" (trusted)`) {
+		t.Fatalf("a good bundle: %v\n%s", err, out)
+	}
+	if out, err := run("archive", "verify", "--public-key", public, bad); err == nil || !strings.Contains(out, "FAIL term.json: changed") {
+		t.Fatalf("a damaged bundle: %v\n%s", err, out)
+	}
+	_, otherPublic, _ := archive.NewSigner("2026")
+	if out, err := run("archive", "verify", "--public-key", otherPublic, good); err == nil || !strings.Contains(out, "the signature does not verify") {
+		t.Fatalf("another key: %v\n%s", err, out)
+	}
+	if out, err := run("archive", "key", "k1"); err != nil || !strings.Contains(out, "ARCHIVE_SIGNING_KEY=k1:") {
+		t.Fatalf("archive key: %v\n%s", err, out)
+	}
+}
+
+// changeFile copies the ZIP b with file name's content replaced by data.
+func changeFile(t *testing.T, b []byte, name string, data []byte) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range z.File {
+		if f.Name != name {
+			if err := w.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		fw, err := w.Create(name)
+		if err == nil {
+			_, err = fw.Write(data)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
