@@ -46,6 +46,7 @@ type Config struct {
 	ObjectionsPerNotice  int
 	Metrics              *metrics.Metrics // nil records nothing
 	OIDC                 *web.OIDC        // sign-in with an OpenID Connect provider; nil: passwords only
+	Archives             app.Archives     // where the term bundles are kept
 	Now                  func() time.Time
 }
 
@@ -98,7 +99,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		log:      cfg.Log,
 	}
 	h.ops = app.New(app.Service{Store: cfg.Store, Temporal: cfg.Temporal, Log: cfg.Log, Metrics: cfg.Metrics,
-		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL})
+		ActionTimeout: cfg.ActionTimeout, ObjectionsPerAddress: cfg.ObjectionsPerAddress, ObjectionsPerNotice: cfg.ObjectionsPerNotice, Now: cfg.Now, TemporalUIURL: cfg.TemporalUIURL, Archives: cfg.Archives})
 	h.sessions = newSessions(cfg)
 	pages, err := web.New(web.Config{Store: cfg.Store, Ops: h.ops, Log: cfg.Log, Sessions: h.sessions, Cookies: h.cookies(), OIDC: cfg.OIDC})
 	if err != nil {

@@ -135,6 +135,10 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	if err := f.store.CreateBatch(ctx, postgres.BatchRun{ID: "batch-matrix", Action: "batch_remind", ActorID: admin.ID, ActorName: admin.DisplayName, Total: 1}); err != nil {
 		t.Fatal(err)
 	}
+	bundle, err := f.h.ops.StoreArchive(ctx, termgoal.Actor{Name: "matrix"}, term.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.account("memberA1", termgoal.RoleConsultee, f.a1.ID)
 	target := f.accounts["memberA1"]
 	id := func(n int64) string { return fmt.Sprint(n) }
@@ -143,7 +147,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		"templates/:id": id(f.tmpl.ID), "terms/:id": id(term.ID), "processes/:id": proc.ID, "notices/:process_id": notice.ID,
 		"appraisals/:process_id": "appraisal-matrix", "appraisals/:id": "appraisal-matrix", "attachments/:id": id(att.ID),
 		"tasks/:id": task, "campaigns/:id": id(camp.ID), "batches/:id": "batch-matrix", "accounts/:id": id(target.ID),
-		":action": "comment", "years/:year": "2026", "campaign-schedules/:id": "campaign-schedule-matrix",
+		":action": "comment", "years/:year": "2026", "campaign-schedules/:id": "campaign-schedule-matrix", "archives/:name": bundle.Name,
 	} {
 		w.ids[k] = v
 	}

@@ -54,7 +54,8 @@ func newFixture(t testing.TB, opts ...func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := postgrestest.New(t)
-	cfg := Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui", PayloadCodec: testCodec}
+	cfg := Config{Store: s, Log: slog.New(slog.DiscardHandler), TemporalUIURL: "http://ui", PayloadCodec: testCodec,
+		Archives: app.Archives{Dir: t.TempDir(), Signer: &testSigner}}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -89,6 +89,9 @@ func (h *Handler) routes() *gin.Engine {
 	a.POST("/terms/:id/goal-setting", h.startGoalSetting)
 	a.POST("/terms/:id/amendments", h.startAmendment)
 	a.GET("/terms/:id/progress", h.termProgress)
+	a.GET("/terms/:id/archives", h.termArchives)
+	a.POST("/terms/:id/archives", h.writeTermArchive)
+	a.GET("/terms/:id/archives/:name", h.termArchiveFile)
 	a.POST("/terms/:id/handover", h.handover)
 	a.POST("/terms/:id/follow", h.followTerm)
 

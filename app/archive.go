@@ -1,15 +1,176 @@
 package app
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"time"
 
 	"termgoal"
 	"termgoal/archive"
 )
+
+// Archives is where the term bundles are kept (P6): a directory of files that are written once
+// and never rewritten, and the key that signs them.
+type Archives struct {
+	Dir    string          // ARCHIVE_DIR; "" keeps none
+	Signer *archive.Signer // ARCHIVE_SIGNING_KEY; nil: bundles are listed and served, not written
+}
+
+// ArchiveInfo is one stored bundle of a term, as its manifest says.
+type ArchiveInfo struct {
+	Name           string    `json:"name"`
+	Size           int64     `json:"size"`
+	CreatedAt      time.Time `json:"created_at"`
+	ManifestSHA256 string    `json:"manifest_sha256"`
+	Supersedes     string    `json:"supersedes,omitempty"` // the manifest SHA-256 of the bundle it corrects
+	KeyID          string    `json:"key_id"`
+}
+
+// archiveName is a stored bundle's file name: the term and the time it was written.
+var archiveName = regexp.MustCompile(`^term-([0-9]+)-[0-9]{8}T[0-9]{6}\.[0-9]{9}Z\.zip$`)
+
+func errNoArchive(name string) error {
+	return termgoal.Errorf(termgoal.ENOTFOUND, "archive.not_found", "no such archive bundle of this term", "name", termgoal.Clip(name, 80))
+}
+
+// archivesOf checks that acc administers term id and that bundles are kept here.
+func (s *Service) archivesOf(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, error) {
+	t, path, err := s.TermAccess(ctx, acc, id)
+	if err != nil {
+		return nil, err
+	}
+	if !IsAdmin(acc, path) {
+		return nil, ErrForbidden()
+	}
+	if s.Archives.Dir == "" {
+		return nil, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
+	}
+	return t, nil
+}
+
+// StoreTermArchive writes term id's bundle into the archive directory, as a new file, for an
+// administrator of the term; supersedes names a bundle of the term this one corrects ("" for
+// none).
+func (s *Service) StoreTermArchive(ctx context.Context, acc *termgoal.Account, actor termgoal.Actor, id int64, supersedes string) (ArchiveInfo, error) {
+	if _, err := s.archivesOf(ctx, acc, id); err != nil {
+		return ArchiveInfo{}, err
+	}
+	return s.StoreArchive(ctx, actor, id, supersedes)
+}
+
+// StoreArchive is StoreTermArchive without the caller's authorization: the operator's
+// `termgoal archive write`.
+func (s *Service) StoreArchive(ctx context.Context, actor termgoal.Actor, id int64, supersedes string) (ArchiveInfo, error) {
+	if s.Archives.Dir == "" {
+		return ArchiveInfo{}, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
+	}
+	if s.Archives.Signer == nil {
+		return ArchiveInfo{}, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_key", "this server has no key to sign archive bundles: ARCHIVE_SIGNING_KEY is not set")
+	}
+	var before string
+	if supersedes != "" {
+		old, err := s.archiveInfo(id, supersedes)
+		if err != nil {
+			return ArchiveInfo{}, err
+		}
+		before = old.ManifestSHA256
+	}
+	if err := os.MkdirAll(s.Archives.Dir, 0o750); err != nil {
+		return ArchiveInfo{}, err
+	}
+	name := fmt.Sprintf("term-%d-%s.zip", id, s.Now().UTC().Format("20060102T150405.000000000Z"))
+	file := filepath.Join(s.Archives.Dir, name)
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- ARCHIVE_DIR and a name of ours
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	_, err = s.WriteTermArchive(ctx, actor, f, id, *s.Archives.Signer, before)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(file)
+		return ArchiveInfo{}, err
+	}
+	return s.archiveInfo(id, name)
+}
+
+// TermArchives lists term id's stored bundles, newest first.
+func (s *Service) TermArchives(ctx context.Context, acc *termgoal.Account, id int64) ([]ArchiveInfo, error) {
+	if _, err := s.archivesOf(ctx, acc, id); err != nil {
+		return nil, err
+	}
+	names, err := filepath.Glob(filepath.Join(s.Archives.Dir, fmt.Sprintf("term-%d-*.zip", id)))
+	if err != nil {
+		return nil, err
+	}
+	list := []ArchiveInfo{}
+	for _, n := range names {
+		info, err := s.archiveInfo(id, filepath.Base(n))
+		if err != nil {
+			s.Log.WarnContext(ctx, "unreadable archive bundle", "file", n, "err", err)
+			continue
+		}
+		list = append(list, info)
+	}
+	slices.SortFunc(list, func(a, b ArchiveInfo) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return list, nil
+}
+
+// TermArchiveFile opens term id's stored bundle name, for download.
+func (s *Service) TermArchiveFile(ctx context.Context, acc *termgoal.Account, id int64, name string) (*os.File, error) {
+	if _, err := s.archivesOf(ctx, acc, id); err != nil {
+		return nil, err
+	}
+	if _, err := s.archiveInfo(id, name); err != nil {
+		return nil, err
+	}
+	return os.Open(filepath.Join(s.Archives.Dir, name)) // #nosec G304 -- a name of the pattern, in ARCHIVE_DIR
+}
+
+// archiveInfo reads the manifest of term id's bundle name.
+func (s *Service) archiveInfo(id int64, name string) (ArchiveInfo, error) {
+	m := archiveName.FindStringSubmatch(name)
+	if m == nil || m[1] != fmt.Sprint(id) {
+		return ArchiveInfo{}, errNoArchive(name)
+	}
+	file := filepath.Join(s.Archives.Dir, name)
+	z, err := zip.OpenReader(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return ArchiveInfo{}, errNoArchive(name)
+	}
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	defer z.Close()
+	rc, err := z.Open(archive.ManifestName)
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	defer rc.Close()
+	raw, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	var man archive.Manifest
+	if err := json.Unmarshal(raw, &man); err != nil {
+		return ArchiveInfo{}, err
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	return ArchiveInfo{Name: name, Size: st.Size(), CreatedAt: man.CreatedAt, ManifestSHA256: archive.Sum(raw),
+		Supersedes: man.Supersedes, KeyID: man.KeyID}, nil
+}
 
 // WriteTermArchive writes the archive bundle of term id to w, signed by signer (package
 // archive): the term, each plan version, each process of the term (its row and state, and the

@@ -28,7 +28,8 @@ type Service struct {
 	ObjectionsPerAddress int
 	ObjectionsPerNotice  int
 	Now                  func() time.Time
-	TemporalUIURL        string // the Temporal UI, linked from process pages
+	TemporalUIURL        string   // the Temporal UI, linked from process pages
+	Archives             Archives // where the term bundles are kept
 
 	ballots *limiter // failed ballot codes per address
 }

@@ -179,13 +179,18 @@ func Write(w io.Writer, m Manifest, files []Entry, lines []termgoal.SealedLine, 
 			return "", err
 		}
 	}
-	sum := sha256.Sum256(manifest)
-	return hex.EncodeToString(sum[:]), z.Close()
+	return Sum(manifest), z.Close()
 }
 
 func validName(name string) bool {
 	return name != "" && name != ManifestName && name != SignatureName && !strings.HasPrefix(name, "/") &&
 		path.Clean(name) == name && !strings.HasPrefix(name, "../") && name != ".."
+}
+
+// Sum is the SHA-256 (hex) of a manifest's bytes: the bundle's name to one that supersedes it.
+func Sum(manifest []byte) string {
+	sum := sha256.Sum256(manifest)
+	return hex.EncodeToString(sum[:])
 }
 
 // Report is what Verify found: the manifest (nil when unreadable), which key signed it, and
@@ -246,8 +251,7 @@ func Verify(r io.ReaderAt, size int64, trusted map[string]ed25519.PublicKey) Rep
 		return rep
 	}
 	rep.Manifest = &m
-	sum := sha256.Sum256(manifest)
-	rep.ManifestSHA256 = hex.EncodeToString(sum[:])
+	rep.ManifestSHA256 = Sum(manifest)
 	rep.SignedBy = checkSignature(&rep, m, manifest, contents[SignatureName], trusted)
 	listed := map[string]bool{ManifestName: true, SignatureName: true}
 	for _, f := range m.Files {

@@ -44,6 +44,9 @@ type termPageData struct {
 	Editable     bool
 	Templates    []termgoal.Template
 	Appointments []termgoal.Appointment
+	// Archives are the term's bundles, for its administrators, when this server keeps them.
+	Archives   []app.ArchiveInfo
+	ArchivesOn bool
 }
 
 // pageTerm loads term :id for a page, with the checks of readableTerm.
@@ -102,6 +105,13 @@ func (h *Handler) renderTerm(c *gin.Context, status int, p *webPage) {
 		d.Items = d.Versions[0].Items
 	}
 	d.Admin = app.IsAdmin(edge.Caller(c), path)
+	if d.Admin {
+		d.Archives, err = h.ops.TermArchives(ctx, edge.Caller(c), t.ID)
+		if d.ArchivesOn = err == nil; err != nil && termgoal.ErrorCode(err) != termgoal.EUNAVAILABLE {
+			h.Fail(c, err)
+			return
+		}
+	}
 	d.CanHandover = d.Admin && t.HolderKind == termgoal.HolderPerson
 	if d.Editable = d.Admin && t.Status == "registered" && t.ProcessID == ""; d.Editable {
 		if d.Templates, err = h.store.Templates(ctx); err != nil {

@@ -239,6 +239,8 @@ func (h *Handler) Routes(r *gin.Engine) {
 	p.POST("/terms/:id/edit", h.webEditTerm)
 	p.POST("/terms/:id/handover", h.webHandover)
 	p.POST("/terms/:id/appraisals", h.webStartAppraisal)
+	p.POST("/terms/:id/archives", h.webWriteArchive)
+	p.GET("/terms/:id/archives/:name", h.webArchiveFile)
 	p.GET("/appraisals/:id", h.webAppraisal)
 	p.POST("/appraisals/:id/ballot-codes", h.webBallotCodes)
 	p.GET("/results", h.webResults)

@@ -91,10 +91,10 @@ func archiveVerify(args []string, out io.Writer) error {
 }
 
 // archiveWrite writes term TERM_ID's bundle into ARCHIVE_DIR, as a new file that is never
-// rewritten; --supersedes names the bundle it corrects.
+// rewritten; --supersedes names the bundle (in ARCHIVE_DIR) it corrects.
 func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("archive write", flag.ContinueOnError)
-	supersedes := flags.String("supersedes", "", "the bundle this one corrects")
+	supersedes := flags.String("supersedes", "", "the name of the bundle in ARCHIVE_DIR this one corrects")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -106,48 +106,20 @@ func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	var before string
-	if *supersedes != "" {
-		if before, err = manifestSum(*supersedes); err != nil {
-			return err
-		}
-	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	dir := cfg.ArchiveDir
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
+	ops := app.New(app.Service{Store: s, Log: slog.Default(), Archives: app.Archives{Dir: cfg.ArchiveDir, Signer: &signer}})
+	before := *supersedes
+	if before != "" {
+		before = filepath.Base(before) // a path to it will do
 	}
-	name := filepath.Join(dir, fmt.Sprintf("term-%d-%s.zip", id, time.Now().UTC().Format("20060102T150405Z")))
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640) // #nosec G304 -- ARCHIVE_DIR and a name of ours
+	info, err := ops.StoreArchive(ctx, termgoal.Actor{Name: "termgoal archive write"}, id, before)
 	if err != nil {
 		return err
 	}
-	ops := app.New(app.Service{Store: s, Log: slog.Default()})
-	sum, err := ops.WriteTermArchive(ctx, termgoal.Actor{Name: "termgoal archive write"}, f, id, signer, before)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(name)
-		return err
-	}
-	fmt.Printf("%s\nmanifest SHA-256 %s, signed with key %q\n", name, sum, signer.ID)
+	fmt.Printf("%s\nmanifest SHA-256 %s, signed with key %q\n", filepath.Join(cfg.ArchiveDir, info.Name), info.ManifestSHA256, signer.ID)
 	return nil
-}
-
-// manifestSum is the SHA-256 of a bundle's manifest, which names it.
-func manifestSum(bundle string) (string, error) {
-	b, err := os.ReadFile(bundle) // #nosec G304 -- the operator's own argument
-	if err != nil {
-		return "", err
-	}
-	rep := archive.Verify(bytes.NewReader(b), int64(len(b)), nil)
-	if !rep.OK() {
-		return "", fmt.Errorf("%s does not verify: %v", bundle, rep.Problems)
-	}
-	return rep.ManifestSHA256, nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 
+	"termgoal/app"
+	"termgoal/archive"
 	"termgoal/codec"
 	"termgoal/notify"
 	"termgoal/web"
@@ -35,7 +37,7 @@ var variables = []variable{
 	{"OIDC_CLIENT_ID", "(required with OIDC_ISSUER)", "termgoal's client id at the provider"},
 	{"OIDC_CLIENT_SECRET", "", "termgoal's client secret at the provider (a secret)"},
 	{"OIDC_NAME", "OIDC", "the provider's name on the sign-in button, e.g. 统一身份认证"},
-	{"ARCHIVE_DIR", "archive", "where `termgoal archive write` puts the term bundles (never rewritten)"},
+	{"ARCHIVE_DIR", "archive (dev: .data/archive)", "where serve and `termgoal archive write` keep the term bundles, never rewritten (a persistent volume)"},
 	{"ARCHIVE_SIGNING_KEY", "(required by archive write unless ARCHIVE_SIGNING_KEY_FILE)", "the Ed25519 key signing archive manifests, ID:BASE64 of its seed (a secret; `termgoal archive key` makes one)"},
 	{"ARCHIVE_SIGNING_KEY_FILE", "", "a file holding ARCHIVE_SIGNING_KEY"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
@@ -63,6 +65,19 @@ func (cfg config) oidc() (*web.OIDC, error) {
 	return o, nil
 }
 
+// archives is where serve keeps the term bundles: ARCHIVE_DIR, signed with ARCHIVE_SIGNING_KEY
+// (or its file) when one is set; without one, bundles are listed and served, not written.
+func (cfg config) archives() (app.Archives, error) {
+	a := app.Archives{Dir: cfg.ArchiveDir}
+	spec, file := os.Getenv("ARCHIVE_SIGNING_KEY"), cmp.Or(os.Getenv("ARCHIVE_SIGNING_KEY_FILE"), cfg.ArchiveKeyFile)
+	if spec == "" && file == "" {
+		return a, nil
+	}
+	s, err := archive.LoadSigner(spec, file)
+	a.Signer = &s
+	return a, err
+}
+
 // payloadCodec is the codec of the configured key ring (package codec).
 func (cfg config) payloadCodec() (*codec.Codec, error) {
 	keys, err := codec.Load(cfg.PayloadKeys, cfg.PayloadFile)
@@ -80,19 +95,20 @@ func printVariables(w io.Writer) {
 
 // config is read from the environment only.
 type config struct {
-	DatabaseURL  string // DATABASE_URL: lib/pq URL; dev starts a private cluster when empty
-	TemporalAddr string // TEMPORAL_ADDRESS: host:port of the Temporal frontend
-	Namespace    string // TEMPORAL_NAMESPACE
-	TemporalUI   string // TEMPORAL_UI_URL: linked from the process page
-	PayloadKeys  string // TEMPORAL_PAYLOAD_KEYS: the payload codec's key ring
-	PayloadFile  string // TEMPORAL_PAYLOAD_KEY_FILE: the key ring's file when PayloadKeys is ""
-	HTTPAddr     string // HTTP_ADDR: where serve listens
-	HealthAddr   string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
-	MetricsAddr  string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
-	PlainHTTP    bool   // dev on a loopback address: cookies without __Host- and Secure (api.Config)
-	AppURL       string // APP_URL: the app's external URL, for links in emails and webhooks
-	OIDCIssuer   string // OIDC_ISSUER, with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME (oidc)
-	ArchiveDir   string // ARCHIVE_DIR: where archive write puts the bundles
+	DatabaseURL    string // DATABASE_URL: lib/pq URL; dev starts a private cluster when empty
+	TemporalAddr   string // TEMPORAL_ADDRESS: host:port of the Temporal frontend
+	Namespace      string // TEMPORAL_NAMESPACE
+	TemporalUI     string // TEMPORAL_UI_URL: linked from the process page
+	PayloadKeys    string // TEMPORAL_PAYLOAD_KEYS: the payload codec's key ring
+	PayloadFile    string // TEMPORAL_PAYLOAD_KEY_FILE: the key ring's file when PayloadKeys is ""
+	HTTPAddr       string // HTTP_ADDR: where serve listens
+	HealthAddr     string // WORKER_HEALTH_ADDR: where worker answers /healthz and /readyz
+	MetricsAddr    string // METRICS_ADDR: where /metrics is served, never the public listener; "" for none
+	PlainHTTP      bool   // dev on a loopback address: cookies without __Host- and Secure (api.Config)
+	AppURL         string // APP_URL: the app's external URL, for links in emails and webhooks
+	OIDCIssuer     string // OIDC_ISSUER, with OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME (oidc)
+	ArchiveDir     string // ARCHIVE_DIR: where archive write puts the bundles
+	ArchiveKeyFile string // dev: the signing key it keeps under .data/ when ARCHIVE_SIGNING_KEY* is unset
 }
 
 func configFromEnv() config {

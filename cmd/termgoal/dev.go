@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"termgoal/archive"
 	"termgoal/codec"
 	"termgoal/demo"
 	"termgoal/devenv"
@@ -59,6 +60,12 @@ func runDev(ctx context.Context, cfg config, _ *slog.Logger) error {
 		if cfg.PayloadFile, err = devPayloadKeys(data); err != nil {
 			return err
 		}
+	}
+	if os.Getenv("ARCHIVE_DIR") == "" {
+		cfg.ArchiveDir = filepath.Join(data, "archive")
+	}
+	if cfg.ArchiveKeyFile, err = devArchiveKey(data); err != nil {
+		return err
 	}
 	// The address is taken before the Temporal UI starts: the UI decodes payloads through it.
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -132,6 +139,20 @@ func devPayloadKeys(data string) (string, error) {
 		return "", err
 	}
 	return file, os.WriteFile(file, []byte("# termgoal dev: the key ring of .data/temporal.db's payloads\n"+key+"\n"), 0o600)
+}
+
+// devArchiveKey returns the file of the developer's archive signing key under data, made on
+// the first run.
+func devArchiveKey(data string) (string, error) {
+	file := filepath.Join(data, "archive-signing-key")
+	if _, err := os.Stat(file); err == nil {
+		return file, nil
+	}
+	secret, _, err := archive.NewSigner("dev")
+	if err != nil {
+		return "", err
+	}
+	return file, os.WriteFile(file, []byte(secret+"\n"), 0o600)
 }
 
 // runPayloadKey prints a new key entry for TEMPORAL_PAYLOAD_KEYS, named by its argument or by

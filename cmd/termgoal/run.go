@@ -268,7 +268,11 @@ func serveHTTP(ctx context.Context, ln net.Listener, cfg config, s *postgres.Sto
 	if err != nil {
 		return err
 	}
-	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PayloadCodec: pc, PlainHTTP: cfg.PlainHTTP, Metrics: m, OIDC: oidc})
+	archives, err := cfg.archives()
+	if err != nil {
+		return err
+	}
+	h, err := api.New(api.Config{Store: s, Temporal: c, Log: log, TemporalUIURL: cfg.TemporalUI, PayloadCodec: pc, PlainHTTP: cfg.PlainHTTP, Metrics: m, OIDC: oidc, Archives: archives})
 	if err != nil {
 		return err
 	}
