@@ -106,3 +106,27 @@ func (s *Service) auditQuietly(ctx context.Context, actor termgoal.Actor, action
 func errBadCredentials() error {
 	return termgoal.Errorf(termgoal.EUNAUTHORIZED, "auth.bad_credentials", "wrong username or password")
 }
+
+// SignInOIDC signs in the account of an identity (issuer|subject) an OIDC provider vouched
+// for: the account linked to it, or else the only one of email, the address the provider
+// verified ("" when it did not), which is then linked (postgres.Store.AccountByOIDC). None, or a
+// disabled account, is refused and audited; an account with two-step sign-in on answers
+// *ErrSecondFactor, as SignIn does.
+func (s *Service) SignInOIDC(ctx context.Context, identity, email, ip string) (*termgoal.Account, error) {
+	acc, err := s.Store.AccountByOIDC(ctx, identity, email)
+	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND || err == nil && acc.Disabled {
+		s.auditQuietly(ctx, termgoal.Actor{Name: "anonymous", IP: ip}, "signin_failed", map[string]any{"method": "oidc", "email": termgoal.Clip(email, 64)})
+		return nil, termgoal.Errorf(termgoal.EUNAUTHORIZED, "auth.oidc_no_account", "no account here belongs to this sign-in; ask an administrator to put your email on your account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	on, err := s.secondFactorOn(ctx, acc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if on {
+		return nil, &ErrSecondFactor{AccountID: acc.ID}
+	}
+	return acc, nil
+}

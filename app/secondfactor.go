@@ -26,10 +26,9 @@ import (
 // factor. Administrators are asked to enroll (their security page says so); any account may.
 
 const (
-	totpIssuer     = "termgoal"
-	totpPeriod     = 30
-	recoveryCodes  = 10
-	secondFactorUp = "second_factor_enabled"
+	totpIssuer    = "termgoal"
+	totpPeriod    = 30
+	recoveryCodes = 10
 )
 
 // ErrSecondFactor is the refusal of a sign-in whose password was right when the account's
@@ -154,7 +153,7 @@ func (s *Service) ConfirmSecondFactor(ctx context.Context, acc *termgoal.Account
 	if err != nil {
 		return Confirmed{}, err
 	}
-	ended, err := s.endSignIns(ctx, actor, acc.ID, keep, secondFactorUp)
+	ended, err := s.endSignIns(ctx, actor, acc.ID, keep, "second_factor_enabled")
 	return Confirmed{RecoveryCodes: codes, Ended: ended}, err
 }
 
@@ -302,8 +301,8 @@ func (s *Service) useRecoveryCode(ctx context.Context, account int64, code strin
 	return nil
 }
 
-// recoveryEncoding writes recovery codes in lower-case base32 without the letters people
-// confuse least... (all of base32's 32 symbols: a-z, 2-7).
+// recoveryEncoding writes recovery codes in base32 (shown in lower case: a-z and 2-7, no 0, 1
+// or 8 to mistake for a letter).
 var recoveryEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // newRecoveryCodes makes and stores account's recovery codes: ten of 10 symbols (50 bits),
@@ -329,28 +328,4 @@ func recoveryHash(code string) []byte {
 	code = strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
 	sum := sha256.Sum256([]byte(code))
 	return sum[:]
-}
-
-// SignInOIDC signs in the account of an identity (issuer|subject) an OIDC provider vouched
-// for: the account linked to it, or else the only one of email, the address the provider
-// verified ("" when it did not), which is then linked (postgres.Store.AccountByOIDC). None, or a
-// disabled account, is refused and audited; an account with two-step sign-in on answers
-// *ErrSecondFactor, as SignIn does.
-func (s *Service) SignInOIDC(ctx context.Context, identity, email, ip string) (*termgoal.Account, error) {
-	acc, err := s.Store.AccountByOIDC(ctx, identity, email)
-	if termgoal.ErrorCode(err) == termgoal.ENOTFOUND || err == nil && acc.Disabled {
-		s.auditQuietly(ctx, termgoal.Actor{Name: "anonymous", IP: ip}, "signin_failed", map[string]any{"method": "oidc", "email": termgoal.Clip(email, 64)})
-		return nil, termgoal.Errorf(termgoal.EUNAUTHORIZED, "auth.oidc_no_account", "no account here belongs to this sign-in; ask an administrator to put your email on your account")
-	}
-	if err != nil {
-		return nil, err
-	}
-	on, err := s.secondFactorOn(ctx, acc.ID)
-	if err != nil {
-		return nil, err
-	}
-	if on {
-		return nil, &ErrSecondFactor{AccountID: acc.ID}
-	}
-	return acc, nil
 }
