@@ -106,6 +106,9 @@ func newHandler(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.pages = pages
+	if h.ops.Archives.PlanPDFs == nil {
+		h.ops.Archives.PlanPDFs = pages.PlanPDFs
+	}
 	h.engine = h.routes()
 	return h, nil
 }

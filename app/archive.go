@@ -22,6 +22,9 @@ import (
 type Archives struct {
 	Dir    string          // ARCHIVE_DIR; "" keeps none
 	Signer *archive.Signer // ARCHIVE_SIGNING_KEY; nil: bundles are listed and served, not written
+	// PlanPDFs prints the plan versions as the bundle's PDFs (the pages' printable plan, package
+	// web); nil leaves them out.
+	PlanPDFs func(ctx context.Context, t *termgoal.Term, plans []termgoal.PlanVersion) ([]archive.Entry, error)
 }
 
 // ArchiveInfo is one stored bundle of a term, as its manifest says.
@@ -202,6 +205,13 @@ func (s *Service) WriteTermArchive(ctx context.Context, actor termgoal.Actor, w 
 		if err := add(fmt.Sprintf("plans/v%d.json", p.Version), p); err != nil {
 			return "", err
 		}
+	}
+	if s.Archives.PlanPDFs != nil {
+		pdfs, err := s.Archives.PlanPDFs(ctx, t, plans)
+		if err != nil {
+			return "", fmt.Errorf("the plans' PDFs: %w", err)
+		}
+		files = append(files, pdfs...)
 	}
 	procs, err := s.Store.ProcessesOfTerm(ctx, id)
 	if err != nil {

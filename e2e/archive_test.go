@@ -2,21 +2,21 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
+	"fmt"
 	"strings"
 	"testing"
 
 	"termgoal"
-	"termgoal/app"
 	"termgoal/archive"
 	"termgoal/workflows"
 )
 
-// TestTermArchiveBundle writes the archive bundle of a term whose plan is in force and whose
-// annual appraisal was scored and decided on a real Temporal server: it verifies with the
-// published key and holds the term, the plan, both processes and their audit chains in full;
-// the same bundle under another key's trust is refused.
+// TestTermArchiveBundle: an administrator writes, over the API, the archive bundle of a term
+// whose plan is in force and whose annual appraisal was scored and decided on a real Temporal
+// server, and downloads it: it verifies with the published key and holds the term, the plan
+// (JSON and the PDF Chromium prints), both processes and their audit chains in full; under
+// another key's trust it is refused.
 func TestTermArchiveBundle(t *testing.T) {
 	s := start(t)
 	s.setup()
@@ -33,19 +33,16 @@ func TestTermArchiveBundle(t *testing.T) {
 	s.act("sup", p, workflows.UpdateDetermine, map[string]any{"grade": termgoal.GradeBasicallyCompleted}, "", 200)
 	s.expectLastAudit(p, "result_determined")
 
-	secret, public, err := archive.NewSigner("2026")
-	if err != nil {
-		t.Fatal(err)
+	// An administrator writes the bundle and downloads it.
+	base := fmt.Sprintf("/api/v1/terms/%d/archives", term)
+	r := s.must(201, "admin", "POST", base, nil)
+	name, sum := fmt.Sprint(r.body["name"]), fmt.Sprint(r.body["manifest_sha256"])
+	dl := s.do("admin", "GET", base+"/"+name, nil, "")
+	if dl.status != 200 {
+		t.Fatalf("download: %d", dl.status)
 	}
-	signer, _ := archive.ParseSigner(secret)
-	id, pub, _ := archive.ParsePublicKey(public)
-	ops := app.New(app.Service{Store: s.store})
-	var b bytes.Buffer
-	sum, err := ops.WriteTermArchive(context.Background(), termgoal.Actor{Name: "test"}, &b, term, signer, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := archive.Verify(bytes.NewReader(b.Bytes()), int64(b.Len()), map[string]ed25519.PublicKey{id: pub})
+	b := bytes.NewBuffer(dl.raw)
+	rep := archive.Verify(bytes.NewReader(b.Bytes()), int64(b.Len()), map[string]ed25519.PublicKey{"e2e": s.archiveKey})
 	if !rep.OK() || rep.ManifestSHA256 != sum {
 		t.Fatalf("the bundle: %v (%s, want %s)", rep.Problems, rep.ManifestSHA256, sum)
 	}
@@ -54,7 +51,7 @@ func TestTermArchiveBundle(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	list := strings.Join(names, " ")
-	for _, want := range []string{"term.json", "plans/v1.json", "processes/" + workflows.GoalSettingID(term) + ".json", "appraisals/" + p + ".json", "progress.json", archive.AuditName} {
+	for _, want := range []string{"term.json", "plans/v1.json", "plans/v1.pdf", "processes/" + workflows.GoalSettingID(term) + ".json", "appraisals/" + p + ".json", "progress.json", archive.AuditName} {
 		if !strings.Contains(list, want) {
 			t.Errorf("the bundle lacks %s: %s", want, list)
 		}
@@ -68,7 +65,7 @@ func TestTermArchiveBundle(t *testing.T) {
 	}
 	_, otherPublic, _ := archive.NewSigner("2026")
 	_, other, _ := archive.ParsePublicKey(otherPublic)
-	if rep := archive.Verify(bytes.NewReader(b.Bytes()), int64(b.Len()), map[string]ed25519.PublicKey{id: other}); rep.OK() {
+	if rep := archive.Verify(bytes.NewReader(b.Bytes()), int64(b.Len()), map[string]ed25519.PublicKey{"e2e": other}); rep.OK() {
 		t.Fatal("a bundle verified with another key")
 	}
 	if n := count(s.auditActions(""), "archive_written"); n != 1 {

@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"termgoal"
 	"termgoal/api"
 	"termgoal/app"
+	"termgoal/archive"
 	"termgoal/codec"
 	"termgoal/devenv"
 	"termgoal/metrics"
@@ -30,16 +32,17 @@ import (
 
 // sys is one running termgoal: store, Temporal, worker and HTTP server.
 type sys struct {
-	t        testing.TB
-	store    *postgres.Store
-	client   client.Client
-	worker   *worker.Worker
-	srv      *httptest.Server
-	metrics  *metrics.Metrics
-	codec    *codec.Codec // seals every payload, as in production
-	hostPort string       // the Temporal server's
-	tokens   map[string]string
-	ids      map[string]int64
+	t          testing.TB
+	store      *postgres.Store
+	client     client.Client
+	worker     *worker.Worker
+	srv        *httptest.Server
+	metrics    *metrics.Metrics
+	codec      *codec.Codec      // seals every payload, as in production
+	hostPort   string            // the Temporal server's
+	archiveKey ed25519.PublicKey // the public half of the key signing the term bundles
+	tokens     map[string]string
+	ids        map[string]int64
 }
 
 // start runs a whole termgoal for one test: its own database and its own Temporal dev server,
@@ -93,7 +96,13 @@ func startWith(t testing.TB, o options) *sys {
 	t.Cleanup(c.Close)
 	s.client = c
 	s.startWorker()
-	cfg := api.Config{Store: s.store, Temporal: c, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
+	secret, public, err := archive.NewSigner("e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := archive.ParseSigner(secret)
+	_, s.archiveKey, _ = archive.ParsePublicKey(public)
+	cfg := api.Config{Store: s.store, Temporal: c, Archives: app.Archives{Dir: t.TempDir(), Signer: &signer}, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
 		Metrics: s.metrics, PayloadCodec: s.codec}
 	if o.api != nil {
 		o.api(&cfg)

@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 
 	"termgoal"
 	"termgoal/app"
+	"termgoal/archive"
+	"termgoal/catalog"
 	"termgoal/edge"
 	"termgoal/pdf"
 )
@@ -45,6 +48,32 @@ type printFormData struct {
 	Items     []termgoal.PlanItem
 	Signers   []string
 	Back, PDF string
+}
+
+// PlanPDFs prints each plan version of term t as the PDF of its printable plan, in Chinese
+// (the record's language), for the term's archive bundle (app.Archives.Forms).
+func (h *Handler) PlanPDFs(ctx context.Context, t *termgoal.Term, plans []termgoal.PlanVersion) ([]archive.Entry, error) {
+	title, err := h.postTitle(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	var out []archive.Entry
+	for i := range plans {
+		p := &webPage{Lang: catalog.LangZH, PrintCSS: template.CSS(printCSS)} // #nosec G203 -- our own embedded style sheet
+		p.Title = t.OrgName + " · " + p.T("web.print_plan_heading")
+		p.Data = printPlanData{Term: t, PostTitle: title, Plan: &plans[i], Years: t.Years(),
+			Signers: []string{p.T("web.sign_holder"), p.T("web.sign_superior"), p.T("web.sign_organization")}}
+		var b strings.Builder
+		if err := webTemplates["print_plan"].ExecuteTemplate(&b, "print", p); err != nil {
+			return nil, fmt.Errorf("render the plan: %w", err)
+		}
+		pdfBytes, err := pdf.Print(ctx, b.String())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, archive.Entry{Name: fmt.Sprintf("plans/v%d.pdf", plans[i].Version), Data: pdfBytes})
+	}
+	return out, nil
 }
 
 // webPrintPlan shows term :id's plan (?version=, or the one in force) as a printable page, or

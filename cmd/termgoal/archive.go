@@ -17,6 +17,7 @@ import (
 	"termgoal"
 	"termgoal/app"
 	"termgoal/archive"
+	"termgoal/web"
 )
 
 // runArchive runs `archive key|write|verify` (package archive): verify needs no database and
@@ -112,6 +113,11 @@ func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string
 	}
 	defer s.Close()
 	ops := app.New(app.Service{Store: s, Log: slog.Default(), Archives: app.Archives{Dir: cfg.ArchiveDir, Signer: &signer}})
+	pages, err := web.New(web.Config{Store: s, Ops: ops, Log: slog.Default()})
+	if err != nil {
+		return err
+	}
+	ops.Archives.PlanPDFs = pages.PlanPDFs // printed by Chromium, as serve prints them
 	before := *supersedes
 	if before != "" {
 		before = filepath.Base(before) // a path to it will do
