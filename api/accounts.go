@@ -236,11 +236,5 @@ func (h *Handler) setDisabled(disabled bool) gin.HandlerFunc {
 
 // answerEnded answers what ending an account's sign-ins ended.
 func (h *Handler) answerEnded(c *gin.Context) func(app.Ended, error) {
-	return func(e app.Ended, err error) {
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, e)
-	}
+	return func(e app.Ended, err error) { reply(h, c, http.StatusOK, e, err) }
 }

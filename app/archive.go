@@ -44,6 +44,10 @@ func errNoArchive(name string) error {
 	return termgoal.Errorf(termgoal.ENOTFOUND, "archive.not_found", "no such archive bundle of this term", "name", termgoal.Clip(name, 80))
 }
 
+func errNoArchiveDir() error {
+	return termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
+}
+
 // archivesOf checks that acc administers term id and that bundles are kept here.
 func (s *Service) archivesOf(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, error) {
 	t, path, err := s.TermAccess(ctx, acc, id)
@@ -54,7 +58,7 @@ func (s *Service) archivesOf(ctx context.Context, acc *termgoal.Account, id int6
 		return nil, ErrForbidden()
 	}
 	if s.Archives.Dir == "" {
-		return nil, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
+		return nil, errNoArchiveDir()
 	}
 	return t, nil
 }
@@ -73,7 +77,7 @@ func (s *Service) StoreTermArchive(ctx context.Context, acc *termgoal.Account, a
 // `termgoal archive write`.
 func (s *Service) StoreArchive(ctx context.Context, actor termgoal.Actor, id int64, supersedes string) (ArchiveInfo, error) {
 	if s.Archives.Dir == "" {
-		return ArchiveInfo{}, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
+		return ArchiveInfo{}, errNoArchiveDir()
 	}
 	if s.Archives.Signer == nil {
 		return ArchiveInfo{}, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_key", "this server has no key to sign archive bundles: ARCHIVE_SIGNING_KEY is not set")

@@ -24,6 +24,8 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/proto"
+
+	"termgoal"
 )
 
 const (
@@ -53,7 +55,7 @@ func ParseKeys(spec string) (*Keys, error) {
 		for entry := range strings.FieldsFuncSeq(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
 			id, b64, ok := strings.Cut(entry, ":")
 			if !ok || !keyID.MatchString(id) {
-				return nil, fmt.Errorf("payload key %q: want id:base64key, the id of letters, digits, '.', '_' or '-'", clip(entry))
+				return nil, fmt.Errorf("payload key %q: want id:base64key, the id of letters, digits, '.', '_' or '-'", termgoal.Clip(entry, 12))
 			}
 			if _, dup := k.aeads[id]; dup {
 				return nil, fmt.Errorf("payload key %q is listed twice", id)
@@ -85,13 +87,6 @@ func ParseKeys(spec string) (*Keys, error) {
 	return k, nil
 }
 
-func clip(s string) string {
-	if len(s) > 12 {
-		return s[:12] + "…"
-	}
-	return s
-}
-
 // Load reads the key ring from spec (TEMPORAL_PAYLOAD_KEYS) or, when that is empty, from the
 // file named by file (TEMPORAL_PAYLOAD_KEY_FILE). Neither is an error: termgoal never writes
 // plain payloads (`termgoal dev` keeps a generated key under .data/).
@@ -112,7 +107,7 @@ func Load(spec, file string) (*Keys, error) {
 // NewKey returns a new random key entry "id:base64key" for a key ring.
 func NewKey(id string) (string, error) {
 	if !keyID.MatchString(id) {
-		return "", fmt.Errorf("key id %q: letters, digits, '.', '_' or '-', at most 64", clip(id))
+		return "", fmt.Errorf("key id %q: letters, digits, '.', '_' or '-', at most 64", termgoal.Clip(id, 64))
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -164,7 +159,7 @@ func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		id := string(p.GetMetadata()[KeyIDMeta])
 		aead, ok := c.keys.aeads[id]
 		if !ok {
-			return nil, fmt.Errorf("codec: payload sealed with key %q, which the key ring lacks", clip(id))
+			return nil, fmt.Errorf("codec: payload sealed with key %q, which the key ring lacks", termgoal.Clip(id, 64))
 		}
 		data := p.GetData()
 		if len(data) < aead.NonceSize() {
@@ -172,7 +167,7 @@ func (c *Codec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error
 		}
 		plain, err := aead.Open(nil, data[:aead.NonceSize()], data[aead.NonceSize():], []byte(id))
 		if err != nil {
-			return nil, fmt.Errorf("codec: payload sealed with key %q does not open: %w", clip(id), err)
+			return nil, fmt.Errorf("codec: payload sealed with key %q does not open: %w", termgoal.Clip(id, 64), err)
 		}
 		out[i] = &commonpb.Payload{}
 		if err := proto.Unmarshal(plain, out[i]); err != nil {
