@@ -28,6 +28,8 @@ type Activities struct {
 	Metrics *metrics.Metrics
 	// Acter applies the actions of a batch running in the background (batch.go).
 	Acter Acter
+	// Archiver writes a term's bundle when the term's end-of-term appraisal is filed (archive.go).
+	Archiver Archiver
 }
 
 // Apply writes a workflow's Change to the read model. The store skips a change ID it has seen, so

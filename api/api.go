@@ -106,8 +106,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.pages = pages
-	if h.ops.Archives.PlanPDFs == nil {
-		h.ops.Archives.PlanPDFs = pages.PlanPDFs
+	if h.ops.Archives.Forms == nil {
+		h.ops.Archives.Forms = pages
 	}
 	h.engine = h.routes()
 	return h, nil

@@ -15,6 +15,7 @@ import (
 
 	"termgoal"
 	"termgoal/archive"
+	"termgoal/catalog"
 )
 
 // Archives is where the term bundles are kept (P6): a directory of files that are written once
@@ -22,9 +23,16 @@ import (
 type Archives struct {
 	Dir    string          // ARCHIVE_DIR; "" keeps none
 	Signer *archive.Signer // ARCHIVE_SIGNING_KEY; nil: bundles are listed and served, not written
-	// PlanPDFs prints the plan versions as the bundle's PDFs (the pages' printable plan, package
-	// web); nil leaves them out.
-	PlanPDFs func(ctx context.Context, t *termgoal.Term, plans []termgoal.PlanVersion) ([]archive.Entry, error)
+	// Forms prints the bundle's PDFs (the pages' printable forms, package web); nil leaves
+	// them out.
+	Forms ArchiveForms
+}
+
+// ArchiveForms prints the paper record of a term as the bundle's PDFs: each plan version's
+// responsibility statement (目标责任书) and each appraisal's registration form (考核登记表).
+type ArchiveForms interface {
+	PlanPDFs(ctx context.Context, t *termgoal.Term, plans []termgoal.PlanVersion) ([]archive.Entry, error)
+	AppraisalPDFs(ctx context.Context, t *termgoal.Term, appraisals []termgoal.AppraisalRecord) ([]archive.Entry, error)
 }
 
 // ArchiveInfo is one stored bundle of a term, as its manifest says.
@@ -34,6 +42,7 @@ type ArchiveInfo struct {
 	CreatedAt      time.Time `json:"created_at"`
 	ManifestSHA256 string    `json:"manifest_sha256"`
 	Supersedes     string    `json:"supersedes,omitempty"` // the manifest SHA-256 of the bundle it corrects
+	Occasion       string    `json:"occasion,omitempty"`   // "term_end:PROCESS" for a bundle written when the term ended
 	KeyID          string    `json:"key_id"`
 }
 
@@ -76,19 +85,56 @@ func (s *Service) StoreTermArchive(ctx context.Context, acc *termgoal.Account, a
 // StoreArchive is StoreTermArchive without the caller's authorization: the operator's
 // `termgoal archive write`.
 func (s *Service) StoreArchive(ctx context.Context, actor termgoal.Actor, id int64, supersedes string) (ArchiveInfo, error) {
-	if s.Archives.Dir == "" {
-		return ArchiveInfo{}, errNoArchiveDir()
+	if err := s.canArchive(); err != nil {
+		return ArchiveInfo{}, err
 	}
-	if s.Archives.Signer == nil {
-		return ArchiveInfo{}, termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_key", "this server has no key to sign archive bundles: ARCHIVE_SIGNING_KEY is not set")
-	}
-	var before string
+	about := archive.Manifest{}
 	if supersedes != "" {
 		old, err := s.archiveInfo(id, supersedes)
 		if err != nil {
 			return ArchiveInfo{}, err
 		}
-		before = old.ManifestSHA256
+		about.Supersedes = old.ManifestSHA256
+	}
+	return s.storeArchive(ctx, actor, id, about)
+}
+
+// ArchiveTermEnd writes term id's bundle once its end-of-term appraisal processID is filed (the
+// appraisal workflow's last activity): once, however often it is asked, its manifest naming the
+// occasion. A server that keeps no bundles writes none and says so in its log.
+func (s *Service) ArchiveTermEnd(ctx context.Context, id int64, processID string) error {
+	if err := s.canArchive(); err != nil {
+		s.Log.WarnContext(ctx, "the term ended and no archive bundle was written", "term", id, "err", err)
+		return nil
+	}
+	occasion := "term_end:" + processID
+	written, err := s.archivesOfTerm(ctx, id)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(written, func(a ArchiveInfo) bool { return a.Occasion == occasion }) {
+		return nil
+	}
+	_, err = s.storeArchive(ctx, termgoal.System, id, archive.Manifest{Occasion: occasion})
+	return err
+}
+
+// canArchive checks that this server keeps bundles and has the key to sign them.
+func (s *Service) canArchive() error {
+	if s.Archives.Dir == "" {
+		return errNoArchiveDir()
+	}
+	if s.Archives.Signer == nil {
+		return termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_key", "this server has no key to sign archive bundles: ARCHIVE_SIGNING_KEY is not set")
+	}
+	return nil
+}
+
+// storeArchive writes term id's bundle, about saying what it supersedes and why it is written,
+// as a new file of the archive directory.
+func (s *Service) storeArchive(ctx context.Context, actor termgoal.Actor, id int64, about archive.Manifest) (ArchiveInfo, error) {
+	if err := s.canArchive(); err != nil {
+		return ArchiveInfo{}, err
 	}
 	if err := os.MkdirAll(s.Archives.Dir, 0o750); err != nil {
 		return ArchiveInfo{}, err
@@ -99,7 +145,7 @@ func (s *Service) StoreArchive(ctx context.Context, actor termgoal.Actor, id int
 	if err != nil {
 		return ArchiveInfo{}, err
 	}
-	_, err = s.WriteTermArchive(ctx, actor, f, id, *s.Archives.Signer, before)
+	_, err = s.writeTermArchive(ctx, actor, f, id, *s.Archives.Signer, about)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -115,6 +161,11 @@ func (s *Service) TermArchives(ctx context.Context, acc *termgoal.Account, id in
 	if _, err := s.archivesOf(ctx, acc, id); err != nil {
 		return nil, err
 	}
+	return s.archivesOfTerm(ctx, id)
+}
+
+// archivesOfTerm lists term id's stored bundles, newest first.
+func (s *Service) archivesOfTerm(ctx context.Context, id int64) ([]ArchiveInfo, error) {
 	names, err := filepath.Glob(filepath.Join(s.Archives.Dir, fmt.Sprintf("term-%d-*.zip", id)))
 	if err != nil {
 		return nil, err
@@ -176,16 +227,59 @@ func (s *Service) archiveInfo(id int64, name string) (ArchiveInfo, error) {
 		return ArchiveInfo{}, err
 	}
 	return ArchiveInfo{Name: name, Size: st.Size(), CreatedAt: man.CreatedAt, ManifestSHA256: archive.Sum(raw),
-		Supersedes: man.Supersedes, KeyID: man.KeyID}, nil
+		Supersedes: man.Supersedes, Occasion: man.Occasion, KeyID: man.KeyID}, nil
 }
 
-// WriteTermArchive writes the archive bundle of term id to w, signed by signer (package
+// ArchivedFiling is a filing record in a term's bundle (filings.json): the document number a
+// process was filed under, when and by whom (from its audit line).
+type ArchivedFiling struct {
+	ProcessID   string     `json:"process_id"`
+	Kind        string     `json:"kind"`
+	PlanVersion int        `json:"plan_version"`
+	DocNumber   string     `json:"doc_number"`
+	FiledAt     *time.Time `json:"filed_at,omitempty"`
+	FiledBy     string     `json:"filed_by,omitempty"`
+}
+
+// ArchivedWarnings are the term-rule warnings a process recorded (term-rules.json): those an
+// end-of-term appraisal weighed, their messages in Chinese, the record's language.
+type ArchivedWarnings struct {
+	ProcessID string        `json:"process_id"`
+	Kind      string        `json:"kind"`
+	Year      int           `json:"year"`
+	Warnings  []TermWarning `json:"warnings"`
+}
+
+// archiveRecords picks the filing records and the term-rule warnings out of the term's
+// processes; never nil.
+func archiveRecords(procs []termgoal.Process, lines []termgoal.SealedLine) ([]ArchivedFiling, []ArchivedWarnings) {
+	filings, warnings := []ArchivedFiling{}, []ArchivedWarnings{}
+	for _, p := range procs {
+		if p.State.DocNumber != "" {
+			f := ArchivedFiling{ProcessID: p.ID, Kind: p.Kind, PlanVersion: p.Version, DocNumber: p.State.DocNumber}
+			for _, l := range lines {
+				if l.ProcessID == p.ID && l.Action == "filed" {
+					f.FiledAt, f.FiledBy = &l.At, l.Actor
+				}
+			}
+			filings = append(filings, f)
+		}
+		if a := p.State.Appraisal; a != nil && a.Warnings != nil {
+			warnings = append(warnings, ArchivedWarnings{ProcessID: p.ID, Kind: p.Kind, Year: a.Year,
+				Warnings: TermWarnings(catalog.LangZH, a.Warnings)})
+		}
+	}
+	return filings, warnings
+}
+
+// writeTermArchive writes the archive bundle of term id to w, signed by signer (package
 // archive): the term, each plan version, each process of the term (its row and state, and the
 // objections to its notice with their resolutions), every appraisal of the term with its
 // result, the progress reports, and the audit lines of the term's processes with their hash
-// chains. supersedes names the bundle this one corrects (its manifest's SHA-256, "" for none).
-// It answers the new bundle's manifest SHA-256 and audits the writing.
-func (s *Service) WriteTermArchive(ctx context.Context, actor termgoal.Actor, w io.Writer, id int64, signer archive.Signer, supersedes string) (string, error) {
+// chains. about gives the manifest's Supersedes (the SHA-256 of the manifest of the bundle this
+// one corrects) and Occasion. It answers the new bundle's manifest SHA-256 and audits the
+// writing.
+func (s *Service) writeTermArchive(ctx context.Context, actor termgoal.Actor, w io.Writer, id int64, signer archive.Signer, about archive.Manifest) (string, error) {
 	t, err := s.Store.Term(ctx, id)
 	if err != nil {
 		return "", err
@@ -210,13 +304,6 @@ func (s *Service) WriteTermArchive(ctx context.Context, actor termgoal.Actor, w 
 			return "", err
 		}
 	}
-	if s.Archives.PlanPDFs != nil {
-		pdfs, err := s.Archives.PlanPDFs(ctx, t, plans)
-		if err != nil {
-			return "", fmt.Errorf("the plans' PDFs: %w", err)
-		}
-		files = append(files, pdfs...)
-	}
 	procs, err := s.Store.ProcessesOfTerm(ctx, id)
 	if err != nil {
 		return "", err
@@ -224,6 +311,17 @@ func (s *Service) WriteTermArchive(ctx context.Context, actor termgoal.Actor, w 
 	appraisals, err := s.Store.TermAppraisals(ctx, id)
 	if err != nil {
 		return "", err
+	}
+	if f := s.Archives.Forms; f != nil {
+		plans, err := f.PlanPDFs(ctx, t, plans)
+		if err != nil {
+			return "", fmt.Errorf("the plans' PDFs: %w", err)
+		}
+		forms, err := f.AppraisalPDFs(ctx, t, appraisals)
+		if err != nil {
+			return "", fmt.Errorf("the registration forms' PDFs: %w", err)
+		}
+		files = append(append(files, plans...), forms...)
 	}
 	chains := make([]string, 0, len(procs)+len(appraisals))
 	for _, p := range procs {
@@ -254,11 +352,18 @@ func (s *Service) WriteTermArchive(ctx context.Context, actor termgoal.Actor, w 
 	if err != nil {
 		return "", err
 	}
-	sum, err := archive.Write(w, archive.Manifest{TermID: id, Title: t.OrgName + " " + t.Start.Format("2006-01-02") + "–" + t.End.Format("2006-01-02"),
-		CreatedAt: s.Now().UTC(), Supersedes: supersedes}, files, lines, signer)
+	filings, warnings := archiveRecords(procs, lines)
+	if err := add("filings.json", filings); err != nil {
+		return "", err
+	}
+	if err := add("term-rules.json", warnings); err != nil {
+		return "", err
+	}
+	about.TermID, about.Title, about.CreatedAt = id, t.OrgName+" "+t.Start.Format("2006-01-02")+"–"+t.End.Format("2006-01-02"), s.Now().UTC()
+	sum, err := archive.Write(w, about, files, lines, signer)
 	if err != nil {
 		return "", err
 	}
 	return sum, s.Audit(ctx, actor, termgoal.Audit{Action: "archive_written", TermID: id,
-		Detail: map[string]any{"manifest_sha256": sum, "supersedes": supersedes, "files": len(files) + 1, "audit_lines": len(lines), "key_id": signer.ID}})
+		Detail: map[string]any{"manifest_sha256": sum, "supersedes": about.Supersedes, "occasion": about.Occasion, "files": len(files) + 1, "audit_lines": len(lines), "key_id": signer.ID}})
 }

@@ -59,11 +59,14 @@ type Manifest struct {
 	Title     string    `json:"title"`
 	CreatedAt time.Time `json:"created_at"`
 	// Supersedes is the SHA-256 (hex) of the manifest of the bundle this one corrects.
-	Supersedes string      `json:"supersedes,omitempty"`
-	KeyID      string      `json:"key_id"`
-	PublicKey  []byte      `json:"public_key"` // Ed25519, for a verifier without the key list
-	Files      []File      `json:"files"`
-	Chains     []ChainHead `json:"chains"`
+	Supersedes string `json:"supersedes,omitempty"`
+	// Occasion says why the bundle was written when not on demand: "term_end:" and the
+	// end-of-term appraisal whose filing wrote it.
+	Occasion  string      `json:"occasion,omitempty"`
+	KeyID     string      `json:"key_id"`
+	PublicKey []byte      `json:"public_key"` // Ed25519, for a verifier without the key list
+	Files     []File      `json:"files"`
+	Chains    []ChainHead `json:"chains"`
 }
 
 // Entry is a file to put in a bundle.

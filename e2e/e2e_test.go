@@ -41,6 +41,7 @@ type sys struct {
 	codec      *codec.Codec      // seals every payload, as in production
 	hostPort   string            // the Temporal server's
 	archiveKey ed25519.PublicKey // the public half of the key signing the term bundles
+	archives   app.Archives      // where the API and the worker keep the term bundles
 	tokens     map[string]string
 	ids        map[string]int64
 }
@@ -95,14 +96,17 @@ func startWith(t testing.TB, o options) *sys {
 	}
 	t.Cleanup(c.Close)
 	s.client = c
-	s.startWorker()
 	secret, public, err := archive.NewSigner("e2e")
 	if err != nil {
 		t.Fatal(err)
 	}
 	signer, _ := archive.ParseSigner(secret)
 	_, s.archiveKey, _ = archive.ParsePublicKey(public)
-	cfg := api.Config{Store: s.store, Temporal: c, Archives: app.Archives{Dir: t.TempDir(), Signer: &signer}, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
+	// The API and the worker keep the term bundles in one directory, as serve and worker do
+	// on a shared volume.
+	s.archives = app.Archives{Dir: t.TempDir(), Signer: &signer}
+	s.startWorker()
+	cfg := api.Config{Store: s.store, Temporal: c, Archives: s.archives, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), ActionTimeout: 10 * time.Second,
 		Metrics: s.metrics, PayloadCodec: s.codec}
 	if o.api != nil {
 		o.api(&cfg)
@@ -118,7 +122,11 @@ func startWith(t testing.TB, o options) *sys {
 }
 
 func (s *sys) startWorker() {
-	s.worker = worker.NewWithNotifier(s.client, s.store, nil, s.metrics)
+	w, err := worker.NewWith(s.client, s.store, worker.Config{Metrics: s.metrics, Archives: s.archives})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.worker = w
 	if err := s.worker.Start(); err != nil {
 		s.t.Fatal(err)
 	}

@@ -51,29 +51,71 @@ type printFormData struct {
 }
 
 // PlanPDFs prints each plan version of term t as the PDF of its printable plan, in Chinese
-// (the record's language), for the term's archive bundle (app.Archives.Forms).
+// (the record's language), for the term's archive bundle (app.ArchiveForms).
 func (h *Handler) PlanPDFs(ctx context.Context, t *termgoal.Term, plans []termgoal.PlanVersion) ([]archive.Entry, error) {
 	title, err := h.postTitle(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	var out []archive.Entry
+	out := make([]archive.Entry, 0, len(plans))
 	for i := range plans {
-		p := &webPage{Lang: catalog.LangZH, PrintCSS: template.CSS(printCSS)} // #nosec G203 -- our own embedded style sheet
+		p := recordPage()
 		p.Title = t.OrgName + " · " + p.T("web.print_plan_heading")
 		p.Data = printPlanData{Term: t, PostTitle: title, Plan: &plans[i], Years: t.Years(),
 			Signers: []string{p.T("web.sign_holder"), p.T("web.sign_superior"), p.T("web.sign_organization")}}
-		var b strings.Builder
-		if err := webTemplates["print_plan"].ExecuteTemplate(&b, "print", p); err != nil {
-			return nil, fmt.Errorf("render the plan: %w", err)
-		}
-		pdfBytes, err := pdf.Print(ctx, b.String())
+		e, err := printEntry(ctx, "print_plan", p, fmt.Sprintf("plans/v%d.pdf", plans[i].Version))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, archive.Entry{Name: fmt.Sprintf("plans/v%d.pdf", plans[i].Version), Data: pdfBytes})
+		out = append(out, e)
 	}
 	return out, nil
+}
+
+// AppraisalPDFs prints the registration form of each appraisal of term t, in Chinese, for the
+// term's archive bundle (app.ArchiveForms): appraisals/ID.pdf.
+func (h *Handler) AppraisalPDFs(ctx context.Context, t *termgoal.Term, appraisals []termgoal.AppraisalRecord) ([]archive.Entry, error) {
+	title, err := h.postTitle(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]archive.Entry, 0, len(appraisals))
+	for i := range appraisals {
+		a := &appraisals[i]
+		proc, err := h.store.Process(ctx, a.ProcessID)
+		if err != nil {
+			return nil, err
+		}
+		items, err := h.planOf(ctx, t.ID, proc.Version)
+		if err != nil {
+			return nil, err
+		}
+		p := recordPage()
+		p.Title = a.Holder + " · " + p.T("web.print_form_title")
+		p.Data = printFormData{AppraisalView: &app.AppraisalView{Appraisal: a, Process: proc}, Term: t, PostTitle: title, Items: items,
+			Signers: []string{p.T("web.sign_self"), p.T("web.sign_leader"), p.T("web.sign_organization")}}
+		e, err := printEntry(ctx, "print_form", p, "appraisals/"+a.ProcessID+".pdf")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// recordPage is a printable page of the record: in Chinese, its style sheet inlined.
+func recordPage() *webPage {
+	return &webPage{Lang: catalog.LangZH, PrintCSS: template.CSS(printCSS)} // #nosec G203 -- our own embedded style sheet
+}
+
+// printEntry prints page p of template name as the bundle's file called file.
+func printEntry(ctx context.Context, name string, p *webPage, file string) (archive.Entry, error) {
+	var b strings.Builder
+	if err := webTemplates[name].ExecuteTemplate(&b, "print", p); err != nil {
+		return archive.Entry{}, fmt.Errorf("render %s: %w", name, err)
+	}
+	out, err := pdf.Print(ctx, b.String())
+	return archive.Entry{Name: file, Data: out}, err
 }
 
 // webPrintPlan shows term :id's plan (?version=, or the one in force) as a printable page, or

@@ -12,6 +12,7 @@ import (
 	"termgoal/metrics"
 	"termgoal/notify"
 	"termgoal/postgres"
+	"termgoal/web"
 	"termgoal/workflows"
 )
 
@@ -30,22 +31,42 @@ type Worker struct {
 // activities are registered too: the workflows call them with nil-receiver method references,
 // which the SDK resolves through this registration.
 func New(c client.Client, store *postgres.Store) *Worker {
-	return NewWithNotifier(c, store, nil, nil)
+	w, err := NewWith(c, store, Config{})
+	if err != nil {
+		panic(err) // without archives nothing can fail
+	}
+	return w
 }
 
-// NewWithNotifier is New with the notifier that sends email and webhooks (nil: in-app and
-// webhooks only) and the metrics the activities record (nil: none).
-func NewWithNotifier(c client.Client, store *postgres.Store, n *notify.Notifier, m *metrics.Metrics) *Worker {
+// Config is what a worker uses besides Temporal and the store.
+type Config struct {
+	Notifier *notify.Notifier // sends email and webhooks; nil: in-app and webhooks only
+	Metrics  *metrics.Metrics // what the activities record; nil: nothing
+	// Archives is where the bundle of a term is written when its end-of-term appraisal is
+	// filed; Dir "" writes none. Without Forms the pages' printable forms print its PDFs.
+	Archives app.Archives
+}
+
+// NewWith is New with cfg.
+func NewWith(c client.Client, store *postgres.Store, cfg Config) (*Worker, error) {
 	w := &Worker{}
-	// A batch running in the background acts through the same operation as the API.
-	acter := app.New(app.Service{Store: store, Temporal: c, Metrics: m})
+	// A batch running in the background acts through the same operation as the API; the
+	// same service writes a term's bundle as the term page does.
+	ops := app.New(app.Service{Store: store, Temporal: c, Metrics: cfg.Metrics, Archives: cfg.Archives})
+	if ops.Archives.Dir != "" && ops.Archives.Forms == nil {
+		pages, err := web.New(web.Config{Store: store, Ops: ops, Log: ops.Log})
+		if err != nil {
+			return nil, err
+		}
+		ops.Archives.Forms = pages
+	}
 	for _, queue := range []string{workflows.TaskQueue, workflows.CampaignTaskQueue} {
 		q := sdkworker.New(c, queue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
 		workflows.Register(q)
-		q.RegisterActivity(&activities.Activities{Store: store, Notifier: n, Temporal: c, Metrics: m, Acter: acter})
+		q.RegisterActivity(&activities.Activities{Store: store, Notifier: cfg.Notifier, Temporal: c, Metrics: cfg.Metrics, Acter: ops, Archiver: ops})
 		w.workers = append(w.workers, q)
 	}
-	return w
+	return w, nil
 }
 
 // Start starts polling both queues; on an error nothing is left polling.

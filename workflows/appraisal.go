@@ -62,7 +62,28 @@ func Appraisal(ctx workflow.Context, in AppraisalInput) (GoalResult, error) {
 	if err != nil || w.s.Step != termgoal.StepArchived {
 		return res, err
 	}
-	return res, w.followUp(ctx, w.s)
+	if err := w.followUp(ctx, w.s); err != nil {
+		return res, err
+	}
+	w.archiveTerm(ctx, w.s)
+	return res, nil
+}
+
+// archiveTerm writes the term's archive bundle once its end-of-term appraisal is filed (P6).
+// The appraisal is over whatever becomes of the bundle: one that could not be written is in
+// the worker's log, and an administrator writes it from the term page.
+func (w appraisalFlow) archiveTerm(ctx workflow.Context, s *GoalState) {
+	if s.Kind != termgoal.AppraisalTermEnd || workflow.GetVersion(ctx, "term-archive-at-end", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute, // Chromium prints the plans and the forms
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20},
+	})
+	in := activities.ArchiveTermInput{TermID: s.TermID, ProcessID: s.ProcessID}
+	if err := workflow.ExecuteActivity(actx, a.ArchiveTerm, in).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("the term's archive bundle was not written", "term", s.TermID, "err", err)
+	}
 }
 
 // newAppraisalState snapshots the term, its template (scale, weights, rater groups) and the

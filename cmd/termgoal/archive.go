@@ -117,7 +117,7 @@ func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	ops.Archives.PlanPDFs = pages.PlanPDFs // printed by Chromium, as serve prints them
+	ops.Archives.Forms = pages // printed by Chromium, as serve prints them
 	before := *supersedes
 	if before != "" {
 		before = filepath.Base(before) // a path to it will do

@@ -191,7 +191,14 @@ func startWorker(ctx context.Context, cfg config, s *postgres.Store, c client.Cl
 	case err != nil:
 		return nil, err
 	}
-	w := worker.NewWithNotifier(c, s, n, m)
+	archives, err := cfg.archives()
+	if err != nil {
+		return nil, err
+	}
+	w, err := worker.NewWith(c, s, worker.Config{Notifier: n, Metrics: m, Archives: archives})
+	if err != nil {
+		return nil, err
+	}
 	if err := w.Start(); err != nil {
 		return nil, err
 	}
