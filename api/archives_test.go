@@ -11,6 +11,7 @@ import (
 
 	"termgoal/app"
 	"termgoal/archive"
+	"termgoal/archive/archivetest"
 )
 
 // testSigner signs every fixture's archive bundles.
@@ -28,9 +29,20 @@ var testSigner = func() archive.Signer {
 
 // TestTermArchives: an administrator of the term writes its bundles (a correction names the
 // one it corrects), lists and downloads them, and each verifies; the holder and a name outside
-// the pattern reach nothing; the term page lists them and writes one.
+// the pattern reach nothing; the term page lists them and writes one. Alike with the bundles
+// in a directory and in an S3-compatible bucket.
 func TestTermArchives(t *testing.T) {
-	f := newFixture(t)
+	t.Run("dir", func(t *testing.T) { testTermArchives(t, newFixture(t)) })
+	t.Run("s3", func(t *testing.T) {
+		s3, err := archive.NewS3Store(archivetest.S3(t, "archive/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testTermArchives(t, newFixture(t, func(c *Config) { c.Archives.Store = s3 }))
+	})
+}
+
+func testTermArchives(t *testing.T, f *fixture) {
 	p := f.seedProcess("goalsetting-term-1", f.a1, "draft", "running", "2026-03-01")
 	base := "/api/v1/terms/" + itoa(p.TermID) + "/archives"
 	var first app.ArchiveInfo

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"time"
@@ -16,13 +16,16 @@ import (
 	"termgoal"
 	"termgoal/archive"
 	"termgoal/catalog"
+	"termgoal/pdf"
 )
 
-// Archives is where the term bundles are kept (P6): a directory of files that are written once
-// and never rewritten, and the key that signs them.
+// Archives is where the term bundles are kept (P6), each written once and never rewritten,
+// and the key that signs them.
 type Archives struct {
-	Dir    string          // ARCHIVE_DIR; "" keeps none
-	Signer *archive.Signer // ARCHIVE_SIGNING_KEY; nil: bundles are listed and served, not written
+	Store archive.Store // a directory or an S3-compatible bucket; nil: Dir
+	Dir   string        // ARCHIVE_DIR, the directory store when Store is nil; "" with no Store keeps none
+	// Signer is ARCHIVE_SIGNING_KEY; nil: bundles are listed and served, not written.
+	Signer *archive.Signer
 	// Forms prints the bundle's PDFs (the pages' printable forms, package web); nil leaves
 	// them out.
 	Forms ArchiveForms
@@ -57,6 +60,25 @@ func errNoArchiveDir() error {
 	return termgoal.Errorf(termgoal.EUNAVAILABLE, "archive.no_dir", "this server keeps no archive bundles: ARCHIVE_DIR is not set")
 }
 
+// store is where the bundles are kept; nil: nowhere.
+func (a Archives) store() archive.Store {
+	switch {
+	case a.Store != nil:
+		return a.Store
+	case a.Dir != "":
+		return archive.DirStore(a.Dir)
+	}
+	return nil
+}
+
+// Where says where the bundles are kept ("" for nowhere).
+func (a Archives) Where() string {
+	if st := a.store(); st != nil {
+		return st.String()
+	}
+	return ""
+}
+
 // archivesOf checks that acc administers term id and that bundles are kept here.
 func (s *Service) archivesOf(ctx context.Context, acc *termgoal.Account, id int64) (*termgoal.Term, error) {
 	t, path, err := s.TermAccess(ctx, acc, id)
@@ -66,7 +88,7 @@ func (s *Service) archivesOf(ctx context.Context, acc *termgoal.Account, id int6
 	if !IsAdmin(acc, path) {
 		return nil, ErrForbidden()
 	}
-	if s.Archives.Dir == "" {
+	if s.Archives.store() == nil {
 		return nil, errNoArchiveDir()
 	}
 	return t, nil
@@ -90,7 +112,7 @@ func (s *Service) StoreArchive(ctx context.Context, actor termgoal.Actor, id int
 	}
 	about := archive.Manifest{}
 	if supersedes != "" {
-		old, err := s.archiveInfo(id, supersedes)
+		old, err := s.archiveInfo(ctx, id, supersedes)
 		if err != nil {
 			return ArchiveInfo{}, err
 		}
@@ -121,7 +143,7 @@ func (s *Service) ArchiveTermEnd(ctx context.Context, id int64, processID string
 
 // canArchive checks that this server keeps bundles and has the key to sign them.
 func (s *Service) canArchive() error {
-	if s.Archives.Dir == "" {
+	if s.Archives.store() == nil {
 		return errNoArchiveDir()
 	}
 	if s.Archives.Signer == nil {
@@ -136,24 +158,27 @@ func (s *Service) storeArchive(ctx context.Context, actor termgoal.Actor, id int
 	if err := s.canArchive(); err != nil {
 		return ArchiveInfo{}, err
 	}
-	if err := os.MkdirAll(s.Archives.Dir, 0o750); err != nil {
+	tmp, err := os.CreateTemp("", "termgoal-bundle-*.zip")
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := s.writeTermArchive(ctx, actor, tmp, id, *s.Archives.Signer, about); err != nil {
+		return ArchiveInfo{}, err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
 		return ArchiveInfo{}, err
 	}
 	name := fmt.Sprintf("term-%d-%s.zip", id, s.Now().UTC().Format("20060102T150405.000000000Z"))
-	file := filepath.Join(s.Archives.Dir, name)
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- ARCHIVE_DIR and a name of ours
-	if err != nil {
-		return ArchiveInfo{}, err
+	if err := s.Archives.store().Create(ctx, name, tmp, size); err != nil {
+		return ArchiveInfo{}, fmt.Errorf("store the bundle in %s: %w", s.Archives.store(), err)
 	}
-	_, err = s.writeTermArchive(ctx, actor, f, id, *s.Archives.Signer, about)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(file)
-		return ArchiveInfo{}, err
-	}
-	return s.archiveInfo(id, name)
+	return s.archiveInfo(ctx, id, name)
 }
 
 // TermArchives lists term id's stored bundles, newest first.
@@ -166,13 +191,16 @@ func (s *Service) TermArchives(ctx context.Context, acc *termgoal.Account, id in
 
 // archivesOfTerm lists term id's stored bundles, newest first.
 func (s *Service) archivesOfTerm(ctx context.Context, id int64) ([]ArchiveInfo, error) {
-	names, err := filepath.Glob(filepath.Join(s.Archives.Dir, fmt.Sprintf("term-%d-*.zip", id)))
+	names, err := s.Archives.store().List(ctx, fmt.Sprintf("term-%d-", id))
 	if err != nil {
 		return nil, err
 	}
 	list := []ArchiveInfo{}
 	for _, n := range names {
-		info, err := s.archiveInfo(id, filepath.Base(n))
+		if m := archiveName.FindStringSubmatch(n); m == nil || m[1] != fmt.Sprint(id) {
+			continue // another term's, whose id starts with this one's
+		}
+		info, err := s.archiveInfo(ctx, id, n)
 		if err != nil {
 			s.Log.WarnContext(ctx, "unreadable archive bundle", "file", n, "err", err)
 			continue
@@ -184,31 +212,34 @@ func (s *Service) archivesOfTerm(ctx context.Context, id int64) ([]ArchiveInfo, 
 }
 
 // TermArchiveFile opens term id's stored bundle name, for download.
-func (s *Service) TermArchiveFile(ctx context.Context, acc *termgoal.Account, id int64, name string) (*os.File, error) {
+func (s *Service) TermArchiveFile(ctx context.Context, acc *termgoal.Account, id int64, name string) (archive.Object, error) {
 	if _, err := s.archivesOf(ctx, acc, id); err != nil {
 		return nil, err
 	}
-	if _, err := s.archiveInfo(id, name); err != nil {
+	if _, err := s.archiveInfo(ctx, id, name); err != nil {
 		return nil, err
 	}
-	return os.Open(filepath.Join(s.Archives.Dir, name)) // #nosec G304 -- a name of the pattern, in ARCHIVE_DIR
+	return s.Archives.store().Open(ctx, name)
 }
 
 // archiveInfo reads the manifest of term id's bundle name.
-func (s *Service) archiveInfo(id int64, name string) (ArchiveInfo, error) {
+func (s *Service) archiveInfo(ctx context.Context, id int64, name string) (ArchiveInfo, error) {
 	m := archiveName.FindStringSubmatch(name)
 	if m == nil || m[1] != fmt.Sprint(id) {
 		return ArchiveInfo{}, errNoArchive(name)
 	}
-	file := filepath.Join(s.Archives.Dir, name)
-	z, err := zip.OpenReader(file)
-	if errors.Is(err, os.ErrNotExist) {
+	o, err := s.Archives.store().Open(ctx, name)
+	if errors.Is(err, fs.ErrNotExist) {
 		return ArchiveInfo{}, errNoArchive(name)
 	}
 	if err != nil {
 		return ArchiveInfo{}, err
 	}
-	defer z.Close()
+	defer o.Close()
+	z, err := zip.NewReader(o, o.Size())
+	if err != nil {
+		return ArchiveInfo{}, err
+	}
 	rc, err := z.Open(archive.ManifestName)
 	if err != nil {
 		return ArchiveInfo{}, err
@@ -222,12 +253,17 @@ func (s *Service) archiveInfo(id int64, name string) (ArchiveInfo, error) {
 	if err := json.Unmarshal(raw, &man); err != nil {
 		return ArchiveInfo{}, err
 	}
-	st, err := os.Stat(file)
-	if err != nil {
-		return ArchiveInfo{}, err
-	}
-	return ArchiveInfo{Name: name, Size: st.Size(), CreatedAt: man.CreatedAt, ManifestSHA256: archive.Sum(raw),
+	return ArchiveInfo{Name: name, Size: o.Size(), CreatedAt: man.CreatedAt, ManifestSHA256: archive.Sum(raw),
 		Supersedes: man.Supersedes, Occasion: man.Occasion, KeyID: man.KeyID}, nil
+}
+
+// formsError says what printing the bundle's PDFs failed at; without Chromium no bundle is
+// written (503, and how to install it, in the caller's language).
+func formsError(what string, err error) error {
+	if errors.Is(err, pdf.ErrNoChromium) {
+		return termgoal.Errorf(termgoal.EUNAVAILABLE, "export.no_chromium", err.Error())
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // ArchivedFiling is a filing record in a term's bundle (filings.json): the document number a
@@ -315,11 +351,11 @@ func (s *Service) writeTermArchive(ctx context.Context, actor termgoal.Actor, w 
 	if f := s.Archives.Forms; f != nil {
 		plans, err := f.PlanPDFs(ctx, t, plans)
 		if err != nil {
-			return "", fmt.Errorf("the plans' PDFs: %w", err)
+			return "", formsError("the plans' PDFs", err)
 		}
 		forms, err := f.AppraisalPDFs(ctx, t, appraisals)
 		if err != nil {
-			return "", fmt.Errorf("the registration forms' PDFs: %w", err)
+			return "", formsError("the registration forms' PDFs", err)
 		}
 		files = append(append(files, plans...), forms...)
 	}

@@ -53,7 +53,7 @@ func NewWith(c client.Client, store *postgres.Store, cfg Config) (*Worker, error
 	// A batch running in the background acts through the same operation as the API; the
 	// same service writes a term's bundle as the term page does.
 	ops := app.New(app.Service{Store: store, Temporal: c, Metrics: cfg.Metrics, Archives: cfg.Archives})
-	if ops.Archives.Dir != "" && ops.Archives.Forms == nil {
+	if ops.Archives.Where() != "" && ops.Archives.Forms == nil {
 		pages, err := web.New(web.Config{Store: store, Ops: ops, Log: ops.Log})
 		if err != nil {
 			return nil, err

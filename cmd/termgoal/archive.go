@@ -91,11 +91,11 @@ func archiveVerify(args []string, out io.Writer) error {
 	return nil
 }
 
-// archiveWrite writes term TERM_ID's bundle into ARCHIVE_DIR, as a new file that is never
-// rewritten; --supersedes names the bundle (in ARCHIVE_DIR) it corrects.
+// archiveWrite writes term TERM_ID's bundle into ARCHIVE_DIR (or the ARCHIVE_S3_* bucket), as
+// a new file that is never rewritten; --supersedes names the stored bundle it corrects.
 func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string) error {
 	flags := flag.NewFlagSet("archive write", flag.ContinueOnError)
-	supersedes := flags.String("supersedes", "", "the name of the bundle in ARCHIVE_DIR this one corrects")
+	supersedes := flags.String("supersedes", "", "the name of the stored bundle this one corrects")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -103,16 +103,19 @@ func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string
 	if flags.NArg() != 1 || err != nil {
 		return errors.New("usage: termgoal archive write [--supersedes BUNDLE] TERM_ID")
 	}
-	signer, err := archive.LoadSigner(os.Getenv("ARCHIVE_SIGNING_KEY"), os.Getenv("ARCHIVE_SIGNING_KEY_FILE"))
+	archives, err := cfg.archives()
 	if err != nil {
 		return err
+	}
+	if archives.Signer == nil {
+		return errors.New("no key to sign the bundle: set ARCHIVE_SIGNING_KEY or ARCHIVE_SIGNING_KEY_FILE (termgoal archive key makes one)")
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ops := app.New(app.Service{Store: s, Log: slog.Default(), Archives: app.Archives{Dir: cfg.ArchiveDir, Signer: &signer}})
+	ops := app.New(app.Service{Store: s, Log: slog.Default(), Archives: archives})
 	pages, err := web.New(web.Config{Store: s, Ops: ops, Log: slog.Default()})
 	if err != nil {
 		return err
@@ -126,6 +129,6 @@ func archiveWrite(ctx context.Context, cfg config, _ *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s\nmanifest SHA-256 %s, signed with key %q\n", filepath.Join(cfg.ArchiveDir, info.Name), info.ManifestSHA256, signer.ID)
+	fmt.Printf("%s in %s\nmanifest SHA-256 %s, signed with key %q\n", info.Name, archives.Where(), info.ManifestSHA256, info.KeyID)
 	return nil
 }

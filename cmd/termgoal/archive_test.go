@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"termgoal"
 	"termgoal/archive"
+	"termgoal/archive/archivetest"
 )
 
 // TestArchiveVerifyNeedsNoDatabase runs `termgoal archive verify` as a reader years later
@@ -94,4 +96,42 @@ func changeFile(t *testing.T, b []byte, name string, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestArchivesFromTheEnvironment: ARCHIVE_S3_* puts the bundles in a bucket instead of
+// ARCHIVE_DIR (a bundle stored through it is listed there); a bad setting is refused with the
+// variable's name.
+func TestArchivesFromTheEnvironment(t *testing.T) {
+	s3 := archivetest.S3(t, "")
+	t.Setenv("ARCHIVE_SIGNING_KEY", "")
+	t.Setenv("ARCHIVE_SIGNING_KEY_FILE", "")
+	t.Setenv("ARCHIVE_S3_ENDPOINT", s3.Endpoint)
+	t.Setenv("ARCHIVE_S3_BUCKET", s3.Bucket)
+	t.Setenv("ARCHIVE_S3_PREFIX", "termgoal/")
+	t.Setenv("ARCHIVE_S3_ACCESS_KEY", s3.AccessKey)
+	t.Setenv("ARCHIVE_S3_SECRET_KEY", s3.SecretKey)
+	t.Setenv("ARCHIVE_S3_RETAIN_YEARS", "")
+	cfg := config{ArchiveDir: t.TempDir()}
+	a, err := cfg.archives()
+	if err != nil || a.Where() != "s3://"+s3.Bucket+"/termgoal/" || a.Signer != nil {
+		t.Fatalf("archives() = %+v (%s), %v", a, a.Where(), err)
+	}
+	ctx := context.Background()
+	if err := a.Store.Create(ctx, "term-1-x.zip", strings.NewReader("PK"), 2); err != nil {
+		t.Fatal(err)
+	}
+	s3.Prefix = "termgoal/"
+	direct, _ := archive.NewS3Store(s3)
+	if names, err := direct.List(ctx, "term-1-"); err != nil || len(names) != 1 {
+		t.Errorf("the bucket holds %v, %v", names, err)
+	}
+	t.Setenv("ARCHIVE_S3_RETAIN_YEARS", "ten")
+	if _, err := cfg.archives(); err == nil || !strings.Contains(err.Error(), "ARCHIVE_S3_RETAIN_YEARS") {
+		t.Errorf("a bad retention: %v", err)
+	}
+	t.Setenv("ARCHIVE_S3_RETAIN_YEARS", "")
+	t.Setenv("ARCHIVE_S3_BUCKET", "")
+	if _, err := cfg.archives(); err == nil || !strings.Contains(err.Error(), "ARCHIVE_S3_") {
+		t.Errorf("no bucket: %v", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"termgoal/app"
 	"termgoal/archive"
@@ -38,6 +39,13 @@ var variables = []variable{
 	{"OIDC_CLIENT_SECRET", "", "termgoal's client secret at the provider (a secret)"},
 	{"OIDC_NAME", "OIDC", "the provider's name on the sign-in button, e.g. 统一身份认证"},
 	{"ARCHIVE_DIR", "archive (dev: .data/archive)", "where serve and `termgoal archive write` keep the term bundles, never rewritten (a persistent volume)"},
+	{"ARCHIVE_S3_ENDPOINT", "", "keep the term bundles in an S3-compatible bucket instead of ARCHIVE_DIR: the store's URL (https://…, or http:// inside the cluster)"},
+	{"ARCHIVE_S3_BUCKET", "", "the bucket of ARCHIVE_S3_ENDPOINT"},
+	{"ARCHIVE_S3_PREFIX", "", "the bundles' keys start with it, e.g. termgoal/archive/"},
+	{"ARCHIVE_S3_REGION", "", "the bucket's region, where the store asks for one"},
+	{"ARCHIVE_S3_ACCESS_KEY", "", "the access key id for the bucket"},
+	{"ARCHIVE_S3_SECRET_KEY", "", "its secret (a secret)"},
+	{"ARCHIVE_S3_RETAIN_YEARS", "0", "lock each bundle in compliance mode for this many years (the bucket needs object lock); 0: no lock"},
 	{"ARCHIVE_SIGNING_KEY", "(required by archive write unless ARCHIVE_SIGNING_KEY_FILE)", "the Ed25519 key signing archive manifests, ID:BASE64 of its seed (a secret; `termgoal archive key` makes one)"},
 	{"ARCHIVE_SIGNING_KEY_FILE", "", "a file holding ARCHIVE_SIGNING_KEY"},
 	{"SMTP_HOST", "", "SMTP server for email notifications; unset: no email"},
@@ -65,10 +73,24 @@ func (cfg config) oidc() (*web.OIDC, error) {
 	return o, nil
 }
 
-// archives is where serve keeps the term bundles: ARCHIVE_DIR, signed with ARCHIVE_SIGNING_KEY
-// (or its file) when one is set; without one, bundles are listed and served, not written.
+// archives is where serve, the worker and archive write keep the term bundles: the bucket of
+// ARCHIVE_S3_ENDPOINT when one is set, else ARCHIVE_DIR; signed with ARCHIVE_SIGNING_KEY (or
+// its file) when one is set; without one, bundles are listed and served, not written.
 func (cfg config) archives() (app.Archives, error) {
 	a := app.Archives{Dir: cfg.ArchiveDir}
+	if endpoint := os.Getenv("ARCHIVE_S3_ENDPOINT"); endpoint != "" {
+		years, err := strconv.Atoi(cmp.Or(os.Getenv("ARCHIVE_S3_RETAIN_YEARS"), "0"))
+		if err != nil || years < 0 {
+			return a, fmt.Errorf("ARCHIVE_S3_RETAIN_YEARS=%q is not a number of years", os.Getenv("ARCHIVE_S3_RETAIN_YEARS"))
+		}
+		store, err := archive.NewS3Store(archive.S3Config{Endpoint: endpoint, Bucket: os.Getenv("ARCHIVE_S3_BUCKET"),
+			Prefix: os.Getenv("ARCHIVE_S3_PREFIX"), Region: os.Getenv("ARCHIVE_S3_REGION"), RetainYears: years,
+			AccessKey: os.Getenv("ARCHIVE_S3_ACCESS_KEY"), SecretKey: os.Getenv("ARCHIVE_S3_SECRET_KEY")})
+		if err != nil {
+			return a, fmt.Errorf("ARCHIVE_S3_*: %w", err)
+		}
+		a.Store = store
+	}
 	spec, file := os.Getenv("ARCHIVE_SIGNING_KEY"), cmp.Or(os.Getenv("ARCHIVE_SIGNING_KEY_FILE"), cfg.ArchiveKeyFile)
 	if spec == "" && file == "" {
 		return a, nil
