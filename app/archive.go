@@ -153,11 +153,8 @@ func (s *Service) canArchive() error {
 }
 
 // storeArchive writes term id's bundle, about saying what it supersedes and why it is written,
-// as a new file of the archive directory.
+// as a new file of the store; the caller has checked canArchive.
 func (s *Service) storeArchive(ctx context.Context, actor termgoal.Actor, id int64, about archive.Manifest) (ArchiveInfo, error) {
-	if err := s.canArchive(); err != nil {
-		return ArchiveInfo{}, err
-	}
 	tmp, err := os.CreateTemp("", "termgoal-bundle-*.zip")
 	if err != nil {
 		return ArchiveInfo{}, err

@@ -8,13 +8,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"termgoal"
 	"termgoal/archive"
+	"termgoal/archive/archivetest"
 )
 
 // chain seals n lines of chain as the database would.
@@ -59,29 +59,6 @@ func bundle(t *testing.T, s archive.Signer) []byte {
 	return b.Bytes()
 }
 
-// rewrite copies bundle b, changing each file through edit (nil: drop it).
-func rewrite(t *testing.T, b []byte, edit func(name string, data []byte) []byte) []byte {
-	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	w := zip.NewWriter(&out)
-	for _, f := range z.File {
-		rc, _ := f.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		if data = edit(f.Name, data); data == nil {
-			continue
-		}
-		fw, _ := w.Create(f.Name)
-		fw.Write(data)
-	}
-	w.Close()
-	return out.Bytes()
-}
-
 func verify(b []byte, trusted map[string]ed25519.PublicKey) archive.Report {
 	return archive.Verify(bytes.NewReader(b), int64(len(b)), trusted)
 }
@@ -108,7 +85,7 @@ func TestVerifyFindsEachTampering(t *testing.T) {
 	}
 
 	// One byte of the PDF.
-	expect(t, "a byte of the PDF", verify(rewrite(t, good, func(name string, d []byte) []byte {
+	expect(t, "a byte of the PDF", verify(archivetest.Rewrite(t, good, func(name string, d []byte) []byte {
 		if name == "plans/v1.pdf" {
 			d[len(d)-1] ^= 1
 		}
@@ -116,7 +93,7 @@ func TestVerifyFindsEachTampering(t *testing.T) {
 	}), trusted), "plans/v1.pdf: changed")
 
 	// The manifest: a changed title.
-	expect(t, "the manifest", verify(rewrite(t, good, func(name string, d []byte) []byte {
+	expect(t, "the manifest", verify(archivetest.Rewrite(t, good, func(name string, d []byte) []byte {
 		if name == archive.ManifestName {
 			return bytes.Replace(d, []byte("青山村"), []byte("绿水村"), 1)
 		}
@@ -146,12 +123,12 @@ func TestVerifyFindsEachTampering(t *testing.T) {
 	expect(t, "a middle line removed", verify(dropMiddle, nil), "the chain goes from #1 to #3")
 
 	// A file added, a file taken away.
-	if rep := verify(rewrite(t, good, func(_ string, d []byte) []byte { return d }), trusted); !rep.OK() {
+	if rep := verify(archivetest.Rewrite(t, good, func(_ string, d []byte) []byte { return d }), trusted); !rep.OK() {
 		t.Fatalf("a copy, unzipped and zipped again: %v", rep.Problems)
 	}
 	added := addFile(t, good, "extra.json", []byte("{}"))
 	expect(t, "an added file", verify(added, trusted), "extra.json: in the bundle, not listed")
-	expect(t, "a file taken away", verify(rewrite(t, good, func(name string, d []byte) []byte {
+	expect(t, "a file taken away", verify(archivetest.Rewrite(t, good, func(name string, d []byte) []byte {
 		if name == "term.json" {
 			return nil
 		}
@@ -169,7 +146,7 @@ func TestVerifyFindsEachTampering(t *testing.T) {
 func forge(t *testing.T, b []byte, s archive.Signer, edit func([]byte) []byte) []byte {
 	t.Helper()
 	var audit []byte
-	b = rewrite(t, b, func(name string, d []byte) []byte {
+	b = archivetest.Rewrite(t, b, func(name string, d []byte) []byte {
 		if name == archive.AuditName {
 			audit = edit(d)
 			return audit
@@ -178,7 +155,7 @@ func forge(t *testing.T, b []byte, s archive.Signer, edit func([]byte) []byte) [
 	})
 	var m archive.Manifest
 	var manifest []byte
-	b = rewrite(t, b, func(name string, d []byte) []byte {
+	b = archivetest.Rewrite(t, b, func(name string, d []byte) []byte {
 		if name != archive.ManifestName {
 			return d
 		}
@@ -195,7 +172,7 @@ func forge(t *testing.T, b []byte, s archive.Signer, edit func([]byte) []byte) [
 		manifest, _ = json.MarshalIndent(m, "", "  ")
 		return manifest
 	})
-	return rewrite(t, b, func(name string, d []byte) []byte {
+	return archivetest.Rewrite(t, b, func(name string, d []byte) []byte {
 		if name == archive.SignatureName {
 			return []byte(base64.StdEncoding.EncodeToString(ed25519.Sign(s.Key, manifest)))
 		}

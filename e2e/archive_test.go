@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -14,6 +12,7 @@ import (
 
 	"termgoal"
 	"termgoal/archive"
+	"termgoal/archive/archivetest"
 	"termgoal/workflows"
 )
 
@@ -67,53 +66,6 @@ func (s *sys) appraise(t *testing.T, term int64, year int) string {
 		t.Fatalf("appraisal %s ended with %v", p, err)
 	}
 	return p
-}
-
-// zipped reads file name of bundle b.
-func zipped(t *testing.T, b []byte, name string) []byte {
-	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := z.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-// tampered copies bundle b with file name changed through edit.
-func tampered(t *testing.T, b []byte, name string, edit func([]byte) []byte) []byte {
-	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	w := zip.NewWriter(&out)
-	for _, f := range z.File {
-		data := zipped(t, b, f.Name)
-		if f.Name == name {
-			data = edit(data)
-		}
-		fw, err := w.Create(f.Name)
-		if err == nil {
-			_, err = fw.Write(data)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
 
 // TestTermArchiveBundle is the term archive's acceptance (P6, S4): a term runs on a real
@@ -170,13 +122,13 @@ func TestTermArchiveBundle(t *testing.T) {
 			t.Errorf("the bundle lacks %s: %s", w, all)
 		}
 	}
-	if f := zipped(t, b, "filings.json"); !strings.Contains(string(f), doc) || !strings.Contains(string(f), `"filed_by": "clerk"`) {
+	if f := archivetest.Read(t, b, "filings.json"); !strings.Contains(string(f), doc) || !strings.Contains(string(f), `"filed_by": "clerk"`) {
 		t.Errorf("filings.json: %s", f)
 	}
-	if p := zipped(t, b, "processes/"+goal+".json"); !strings.Contains(string(p), "指标偏低") || !strings.Contains(string(p), "指标符合实际") {
+	if p := archivetest.Read(t, b, "processes/"+goal+".json"); !strings.Contains(string(p), "指标偏低") || !strings.Contains(string(p), "指标符合实际") {
 		t.Errorf("the objection and its resolution are not in the goal setting's file: %s", p)
 	}
-	if pdf := zipped(t, b, "appraisals/"+procs[1]+".pdf"); !bytes.HasPrefix(pdf, []byte("%PDF")) {
+	if pdf := archivetest.Read(t, b, "appraisals/"+procs[1]+".pdf"); !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Errorf("the registration form is not a PDF: %.20q", pdf)
 	}
 	heads := map[string]int64{}
@@ -195,14 +147,16 @@ func TestTermArchiveBundle(t *testing.T) {
 		{"an audit row", archive.AuditName, archive.AuditName + ": changed"},
 		{"the manifest", archive.ManifestName, archive.ManifestName + ": the signature does not verify"},
 	} {
-		copyOf := tampered(t, b, c.file, func(d []byte) []byte {
-			switch c.file {
-			case archive.AuditName:
+		copyOf := archivetest.Rewrite(t, b, func(name string, d []byte) []byte {
+			switch {
+			case name != c.file:
+			case name == archive.AuditName:
 				return bytes.Replace(d, []byte(`"action":"filed"`), []byte(`"action":"filez"`), 1)
-			case archive.ManifestName:
+			case name == archive.ManifestName:
 				return bytes.Replace(d, []byte(`"key_id"`), []byte(` "key_id"`), 1)
+			default:
+				d[len(d)/2] ^= 1
 			}
-			d[len(d)/2] ^= 1
 			return d
 		})
 		if bytes.Equal(copyOf, b) {

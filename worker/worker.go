@@ -43,7 +43,8 @@ type Config struct {
 	Notifier *notify.Notifier // sends email and webhooks; nil: in-app and webhooks only
 	Metrics  *metrics.Metrics // what the activities record; nil: nothing
 	// Archives is where the bundle of a term is written when its end-of-term appraisal is
-	// filed; Dir "" writes none. Without Forms the pages' printable forms print its PDFs.
+	// filed; with neither Store nor Dir none is written. Without Forms the pages' printable
+	// forms print its PDFs.
 	Archives app.Archives
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -44,7 +43,12 @@ func TestArchiveVerifyNeedsNoDatabase(t *testing.T) {
 	if err := os.WriteFile(good, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(bad, changeFile(t, b.Bytes(), "term.json", []byte(`{"id":8}`)), 0o600); err != nil {
+	if err := os.WriteFile(bad, archivetest.Rewrite(t, b.Bytes(), func(name string, d []byte) []byte {
+		if name == "term.json" {
+			return []byte(`{"id":8}`)
+		}
+		return d
+	}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (string, error) {
@@ -66,36 +70,6 @@ func TestArchiveVerifyNeedsNoDatabase(t *testing.T) {
 	if out, err := run("archive", "key", "k1"); err != nil || !strings.Contains(out, "ARCHIVE_SIGNING_KEY=k1:") {
 		t.Fatalf("archive key: %v\n%s", err, out)
 	}
-}
-
-// changeFile copies the ZIP b with file name's content replaced by data.
-func changeFile(t *testing.T, b []byte, name string, data []byte) []byte {
-	t.Helper()
-	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	w := zip.NewWriter(&out)
-	for _, f := range z.File {
-		if f.Name != name {
-			if err := w.Copy(f); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		fw, err := w.Create(name)
-		if err == nil {
-			_, err = fw.Write(data)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
 
 // TestArchivesFromTheEnvironment: ARCHIVE_S3_* puts the bundles in a bucket instead of
