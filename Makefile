@@ -58,13 +58,17 @@ fuzz: postgres ## run every fuzz target (each func Fuzz… in a _test.go) for FU
 	  done; \
 	done
 
-bench: tools postgres ## the quick benchmarks (under 5 minutes): an action's round trip and 20 clients' sustained actions, each against bare Temporal updates on the same server
-	$(GO) test -run '^$$' -bench 'ActionRoundTrip|SustainedActions' -benchtime 200x -timeout 10m ./e2e/
+# BENCHJSON merges a benchmark run's figures into bench/results.json (cmd/benchjson).
+BENCHJSON = | tee /dev/stderr | $(GO) run ./cmd/benchjson -o bench/results.json -label $(BENCH_LABEL)
+BENCH_LABEL ?= dev-server
 
-bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboard at 100,000 processes against raw SQL, goal-setting and appraisal campaign starts against bare starts, and a 100,000-line audit export's peak memory against the lines' size
-	$(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/
-	$(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/
-	$(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/
+bench: tools postgres ## the quick benchmarks (under 5 minutes): an action's round trip and 20 clients' sustained actions, each against bare Temporal updates on the same server; figures merged into bench/results.json
+	set -o pipefail; $(GO) test -run '^$$' -bench 'ActionRoundTrip|SustainedActions' -benchtime 200x -timeout 10m ./e2e/ $(BENCHJSON)
+
+bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboard at 100,000 processes against raw SQL, goal-setting and appraisal campaign starts against bare starts, and a 100,000-line audit export's peak memory against the lines' size; all in bench/results.json
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/ $(BENCHJSON)
+	set -o pipefail; $(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/ $(BENCHJSON)
+	set -o pipefail; $(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/ $(BENCHJSON)
 
 tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
 
