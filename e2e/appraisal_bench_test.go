@@ -8,13 +8,13 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"golang.org/x/sync/errgroup"
 
 	"termgoal"
 	"termgoal/activities"
+	"termgoal/codec"
 	"termgoal/workflows"
 )
 
@@ -62,6 +62,7 @@ func (s *sys) lastStart(b *testing.B, workflowID string) time.Time {
 	b.Helper()
 	ctx := context.Background()
 	var last time.Time
+	dc := codec.DataConverter(s.codec) // the results are sealed, as every payload
 	for runID := ""; ; {
 		it := s.client.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		prev := ""
@@ -76,7 +77,7 @@ func (s *sys) lastStart(b *testing.B, workflowID string) time.Time {
 			if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil {
 				var r activities.CampaignPageResult
 				at := ev.GetEventTime().AsTime()
-				if converter.GetDefaultDataConverter().FromPayloads(a.GetResult(), &r) == nil && r.Started > 0 && at.After(last) {
+				if dc.FromPayloads(a.GetResult(), &r) == nil && r.Started > 0 && at.After(last) {
 					last = at
 				}
 			}
