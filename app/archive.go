@@ -161,7 +161,9 @@ func (s *Service) storeArchive(ctx context.Context, actor termgoal.Actor, id int
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := s.writeTermArchive(ctx, actor, tmp, id, *s.Archives.Signer, about); err != nil {
+	about.CreatedAt = s.Now().UTC()
+	sum, err := s.writeTermArchive(ctx, actor, tmp, id, *s.Archives.Signer, about)
+	if err != nil {
 		return ArchiveInfo{}, err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)
@@ -171,11 +173,12 @@ func (s *Service) storeArchive(ctx context.Context, actor termgoal.Actor, id int
 	if err != nil {
 		return ArchiveInfo{}, err
 	}
-	name := fmt.Sprintf("term-%d-%s.zip", id, s.Now().UTC().Format("20060102T150405.000000000Z"))
+	name := fmt.Sprintf("term-%d-%s.zip", id, about.CreatedAt.Format("20060102T150405.000000000Z"))
 	if err := s.Archives.store().Create(ctx, name, tmp, size); err != nil {
 		return ArchiveInfo{}, fmt.Errorf("store the bundle in %s: %w", s.Archives.store(), err)
 	}
-	return s.archiveInfo(ctx, id, name)
+	return ArchiveInfo{Name: name, Size: size, CreatedAt: about.CreatedAt, ManifestSHA256: sum,
+		Supersedes: about.Supersedes, Occasion: about.Occasion, KeyID: s.Archives.Signer.ID}, nil
 }
 
 // TermArchives lists term id's stored bundles, newest first.
@@ -213,22 +216,24 @@ func (s *Service) TermArchiveFile(ctx context.Context, acc *termgoal.Account, id
 	if _, err := s.archivesOf(ctx, acc, id); err != nil {
 		return nil, err
 	}
-	if _, err := s.archiveInfo(ctx, id, name); err != nil {
-		return nil, err
+	return s.openArchive(ctx, id, name)
+}
+
+// openArchive opens term id's bundle name: a name of the pattern, of that term, stored.
+func (s *Service) openArchive(ctx context.Context, id int64, name string) (archive.Object, error) {
+	if m := archiveName.FindStringSubmatch(name); m == nil || m[1] != fmt.Sprint(id) {
+		return nil, errNoArchive(name)
 	}
-	return s.Archives.store().Open(ctx, name)
+	o, err := s.Archives.store().Open(ctx, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoArchive(name)
+	}
+	return o, err
 }
 
 // archiveInfo reads the manifest of term id's bundle name.
 func (s *Service) archiveInfo(ctx context.Context, id int64, name string) (ArchiveInfo, error) {
-	m := archiveName.FindStringSubmatch(name)
-	if m == nil || m[1] != fmt.Sprint(id) {
-		return ArchiveInfo{}, errNoArchive(name)
-	}
-	o, err := s.Archives.store().Open(ctx, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return ArchiveInfo{}, errNoArchive(name)
-	}
+	o, err := s.openArchive(ctx, id, name)
 	if err != nil {
 		return ArchiveInfo{}, err
 	}
@@ -310,8 +315,8 @@ func archiveRecords(procs []termgoal.Process, lines []termgoal.SealedLine) ([]Ar
 // objections to its notice with their resolutions), every appraisal of the term with its
 // result, the progress reports, and the audit lines of the term's processes with their hash
 // chains. about gives the manifest's Supersedes (the SHA-256 of the manifest of the bundle this
-// one corrects) and Occasion. It answers the new bundle's manifest SHA-256 and audits the
-// writing.
+// one corrects), Occasion and CreatedAt. It answers the new bundle's manifest SHA-256 and
+// audits the writing.
 func (s *Service) writeTermArchive(ctx context.Context, actor termgoal.Actor, w io.Writer, id int64, signer archive.Signer, about archive.Manifest) (string, error) {
 	t, err := s.Store.Term(ctx, id)
 	if err != nil {
@@ -392,7 +397,7 @@ func (s *Service) writeTermArchive(ctx context.Context, actor termgoal.Actor, w 
 	if err := add("term-rules.json", warnings); err != nil {
 		return "", err
 	}
-	about.TermID, about.Title, about.CreatedAt = id, t.OrgName+" "+t.Start.Format("2006-01-02")+"–"+t.End.Format("2006-01-02"), s.Now().UTC()
+	about.TermID, about.Title = id, t.OrgName+" "+t.Start.Format("2006-01-02")+"–"+t.End.Format("2006-01-02")
 	sum, err := archive.Write(w, about, files, lines, signer)
 	if err != nil {
 		return "", err

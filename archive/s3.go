@@ -62,6 +62,7 @@ func (s *S3Store) Create(ctx context.Context, name string, r io.Reader, size int
 		return fmt.Errorf("%q is not a bundle's name", name)
 	}
 	key := s.cfg.Prefix + name
+	// Asked first too, for the stores that ignore If-None-Match.
 	switch _, err := s.client.StatObject(ctx, s.cfg.Bucket, key, minio.StatObjectOptions{}); {
 	case err == nil:
 		return ErrExists
