@@ -7,6 +7,10 @@ GO  ?= go
 BIN := $(CURDIR)/bin
 
 TEMPORAL_CLI_VERSION  := v1.5.1
+# The server the tests and `make cluster` run; it needs a newer Go than ours to build
+# (devenv.TemporalServerVersion says why not the CLI's dev server).
+TEMPORAL_SERVER_VERSION := v1.32.2
+SERVER_TOOLCHAIN      := go1.27.3
 STATICCHECK_VERSION   := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 GOSEC_VERSION         := v2.30.0
@@ -70,11 +74,16 @@ bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboar
 	set -o pipefail; $(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/ $(BENCHJSON)
 	set -o pipefail; $(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/ $(BENCHJSON)
 
-tools: $(BIN)/temporal $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
+tools: $(BIN)/temporal $(BIN)/temporal-server $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
 
 $(BIN)/temporal:
 	@echo "building Temporal CLI $(TEMPORAL_CLI_VERSION) (takes a few minutes the first time)"
 	GOBIN=$(BIN) $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+$(BIN)/temporal-server:
+	@echo "building Temporal server $(TEMPORAL_SERVER_VERSION) with Go $(SERVER_TOOLCHAIN) (takes several minutes the first time)"
+	rm -rf $(BIN)/.server && GOTOOLCHAIN=$(SERVER_TOOLCHAIN) GOBIN=$(BIN)/.server $(GO) install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
+	mv $(BIN)/.server/server $@ && rm -rf $(BIN)/.server
 
 $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

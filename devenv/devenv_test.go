@@ -17,6 +17,8 @@ import (
 	"time"
 
 	_ "github.com/lib/pq"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
 )
 
 func TestFreePort(t *testing.T) {
@@ -304,5 +306,39 @@ func TestTailBufferKeepsHeadAndTail(t *testing.T) {
 	short.Write([]byte("ok"))
 	if short.String() != "ok" {
 		t.Fatalf("%q", short.String())
+	}
+}
+
+// TestStartTemporalServer: the pinned server binary starts in memory with the namespace
+// "default" and termgoal's search attributes.
+func TestStartTemporalServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := TemporalServer(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := StartTemporalServer(ctx, bin, t.Output(), ServerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tmp.Stop()
+	c, err := client.Dial(client.Options{HostPort: tmp.HostPort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sa := range workflows.SearchAttributes {
+		if name, _, _ := strings.Cut(sa, "="); have.GetCustomAttributes()[name] == 0 {
+			t.Errorf("search attribute %s not registered", name)
+		}
 	}
 }

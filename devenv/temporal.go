@@ -279,15 +279,15 @@ func (t *Temporal) Stop() {
 	})
 }
 
-// TemporalForTests starts an in-memory Temporal dev server on free ports
-// from the pinned CLI under root/bin (installed when missing) and returns
-// its gRPC host:port. stop ends it.
+// TemporalForTests starts an in-memory Temporal server on free ports from the pinned server
+// binary under root/bin (installed when missing; see TemporalServerVersion for why not the
+// CLI's dev server) and returns its gRPC host:port. stop ends it.
 func TemporalForTests(ctx context.Context, root string, dynamicConfig ...string) (hostPort string, stop func(), err error) {
-	cli, err := TemporalCLI(root)
+	bin, err := TemporalServer(root)
 	if err != nil {
 		return "", nil, err
 	}
-	t, err := StartTemporal(ctx, cli, "", nil, TemporalOptions{DynamicConfig: dynamicConfig})
+	t, err := StartTemporalServer(ctx, bin, nil, ServerOptions{DynamicConfig: dynamicConfig})
 	if err != nil {
 		return "", nil, err
 	}
