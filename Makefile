@@ -24,7 +24,7 @@ export TERMGOAL_ROOT
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run build test lint fuzz sbom bench bench-all tools browser postgres clean-data
+.PHONY: help run cluster chaos build test lint fuzz sbom bench bench-all tools browser postgres clean-data
 
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 15s
@@ -34,6 +34,15 @@ help: ## list the targets
 
 run: $(BIN)/temporal build ## run everything locally (Temporal dev server, PostgreSQL, app) on embedded defaults; Ctrl-C stops it
 	$(BIN)/termgoal dev
+
+cluster: tools postgres build ## the production shape on one machine: the Temporal server on a private PostgreSQL, two workers and two servers behind one address (logs in .data/cluster/); Ctrl-C stops it
+	$(BIN)/termgoal cluster
+
+# How hard `make chaos` pushes: a short run is part of `make test` (TestClusterSurvivesKills).
+CHAOS_ARGS ?= --actions 1000 --clients 20 --kills 10
+
+chaos: tools postgres build ## kill -9 workers, servers and the Temporal server of a fresh cluster under load; prints sent/acknowledged/applied/doubled/lost/stuck/differences
+	$(BIN)/termgoal chaos $(CHAOS_ARGS)
 
 build: ## build bin/termgoal
 	$(GO) build -o $(BIN)/termgoal ./cmd/termgoal
@@ -74,7 +83,7 @@ bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboar
 	set -o pipefail; $(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/ $(BENCHJSON)
 	set -o pipefail; $(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/ $(BENCHJSON)
 
-tools: $(BIN)/temporal $(BIN)/temporal-server $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
+tools: $(BIN)/temporal $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
 
 $(BIN)/temporal:
 	@echo "building Temporal CLI $(TEMPORAL_CLI_VERSION) (takes a few minutes the first time)"
@@ -84,6 +93,10 @@ $(BIN)/temporal-server:
 	@echo "building Temporal server $(TEMPORAL_SERVER_VERSION) with Go $(SERVER_TOOLCHAIN) (takes several minutes the first time)"
 	rm -rf $(BIN)/.server && GOTOOLCHAIN=$(SERVER_TOOLCHAIN) GOBIN=$(BIN)/.server $(GO) install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION)
 	mv $(BIN)/.server/server $@ && rm -rf $(BIN)/.server
+
+$(BIN)/temporal-sql-tool: # the server's schema tool, for make cluster
+	rm -rf $(BIN)/.sqltool && GOTOOLCHAIN=$(SERVER_TOOLCHAIN) GOBIN=$(BIN)/.sqltool $(GO) install go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION)
+	mv $(BIN)/.sqltool/sql $@ && rm -rf $(BIN)/.sqltool
 
 $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

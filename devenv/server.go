@@ -3,16 +3,19 @@ package devenv
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"debug/buildinfo"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -98,6 +101,51 @@ func pinnedTool(root, name, module, version, pkg string, env ...string) (string,
 	return path, nil
 }
 
+// TemporalSQLTool returns root/bin/temporal-sql-tool, the pinned server's tool that creates and
+// updates its schema in PostgreSQL, installing it when missing.
+func TemporalSQLTool(root string) (string, error) {
+	return pinnedTool(root, "temporal-sql-tool", temporalServerModule, TemporalServerVersion,
+		temporalServerModule+"/cmd/tools/sql@"+TemporalServerVersion, "GOTOOLCHAIN="+temporalServerToolchain)
+}
+
+// TemporalSchema sets up or updates the Temporal server's schema schemaName (e.g.
+// "postgresql/v12/temporal", embedded in the tool) in database db of pg with tool.
+func TemporalSchema(ctx context.Context, tool string, pg *Postgres, db, schemaName string, log io.Writer) error {
+	conn, err := sql.Open("postgres", pg.URL(db))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return err
+	}
+	args := []string{"--plugin", "postgres12", "--endpoint", "127.0.0.1", "--port", strconv.Itoa(pg.Port),
+		"--user", "postgres", "--database", db}
+	run := func(more ...string) error {
+		cmd := exec.CommandContext(ctx, tool, append(args, more...)...)
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("devenv: temporal-sql-tool %s on %s: %w", more[0], db, err)
+		}
+		return nil
+	}
+	if !exists { // setup-schema refuses a database that has one
+		if err := run("setup-schema", "-v", "0.0"); err != nil {
+			return err
+		}
+	}
+	return run("update-schema", "--schema-name", schemaName)
+}
+
+// Kill ends the server with SIGKILL, as a crash would, and waits for it to be gone.
+func (t *Temporal) Kill() {
+	t.stopOnce.Do(func() {
+		_ = t.cmd.Process.Kill()
+		<-t.done
+	})
+}
+
 // ServerOptions say what a Temporal server started from the server binary keeps its state in
 // and runs with beyond the defaults.
 type ServerOptions struct {
@@ -146,7 +194,7 @@ func startTemporalServer(ctx context.Context, binary string, log io.Writer, o Se
 	ports := o.Ports
 	if ports == nil {
 		var err error
-		if ports, err = freePorts(serverPorts); err != nil {
+		if ports, err = lowFreePorts(serverPorts); err != nil {
 			return nil, err
 		}
 	}
@@ -171,6 +219,7 @@ func startTemporalServer(ctx context.Context, binary string, log io.Writer, o Se
 	t := &Temporal{
 		HostPort: fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		HTTPURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		Ports:    ports,
 		cmd:      exec.Command(binary, "--config-file", config, "--allow-no-auth", "start"),
 		done:     make(chan struct{}),
 	}
@@ -352,6 +401,26 @@ dynamicConfigClient:
 		ports[0], ports[1], ports[0], dynamic)
 	path := filepath.Join(dir, "temporal-server.yaml")
 	return path, os.WriteFile(path, []byte(config), 0o600)
+}
+
+// lowFreePorts returns n distinct free ports on 127.0.0.1 below 32768: the server's
+// PostgreSQL schema keeps its membership ports as smallint, and the kernel's ephemeral ports
+// lie above.
+func lowFreePorts(n int) ([]int, error) {
+	var ports []int
+	for try := 0; len(ports) < n; try++ {
+		if try == 1000 {
+			return nil, fmt.Errorf("devenv: no %d free ports below 32768", n)
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 20000+mathrand.IntN(12000)))
+		if err != nil {
+			continue
+		}
+		// Keep each listener open until all are chosen so they differ.
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
 }
 
 // builtFrom reports whether the program at path is the go-installed build of module at version.

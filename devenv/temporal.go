@@ -93,6 +93,7 @@ type Temporal struct {
 	HostPort string // gRPC frontend, e.g. "127.0.0.1:41234"
 	UIURL    string // web UI, e.g. "http://127.0.0.1:41235"
 	HTTPURL  string // HTTP API, e.g. "http://127.0.0.1:41236"
+	Ports    []int  // a server binary's ports (ServerOptions.Ports), to start it again on them
 
 	cmd      *exec.Cmd
 	done     chan struct{} // closed when the process has exited

@@ -1,6 +1,8 @@
 // Command termgoal is the one binary of termgoal:
 //
 //	termgoal dev      the whole system on embedded defaults (make run)
+//	termgoal cluster  the production shape on one machine (make cluster)
+//	termgoal chaos    kills parts of a cluster under load and counts what was lost (make chaos)
 //	termgoal serve    the HTTP server (web pages and JSON API)
 //	termgoal worker   the Temporal worker
 //	termgoal migrate  applies the database migrations
@@ -39,6 +41,8 @@ type command struct {
 // test checks every command its files run against this list through `termgoal help`).
 var commands = []command{
 	{"dev", "run everything on embedded defaults: Temporal dev server, PostgreSQL, worker, web, demo data", runDev},
+	{"cluster", "run the production shape on one machine: the Temporal server on a private PostgreSQL, two workers and two servers behind one address, logs in .data/cluster/", runCluster},
+	{"chaos", "act through a fresh cluster while killing -9 its workers, servers and Temporal server, then count what was lost or doubled: [--actions N] [--clients N] [--kills N]", runChaos},
 	{"serve", "run the HTTP server: web pages, JSON API, /healthz and /readyz", runServe},
 	{"worker", "run the Temporal worker, with /healthz and /readyz on WORKER_HEALTH_ADDR", runWorker},
 	{"migrate", "apply the database migrations", func(ctx context.Context, cfg config, _ *slog.Logger) error { return runMigrate(ctx, cfg) }},
