@@ -39,7 +39,7 @@ cluster: tools postgres build ## the production shape on one machine: the Tempor
 	$(BIN)/termgoal cluster
 
 # How hard `make chaos` pushes: a short run is part of `make test` (TestClusterSurvivesKills).
-CHAOS_ARGS ?= --actions 1000 --clients 20 --kills 10
+CHAOS_ARGS ?= --processes 300 --actions 1000 --clients 20 --kills 10
 
 chaos: tools postgres build ## kill -9 workers, servers and the Temporal server of a fresh cluster under load; prints sent/acknowledged/applied/doubled/lost/stuck/differences
 	$(BIN)/termgoal chaos $(CHAOS_ARGS)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,13 +24,14 @@ import (
 )
 
 // runChaos starts a fresh cluster under .data/chaos (make chaos) and runs chaos on it:
-// --actions (1,000), --clients (20), --kills (10). It prints the counts and fails unless
+// --processes (300), --actions (1,000), --clients (20), --kills (10). It prints the counts and fails unless
 // nothing was lost, doubled or stuck and the read model equals the workflows' state.
 func runChaos(ctx context.Context, cfg config, _ *slog.Logger) error {
 	flags := flag.NewFlagSet("chaos", flag.ContinueOnError)
 	actions := flags.Int("actions", 1000, "how many actions to send")
 	clients := flags.Int("clients", 20, "how many clients send them side by side")
 	kills := flags.Int("kills", 10, "how many times to kill -9 a worker, a server or the Temporal server")
+	processes := flags.Int("processes", 300, "how many goal settings to add to the demo's processes and act on")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		return err
 	}
@@ -51,7 +53,7 @@ func runChaos(ctx context.Context, cfg config, _ *slog.Logger) error {
 	}
 	defer cl.Stop()
 	fmt.Printf("chaos: %d actions from %d clients through http://%s, %d kills; logs in %s\n", *actions, *clients, cl.Addr, *kills, dir)
-	counts, err := chaos(ctx, cl, *actions, *clients, *kills, os.Stdout)
+	counts, err := chaos(ctx, cl, *processes, *actions, *clients, *kills, os.Stdout)
 	fmt.Println("chaos:", counts)
 	if err != nil {
 		return err
@@ -86,14 +88,18 @@ func (c chaosCounts) ok() bool {
 	return c.Doubled == 0 && c.Lost == 0 && c.Stuck == 0 && c.Differences == 0 && c.Applied >= c.Acknowledged
 }
 
-// chaos drives actions actions through the cluster's proxy with clients clients, as the
-// administrator commenting on the running processes in turn, while it kills -9 a worker, a
+// chaos adds processes goal settings (addProcesses), then drives actions actions through the
+// cluster's proxy with clients clients, as the administrator commenting on the running
+// processes in turn, while it kills -9 a worker, a
 // server or the Temporal server kills times at random moments and starts each again; then it
 // counts what was applied.
-func chaos(ctx context.Context, cl *cluster, actions, clients, kills int, log io.Writer) (chaosCounts, error) {
+func chaos(ctx context.Context, cl *cluster, processes, actions, clients, kills int, log io.Writer) (chaosCounts, error) {
 	var counts chaosCounts
 	h := &chaosClient{base: "http://" + cl.Addr, http: &http.Client{Timeout: 30 * time.Second}, log: log}
 	if err := h.signIn(ctx, "admin"); err != nil {
+		return counts, err
+	}
+	if err := h.addProcesses(ctx, processes); err != nil {
 		return counts, err
 	}
 	procs, err := h.runningProcesses(ctx)
@@ -199,7 +205,7 @@ func (h *chaosClient) call(ctx context.Context, method, path, key string, body, 
 		return 0
 	}
 	defer res.Body.Close()
-	if res.StatusCode == http.StatusOK && out != nil {
+	if res.StatusCode/100 == 2 && out != nil {
 		if json.NewDecoder(res.Body).Decode(out) != nil {
 			return 0
 		}
@@ -217,16 +223,86 @@ func (h *chaosClient) signIn(ctx context.Context, user string) error {
 	return nil
 }
 
+// runningProcesses lists the IDs of the running processes, 200 a page.
 func (h *chaosClient) runningProcesses(ctx context.Context) ([]string, error) {
-	var page struct{ Items []struct{ ID string } }
-	if st := h.call(ctx, "GET", "/api/v1/processes?status=running&limit=500", "", nil, &page); st != http.StatusOK {
-		return nil, fmt.Errorf("chaos: list processes: %d", st)
+	var ids []string
+	for {
+		var page struct {
+			Items []struct{ ID string }
+			Total int
+		}
+		if st := h.call(ctx, "GET", fmt.Sprintf("/api/v1/processes?status=running&limit=200&offset=%d", len(ids)), "", nil, &page); st != http.StatusOK {
+			return nil, fmt.Errorf("chaos: list processes: %d", st)
+		}
+		for _, p := range page.Items {
+			ids = append(ids, p.ID)
+		}
+		if len(page.Items) == 0 || len(ids) >= page.Total {
+			return ids, nil
+		}
 	}
-	ids := make([]string, len(page.Items))
-	for i, p := range page.Items {
-		ids[i] = p.ID
+}
+
+// addProcesses adds n villages, each with a term of its own, under a new town below the
+// administrator's root org, and starts their goal settings with a campaign over the town; it
+// returns once the running processes number at least n more than before.
+func (h *chaosClient) addProcesses(ctx context.Context, n int) error {
+	before, err := h.runningProcesses(ctx)
+	if err != nil {
+		return err
 	}
-	return ids, nil
+	type org struct {
+		ID       int64
+		ParentID int64 `json:"parent_id"`
+	}
+	type template struct {
+		ID      int64
+		OrgType string `json:"org_type"`
+	}
+	var orgs struct{ Items []org }
+	var tpls struct{ Items []template }
+	if st := h.call(ctx, "GET", "/api/v1/orgs?limit=200", "", nil, &orgs); st != http.StatusOK {
+		return fmt.Errorf("chaos: list orgs: %d", st)
+	}
+	if st := h.call(ctx, "GET", "/api/v1/templates?limit=200", "", nil, &tpls); st != http.StatusOK {
+		return fmt.Errorf("chaos: list templates: %d", st)
+	}
+	root := slices.IndexFunc(orgs.Items, func(o org) bool { return o.ParentID == 0 })
+	tpl := slices.IndexFunc(tpls.Items, func(t template) bool { return t.OrgType == "village_community" })
+	if root < 0 || tpl < 0 {
+		return fmt.Errorf("chaos: no root org or no template for villages")
+	}
+	var town struct{ ID int64 }
+	if st := h.call(ctx, "POST", "/api/v1/orgs", "", map[string]any{"name": "混沌测试镇", "type": "other", "parent_id": orgs.Items[root].ID}, &town); st != http.StatusCreated {
+		return fmt.Errorf("chaos: add the town: %d", st)
+	}
+	start := time.Now().UTC().Truncate(24 * time.Hour)
+	for i := range n {
+		var village struct{ ID int64 }
+		if st := h.call(ctx, "POST", "/api/v1/orgs", "", map[string]any{"name": fmt.Sprintf("混沌村%04d", i+1), "type": "village_community", "parent_id": town.ID}, &village); st != http.StatusCreated {
+			return fmt.Errorf("chaos: add a village: %d", st)
+		}
+		term := map[string]any{"org_id": village.ID, "holder_kind": "org", "appointment": "elected",
+			"start": start, "end": start.AddDate(5, 0, -1), "template_id": tpls.Items[tpl].ID}
+		if st := h.call(ctx, "POST", "/api/v1/terms", "", term, nil); st != http.StatusCreated {
+			return fmt.Errorf("chaos: add a term: %d", st)
+		}
+	}
+	if st := h.call(ctx, "POST", "/api/v1/campaigns", "", map[string]any{"name": "混沌测试", "org_id": town.ID, "kind": "goal_setting"}, nil); st != http.StatusCreated {
+		return fmt.Errorf("chaos: start the campaign: %d", st)
+	}
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(time.Second) {
+		now, err := h.runningProcesses(ctx)
+		if err != nil {
+			return err
+		}
+		if len(now) >= len(before)+n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("chaos: the campaign started %d of %d goal settings in 3 minutes", len(now)-len(before), n)
+		}
+	}
 }
 
 // comment comments text on process under the key text until it is answered 200 (true) or

@@ -26,7 +26,7 @@ func TestClusterSurvivesKills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Stop()
-	counts, err := chaos(ctx, cl, 120, 8, 3, t.Output())
+	counts, err := chaos(ctx, cl, 30, 120, 8, 3, t.Output())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ type command struct {
 var commands = []command{
 	{"dev", "run everything on embedded defaults: Temporal dev server, PostgreSQL, worker, web, demo data", runDev},
 	{"cluster", "run the production shape on one machine: the Temporal server on a private PostgreSQL, two workers and two servers behind one address, logs in .data/cluster/", runCluster},
-	{"chaos", "act through a fresh cluster while killing -9 its workers, servers and Temporal server, then count what was lost or doubled: [--actions N] [--clients N] [--kills N]", runChaos},
+	{"chaos", "act through a fresh cluster while killing -9 its workers, servers and Temporal server, then count what was lost or doubled: [--processes N] [--actions N] [--clients N] [--kills N]", runChaos},
 	{"serve", "run the HTTP server: web pages, JSON API, /healthz and /readyz", runServe},
 	{"worker", "run the Temporal worker, with /healthz and /readyz on WORKER_HEALTH_ADDR", runWorker},
 	{"migrate", "apply the database migrations", func(ctx context.Context, cfg config, _ *slog.Logger) error { return runMigrate(ctx, cfg) }},
