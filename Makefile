@@ -24,7 +24,7 @@ export TERMGOAL_ROOT
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run cluster chaos build test lint fuzz sbom bench bench-all tools browser postgres clean-data
+.PHONY: help run cluster chaos test-cluster build test lint fuzz sbom bench bench-all tools browser postgres clean-data
 
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 15s
@@ -37,6 +37,9 @@ run: $(BIN)/temporal build ## run everything locally (Temporal dev server, Postg
 
 cluster: tools postgres build ## the production shape on one machine: the Temporal server on a private PostgreSQL, two workers and two servers behind one address (logs in .data/cluster/); Ctrl-C stops it
 	$(BIN)/termgoal cluster
+
+test-cluster: tools postgres ## the end-to-end suite in the production shape: each test's Temporal server on PostgreSQL, two workers and two API servers behind round robin
+	TERMGOAL_E2E=cluster $(GO) test -count=1 -timeout 30m ./e2e
 
 # How hard `make chaos` pushes: a short run is part of `make test` (TestClusterSurvivesKills).
 CHAOS_ARGS ?= --processes 300 --actions 1000 --clients 20 --kills 10

@@ -342,3 +342,54 @@ func TestStartTemporalServer(t *testing.T) {
 		}
 	}
 }
+
+// TestTemporalOnPostgresForTests: the server runs on two databases of its own on the tests'
+// PostgreSQL, with the namespace and the search attributes, and stop drops the databases.
+func TestTemporalOnPostgresForTests(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stopPG, err := PostgresForTests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopPG()
+	db, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	temporalDBs := func() (n int) {
+		if err := db.QueryRow(`SELECT count(*) FROM pg_database WHERE datname LIKE 'temporal\_%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := temporalDBs()
+	hostPort, stop, err := TemporalOnPostgresForTests(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := temporalDBs(); n != before+2 {
+		stop()
+		t.Fatalf("%d databases for the server, want 2", n-before)
+	}
+	c, err := client.Dial(client.Options{HostPort: hostPort})
+	if err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
+	c.Close()
+	if err != nil || len(have.GetCustomAttributes()) < len(workflows.SearchAttributes) {
+		stop()
+		t.Fatalf("search attributes: %v %v", have.GetCustomAttributes(), err)
+	}
+	stop()
+	if n := temporalDBs(); n != before {
+		t.Fatalf("%d databases left behind", n-before)
+	}
+}

@@ -12,14 +12,15 @@ import (
 	"log/slog"
 	mathrand "math/rand/v2"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/lib/pq"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -108,10 +109,34 @@ func TemporalSQLTool(root string) (string, error) {
 		temporalServerModule+"/cmd/tools/sql@"+TemporalServerVersion, "GOTOOLCHAIN="+temporalServerToolchain)
 }
 
-// TemporalSchema sets up or updates the Temporal server's schema schemaName (e.g.
-// "postgresql/v12/temporal", embedded in the tool) in database db of pg with tool.
-func TemporalSchema(ctx context.Context, tool string, pg *Postgres, db, schemaName string, log io.Writer) error {
-	conn, err := sql.Open("postgres", pg.URL(db))
+// TemporalSchema creates pg's two databases when they are missing and sets up or updates the
+// Temporal server's schema in them with tool (the schemas are embedded in it).
+func TemporalSchema(ctx context.Context, tool string, pg ServerPostgres, log io.Writer) error {
+	conn, err := sql.Open("postgres", pg.url("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for db, schema := range map[string]string{pg.Database: "postgresql/v12/temporal", pg.VisibilityBase: "postgresql/v12/visibility"} {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_database WHERE datname = $1`, db).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(db)); err != nil {
+				return err
+			}
+		}
+		if err := pg.schema(ctx, tool, db, schema, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schema sets up or updates schemaName in database db.
+func (pg ServerPostgres) schema(ctx context.Context, tool, db, schemaName string, log io.Writer) error {
+	conn, err := sql.Open("postgres", pg.url(db))
 	if err != nil {
 		return err
 	}
@@ -120,10 +145,14 @@ func TemporalSchema(ctx context.Context, tool string, pg *Postgres, db, schemaNa
 	if err := conn.QueryRowContext(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
 		return err
 	}
-	args := []string{"--plugin", "postgres12", "--endpoint", "127.0.0.1", "--port", strconv.Itoa(pg.Port),
-		"--user", "postgres", "--database", db}
+	host, port, err := net.SplitHostPort(pg.Addr)
+	if err != nil {
+		return err
+	}
+	args := []string{"--plugin", "postgres12", "--endpoint", host, "--port", port, "--user", pg.User, "--database", db}
 	run := func(more ...string) error {
 		cmd := exec.CommandContext(ctx, tool, append(args, more...)...)
+		cmd.Env = append(os.Environ(), "SQL_PASSWORD="+pg.Password)
 		cmd.Stdout, cmd.Stderr = log, log
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("devenv: temporal-sql-tool %s on %s: %w", more[0], db, err)
@@ -136,6 +165,51 @@ func TemporalSchema(ctx context.Context, tool string, pg *Postgres, db, schemaNa
 		}
 	}
 	return run("update-schema", "--schema-name", schemaName)
+}
+
+// TemporalOnPostgresForTests starts the pinned Temporal server as `make cluster` runs it, on two
+// new databases of the tests' PostgreSQL (PostgresForTests), and returns its gRPC host:port.
+// stop ends it and drops the databases.
+func TemporalOnPostgresForTests(ctx context.Context, root string, dynamicConfig ...string) (hostPort string, stop func(), err error) {
+	base, stopPG, err := PostgresForTests(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		stopPG()
+		return "", nil, err
+	}
+	password, _ := u.User.Password()
+	suffix := randomHex()
+	pg := ServerPostgres{Addr: u.Host, User: u.User.Username(), Password: password,
+		Database: "temporal_" + suffix, VisibilityBase: "temporal_visibility_" + suffix}
+	drop := func() {
+		if conn, err := sql.Open("postgres", pg.url("postgres")); err == nil {
+			for _, db := range []string{pg.Database, pg.VisibilityBase} {
+				_, _ = conn.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(db) + ` WITH (FORCE)`)
+			}
+			conn.Close()
+		}
+		stopPG()
+	}
+	tool, err := TemporalSQLTool(root)
+	if err == nil {
+		err = TemporalSchema(ctx, tool, pg, io.Discard)
+	}
+	var bin string
+	if err == nil {
+		bin, err = TemporalServer(root)
+	}
+	var t *Temporal
+	if err == nil {
+		t, err = StartTemporalServer(ctx, bin, nil, ServerOptions{Postgres: &pg, DynamicConfig: dynamicConfig})
+	}
+	if err != nil {
+		drop()
+		return "", nil, err
+	}
+	return t.HostPort, func() { t.Stop(); drop() }, nil
 }
 
 // Kill ends the server with SIGKILL, as a crash would, and waits for it to be gone.
@@ -166,8 +240,17 @@ type ServerOptions struct {
 // ServerPostgres is where a server keeps its state in PostgreSQL.
 type ServerPostgres struct {
 	Addr                     string // host:port
-	User                     string
+	User, Password           string
 	Database, VisibilityBase string
+}
+
+// url is the lib/pq URL of database db on pg's server.
+func (pg ServerPostgres) url(db string) string {
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(pg.User, pg.Password), Host: pg.Addr, Path: "/" + db, RawQuery: "sslmode=disable"}
+	if pg.Password == "" {
+		u.User = url.User(pg.User)
+	}
+	return u.String()
 }
 
 // serverPorts is how many ports a server binds: the frontend's gRPC, HTTP and membership
@@ -328,10 +411,10 @@ func writeServerConfig(dir string, ports []int, o ServerOptions) (string, error)
   visibilityStore: visibility
   datastores:
     default:
-      sql: {pluginName: postgres12, databaseName: %q, connectAddr: %q, connectProtocol: tcp, user: %q, maxConns: 20, maxIdleConns: 20}
+      sql: {pluginName: postgres12, databaseName: %q, connectAddr: %q, connectProtocol: tcp, user: %q, password: %q, maxConns: 20, maxIdleConns: 20}
     visibility:
-      sql: {pluginName: postgres12, databaseName: %q, connectAddr: %q, connectProtocol: tcp, user: %q, maxConns: 10, maxIdleConns: 10}
-`, pg.Database, pg.Addr, pg.User, pg.VisibilityBase, pg.Addr, pg.User)
+      sql: {pluginName: postgres12, databaseName: %q, connectAddr: %q, connectProtocol: tcp, user: %q, password: %q, maxConns: 10, maxIdleConns: 10}
+`, pg.Database, pg.Addr, pg.User, pg.Password, pg.VisibilityBase, pg.Addr, pg.User, pg.Password)
 	default:
 		attrs := "{mode: memory, cache: shared}"
 		name := "termgoal-" + randomHex()

@@ -1,5 +1,5 @@
-// Package e2e drives termgoal over HTTP against a real Temporal dev server and a real
-// PostgreSQL: several accounts walk a term through every goal-setting step.
+// Package e2e drives termgoal over HTTP against a real Temporal server and a real PostgreSQL:
+// several accounts walk a term through every goal-setting step.
 package e2e
 
 import (
@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,20 +31,27 @@ import (
 	"termgoal/worker"
 )
 
-// sys is one running termgoal: store, Temporal, worker and HTTP server.
+// clusterShape says whether the suite runs as `make test-cluster` runs it (TERMGOAL_E2E=cluster):
+// each test's Temporal server keeps its state in PostgreSQL, as in production, and two workers
+// and two API servers, each with a Temporal client of its own, answer behind a round-robin
+// proxy. Otherwise each test runs one of each on a Temporal server with SQLite in memory.
+var clusterShape = os.Getenv("TERMGOAL_E2E") == "cluster"
+
+// sys is one running termgoal: store, Temporal, workers and HTTP server.
 type sys struct {
-	t          testing.TB
-	store      *postgres.Store
-	client     client.Client
-	worker     *worker.Worker
-	srv        *httptest.Server
-	metrics    *metrics.Metrics
-	codec      *codec.Codec      // seals every payload, as in production
-	hostPort   string            // the Temporal server's
-	archiveKey ed25519.PublicKey // the public half of the key signing the term bundles
-	archives   app.Archives      // where the API and the worker keep the term bundles
-	tokens     map[string]string
-	ids        map[string]int64
+	t             testing.TB
+	store         *postgres.Store
+	client        client.Client
+	workers       []*worker.Worker
+	clientOptions client.Options // how the client was dialed: a second worker's and API's dial alike
+	srv           *httptest.Server
+	metrics       *metrics.Metrics
+	codec         *codec.Codec      // seals every payload, as in production
+	hostPort      string            // the Temporal server's
+	archiveKey    ed25519.PublicKey // the public half of the key signing the term bundles
+	archives      app.Archives      // where the API and the worker keep the term bundles
+	tokens        map[string]string
+	ids           map[string]int64
 }
 
 // start runs a whole termgoal for one test: its own database and its own Temporal dev server,
@@ -69,7 +77,11 @@ func startWith(t testing.TB, o options) *sys {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostPort, stop, err := devenv.TemporalForTests(context.Background(), root, o.dynamicConfig...)
+	temporalForTests := devenv.TemporalForTests
+	if clusterShape {
+		temporalForTests = devenv.TemporalOnPostgresForTests
+	}
+	hostPort, stop, err := temporalForTests(context.Background(), root, o.dynamicConfig...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +107,7 @@ func startWith(t testing.TB, o options) *sys {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	s.client = c
+	s.client, s.clientOptions = c, co
 	secret, public, err := archive.NewSigner("e2e")
 	if err != nil {
 		t.Fatal(err)
@@ -115,21 +127,62 @@ func startWith(t testing.TB, o options) *sys {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if clusterShape {
+		cfg.Temporal = s.dial(co)
+		h2, err := api.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h = roundRobin(h, h2)
+	}
 	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
-	t.Cleanup(func() { s.worker.Stop() })
+	t.Cleanup(s.stopWorkers)
 	return s
 }
 
-func (s *sys) startWorker() {
-	w, err := worker.NewWith(s.client, s.store, worker.Config{Metrics: s.metrics, Archives: s.archives})
+// dial is another Temporal client with the options of the first, closed when the test ends.
+func (s *sys) dial(o client.Options) client.Client {
+	c, err := client.Dial(o)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	s.worker = w
-	if err := s.worker.Start(); err != nil {
-		s.t.Fatal(err)
+	s.t.Cleanup(c.Close)
+	return c
+}
+
+// roundRobin passes each request to the next of hs in turn, as the cluster's proxy does.
+func roundRobin(hs ...http.Handler) http.Handler {
+	var next atomic.Uint64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hs[next.Add(1)%uint64(len(hs))].ServeHTTP(w, r)
+	})
+}
+
+// startWorker starts the worker, and in the cluster shape a second one on a client of its own.
+func (s *sys) startWorker() {
+	clients := []client.Client{s.client}
+	if clusterShape {
+		clients = append(clients, s.dial(s.clientOptions))
 	}
+	for _, c := range clients {
+		w, err := worker.NewWith(c, s.store, worker.Config{Metrics: s.metrics, Archives: s.archives})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if err := w.Start(); err != nil {
+			s.t.Fatal(err)
+		}
+		s.workers = append(s.workers, w)
+	}
+}
+
+// stopWorkers stops every worker.
+func (s *sys) stopWorkers() {
+	for _, w := range s.workers {
+		w.Stop()
+	}
+	s.workers = nil
 }
 
 func quietLogger() *slogAdapter { return &slogAdapter{} }

@@ -237,7 +237,7 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 
 	// With the worker stopped the outcome is unknown: 503. Once it is back, the same key
 	// applies exactly once.
-	s.worker.Stop()
+	s.stopWorkers()
 	r = s.do("anyone", "POST", "/api/v1/notices/"+p+"/objections", map[string]any{"content": "第二条异议"}, "objection-2")
 	if r.status != http.StatusServiceUnavailable {
 		t.Fatalf("with the worker stopped: %d %s", r.status, r.raw)

@@ -92,21 +92,24 @@ func startCluster(ctx context.Context, cfg config, dir, exe string) (_ *cluster,
 	if cl.pg, err = devenv.StartPostgres(ctx, filepath.Join(cl.dir, "pg"), cl.logFile("postgres")); err != nil {
 		return nil, err
 	}
-	for _, db := range []string{"termgoal", "temporal", "temporal_visibility"} {
-		if err := cl.pg.CreateDatabase(ctx, db); err != nil {
-			return nil, err
-		}
+	if err := cl.pg.CreateDatabase(ctx, "termgoal"); err != nil {
+		return nil, err
 	}
 	fmt.Printf("setting up the Temporal server %s on it …\n", devenv.TemporalServerVersion)
-	if err := cl.temporalSchema(ctx, root); err != nil {
+	pg := devenv.ServerPostgres{Addr: "127.0.0.1:" + strconv.Itoa(cl.pg.Port), User: "postgres",
+		Database: "temporal", VisibilityBase: "temporal_visibility"}
+	tool, err := devenv.TemporalSQLTool(root)
+	if err != nil {
+		return nil, err
+	}
+	if err := devenv.TemporalSchema(ctx, tool, pg, cl.logFile("temporal-schema")); err != nil {
 		return nil, err
 	}
 	if cl.temporalBin, err = devenv.TemporalServer(root); err != nil {
 		return nil, err
 	}
 	cl.temporalLog = cl.logFile("temporal")
-	cl.temporalOpts = devenv.ServerOptions{Dir: filepath.Join(cl.dir, "temporal"), Postgres: &devenv.ServerPostgres{
-		Addr: "127.0.0.1:" + strconv.Itoa(cl.pg.Port), User: "postgres", Database: "temporal", VisibilityBase: "temporal_visibility"}}
+	cl.temporalOpts = devenv.ServerOptions{Dir: filepath.Join(cl.dir, "temporal"), Postgres: &pg}
 	if cl.Temporal, err = devenv.StartTemporalServer(ctx, cl.temporalBin, cl.temporalLog, cl.temporalOpts); err != nil {
 		return nil, err
 	}
@@ -122,22 +125,6 @@ func startCluster(ctx context.Context, cfg config, dir, exe string) (_ *cluster,
 		return nil, err
 	}
 	return cl, cl.serveProxy(cfg.HTTPAddr)
-}
-
-// temporalSchema creates or updates the Temporal server's schema in its two databases with
-// the server's SQL tool.
-func (cl *cluster) temporalSchema(ctx context.Context, root string) error {
-	tool, err := devenv.TemporalSQLTool(root)
-	if err != nil {
-		return err
-	}
-	log := cl.logFile("temporal-schema")
-	for db, schema := range map[string]string{"temporal": "postgresql/v12/temporal", "temporal_visibility": "postgresql/v12/visibility"} {
-		if err := devenv.TemporalSchema(ctx, tool, cl.pg, db, schema, log); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (cl *cluster) migrate(ctx context.Context) error {
