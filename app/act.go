@@ -140,6 +140,11 @@ func (s *Service) update(ctx context.Context, processID, action, key string, inp
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.ActionTimeout)
 	defer cancel()
+	done, err := s.updates.wait(ctx, processID)
+	if err != nil {
+		return UnavailableOr(err)
+	}
+	defer done()
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   processID,
 		UpdateID:     key,
@@ -207,8 +212,8 @@ func (s *Service) wrongStep(ctx context.Context, processID string) error {
 	return termgoal.Errorf(termgoal.ECONFLICT, "action.wrong_step", fmt.Sprintf("the process is at step %s, where this action does not apply", p.Step), "step", string(p.Step))
 }
 
-// unavailableOr maps a timeout, an unreachable or an overloaded Temporal (too many updates of
-// one workflow in flight) to EUNAVAILABLE: the outcome is unknown, and the caller should retry
+// unavailableOr maps a timeout (also one spent waiting for the process's turn), an unreachable
+// or an overloaded Temporal (too many updates of one workflow in flight) to EUNAVAILABLE: the outcome is unknown, and the caller should retry
 // with the same Idempotency-Key.
 func UnavailableOr(err error) error {
 	var unavail *serviceerror.Unavailable

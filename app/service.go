@@ -31,11 +31,13 @@ type Service struct {
 	TemporalUIURL        string   // the Temporal UI, linked from process pages
 	Archives             Archives // where the term bundles are kept
 
-	ballots *limiter // failed ballot codes per address
+	ballots *limiter    // failed ballot codes per address
+	updates *oneAtATime // one update per process in flight from this process
 }
 
 // New returns the service with the defaults filled in.
 func New(s Service) *Service {
+	s.updates = &oneAtATime{}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

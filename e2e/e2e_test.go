@@ -67,6 +67,10 @@ type options struct {
 	dynamicConfig []string
 	api           func(*api.Config)
 	client        func(*client.Options) // e.g. the tracing interceptor
+	// apis is how many API servers answer behind round robin, each with a Temporal client of
+	// its own (default 1; 2 in the cluster shape). One sends a process's updates one at a
+	// time; several send them side by side, as several serve processes do.
+	apis int
 }
 
 func startWith(t testing.TB, o options) *sys {
@@ -123,19 +127,22 @@ func startWith(t testing.TB, o options) *sys {
 	if o.api != nil {
 		o.api(&cfg)
 	}
-	h, err := api.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	apis := o.apis
 	if clusterShape {
-		cfg.Temporal = s.dial(co)
-		h2, err := api.New(cfg)
+		apis = max(apis, 2)
+	}
+	var handlers []http.Handler
+	for i := range max(apis, 1) {
+		if i > 0 {
+			cfg.Temporal = s.dial(co)
+		}
+		h, err := api.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		h = roundRobin(h, h2)
+		handlers = append(handlers, h)
 	}
-	s.srv = httptest.NewServer(h)
+	s.srv = httptest.NewServer(roundRobin(handlers...))
 	t.Cleanup(s.srv.Close)
 	t.Cleanup(s.stopWorkers)
 	return s

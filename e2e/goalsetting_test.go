@@ -188,9 +188,9 @@ func TestGoalSettingOverHTTP(t *testing.T) {
 		t.Fatalf("superior of another county reads the process: %d", r.status)
 	}
 
-	// 100 concurrent approvals of one task: exactly one succeeds. Temporal takes a few updates
-	// of one workflow in flight at a time and turns the others away; those answer 503 and,
-	// as the API advises, are sent again with the same key until they get an answer.
+	// 100 concurrent approvals of one task: exactly one succeeds. The API sends a process's
+	// updates one at a time; one that waits past the action timeout answers 503 and, as the API
+	// advises, is sent again with the same key until it gets an answer.
 	var wg sync.WaitGroup
 	statuses := make(chan int, 100)
 	for i := range 100 {

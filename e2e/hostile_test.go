@@ -303,13 +303,14 @@ func TestReconcileFindsWhatTheReadModelLost(t *testing.T) {
 }
 
 // TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow: on a real server, 20 clients
-// decide one approval task of each of four processes at once, approving and returning, so that
-// most decisions are refused by the workflow and workflow tasks meet updates in flight (the
-// case where the server discards a task whose write reached the read model). Exactly one
-// decision per process succeeds, one decision line is in the audit log, and the read model
-// agrees with each workflow's state.
+// decide one approval task of each of four processes at once, approving and returning, through
+// 20 API servers (one sends a process's updates one at a time), so that most decisions are
+// refused by the workflow and workflow tasks meet updates in flight (the case where the server
+// discards a task whose write reached the read model). Exactly one decision per process
+// succeeds, one decision line is in the audit log, and the read model agrees with each
+// workflow's state.
 func TestConcurrentDecisionsLeaveTheReadModelEqualToTheWorkflow(t *testing.T) {
-	s := start(t)
+	s := startWith(t, options{apis: 20})
 	s.setup()
 	var procs []string
 	for range 4 {
