@@ -24,7 +24,7 @@ export TERMGOAL_ROOT
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run cluster chaos test-cluster build test lint fuzz sbom bench bench-all tools browser postgres clean-data
+.PHONY: help run cluster chaos test-cluster bench-cluster build test lint fuzz sbom bench bench-all tools browser postgres clean-data
 
 # How long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 15s
@@ -84,6 +84,12 @@ bench: tools postgres ## the quick benchmarks (under 5 minutes): an action's rou
 bench-all: bench ## every benchmark: also the inbox at 1M tasks and the dashboard at 100,000 processes against raw SQL, goal-setting and appraisal campaign starts against bare starts, and a 100,000-line audit export's peak memory against the lines' size; all in bench/results.json
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./postgres/ $(BENCHJSON)
 	set -o pipefail; $(GO) test -run '^$$' -bench ExportAudit -benchtime 1x -timeout 10m ./app/ $(BENCHJSON)
+	set -o pipefail; $(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/ $(BENCHJSON)
+
+bench-cluster: export TERMGOAL_E2E = cluster
+bench-cluster: BENCH_LABEL = cluster
+bench-cluster: tools postgres ## the action and campaign benchmarks in the production shape (Temporal on PostgreSQL, two workers, two APIs), under "cluster" in bench/results.json
+	set -o pipefail; $(GO) test -run '^$$' -bench 'ActionRoundTrip|SustainedActions' -benchtime 200x -timeout 10m ./e2e/ $(BENCHJSON)
 	set -o pipefail; $(GO) test -run '^$$' -bench CampaignStarts -benchtime 1x -timeout 30m ./e2e/ $(BENCHJSON)
 
 tools: $(BIN)/temporal $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/staticcheck $(BIN)/workflowcheck $(BIN)/gosec ## install the pinned tools into bin/ (only those missing)
