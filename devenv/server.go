@@ -331,34 +331,14 @@ func startTemporalServer(ctx context.Context, binary string, log io.Writer, o Se
 func (t *Temporal) setUpServer(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	for {
-		err := t.registerDefaultNamespace(ctx)
-		if err == nil {
-			break
-		}
-		select {
-		case <-t.done:
-			return fmt.Errorf("exited before it was ready (%v)", t.cmd.ProcessState)
-		case <-ctx.Done():
-			return fmt.Errorf("not ready: %v (%w)", err, ctx.Err())
-		case <-time.After(250 * time.Millisecond):
-		}
+	if err := t.retry(ctx, "not ready", t.registerDefaultNamespace); err != nil {
+		return err
 	}
 	// The namespace registry refreshes every few seconds: until then the new namespace is
 	// unknown to the frontend and the history service.
-	for {
-		err := t.registerSearchAttributes(ctx, workflows.SearchAttributes)
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-t.done:
-			return fmt.Errorf("exited before it was ready (%v)", t.cmd.ProcessState)
-		case <-ctx.Done():
-			return fmt.Errorf("search attributes: %v (%w)", err, ctx.Err())
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
+	return t.retry(ctx, "search attributes", func(ctx context.Context) error {
+		return t.registerSearchAttributes(ctx, workflows.SearchAttributes)
+	})
 }
 
 // registerDefaultNamespace registers the namespace "default" (a week's retention, as the dev

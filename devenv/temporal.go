@@ -229,20 +229,29 @@ func (t *Temporal) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	client := &http.Client{Timeout: 5 * time.Second}
+	return t.retry(ctx, "not ready", func(ctx context.Context) error {
+		conn, err := net.DialTimeout("tcp", t.HostPort, time.Second)
+		if err != nil {
+			return errors.New("gRPC port not open")
+		}
+		conn.Close()
+		return httpOK(ctx, client, t.HTTPURL+"/api/v1/namespaces/default")
+	})
+}
+
+// retry calls f every 250 ms until it succeeds, the server exits or ctx ends; then the error
+// says what (prefix) and f's last error.
+func (t *Temporal) retry(ctx context.Context, what string, f func(context.Context) error) error {
 	for {
-		err := errors.New("gRPC port not open")
-		if conn, dialErr := net.DialTimeout("tcp", t.HostPort, time.Second); dialErr == nil {
-			conn.Close()
-			err = httpOK(ctx, client, t.HTTPURL+"/api/v1/namespaces/default")
-			if err == nil {
-				return nil
-			}
+		err := f(ctx)
+		if err == nil {
+			return nil
 		}
 		select {
 		case <-t.done:
 			return fmt.Errorf("exited before it was ready (%v)", t.cmd.ProcessState)
 		case <-ctx.Done():
-			return fmt.Errorf("not ready: %v (%w)", err, ctx.Err())
+			return fmt.Errorf("%s: %v (%w)", what, err, ctx.Err())
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

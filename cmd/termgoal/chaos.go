@@ -12,14 +12,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
 	"termgoal/app"
 	"termgoal/demo"
-	"termgoal/devenv"
 	"termgoal/postgres"
 )
 
@@ -35,24 +33,12 @@ func runChaos(ctx context.Context, cfg config, _ *slog.Logger) error {
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		return err
 	}
-	root, err := devenv.Root()
-	if err != nil {
-		return err
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	dir := filepath.Join(root, ".data", "chaos")
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
-	cl, err := startCluster(ctx, cfg, dir, exe)
+	cl, err := startDataCluster(ctx, cfg, "chaos", true)
 	if err != nil {
 		return err
 	}
 	defer cl.Stop()
-	fmt.Printf("chaos: %d actions from %d clients through http://%s, %d kills; logs in %s\n", *actions, *clients, cl.Addr, *kills, dir)
+	fmt.Printf("chaos: %d actions from %d clients through http://%s, %d kills; logs in %s\n", *actions, *clients, cl.Addr, *kills, cl.dir)
 	counts, err := chaos(ctx, cl, *processes, *actions, *clients, *kills, os.Stdout)
 	fmt.Println("chaos:", counts)
 	if err != nil {

@@ -27,15 +27,7 @@ import (
 // runCluster runs the production shape on one machine (make cluster) until Ctrl-C: see
 // startCluster.
 func runCluster(ctx context.Context, cfg config, _ *slog.Logger) error {
-	root, err := devenv.Root()
-	if err != nil {
-		return err
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	cl, err := startCluster(ctx, cfg, filepath.Join(root, ".data", "cluster"), exe)
+	cl, err := startDataCluster(ctx, cfg, "cluster", false)
 	if err != nil {
 		return err
 	}
@@ -69,6 +61,25 @@ type cluster struct {
 	proxy        *http.Server
 	logs         []*os.File
 	databaseURL  string
+}
+
+// startDataCluster starts a cluster of this binary under .data/name, emptied first when fresh.
+func startDataCluster(ctx context.Context, cfg config, name string, fresh bool) (*cluster, error) {
+	root, err := devenv.Root()
+	if err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(root, ".data", name)
+	if fresh {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+	}
+	return startCluster(ctx, cfg, dir, exe)
 }
 
 // startCluster starts a cluster that keeps its data and logs in dir and runs the termgoal
