@@ -223,12 +223,9 @@ func (t *Temporal) Kill() {
 // ServerOptions say what a Temporal server started from the server binary keeps its state in
 // and runs with beyond the defaults.
 type ServerOptions struct {
-	// Dir holds its configuration (and its SQLite database when Postgres is nil). "": a
-	// temporary directory, removed when it stops.
+	// Dir holds its configuration. "": a temporary directory, removed when it stops.
 	Dir string
-	// SQLiteFile keeps its state in this SQLite file across restarts; "": in memory.
-	SQLiteFile string
-	// Postgres keeps its state in PostgreSQL instead (the databases need the server's schema:
+	// Postgres keeps its state in PostgreSQL instead of SQLite in memory (the databases need the server's schema:
 	// `make cluster` sets them up with its SQL tool).
 	Postgres      *ServerPostgres
 	DynamicConfig []string // key=value settings of the server's dynamic config
@@ -306,22 +303,8 @@ func startTemporalServer(ctx context.Context, binary string, log io.Writer, o Se
 		cmd:      exec.Command(binary, "--config-file", config, "--allow-no-auth", "start"),
 		done:     make(chan struct{}),
 	}
-	tail := &tailBuffer{max: 4000}
-	t.cmd.Stdout = io.MultiWriter(log, tail)
-	t.cmd.Stderr = t.cmd.Stdout
-	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}
-	if err := t.cmd.Start(); err != nil {
-		cleanup()
-		return nil, fmt.Errorf("devenv: start temporal server: %w", err)
-	}
-	go func() {
-		t.cmd.Wait()
-		cleanup()
-		close(t.done)
-	}()
-	if err := t.setUpServer(ctx); err != nil {
-		t.Stop()
-		return nil, fmt.Errorf("devenv: temporal server: %w\n%s", err, tail)
+	if err := t.launch(ctx, log, "temporal server", t.setUpServer, cleanup); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -396,24 +379,12 @@ func writeServerConfig(dir string, ports []int, o ServerOptions) (string, error)
       sql: {pluginName: postgres12, databaseName: %q, connectAddr: %q, connectProtocol: tcp, user: %q, password: %q, maxConns: 10, maxIdleConns: 10}
 `, pg.Database, pg.Addr, pg.User, pg.Password, pg.VisibilityBase, pg.Addr, pg.User, pg.Password)
 	default:
-		attrs := "{mode: memory, cache: shared}"
-		name := "termgoal-" + randomHex()
-		if o.SQLiteFile != "" {
-			abs, err := filepath.Abs(o.SQLiteFile)
-			if err != nil {
-				return "", err
-			}
-			if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-				return "", err
-			}
-			attrs, name = "{mode: rwc, setup: \"true\"}", abs
-		}
 		store = fmt.Sprintf(`  defaultStore: default
   visibilityStore: default
   datastores:
     default:
-      sql: {pluginName: sqlite, databaseName: %q, connectAddr: localhost, connectProtocol: tcp, connectAttributes: %s}
-`, name, attrs)
+      sql: {pluginName: sqlite, databaseName: %q, connectAddr: localhost, connectProtocol: tcp, connectAttributes: {mode: memory, cache: shared}}
+`, "termgoal-"+randomHex())
 	}
 	config := fmt.Sprintf(`log:
   stdout: true

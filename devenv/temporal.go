@@ -163,26 +163,13 @@ func startTemporal(ctx context.Context, cli string, dbFile string, log io.Writer
 		cmd:      exec.Command(cli, args...),
 		done:     make(chan struct{}),
 	}
-	tail := &tailBuffer{max: 4000}
-	t.cmd.Stdout = io.MultiWriter(log, tail)
-	t.cmd.Stderr = t.cmd.Stdout
-	// Its own process group: a Ctrl-C in the terminal reaches the caller, which stops its worker
-	// first and the server after it (Stop), not the server under a running worker.
-	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}
-	if err := t.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("devenv: start temporal: %w", err)
-	}
-	go func() {
-		t.cmd.Wait()
-		close(t.done)
-	}()
-	if err := t.waitReady(ctx); err != nil {
-		t.Stop()
-		return nil, fmt.Errorf("devenv: temporal dev server: %w\n%s", err, tail)
-	}
-	if err := t.registerSearchAttributes(ctx, searchAttributes); err != nil {
-		t.Stop()
-		return nil, fmt.Errorf("devenv: temporal dev server: %w", err)
+	if err := t.launch(ctx, log, "temporal dev server", func(ctx context.Context) error {
+		if err := t.waitReady(ctx); err != nil {
+			return err
+		}
+		return t.registerSearchAttributes(ctx, searchAttributes)
+	}, func() {}); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -219,6 +206,31 @@ func (t *Temporal) registerSearchAttributes(ctx context.Context, attrs []string)
 	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: "default", SearchAttributes: missing})
 	if err != nil {
 		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+// launch starts t's command with its output to log, runs ready, and stops the server when
+// ready fails, naming it what and quoting the end of its output. cleanup runs once it exits.
+func (t *Temporal) launch(ctx context.Context, log io.Writer, what string, ready func(context.Context) error, cleanup func()) error {
+	tail := &tailBuffer{max: 4000}
+	t.cmd.Stdout = io.MultiWriter(log, tail)
+	t.cmd.Stderr = t.cmd.Stdout
+	// Its own process group: a Ctrl-C in the terminal reaches the caller, which stops its worker
+	// first and the server after it (Stop), not the server under a running worker.
+	t.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}
+	if err := t.cmd.Start(); err != nil {
+		cleanup()
+		return fmt.Errorf("devenv: start %s: %w", what, err)
+	}
+	go func() {
+		t.cmd.Wait()
+		cleanup()
+		close(t.done)
+	}()
+	if err := ready(ctx); err != nil {
+		t.Stop()
+		return fmt.Errorf("devenv: %s: %w\n%s", what, err, tail)
 	}
 	return nil
 }

@@ -18,7 +18,6 @@ import (
 
 	"termgoal/app"
 	"termgoal/demo"
-	"termgoal/postgres"
 )
 
 // runChaos starts a fresh cluster under .data/chaos (make chaos) and runs chaos on it:
@@ -117,7 +116,7 @@ func chaos(ctx context.Context, cl *cluster, processes, actions, clients, kills 
 		return counts, err
 	}
 	counts.Kills, counts.Sent, counts.Processes = kills, actions, len(procs)
-	applied, err := appliedComments(ctx, cl.databaseURL, "chaos-"+run+"-")
+	applied, err := appliedComments(ctx, cl.store.DB(), "chaos-"+run+"-")
 	if err != nil {
 		return counts, err
 	}
@@ -141,17 +140,12 @@ func chaos(ctx context.Context, cl *cluster, processes, actions, clients, kills 
 			counts.Stuck++
 		}
 	}
-	s, err := postgres.Open(ctx, cl.databaseURL)
-	if err != nil {
-		return counts, err
-	}
-	defer s.Close()
 	c, err := cl.client()
 	if err != nil {
 		return counts, err
 	}
 	defer c.Close()
-	diffs, err := app.Reconcile(ctx, s, c)
+	diffs, err := app.Reconcile(ctx, cl.store, c)
 	for _, d := range diffs {
 		fmt.Fprintln(log, "difference:", d)
 	}
@@ -312,12 +306,7 @@ func (h *chaosClient) comment(ctx context.Context, process, text string) bool {
 }
 
 // appliedComments counts the audit log's comments whose text starts with prefix, by text.
-func appliedComments(ctx context.Context, databaseURL, prefix string) (map[string]int, error) {
-	db, err := sql.Open("postgres", databaseURL)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
+func appliedComments(ctx context.Context, db *sql.DB, prefix string) (map[string]int, error) {
 	rows, err := db.QueryContext(ctx, `SELECT detail->>'text', count(*) FROM audit_log
 		WHERE action = 'commented' AND starts_with(detail->>'text', $1) GROUP BY 1`, prefix)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log"
@@ -61,6 +60,7 @@ type cluster struct {
 	proxy        *http.Server
 	logs         []*os.File
 	databaseURL  string
+	store        *postgres.Store // termgoal's database, for the demo data and chaos's counts
 }
 
 // startDataCluster starts a cluster of this binary under .data/name, emptied first when fresh.
@@ -126,7 +126,10 @@ func startCluster(ctx context.Context, cfg config, dir, exe string) (_ *cluster,
 	}
 	cl.temporalOpts.Ports = cl.Temporal.Ports // a restart takes the same ports
 	cl.databaseURL = cl.pg.URL("termgoal")
-	if err := cl.migrate(ctx); err != nil {
+	if cl.store, err = postgres.Open(ctx, cl.databaseURL); err != nil {
+		return nil, err
+	}
+	if err := postgres.Migrate(ctx, cl.store.DB()); err != nil {
 		return nil, err
 	}
 	if err := cl.startApps(ctx); err != nil {
@@ -136,15 +139,6 @@ func startCluster(ctx context.Context, cfg config, dir, exe string) (_ *cluster,
 		return nil, err
 	}
 	return cl, cl.serveProxy(cfg.HTTPAddr)
-}
-
-func (cl *cluster) migrate(ctx context.Context) error {
-	db, err := sql.Open("postgres", cl.databaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return postgres.Migrate(ctx, db)
 }
 
 // startApps starts two workers and two servers of this binary, each on ports of its own.
@@ -187,17 +181,12 @@ func (cl *cluster) startApps(ctx context.Context) error {
 
 // seed loads the demo data into an empty database.
 func (cl *cluster) seed(ctx context.Context) error {
-	s, err := postgres.Open(ctx, cl.databaseURL)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	c, err := cl.client()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	_, err = demo.Seed(ctx, s, c)
+	_, err = demo.Seed(ctx, cl.store, c)
 	return err
 }
 
@@ -252,6 +241,9 @@ func (cl *cluster) Stop() {
 	}
 	if cl.Temporal != nil {
 		cl.Temporal.Stop()
+	}
+	if cl.store != nil {
+		_ = cl.store.Close()
 	}
 	if cl.pg != nil {
 		_ = cl.pg.Stop()
